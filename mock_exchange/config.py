@@ -1,0 +1,402 @@
+"""The exchange's configuration: symbols, accounts, fees, margin rules and limits.
+
+Loaded from YAML or JSON (``--config FILE``) or from the packaged default
+(``default_config.yaml``, which is also the documented example). A malformed file stops
+start-up with a :class:`ConfigError` naming the field, e.g.
+``symbols.BTCUSDT.last_price: not a decimal: 'abc'``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yaml")
+API_KEY_PATTERN = re.compile(r"^[A-Za-z0-9]{1,128}$")
+_ASSET_RE = re.compile(r"^[A-Z0-9]{1,20}$")
+
+FILTER_TYPES = {
+    "PRICE_FILTER", "PERCENT_PRICE", "PERCENT_PRICE_BY_SIDE", "LOT_SIZE", "MARKET_LOT_SIZE",
+    "MIN_NOTIONAL", "NOTIONAL", "ICEBERG_PARTS", "MAX_NUM_ORDERS", "MAX_NUM_ALGO_ORDERS",
+    "MAX_NUM_ICEBERG_ORDERS", "MAX_NUM_ORDER_LISTS", "MAX_POSITION", "TRAILING_DELTA",
+}
+EXCHANGE_FILTER_TYPES = {
+    "EXCHANGE_MAX_NUM_ORDERS", "EXCHANGE_MAX_NUM_ALGO_ORDERS",
+    "EXCHANGE_MAX_NUM_ICEBERG_ORDERS", "EXCHANGE_MAX_NUM_ORDER_LISTS",
+}
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names the field."""
+
+
+@dataclass(frozen=True)
+class BalanceConfig:
+    free: Decimal = Decimal(0)
+    borrowed: Decimal = Decimal(0)
+    interest: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    name: str
+    api_key: str
+    hmac_secret: str | None = None
+    rsa_public_key: str | None = None  # PEM text
+    ed25519_public_key: str | None = None  # PEM text
+    margin_enabled: bool = True
+    cross: Mapping[str, BalanceConfig] = field(default_factory=dict)
+    isolated: Mapping[str, Mapping[str, BalanceConfig]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SymbolConfig:
+    symbol: str
+    base_asset: str
+    quote_asset: str
+    last_price: Decimal
+    filters: tuple[Mapping[str, Any], ...] = ()
+    status: str = "TRADING"
+    base_asset_precision: int = 8
+    quote_asset_precision: int = 8
+    margin_enabled: bool = True
+    isolated_margin_enabled: bool = True
+    iceberg_allowed: bool = True
+    oco_allowed: bool = True
+    oto_allowed: bool = True
+    allow_trailing_stop: bool = True
+
+    def filter(self, filter_type: str) -> Mapping[str, Any] | None:
+        """This symbol's filter of ``filter_type``, if configured."""
+        for item in self.filters:
+            if item["filterType"] == filter_type:
+                return item
+        return None
+
+
+@dataclass(frozen=True)
+class FeeConfig:
+    maker: Decimal = Decimal("0.001")
+    taker: Decimal = Decimal("0.001")
+
+
+@dataclass(frozen=True)
+class MarginConfig:
+    max_leverage: Decimal = Decimal(3)
+    isolated_max_leverage: Decimal = Decimal(5)
+    hourly_interest_rate: Mapping[str, Decimal] = field(default_factory=lambda: {"default": Decimal("0.00000417")})
+    borrow_limits: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def interest_rate(self, asset: str) -> Decimal:
+        return self.hourly_interest_rate.get(asset, self.hourly_interest_rate.get("default", Decimal(0)))
+
+
+@dataclass(frozen=True)
+class RateLimitConfig:
+    api_weight_per_minute: int = 6000
+    sapi_ip_weight_per_minute: int = 12000
+    sapi_uid_weight_per_minute: int = 180000
+    orders_per_10s: int = 10000
+    orders_per_day: int = 20000
+    ban_after_rejections: int = 5
+    sapi_bans: bool = False
+
+
+@dataclass(frozen=True)
+class ExchangeConfig:
+    symbols: Mapping[str, SymbolConfig]
+    accounts: tuple[AccountConfig, ...]
+    seed: int = 0
+    fees: FeeConfig = field(default_factory=FeeConfig)
+    margin: MarginConfig = field(default_factory=MarginConfig)
+    rate_limits: RateLimitConfig = field(default_factory=RateLimitConfig)
+    exchange_filters: tuple[Mapping[str, Any], ...] = ()
+    control_token: str | None = None
+
+    def exchange_filter(self, filter_type: str) -> Mapping[str, Any] | None:
+        for item in self.exchange_filters:
+            if item["filterType"] == filter_type:
+                return item
+        return None
+
+
+# -- loading ---------------------------------------------------------------------
+
+
+def load_config(path: str | Path | None = None) -> ExchangeConfig:
+    """Read ``path`` (YAML or JSON), or the packaged default when ``path`` is None."""
+    source = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read config file: {exc.strerror}") from exc
+    try:
+        raw = json.loads(text) if source.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{source}: not valid {'JSON' if source.suffix == '.json' else 'YAML'}: {exc}") from exc
+    return config_from_dict(raw, base_dir=source.parent)
+
+
+def default_config() -> ExchangeConfig:
+    return load_config(None)
+
+
+def config_from_dict(raw: Any, base_dir: Path | None = None) -> ExchangeConfig:
+    """Validate a parsed configuration document and build an :class:`ExchangeConfig`."""
+    doc = _mapping(raw, "(top level)")
+    _reject_unknown(doc, "", {"seed", "fees", "margin", "rate_limits", "symbols", "exchange_filters",
+                              "accounts", "control_token"})
+    symbols = {name: _symbol(name, spec) for name, spec in _mapping(doc.get("symbols"), "symbols").items()}
+    if not symbols:
+        raise ConfigError("symbols: at least one symbol is required")
+    accounts = tuple(
+        _account(i, spec, base_dir or DEFAULT_CONFIG_PATH.parent, symbols)
+        for i, spec in enumerate(_sequence(doc.get("accounts", []), "accounts"))
+    )
+    keys = [a.api_key for a in accounts]
+    for i, key in enumerate(keys):
+        if keys.index(key) != i:
+            raise ConfigError(f"accounts[{i}].api_key: duplicate API key (also used by accounts[{keys.index(key)}])")
+    return ExchangeConfig(
+        symbols=symbols,
+        accounts=accounts,
+        seed=_int(doc.get("seed", 0), "seed"),
+        fees=_fees(doc.get("fees", {})),
+        margin=_margin(doc.get("margin", {})),
+        rate_limits=_rate_limits(doc.get("rate_limits", {})),
+        exchange_filters=tuple(
+            _filter(item, f"exchange_filters[{i}]", EXCHANGE_FILTER_TYPES)
+            for i, item in enumerate(_sequence(doc.get("exchange_filters", []), "exchange_filters"))
+        ),
+        control_token=_opt_str(doc.get("control_token"), "control_token"),
+    )
+
+
+def _symbol(name: str, raw: Any) -> SymbolConfig:
+    where = f"symbols.{name}"
+    if not re.fullmatch(r"[A-Z0-9]{2,20}", str(name)):
+        raise ConfigError(f"{where}: symbol names are upper-case letters and digits")
+    spec = _mapping(raw, where)
+    _reject_unknown(spec, where, {"base_asset", "quote_asset", "last_price", "filters", "status",
+                                  "base_asset_precision", "quote_asset_precision", "margin_enabled",
+                                  "isolated_margin_enabled", "iceberg_allowed", "oco_allowed", "oto_allowed",
+                                  "allow_trailing_stop"})
+    base = _asset(spec.get("base_asset"), f"{where}.base_asset")
+    quote = _asset(spec.get("quote_asset"), f"{where}.quote_asset")
+    if base + quote != name:
+        raise ConfigError(f"{where}: base_asset + quote_asset must spell the symbol ({base}{quote} != {name})")
+    last = _decimal(spec.get("last_price"), f"{where}.last_price")
+    if last <= 0:
+        raise ConfigError(f"{where}.last_price: must be positive")
+    filters = tuple(
+        _filter(item, f"{where}.filters[{i}]", FILTER_TYPES)
+        for i, item in enumerate(_sequence(spec.get("filters", []), f"{where}.filters"))
+    )
+    status = str(spec.get("status", "TRADING"))
+    if status not in {"TRADING", "HALT", "BREAK", "END_OF_DAY", "CANCEL_ONLY"}:
+        raise ConfigError(f"{where}.status: unknown status {status!r}")
+    return SymbolConfig(
+        symbol=name, base_asset=base, quote_asset=quote, last_price=last, filters=filters, status=status,
+        base_asset_precision=_int(spec.get("base_asset_precision", 8), f"{where}.base_asset_precision"),
+        quote_asset_precision=_int(spec.get("quote_asset_precision", 8), f"{where}.quote_asset_precision"),
+        margin_enabled=_bool(spec.get("margin_enabled", True), f"{where}.margin_enabled"),
+        isolated_margin_enabled=_bool(spec.get("isolated_margin_enabled", True), f"{where}.isolated_margin_enabled"),
+        iceberg_allowed=_bool(spec.get("iceberg_allowed", True), f"{where}.iceberg_allowed"),
+        oco_allowed=_bool(spec.get("oco_allowed", True), f"{where}.oco_allowed"),
+        oto_allowed=_bool(spec.get("oto_allowed", True), f"{where}.oto_allowed"),
+        allow_trailing_stop=_bool(spec.get("allow_trailing_stop", True), f"{where}.allow_trailing_stop"),
+    )
+
+
+_FILTER_DECIMAL_FIELDS = {
+    "minPrice", "maxPrice", "tickSize", "minQty", "maxQty", "stepSize", "minNotional", "maxNotional",
+    "multiplierUp", "multiplierDown", "bidMultiplierUp", "bidMultiplierDown", "askMultiplierUp",
+    "askMultiplierDown", "maxPosition",
+}
+
+
+def _filter(raw: Any, where: str, allowed: set[str]) -> Mapping[str, Any]:
+    spec = dict(_mapping(raw, where))
+    kind = spec.get("filterType")
+    if kind not in allowed:
+        raise ConfigError(f"{where}.filterType: unknown filter {kind!r} (allowed: {', '.join(sorted(allowed))})")
+    for key, value in spec.items():
+        if key in _FILTER_DECIMAL_FIELDS:
+            # Kept as the configured text: exchangeInfo shows it as written, checks parse it.
+            spec[key] = format(_decimal(value, f"{where}.{key}"), "f")
+    return spec
+
+
+def _account(index: int, raw: Any, base_dir: Path, symbols: Mapping[str, SymbolConfig]) -> AccountConfig:
+    where = f"accounts[{index}]"
+    spec = _mapping(raw, where)
+    _reject_unknown(spec, where, {"name", "api_key", "hmac_secret", "rsa_public_key", "ed25519_public_key",
+                                  "margin_enabled", "cross", "isolated"})
+    api_key = str(spec.get("api_key", ""))
+    if not API_KEY_PATTERN.match(api_key):
+        raise ConfigError(f"{where}.api_key: must be 1-128 letters and digits")
+    hmac_secret = _opt_str(spec.get("hmac_secret"), f"{where}.hmac_secret")
+    rsa = _public_key(spec.get("rsa_public_key"), f"{where}.rsa_public_key", base_dir)
+    ed = _public_key(spec.get("ed25519_public_key"), f"{where}.ed25519_public_key", base_dir)
+    if not (hmac_secret or rsa or ed):
+        raise ConfigError(f"{where}: needs hmac_secret, rsa_public_key or ed25519_public_key")
+    cross = _balances(spec.get("cross", {}), f"{where}.cross")
+    isolated: dict[str, Mapping[str, BalanceConfig]] = {}
+    for symbol, balances in _mapping(spec.get("isolated", {}), f"{where}.isolated").items():
+        pair_where = f"{where}.isolated.{symbol}"
+        if symbol not in symbols:
+            raise ConfigError(f"{pair_where}: unknown symbol")
+        pair = _balances(balances, pair_where)
+        allowed = {symbols[symbol].base_asset, symbols[symbol].quote_asset}
+        for asset in pair:
+            if asset not in allowed:
+                raise ConfigError(f"{pair_where}.{asset}: an isolated pair holds only {' and '.join(sorted(allowed))}")
+        isolated[symbol] = pair
+    return AccountConfig(
+        name=str(spec.get("name", f"account{index}")), api_key=api_key, hmac_secret=hmac_secret,
+        rsa_public_key=rsa, ed25519_public_key=ed,
+        margin_enabled=_bool(spec.get("margin_enabled", True), f"{where}.margin_enabled"),
+        cross=cross, isolated=isolated,
+    )
+
+
+def _public_key(raw: Any, where: str, base_dir: Path) -> str | None:
+    if raw is None:
+        return None
+    text = str(raw)
+    if "-----BEGIN" not in text:
+        path = (base_dir / text) if not Path(text).is_absolute() else Path(text)
+        try:
+            text = path.read_text(encoding="ascii")
+        except OSError as exc:
+            raise ConfigError(f"{where}: cannot read key file {text!r}: {exc.strerror}") from exc
+    # Parsed here so a bad key stops start-up rather than failing every request.
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    try:
+        load_pem_public_key(text.encode("ascii"))
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{where}: not a PEM public key") from exc
+    return text
+
+
+def _balances(raw: Any, where: str) -> dict[str, BalanceConfig]:
+    result = {}
+    for asset, spec in _mapping(raw, where).items():
+        asset_where = f"{where}.{asset}"
+        _asset(asset, asset_where)
+        fields = _mapping(spec, asset_where)
+        _reject_unknown(fields, asset_where, {"free", "borrowed", "interest"})
+        values = {k: _decimal(fields.get(k, "0"), f"{asset_where}.{k}") for k in ("free", "borrowed", "interest")}
+        for key, value in values.items():
+            if value < 0:
+                raise ConfigError(f"{asset_where}.{key}: must not be negative")
+        result[asset] = BalanceConfig(**values)
+    return result
+
+
+def _fees(raw: Any) -> FeeConfig:
+    spec = _mapping(raw, "fees")
+    _reject_unknown(spec, "fees", {"maker", "taker"})
+    return FeeConfig(maker=_decimal(spec.get("maker", "0.001"), "fees.maker"),
+                     taker=_decimal(spec.get("taker", "0.001"), "fees.taker"))
+
+
+def _margin(raw: Any) -> MarginConfig:
+    spec = _mapping(raw, "margin")
+    _reject_unknown(spec, "margin", {"max_leverage", "isolated_max_leverage", "hourly_interest_rate", "borrow_limits"})
+    rates = {k: _decimal(v, f"margin.hourly_interest_rate.{k}")
+             for k, v in _mapping(spec.get("hourly_interest_rate", {"default": "0.00000417"}),
+                                  "margin.hourly_interest_rate").items()}
+    limits = {k: _decimal(v, f"margin.borrow_limits.{k}")
+              for k, v in _mapping(spec.get("borrow_limits", {}), "margin.borrow_limits").items()}
+    return MarginConfig(
+        max_leverage=_decimal(spec.get("max_leverage", "3"), "margin.max_leverage"),
+        isolated_max_leverage=_decimal(spec.get("isolated_max_leverage", "5"), "margin.isolated_max_leverage"),
+        hourly_interest_rate=rates, borrow_limits=limits,
+    )
+
+
+def _rate_limits(raw: Any) -> RateLimitConfig:
+    spec = _mapping(raw, "rate_limits")
+    defaults = RateLimitConfig()
+    _reject_unknown(spec, "rate_limits", set(defaults.__dataclass_fields__))
+    values: dict[str, Any] = {}
+    for key in defaults.__dataclass_fields__:
+        if key in spec:
+            default = getattr(defaults, key)
+            where = f"rate_limits.{key}"
+            values[key] = _bool(spec[key], where) if isinstance(default, bool) else _int(spec[key], where)
+            if not isinstance(default, bool) and values[key] < 0:
+                raise ConfigError(f"{where}: must not be negative")
+    return RateLimitConfig(**values)
+
+
+# -- field readers: each names the field it rejects -------------------------------
+
+
+def _reject_unknown(spec: Mapping[str, Any], where: str, known: set[str]) -> None:
+    for key in spec:
+        if key not in known:
+            prefix = f"{where}." if where else ""
+            raise ConfigError(f"{prefix}{key}: unknown field (known: {', '.join(sorted(known))})")
+
+
+def _mapping(raw: Any, where: str) -> Mapping[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: expected a mapping, got {type(raw).__name__}")
+    return raw
+
+
+def _sequence(raw: Any, where: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: expected a list, got {type(raw).__name__}")
+    return raw
+
+
+def _decimal(raw: Any, where: str) -> Decimal:
+    if isinstance(raw, bool) or raw is None or isinstance(raw, float):
+        # Floats are refused: a YAML 0.1 is already not 0.1.
+        raise ConfigError(f"{where}: not a decimal: {raw!r} (write decimals as strings, e.g. \"0.01\")")
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation as exc:
+        raise ConfigError(f"{where}: not a decimal: {raw!r}") from exc
+    if not value.is_finite():
+        raise ConfigError(f"{where}: not a decimal: {raw!r}")
+    return value
+
+
+def _int(raw: Any, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise ConfigError(f"{where}: not an integer: {raw!r}")
+    return raw
+
+
+def _bool(raw: Any, where: str) -> bool:
+    if not isinstance(raw, bool):
+        raise ConfigError(f"{where}: not a boolean: {raw!r}")
+    return raw
+
+
+def _asset(raw: Any, where: str) -> str:
+    if not isinstance(raw, str) or not _ASSET_RE.match(raw):
+        raise ConfigError(f"{where}: not an asset name: {raw!r}")
+    return raw
+
+
+def _opt_str(raw: Any, where: str) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw:
+        raise ConfigError(f"{where}: expected a non-empty string")
+    return raw

@@ -1,0 +1,73 @@
+"""Decimal parsing and Binance's number formats, kept in one place.
+
+Binance renders decimals differently per endpoint (spec §5.1, open question §13.4):
+8-decimal strings on queries, trailing zeros stripped on single-order placements,
+and Java's ``0E-8`` for a zero with scale 8 inside order-list placements. Each
+serialiser names the format it uses, so a correction is a one-line change here.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+# Binance's legal range for DECIMAL parameters (spec §1); no exponent notation.
+DECIMAL_PATTERN = r"^([0-9]{1,20})(\.[0-9]{1,20})?$"
+_DECIMAL_RE = re.compile(DECIMAL_PATTERN)
+
+ZERO = Decimal(0)
+_EIGHT = Decimal("0.00000001")
+
+
+class NumberFormat(Enum):
+    """How a decimal leaves the server."""
+
+    PLAIN8 = "plain8"  # "0.00000000", "30000.00000000"
+    STRIPPED = "stripped"  # "0", "0.001", "65982.53"
+    JAVA_SCALE8 = "java_scale8"  # "30000.00000000", but zero as "0E-8"
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """``text`` as a Decimal if it matches Binance's decimal syntax, else None."""
+    if not _DECIMAL_RE.match(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
+        return None
+
+
+def format_decimal(value: Decimal, fmt: NumberFormat = NumberFormat.PLAIN8) -> str:
+    """Render ``value`` as Binance does in format ``fmt``."""
+    if fmt is NumberFormat.PLAIN8:
+        return f"{value.quantize(_EIGHT):f}"
+    if fmt is NumberFormat.STRIPPED:
+        if value == 0:
+            return "0"
+        text = f"{value.normalize():f}"
+        return text
+    if value == 0:
+        return "0E-8"
+    return f"{value.quantize(_EIGHT):f}"
+
+
+def plain8(value: Decimal) -> str:
+    return format_decimal(value, NumberFormat.PLAIN8)
+
+
+def stripped(value: Decimal) -> str:
+    return format_decimal(value, NumberFormat.STRIPPED)
+
+
+def decimal_places(value: Decimal) -> int:
+    """Digits after the point of ``value`` as written (``Decimal('1.50')`` -> 2)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def is_multiple(value: Decimal, step: Decimal) -> bool:
+    """Whether ``value`` is a whole multiple of ``step`` (a zero step disables the rule)."""
+    if step == 0:
+        return True
+    return (value % step) == 0

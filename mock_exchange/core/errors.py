@@ -1,0 +1,271 @@
+"""Binance's error model: one exception type carrying code, message and HTTP status.
+
+Messages are built by the factory functions below, never at the raise site, so the
+exact wording Binance uses lives in one place (spec §10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class BinanceError(Exception):
+    """A request rejected the way Binance rejects it: ``{"code": code, "msg": msg}``."""
+
+    def __init__(
+        self,
+        code: int,
+        msg: str,
+        http_status: int = 400,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{code}: {msg}")
+        self.code = code
+        self.msg = msg
+        self.http_status = http_status
+        self.headers = dict(headers or {})
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON body Binance sends."""
+        return {"code": self.code, "msg": self.msg}
+
+
+# -- request security (spec §2) ---------------------------------------------------
+
+
+def api_key_format_invalid() -> BinanceError:
+    return BinanceError(-2014, "API-key format invalid.", 401)
+
+
+def invalid_api_key() -> BinanceError:
+    return BinanceError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
+
+
+def invalid_signature() -> BinanceError:
+    return BinanceError(-1022, "Signature for this request is not valid.")
+
+
+def timestamp_ahead() -> BinanceError:
+    return BinanceError(-1021, "Timestamp for this request was 1000ms ahead of the server's time.")
+
+
+def timestamp_outside_recv_window() -> BinanceError:
+    return BinanceError(-1021, "Timestamp for this request is outside of the recvWindow.")
+
+
+def bad_recv_window() -> BinanceError:
+    return BinanceError(-1131, "recvWindow must be less than 60000")
+
+
+def unauthorized() -> BinanceError:
+    return BinanceError(-1002, "You are not authorized to execute this request.", 401)
+
+
+# -- parameters (spec §10, -11xx) -------------------------------------------------
+
+
+def mandatory_param_missing(name: str | None = None) -> BinanceError:
+    if name is None:
+        return BinanceError(-1102, "A mandatory parameter was not sent, was empty/null, or malformed.")
+    return BinanceError(-1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed.")
+
+
+def one_of_params_missing(first: str, second: str) -> BinanceError:
+    return BinanceError(-1102, f"Param '{first}' or '{second}' must be sent, but both were empty/null!")
+
+
+def illegal_chars(name: str | None = None, legal_range: str | None = None) -> BinanceError:
+    if name is None:
+        return BinanceError(-1100, "Illegal characters found in a parameter.")
+    return BinanceError(-1100, f"Illegal characters found in parameter '{name}'; legal range is '{legal_range}'.")
+
+
+def duplicate_param() -> BinanceError:
+    return BinanceError(-1101, "Duplicate values for a parameter detected.")
+
+
+def unread_params(read: int, sent: int) -> BinanceError:
+    return BinanceError(
+        -1104, f"Not all sent parameters were read; read '{read}' parameter(s) but was sent '{sent}'."
+    )
+
+
+def param_empty(name: str) -> BinanceError:
+    return BinanceError(-1105, f"Parameter '{name}' was empty.")
+
+
+def param_not_required(name: str) -> BinanceError:
+    return BinanceError(-1106, f"Parameter '{name}' sent when not required.")
+
+
+def bad_precision(name: str | None = None) -> BinanceError:
+    # SAPI wording (spec §10 -1111); the parameter name is not part of it.
+    return BinanceError(-1111, "Precision is over the maximum defined for this asset.")
+
+
+def invalid_tif() -> BinanceError:
+    return BinanceError(-1115, "Invalid timeInForce.")
+
+
+def invalid_order_type() -> BinanceError:
+    return BinanceError(-1116, "Invalid orderType.")
+
+
+def invalid_side() -> BinanceError:
+    return BinanceError(-1117, "Invalid side.")
+
+
+def empty_new_client_order_id() -> BinanceError:
+    return BinanceError(-1118, "New client order ID was empty.")
+
+
+def empty_orig_client_order_id() -> BinanceError:
+    return BinanceError(-1119, "Original client order ID was empty.")
+
+
+def invalid_symbol() -> BinanceError:
+    return BinanceError(-1121, "Invalid symbol.")
+
+
+def invalid_param_value(name: str) -> BinanceError:
+    return BinanceError(-1130, f"Data sent for parameter '{name}' is not valid.")
+
+
+def bad_param_combo() -> BinanceError:
+    return BinanceError(-1128, "Combination of optional parameters invalid.")
+
+
+def lookup_interval_too_big(hours: int = 24) -> BinanceError:
+    return BinanceError(-1127, f"More than {hours} hours between startTime and endTime.")
+
+
+def unsupported_operation() -> BinanceError:
+    return BinanceError(-1020, "This operation is not supported.")
+
+
+def unknown_error() -> BinanceError:
+    return BinanceError(-1000, "An unknown error occurred while processing the request.", 500)
+
+
+# -- rate limits (spec §3) --------------------------------------------------------
+
+
+def too_much_weight(limit: int, interval: str, retry_after_s: int) -> BinanceError:
+    return BinanceError(
+        -1003,
+        f"Too much request weight used; current limit is {limit} request weight per {interval}. "
+        "Please use WebSocket Streams for live updates to avoid polling the API.",
+        429,
+        {"Retry-After": str(retry_after_s)},
+    )
+
+
+def ip_banned(until_ms: int, retry_after_s: int) -> BinanceError:
+    return BinanceError(
+        -1003,
+        f"Way too much request weight used; IP banned until {until_ms}. "
+        "Please use WebSocket Streams for live updates to avoid bans.",
+        418,
+        {"Retry-After": str(retry_after_s)},
+    )
+
+
+def too_many_orders(limit: int, interval: str) -> BinanceError:
+    return BinanceError(-1015, f"Too many new orders; current limit is {limit} orders per {interval}.", 429)
+
+
+# -- engine (spec §10, -1013 / -2010 / -2011 / -2013) -----------------------------
+
+
+def filter_failure(filter_type: str) -> BinanceError:
+    return BinanceError(-1013, f"Filter failure: {filter_type}")
+
+
+def order_rejected(reason: str) -> BinanceError:
+    return BinanceError(-2010, reason)
+
+
+def duplicate_order() -> BinanceError:
+    return order_rejected("Duplicate order sent.")
+
+
+def insufficient_balance() -> BinanceError:
+    return order_rejected("Account has insufficient balance for requested action.")
+
+
+def would_trigger_immediately() -> BinanceError:
+    return order_rejected("Order would trigger immediately.")
+
+
+def would_match_immediately() -> BinanceError:
+    return order_rejected("Order would immediately match and take.")
+
+
+def bad_oco_prices() -> BinanceError:
+    return order_rejected("The relationship of the prices for the orders is not correct.")
+
+
+def trading_disabled_for_account() -> BinanceError:
+    return order_rejected("This action is disabled on this account.")
+
+
+def unknown_order() -> BinanceError:
+    return BinanceError(-2011, "Unknown order sent.")
+
+
+def order_does_not_exist() -> BinanceError:
+    return BinanceError(-2013, "Order does not exist.")
+
+
+def order_list_does_not_exist() -> BinanceError:
+    return BinanceError(-2013, "Order list does not exist.")
+
+
+# -- margin (spec §10, -3xxx / -11xxx) --------------------------------------------
+
+
+def margin_account_missing() -> BinanceError:
+    return BinanceError(-3003, "Margin account does not exist.")
+
+
+def exceed_max_borrowable() -> BinanceError:
+    return BinanceError(-3006, "Your borrow amount has exceed maximum borrow amount.")
+
+
+def repay_exceeds_liability() -> BinanceError:
+    return BinanceError(-3015, "Repay amount exceeds borrow amount.")
+
+
+def not_valid_margin_asset() -> BinanceError:
+    return BinanceError(-3027, "Not a valid margin asset.")
+
+
+def not_valid_margin_pair() -> BinanceError:
+    return BinanceError(-3028, "Not a valid margin pair.")
+
+
+def balance_not_enough() -> BinanceError:
+    return BinanceError(-3041, "Balance is not enough")
+
+
+def isolated_account_missing() -> BinanceError:
+    return BinanceError(-11001, "Isolated margin account does not exist.")
+
+
+# -- faults the control plane injects (spec §3.2, §10) ----------------------------
+
+
+def execution_status_unknown() -> BinanceError:
+    return BinanceError(
+        -1007,
+        "Timeout waiting for response from backend server. Send status unknown; execution status unknown.",
+        503,
+    )
+
+
+def internal_error() -> BinanceError:
+    return BinanceError(-1001, "Internal error; unable to process your request. Please try again.", 500)
+
+
+def service_unavailable() -> BinanceError:
+    return BinanceError(-1008, "Spot server is currently overloaded with other requests. Please try again in a few minutes.", 503)

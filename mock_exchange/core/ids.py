@@ -1,0 +1,55 @@
+"""Seeded id generation: the same seed gives the same ids and client order ids."""
+
+from __future__ import annotations
+
+import random
+import string
+
+_BASE62 = string.digits + string.ascii_letters
+
+
+class IdGenerator:
+    """Sequential numeric ids and seeded 22-character client ids (spec §6.4)."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+        self.reset(seed)
+
+    def reset(self, seed: int | None = None) -> None:
+        if seed is not None:
+            self.seed = seed
+        self._random = random.Random(self.seed)
+        self._counters: dict[str, int] = {}
+
+    def next(self, kind: str) -> int:
+        """The next id of ``kind`` ("order", "order_list", "trade", "tran", ...), from 1."""
+        value = self._counters.get(kind, 0) + 1
+        self._counters[kind] = value
+        return value
+
+    def client_id(self) -> str:
+        """A Binance-looking 22-character base62 id, e.g. ``JYVpp3F0f5CAG15DhtrqLp``."""
+        return "".join(self._random.choice(_BASE62) for _ in range(22))
+
+    def token(self, length: int = 64) -> str:
+        """A seeded opaque token (listen keys, listen tokens)."""
+        return "".join(self._random.choice(_BASE62) for _ in range(length))
+
+    def state(self) -> dict[str, object]:
+        return {"seed": self.seed, "counters": dict(self._counters), "random": _encode_random(self._random)}
+
+    def restore(self, state: dict[str, object]) -> None:
+        self.seed = int(state["seed"])  # type: ignore[arg-type]
+        self._counters = {str(k): int(v) for k, v in dict(state["counters"]).items()}  # type: ignore[arg-type]
+        self._random = random.Random()
+        self._random.setstate(_decode_random(state["random"]))
+
+
+def _encode_random(rng: random.Random) -> list[object]:
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def _decode_random(raw: object) -> tuple:  # type: ignore[type-arg]
+    version, internal, gauss = raw  # type: ignore[misc]
+    return (version, tuple(internal), gauss)

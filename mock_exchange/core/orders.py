@@ -1,0 +1,89 @@
+"""Orders and trades as the exchange keeps them (snake_case; wire names live in web/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from mock_exchange.core.decimals import ZERO
+from mock_exchange.core.enums import (
+    ExpiryReason,
+    OrderStatus,
+    OrderType,
+    SelfTradePreventionMode,
+    Side,
+    SideEffectType,
+    TimeInForce,
+)
+
+
+@dataclass(slots=True, eq=False)
+class Order:
+    """One order, single or a leg of an order list."""
+
+    order_id: int
+    symbol: str
+    account: str  # the owning account's name
+    isolated: bool
+    client_order_id: str
+    side: Side
+    type: OrderType
+    quantity: Decimal
+    time_ms: int
+    price: Decimal = ZERO  # limit price; zero for MARKET / STOP_LOSS / TAKE_PROFIT
+    stop_price: Decimal = ZERO
+    iceberg_qty: Decimal = ZERO
+    trailing_delta: int | None = None
+    time_in_force: TimeInForce | None = None
+    quote_order_qty: Decimal = ZERO
+    status: OrderStatus = OrderStatus.NEW
+    executed_qty: Decimal = ZERO
+    cummulative_quote_qty: Decimal = ZERO
+    order_list_id: int = -1
+    self_trade_prevention_mode: SelfTradePreventionMode = SelfTradePreventionMode.EXPIRE_MAKER
+    side_effect_type: SideEffectType = SideEffectType.NO_SIDE_EFFECT
+    auto_repay_at_cancel: bool = True
+    update_time_ms: int = 0
+    working_time_ms: int = -1  # when it went on the book; -1 while pending / untriggered
+    is_working: bool = True  # on the book (false for untriggered stops and pending legs)
+    triggered: bool = False
+    expiry_reason: ExpiryReason = ExpiryReason.NONE
+    trailing_time_ms: int = -1
+    trailing_extreme: Decimal | None = None  # best price since trailing started
+    # Funds this order still holds locked, and what MARGIN_BUY borrowed for it.
+    locked_asset: str = ""
+    locked_amount: Decimal = ZERO
+    borrowed_asset: str = ""
+    borrowed_amount: Decimal = ZERO
+
+    @property
+    def remaining_qty(self) -> Decimal:
+        return self.quantity - self.executed_qty
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+
+@dataclass(slots=True, eq=False)
+class Trade:
+    """One fill of one order (GET /sapi/v1/margin/myTrades)."""
+
+    trade_id: int
+    order_id: int
+    order_list_id: int
+    symbol: str
+    account: str
+    isolated: bool
+    side: Side
+    price: Decimal
+    qty: Decimal
+    quote_qty: Decimal
+    commission: Decimal
+    commission_asset: str
+    time_ms: int
+    is_maker: bool
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.side is Side.BUY
