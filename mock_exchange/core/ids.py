@@ -27,6 +27,10 @@ class IdGenerator:
         self._counters[kind] = value
         return value
 
+    def current(self, kind: str) -> int:
+        """The last id handed out for ``kind`` (0 before the first)."""
+        return self._counters.get(kind, 0)
+
     def client_id(self) -> str:
         """A Binance-looking 22-character base62 id, e.g. ``JYVpp3F0f5CAG15DhtrqLp``."""
         return "".join(self._random.choice(_BASE62) for _ in range(22))

@@ -1,0 +1,1 @@
+"""The HTTP layer: parse, authenticate, call the core, serialise."""

@@ -1,0 +1,88 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g
+
+from mock_exchange.config import ExchangeConfig, default_config
+from mock_exchange.core.rate_limits import RateLimiter
+from mock_exchange.web.errors import register_error_handlers
+from mock_exchange.web.runtime import EXTENSION_KEY, ExchangeRuntime
+
+# Large enough for any real request, small enough that a 1 MB parameter is refused cleanly.
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+
+def create_app(
+    config: ExchangeConfig | None = None,
+    *,
+    exchange: object | None = None,
+    seed: int | None = None,
+    control_token: str | None = None,
+) -> Flask:
+    """An isolated fake exchange: its own state, clock, ids and limits.
+
+    :param config: symbols, accounts and limits; the packaged default when None.
+    :param exchange: an existing ``core.exchange.Exchange`` to serve (else one is built).
+    :param seed: overrides the config's seed for ids and generated client order ids.
+    :param control_token: when set, the control API requires it (``X-Mock-Token``).
+    """
+    from mock_exchange.core.exchange import Exchange
+
+    config = config or default_config()
+    if exchange is None:
+        exchange = Exchange(config, seed=seed)
+    app = Flask("mock_exchange")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    runtime = ExchangeRuntime(
+        config=config,
+        exchange=exchange,
+        limiter=RateLimiter(config.rate_limits, exchange.clock),  # type: ignore[attr-defined]
+        control_token=control_token or config.control_token,
+    )
+    app.extensions[EXTENSION_KEY] = runtime
+    register_error_handlers(app)
+    _register_blueprints(app)
+    app.after_request(_add_weight_headers)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from mock_exchange.web import general
+
+    app.register_blueprint(general.blueprint)
+    for module_name in _OPTIONAL_BLUEPRINTS:
+        module = _import_optional(module_name)
+        if module is not None:
+            module.register(app)
+
+
+# Endpoint families registered when present; each module exposes register(app).
+_OPTIONAL_BLUEPRINTS = (
+    "mock_exchange.web.margin_orders",
+    "mock_exchange.web.margin_order_lists",
+    "mock_exchange.web.margin_account",
+    "mock_exchange.web.compat_endpoints",
+    "mock_exchange.web.user_stream",
+    "mock_exchange.web.control",
+)
+
+
+def _import_optional(name: str):  # noqa: ANN202
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+def _add_weight_headers(response: Response) -> Response:
+    headers = getattr(g, "weight_headers", None)
+    if headers:
+        for key, value in headers.items():
+            response.headers.setdefault(key, value)
+    return response

@@ -1,0 +1,284 @@
+"""General and market-data endpoints: ping, time, exchangeInfo, tickers, avgPrice, depth.
+
+Market data comes from the fake exchange's own deterministic market. The order book is
+synthetic (docs/behaviour.md): ``depth`` shows levels one tick apart on each side of the
+last price, each with one lot of ``SYNTHETIC_LEVEL_QTY``; the best bid and ask are the
+first of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint
+
+from mock_exchange.config import SymbolConfig
+from mock_exchange.core import errors
+from mock_exchange.core.decimals import ZERO, plain8
+from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.params import Kind, Param
+from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.responses import json_response
+from mock_exchange.web.runtime import current_runtime
+
+blueprint = Blueprint("general", __name__)
+
+SYNTHETIC_LEVEL_QTY = Decimal("1")
+ORDER_TYPES = ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"]
+STP_MODES = ["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"]
+_FILTER_DECIMALS = {
+    "minPrice", "maxPrice", "tickSize", "minQty", "maxQty", "stepSize", "minNotional", "maxNotional",
+    "multiplierUp", "multiplierDown", "bidMultiplierUp", "bidMultiplierDown", "askMultiplierUp",
+    "askMultiplierDown", "maxPosition",
+}
+
+
+def _symbol_or_symbols_weight(single: int, many: int) -> Any:
+    return lambda raw: single if "symbol" in raw else many
+
+
+def _depth_weight(raw: Mapping[str, str]) -> int:
+    try:
+        limit = int(raw.get("limit", "100"))
+    except ValueError:
+        return 5
+    return 5 if limit <= 100 else 25 if limit <= 500 else 50 if limit <= 1000 else 250
+
+
+SYMBOL = Param("symbol", Kind.SYMBOL)
+SYMBOLS = Param("symbols")
+PING = Endpoint("ping", "GET", "/api/v3/ping", Security.NONE, 1)
+TIME = Endpoint("time", "GET", "/api/v3/time", Security.NONE, 1)
+EXCHANGE_INFO = Endpoint("exchange_info", "GET", "/api/v3/exchangeInfo", Security.NONE, 20,
+                         (SYMBOL, SYMBOLS, Param("permissions"), Param("showPermissionSets"),
+                          Param("symbolStatus")))
+TICKER_PRICE = Endpoint("ticker_price", "GET", "/api/v3/ticker/price", Security.NONE,
+                        _symbol_or_symbols_weight(2, 4), (SYMBOL, SYMBOLS))
+BOOK_TICKER = Endpoint("book_ticker", "GET", "/api/v3/ticker/bookTicker", Security.NONE,
+                       _symbol_or_symbols_weight(2, 4), (SYMBOL, SYMBOLS))
+TICKER_24HR = Endpoint("ticker_24hr", "GET", "/api/v3/ticker/24hr", Security.NONE,
+                       _symbol_or_symbols_weight(2, 80), (SYMBOL, SYMBOLS, Param("type")))
+AVG_PRICE = Endpoint("avg_price", "GET", "/api/v3/avgPrice", Security.NONE, 2, (Param("symbol", Kind.SYMBOL, True),))
+DEPTH = Endpoint("depth", "GET", "/api/v3/depth", Security.NONE, _depth_weight,
+                 (Param("symbol", Kind.SYMBOL, True), Param("limit", Kind.LONG)))
+SYSTEM_STATUS = Endpoint("system_status", "GET", "/sapi/v1/system/status", Security.NONE, 1)
+
+
+@binance_route(blueprint, PING)
+def ping(call: Call) -> dict[str, Any]:
+    return {}
+
+
+@binance_route(blueprint, TIME)
+def server_time(call: Call) -> dict[str, Any]:
+    return {"serverTime": current_runtime().exchange.clock.now_ms()}
+
+
+@binance_route(blueprint, SYSTEM_STATUS)
+def system_status(call: Call) -> dict[str, Any]:
+    return {"status": 0, "msg": "normal"}
+
+
+@blueprint.get("/mock/v1/health")
+def health() -> Any:
+    """Liveness for containers and test harnesses; not a Binance path, never rate limited."""
+    return json_response({"status": "ok"})
+
+
+@binance_route(blueprint, EXCHANGE_INFO)
+def exchange_info(call: Call) -> dict[str, Any]:
+    runtime = current_runtime()
+    exchange = runtime.exchange
+    symbols = _selected_symbols(call)
+    return {
+        "timezone": "UTC",
+        "serverTime": exchange.clock.now_ms(),
+        "rateLimits": _rate_limits(runtime.config.rate_limits),
+        "exchangeFilters": [_render_filter(f) for f in exchange.config.exchange_filters],
+        "symbols": [_symbol_info(s) for s in symbols],
+    }
+
+
+def _selected_symbols(call: Call) -> list[SymbolConfig]:
+    """The symbols named by ``symbol`` or ``symbols`` (a JSON array), or all of them."""
+    known: Mapping[str, SymbolConfig] = current_runtime().exchange.config.symbols
+    if "symbol" in call.params and "symbols" in call.params:
+        raise errors.bad_param_combo()
+    if "symbol" in call.params:
+        names = [call.params["symbol"]]
+    elif "symbols" in call.params:
+        names = _symbol_list(call.params["symbols"])
+    else:
+        return list(known.values())
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise errors.invalid_symbol()
+    return [known[n] for n in names]
+
+
+def _symbol_list(text: str) -> list[str]:
+    try:
+        names = json.loads(text)
+    except ValueError as exc:
+        raise errors.illegal_chars("symbols", r"^\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\]$") from exc
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise errors.illegal_chars("symbols", r"^\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\]$")
+    return names
+
+
+def _rate_limits(limits: Any) -> list[dict[str, Any]]:
+    return [
+        {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1,
+         "limit": limits.api_weight_per_minute},
+        {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": limits.orders_per_10s},
+        {"rateLimitType": "ORDERS", "interval": "DAY", "intervalNum": 1, "limit": limits.orders_per_day},
+        {"rateLimitType": "RAW_REQUESTS", "interval": "MINUTE", "intervalNum": 5, "limit": 61000},
+    ]
+
+
+def _render_filter(item: Mapping[str, Any]) -> dict[str, Any]:
+    # Binance shows filter decimals with 8 places ("0.01000000").
+    return {k: plain8(Decimal(v)) if k in _FILTER_DECIMALS else v for k, v in item.items()}
+
+
+def _symbol_info(symbol: SymbolConfig) -> dict[str, Any]:
+    permissions = ["SPOT", "MARGIN"] if symbol.margin_enabled else ["SPOT"]
+    return {
+        "symbol": symbol.symbol,
+        "status": symbol.status,
+        "baseAsset": symbol.base_asset,
+        "baseAssetPrecision": symbol.base_asset_precision,
+        "quoteAsset": symbol.quote_asset,
+        "quotePrecision": symbol.quote_asset_precision,
+        "quoteAssetPrecision": symbol.quote_asset_precision,
+        "baseCommissionPrecision": symbol.base_asset_precision,
+        "quoteCommissionPrecision": symbol.quote_asset_precision,
+        "orderTypes": ORDER_TYPES,
+        "icebergAllowed": symbol.iceberg_allowed,
+        "ocoAllowed": symbol.oco_allowed,
+        "otoAllowed": symbol.oto_allowed,
+        "opoAllowed": False,
+        "quoteOrderQtyMarketAllowed": True,
+        "allowTrailingStop": symbol.allow_trailing_stop,
+        "cancelReplaceAllowed": False,
+        "amendAllowed": False,
+        "pegInstructionsAllowed": False,
+        "isSpotTradingAllowed": True,
+        "isMarginTradingAllowed": symbol.margin_enabled,
+        "filters": [_render_filter(f) for f in symbol.filters],
+        "permissions": [],
+        "permissionSets": [permissions],
+        "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
+        "allowedSelfTradePreventionModes": STP_MODES,
+    }
+
+
+# -- market data ------------------------------------------------------------------
+
+
+def _symbols_for_market(call: Call) -> tuple[list[SymbolConfig], bool]:
+    """The selected symbols, and whether one was asked for (answer an object, not a list)."""
+    return _selected_symbols(call), "symbol" in call.params
+
+
+def _tick(symbol: SymbolConfig) -> Decimal:
+    price_filter = symbol.filter("PRICE_FILTER")
+    tick = Decimal(price_filter["tickSize"]) if price_filter else ZERO
+    return tick if tick > 0 else Decimal("0.00000001")
+
+
+def _one_or_many(rows: list[dict[str, Any]], single: bool) -> Any:
+    return rows[0] if single else rows
+
+
+@binance_route(blueprint, TICKER_PRICE)
+def ticker_price(call: Call) -> Any:
+    market = current_runtime().exchange.market
+    symbols, single = _symbols_for_market(call)
+    return _one_or_many([{"symbol": s.symbol, "price": plain8(market.last_price(s.symbol))} for s in symbols], single)
+
+
+@binance_route(blueprint, BOOK_TICKER)
+def book_ticker(call: Call) -> Any:
+    market = current_runtime().exchange.market
+    symbols, single = _symbols_for_market(call)
+    rows = []
+    for symbol in symbols:
+        last, tick = market.last_price(symbol.symbol), _tick(symbol)
+        rows.append({"symbol": symbol.symbol, "bidPrice": plain8(last - tick), "bidQty": plain8(SYNTHETIC_LEVEL_QTY),
+                     "askPrice": plain8(last + tick), "askQty": plain8(SYNTHETIC_LEVEL_QTY)})
+    return _one_or_many(rows, single)
+
+
+@binance_route(blueprint, TICKER_24HR)
+def ticker_24hr(call: Call) -> Any:
+    exchange = current_runtime().exchange
+    now = exchange.clock.now_ms()
+    symbols, single = _symbols_for_market(call)
+    rows = []
+    for symbol in symbols:
+        stats = exchange.market.stats_24h(symbol.symbol, now)
+        last, open_price, tick = stats["last_price"], stats["open_price"], _tick(symbol)
+        change = last - open_price
+        volume = stats["volume"]
+        rows.append({
+            "symbol": symbol.symbol,
+            "priceChange": plain8(change),
+            "priceChangePercent": f"{(change * 100 / open_price).quantize(Decimal('0.001')):f}",
+            "weightedAvgPrice": plain8(stats["quote_volume"] / volume if volume else last),
+            "prevClosePrice": plain8(open_price),
+            "lastPrice": plain8(last),
+            "lastQty": plain8(stats["last_qty"]),
+            "bidPrice": plain8(last - tick),
+            "bidQty": plain8(SYNTHETIC_LEVEL_QTY),
+            "askPrice": plain8(last + tick),
+            "askQty": plain8(SYNTHETIC_LEVEL_QTY),
+            "openPrice": plain8(open_price),
+            "highPrice": plain8(stats["high_price"]),
+            "lowPrice": plain8(stats["low_price"]),
+            "volume": plain8(volume),
+            "quoteVolume": plain8(stats["quote_volume"]),
+            "openTime": stats["open_time"],
+            "closeTime": stats["close_time"],
+            "firstId": -1 if not stats["count"] else 0,
+            "lastId": -1 if not stats["count"] else stats["count"] - 1,
+            "count": stats["count"],
+        })
+    return _one_or_many(rows, single)
+
+
+def _require_symbol(name: str) -> SymbolConfig:
+    symbols = current_runtime().exchange.config.symbols
+    if name not in symbols:
+        raise errors.invalid_symbol()
+    return symbols[name]
+
+
+@binance_route(blueprint, AVG_PRICE)
+def avg_price(call: Call) -> dict[str, Any]:
+    exchange = current_runtime().exchange
+    symbol = _require_symbol(call.params["symbol"])
+    now = exchange.clock.now_ms()
+    mins = 5
+    return {"mins": mins, "price": plain8(exchange.market.avg_price(symbol.symbol, mins, now)), "closeTime": now}
+
+
+DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000, 5000)
+
+
+@binance_route(blueprint, DEPTH)
+def depth(call: Call) -> dict[str, Any]:
+    exchange = current_runtime().exchange
+    symbol = _require_symbol(call.params["symbol"])
+    limit = call.params.get("limit", 100)
+    if limit < 1 or limit > 5000:
+        raise errors.invalid_param_value("limit")
+    last, tick = exchange.market.last_price(symbol.symbol), _tick(symbol)
+    qty = plain8(SYNTHETIC_LEVEL_QTY)
+    bids = [[plain8(last - tick * i), qty] for i in range(1, limit + 1) if last - tick * i > 0]
+    asks = [[plain8(last + tick * i), qty] for i in range(1, limit + 1)]
+    # The book is synthetic; its update id follows the exchange's order activity.
+    return {"lastUpdateId": exchange.ids.current("order"), "bids": bids, "asks": asks}

@@ -1,0 +1,29 @@
+"""What one app instance serves: its exchange, rate limiter and control-plane state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from mock_exchange.config import ExchangeConfig
+from mock_exchange.core.rate_limits import RateLimiter
+
+EXTENSION_KEY = "mock_exchange"
+
+
+@dataclass
+class ExchangeRuntime:
+    """Everything the views reach through ``current_runtime()``."""
+
+    config: ExchangeConfig
+    exchange: Any  # core.exchange.Exchange
+    limiter: RateLimiter
+    journal: Any = None  # control plane: request journal
+    faults: Any = None  # control plane: fault injection
+    control_token: str | None = None  # required on the control API when set
+
+
+def current_runtime() -> ExchangeRuntime:
+    return current_app.extensions[EXTENSION_KEY]
