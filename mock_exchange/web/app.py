@@ -60,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
 
 # Endpoint families registered when present; each module exposes register(app).
 _OPTIONAL_BLUEPRINTS = (
+    "mock_exchange.web.margin_rate_limit",
     "mock_exchange.web.margin_orders",
     "mock_exchange.web.margin_order_lists",
     "mock_exchange.web.margin_account",

@@ -1,0 +1,38 @@
+"""Shared fixtures: an isolated app per test, and signed clients for two accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mock_exchange.config import default_config
+from mock_exchange.web.app import create_app
+from tests.signed_client import FROZEN_AT_MS, OTHER_KEY, OTHER_SECRET, SignedClient
+
+
+@pytest.fixture
+def app() -> Iterator[Flask]:
+    """A fresh exchange on the default config, its clock frozen at 2026-01-01."""
+    application = create_app(default_config())
+    application.extensions["mock_exchange"].exchange.clock.freeze(FROZEN_AT_MS)
+    yield application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def signed(app: Flask, client: FlaskClient) -> SignedClient:
+    """Signed requests as the demo account."""
+    return SignedClient(client, app)
+
+
+@pytest.fixture
+def other(app: Flask, client: FlaskClient) -> SignedClient:
+    """Signed requests as a second account."""
+    return SignedClient(client, app, OTHER_KEY, OTHER_SECRET)

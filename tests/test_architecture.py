@@ -1,0 +1,33 @@
+"""The domain core stays pure, and the client and server packages stay apart."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_imports_no_web_framework() -> None:
+    for path in (ROOT / "mock_exchange" / "core").rglob("*.py"):
+        for name in _imports(path):
+            root = name.split(".")[0]
+            assert root not in {"flask", "werkzeug", "waitress", "requests"}, f"{path.name} imports {name}"
+            assert not name.startswith("mock_exchange.web"), f"{path.name} imports {name}"
+
+
+def test_client_and_server_do_not_import_each_other() -> None:
+    for path in (ROOT / "client" / "margin_client").rglob("*.py"):
+        assert not any(n.startswith("mock_exchange") for n in _imports(path)), path.name
+    for path in (ROOT / "mock_exchange").rglob("*.py"):
+        assert not any(n.startswith("margin_client") for n in _imports(path)), path.name

@@ -1,0 +1,86 @@
+"""The configuration file: the built-in default, YAML and JSON files, and malformed ones."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mock_exchange.cli import main
+from mock_exchange.config import DEFAULT_CONFIG_PATH, ConfigError, config_from_dict, default_config, load_config
+
+
+def test_default_config_has_the_documented_symbols_and_demo_account() -> None:
+    config = default_config()
+    assert set(config.symbols) >= {"BTCUSDT", "ETHUSDT", "BNBUSDT", "ETHBTC"}
+    btc = config.symbols["BTCUSDT"]
+    assert btc.last_price == Decimal("30000.00")
+    assert btc.filter("PRICE_FILTER")["tickSize"] == "0.01"
+    demo = config.accounts[0]
+    assert demo.api_key == "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
+    assert demo.cross["USDT"].free == Decimal("100000")
+    assert demo.isolated["BTCUSDT"]["BTC"].free == Decimal("1")
+    assert any(a.rsa_public_key for a in config.accounts)
+    assert any(a.ed25519_public_key for a in config.accounts)
+
+
+def _raw() -> dict:
+    return yaml.safe_load(DEFAULT_CONFIG_PATH.read_text())
+
+
+def test_json_file_loads_like_yaml(tmp_path: Path) -> None:
+    raw = _raw()
+    for account in raw["accounts"]:  # key files are relative to the config file
+        for field in ("rsa_public_key", "ed25519_public_key"):
+            if field in account:
+                account[field] = str(DEFAULT_CONFIG_PATH.parent / account[field])
+    path = tmp_path / "exchange.json"
+    path.write_text(json.dumps(raw))
+    assert load_config(path).symbols.keys() == default_config().symbols.keys()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda r: r["symbols"]["BTCUSDT"].update(last_price="abc"), "symbols.BTCUSDT.last_price: not a decimal: 'abc'"),
+        (lambda r: r["symbols"]["BTCUSDT"].update(last_price=0.1), "symbols.BTCUSDT.last_price: not a decimal: 0.1"),
+        (lambda r: r["symbols"]["BTCUSDT"]["filters"][0].update(filterType="NOPE"),
+         "symbols.BTCUSDT.filters[0].filterType: unknown filter 'NOPE'"),
+        (lambda r: r["accounts"][0].update(api_key="bad key!"), "accounts[0].api_key: must be 1-128 letters and digits"),
+        (lambda r: r["accounts"][0]["cross"]["USDT"].update(free="-1"), "accounts[0].cross.USDT.free: must not be negative"),
+        (lambda r: r["accounts"][0]["isolated"].update(NOPE={}), "accounts[0].isolated.NOPE: unknown symbol"),
+        (lambda r: r["rate_limits"].update(api_weight_per_minute="many"), "rate_limits.api_weight_per_minute: not an integer"),
+        (lambda r: r.update(colour="blue"), "colour: unknown field"),
+        (lambda r: r["accounts"][1].update(api_key=r["accounts"][0]["api_key"]), "accounts[1].api_key: duplicate API key"),
+    ],
+)
+def test_malformed_config_names_the_bad_field(mutate, message: str) -> None:  # noqa: ANN001
+    raw = _raw()
+    mutate(raw)
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict(raw, base_dir=DEFAULT_CONFIG_PATH.parent)
+    assert str(caught.value).startswith(message)
+
+
+def test_malformed_file_stops_start_up_with_the_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.yaml"
+    raw = _raw()
+    raw["symbols"]["ETHBTC"]["filters"][1]["stepSize"] = "ten"
+    path.write_text(yaml.safe_dump(raw))
+    assert main(["serve", "--config", str(path)]) == 2
+    assert "symbols.ETHBTC.filters[1].stepSize: not a decimal: 'ten'" in capsys.readouterr().err
+
+
+def test_not_yaml_at_all(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("symbols: [unclosed")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(path)
+
+
+def test_check_config_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-config", str(DEFAULT_CONFIG_PATH)]) == 0
+    assert "OK (4 symbols, 5 accounts)" in capsys.readouterr().out
