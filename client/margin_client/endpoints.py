@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Mapping
 
 
 class Security(Enum):
@@ -87,13 +87,14 @@ BORROW_REPAY = _sapi("POST", "/sapi/v1/margin/borrow-repay", 1500, True, True)
 BORROW_REPAY_HISTORY = _sapi("GET", "/sapi/v1/margin/borrow-repay", 10, False)
 # Weight changed from 50 (IP) to 750 (UID) on 2026-04-16 (spec §4.0).
 MAX_BORROWABLE = _sapi("GET", "/sapi/v1/margin/maxBorrowable", 750, True)
-USER_LISTEN_TOKEN = _sapi("POST", "/sapi/v1/userListenToken", 1, True)
+USER_LISTEN_TOKEN_SIGNED = _sapi("POST", "/sapi/v1/userListenToken", 1, True)
+USER_LISTEN_TOKEN = replace(USER_LISTEN_TOKEN_SIGNED, security=Security.API_KEY)
 
 PING = _api("/api/v3/ping", 1)
 SERVER_TIME = _api("/api/v3/time", 1)
 EXCHANGE_INFO = _api("/api/v3/exchangeInfo", 20)
 TICKER_PRICE = _api("/api/v3/ticker/price", 2)
-TICKER_PRICE_ALL = _api("/api/v3/ticker/price", 4)
+TICKER_PRICE_ALL = _api("/api/v3/ticker/price", 4)  # several or all symbols
 AVG_PRICE = _api("/api/v3/avgPrice", 2)
 SYSTEM_STATUS = Endpoint("GET", "/sapi/v1/system/status", Security.NONE, 1, SAPI_IP_WEIGHT_HEADER)
 

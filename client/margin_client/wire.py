@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Iterable, Mapping
 from urllib.parse import quote
 
 from .errors import MissingParameterError

@@ -1,0 +1,467 @@
+"""Symbol and exchange filters: the checks a new order passes before it reaches the book.
+
+Pure functions over the configuration (filters are the exchangeInfo dicts, decimals as
+strings), the order's parameters, open-order counts and two reference prices. The first
+failing rule raises its :class:`BinanceError`; nothing is changed.
+
+Order of checks (spec §12 puts precision before filters; the rest is chosen where Binance
+is silent), for each leg in turn:
+
+1. Precision, -1111 "Precision is over the maximum defined for this asset.": quantity,
+   icebergQty use ``base_asset_precision``; price, stopPrice, quoteOrderQty use
+   ``quote_asset_precision``. Only significant decimals count ("1.50000000000" is 1.5).
+2. Non-positive values, -1013 "Invalid quantity." / "Invalid price." (observed for
+   quantity=0 and price=0: ccxt/binance-trade-bot#124, ccxt/ccxt#4911).
+3. Symbol capabilities, -2010 "Iceberg orders are not supported for this symbol." and
+   "Trailing stop orders are not supported for this symbol." (spec §6.5, §10).
+4. -2010 "IcebergQty exceeds QTY." when icebergQty > quantity (equal passes: the message
+   says "exceeds").
+5. -1013 "Price * QTY is zero or less." when price x quantity truncated to 8 decimals is
+   0 (observed with code -1013 in ccxt/ccxt#7168; e.g. 0.00000023 x 0.002).
+6. Stateless symbol filters in the order the symbol lists them: PRICE_FILTER,
+   PERCENT_PRICE, PERCENT_PRICE_BY_SIDE, LOT_SIZE, MARKET_LOT_SIZE, MIN_NOTIONAL,
+   NOTIONAL, ICEBERG_PARTS, TRAILING_DELTA.
+
+then once for the order or the whole list:
+
+7. Account-state symbol filters in the symbol's order: MAX_NUM_ORDERS,
+   MAX_NUM_ALGO_ORDERS, MAX_NUM_ICEBERG_ORDERS, MAX_NUM_ORDER_LISTS, MAX_POSITION
+   (-2010 "Filter failure: MAX_POSITION", spec §7). They come after the stateless ones
+   because Binance keeps account state in the matching engine, behind the API's checks.
+8. Exchange filters in the configured order: EXCHANGE_MAX_NUM_ORDERS, _ALGO_ORDERS,
+   _ICEBERG_ORDERS, _ORDER_LISTS.
+
+Conventions: ``None`` or zero ``stop_price`` / ``iceberg_qty`` / ``quote_order_qty`` mean
+"not sent" (as in :class:`mock_exchange.core.orders.Order`); a zero or missing bound
+(minPrice, maxQty, stepSize, maxNotional ...) and a missing count limit disable that rule;
+``avgPriceMins: 0`` makes a filter use the last price instead of the average price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal, localcontext
+from typing import Any
+
+from mock_exchange.config import ExchangeConfig, SymbolConfig
+from mock_exchange.core.decimals import ZERO, decimal_places, is_multiple
+from mock_exchange.core.enums import OrderType, Side
+from mock_exchange.core.errors import BinanceError, bad_precision, filter_failure, order_rejected
+
+__all__ = ["FilterOrder", "OpenCounts", "check_order", "check_order_list"]
+
+# Enough digits that products and remainders of 20.20-digit decimals are exact.
+_EXACT_DIGITS = 100
+# Binance's engine holds amounts as fixed point with 8 decimals.
+_ENGINE_QUANTUM = Decimal("0.00000001")
+
+_ABOVE_TRAILING = frozenset({(OrderType.STOP_LOSS, Side.BUY), (OrderType.STOP_LOSS_LIMIT, Side.BUY),
+                             (OrderType.TAKE_PROFIT, Side.SELL), (OrderType.TAKE_PROFIT_LIMIT, Side.SELL)})
+
+
+@dataclass(frozen=True)
+class FilterOrder:
+    """The parameters of one new order (or order-list leg) that the filters look at."""
+
+    side: Side
+    type: OrderType
+    quantity: Decimal | None  # None for MARKET with quote_order_qty
+    price: Decimal | None = None  # limit price when the type has one
+    stop_price: Decimal | None = None
+    iceberg_qty: Decimal | None = None
+    trailing_delta: int | None = None
+    quote_order_qty: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class OpenCounts:
+    """Open orders of the account now, and what the request adds."""
+
+    symbol_orders: int = 0
+    symbol_algo_orders: int = 0
+    symbol_iceberg_orders: int = 0
+    symbol_order_lists: int = 0
+    exchange_orders: int = 0
+    exchange_algo_orders: int = 0
+    exchange_iceberg_orders: int = 0
+    exchange_order_lists: int = 0
+    new_orders: int = 1
+    new_algo_orders: int = 0
+    new_iceberg_orders: int = 0
+    new_order_lists: int = 0
+
+
+def check_order(
+    symbol: SymbolConfig,
+    exchange: ExchangeConfig,
+    order: FilterOrder,
+    open_counts: OpenCounts,
+    last_price: Decimal,
+    avg_price: Decimal,
+    *,
+    position: Decimal | None = None,  # free + locked base asset + open BUY quantity; None skips MAX_POSITION
+) -> None:
+    """Raise BinanceError (-1013 'Filter failure: X', or the -2010 / -1111 forms) if the order breaks a rule."""
+    _check((order,), symbol, exchange, open_counts, _Prices(last_price, avg_price), position, is_list=False)
+
+
+def check_order_list(
+    symbol: SymbolConfig,
+    exchange: ExchangeConfig,
+    legs: Sequence[FilterOrder],
+    open_counts: OpenCounts,
+    last_price: Decimal,
+    avg_price: Decimal,
+    *,
+    position: Decimal | None = None,  # as for check_order
+) -> None:
+    """Check every leg of an OCO / OTO / OTOCO (one failing leg fails the list), then the counts once."""
+    _check(tuple(legs), symbol, exchange, open_counts, _Prices(last_price, avg_price), position, is_list=True)
+
+
+# -- driver ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prices:
+    last: Decimal
+    avg: Decimal
+
+    def reference(self, spec: Mapping[str, Any]) -> Decimal:
+        """The filter's average price; ``avgPriceMins: 0`` means the last price."""
+        # A filter without avgPriceMins uses the caller's average price.
+        return self.last if _int(spec, "avgPriceMins") == 0 else self.avg
+
+
+@dataclass(frozen=True)
+class _NewCounts:
+    orders: int
+    algo: int
+    iceberg: int
+    lists: int
+
+
+def _check(
+    legs: tuple[FilterOrder, ...],
+    symbol: SymbolConfig,
+    exchange: ExchangeConfig,
+    counts: OpenCounts,
+    prices: _Prices,
+    position: Decimal | None,
+    *,
+    is_list: bool,
+) -> None:
+    with localcontext() as ctx:
+        ctx.prec = _EXACT_DIGITS
+        for leg in legs:
+            _check_leg(leg, symbol, prices)
+        new = _new_counts(legs, counts, is_list)
+        for spec in symbol.filters:
+            _check_account_filter(spec, legs, counts, new, position)
+        for spec in exchange.exchange_filters:
+            _check_exchange_filter(spec, counts, new)
+
+
+def _check_leg(order: FilterOrder, symbol: SymbolConfig, prices: _Prices) -> None:
+    """Steps 1-6 of the module docstring for one order."""
+    _check_precision(order, symbol)
+    _check_positive(order)
+    _check_capabilities(order, symbol)
+    _check_iceberg_size(order)
+    _check_price_times_qty(order)
+    for spec in symbol.filters:
+        check = _LEG_FILTERS.get(spec["filterType"])
+        if check is not None:
+            check(spec, order, prices)
+
+
+def _new_counts(legs: tuple[FilterOrder, ...], counts: OpenCounts, is_list: bool) -> _NewCounts:
+    """What the request adds; the caller's ``new_*`` figures win when larger."""
+    return _NewCounts(
+        orders=max(counts.new_orders, len(legs)),
+        algo=max(counts.new_algo_orders, sum(1 for leg in legs if leg.type.is_stop)),
+        iceberg=max(counts.new_iceberg_orders, sum(1 for leg in legs if _iceberg(leg) is not None)),
+        lists=max(counts.new_order_lists, 1 if is_list else 0),
+    )
+
+
+# -- order parameters ---------------------------------------------------------------
+
+
+def _limit_price(order: FilterOrder) -> Decimal | None:
+    return order.price if order.type.has_limit_price else None
+
+
+def _stop_price(order: FilterOrder) -> Decimal | None:
+    return order.stop_price if order.type.is_stop and order.stop_price else None
+
+
+def _iceberg(order: FilterOrder) -> Decimal | None:
+    # Binance: an iceberg order is one with icebergQty > 0.
+    return order.iceberg_qty if order.iceberg_qty else None
+
+
+def _quote_qty(order: FilterOrder) -> Decimal | None:
+    return order.quote_order_qty if order.type is OrderType.MARKET and order.quote_order_qty else None
+
+
+def _price_reference(order: FilterOrder) -> Decimal | None:
+    """The price that values a non-MARKET order: its limit price, else its stop price."""
+    limit = _limit_price(order)
+    return limit if limit is not None else _stop_price(order)
+
+
+# -- steps 1-5: before the filters ---------------------------------------------------
+
+
+def _significant_places(value: Decimal) -> int:
+    return decimal_places(value.normalize()) if value else 0
+
+
+def _check_precision(order: FilterOrder, symbol: SymbolConfig) -> None:
+    base = (order.quantity, order.iceberg_qty)
+    quote = (order.price, order.stop_price, order.quote_order_qty)
+    if any(v is not None and _significant_places(v) > symbol.base_asset_precision for v in base):
+        raise bad_precision()
+    if any(v is not None and _significant_places(v) > symbol.quote_asset_precision for v in quote):
+        raise bad_precision()
+
+
+def _check_positive(order: FilterOrder) -> None:
+    if order.quantity is not None and order.quantity <= 0:
+        raise _invalid_quantity()
+    if order.quantity is None and _quote_qty(order) is None:
+        # A MARKET order needs quantity or quoteOrderQty; neither usable means no amount.
+        raise _invalid_quantity()
+    limit = _limit_price(order)
+    if limit is not None and limit <= 0:
+        raise _invalid_price()
+
+
+def _check_capabilities(order: FilterOrder, symbol: SymbolConfig) -> None:
+    if _iceberg(order) is not None and not symbol.iceberg_allowed:
+        raise order_rejected("Iceberg orders are not supported for this symbol.")
+    if order.trailing_delta is not None and not symbol.allow_trailing_stop:
+        raise order_rejected("Trailing stop orders are not supported for this symbol.")
+
+
+def _check_iceberg_size(order: FilterOrder) -> None:
+    iceberg = _iceberg(order)
+    if iceberg is not None and order.quantity is not None and iceberg > order.quantity:
+        raise order_rejected("IcebergQty exceeds QTY.")
+
+
+def _check_price_times_qty(order: FilterOrder) -> None:
+    price = _price_reference(order)
+    if price is None or order.quantity is None:
+        return
+    if (price * order.quantity).quantize(_ENGINE_QUANTUM, rounding=ROUND_DOWN) <= 0:
+        raise _price_qty_zero()
+
+
+def _invalid_quantity() -> BinanceError:
+    return BinanceError(-1013, "Invalid quantity.")
+
+
+def _invalid_price() -> BinanceError:
+    return BinanceError(-1013, "Invalid price.")
+
+
+def _price_qty_zero() -> BinanceError:
+    return BinanceError(-1013, "Price * QTY is zero or less.")
+
+
+# -- step 6: stateless symbol filters -------------------------------------------------
+
+
+def _dec(spec: Mapping[str, Any], key: str) -> Decimal:
+    """A filter's decimal field; a missing one reads as 0, i.e. the rule is disabled."""
+    return Decimal(str(spec.get(key, "0")))
+
+
+def _int(spec: Mapping[str, Any], key: str) -> int | None:
+    """A filter's integer field; None when missing, which disables its rule."""
+    value = spec.get(key)
+    return None if value is None else int(value)
+
+
+def _flag(spec: Mapping[str, Any], key: str) -> bool:
+    value = spec.get(key, False)
+    return value.lower() == "true" if isinstance(value, str) else bool(value)
+
+
+def _within(value: Decimal, low: Decimal, high: Decimal, step: Decimal) -> bool:
+    """min / max / step rules, each disabled when its bound is 0."""
+    if low and value < low:
+        return False
+    if high and value > high:
+        return False
+    return is_multiple(value, step)
+
+
+def _price_filter(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+    low, high, tick = _dec(spec, "minPrice"), _dec(spec, "maxPrice"), _dec(spec, "tickSize")
+    for value in (_limit_price(order), _stop_price(order)):
+        if value is not None and not _within(value, low, high, tick):
+            raise filter_failure("PRICE_FILTER")
+
+
+def _percent_band(price: Decimal, reference: Decimal, up: Decimal, down: Decimal) -> bool:
+    return reference * down <= price <= reference * up
+
+
+def _percent_price(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+    price = _limit_price(order)
+    if price is None:
+        return
+    up, down = _dec(spec, "multiplierUp"), _dec(spec, "multiplierDown")
+    if not _percent_band(price, prices.reference(spec), up, down):
+        raise filter_failure("PERCENT_PRICE")
+
+
+def _percent_price_by_side(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+    price = _limit_price(order)
+    if price is None:
+        return
+    prefix = "bid" if order.side is Side.BUY else "ask"
+    up, down = _dec(spec, f"{prefix}MultiplierUp"), _dec(spec, f"{prefix}MultiplierDown")
+    if not _percent_band(price, prices.reference(spec), up, down):
+        raise filter_failure("PERCENT_PRICE_BY_SIDE")
+
+
+def _lot_size(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+    low, high, step = _dec(spec, "minQty"), _dec(spec, "maxQty"), _dec(spec, "stepSize")
+    for value in (order.quantity, _iceberg(order)):
+        if value is not None and not _within(value, low, high, step):
+            raise filter_failure("LOT_SIZE")
+
+
+def _market_lot_size(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+    if order.type is not OrderType.MARKET or order.quantity is None:
+        return
+    if not _within(order.quantity, _dec(spec, "minQty"), _dec(spec, "maxQty"), _dec(spec, "stepSize")):
+        raise filter_failure("MARKET_LOT_SIZE")
+
+
+def _notional(order: FilterOrder, prices: _Prices, spec: Mapping[str, Any]) -> tuple[Decimal, bool] | None:
+    """The order's notional, and whether the apply*ToMarket flags govern it."""
+    quote = _quote_qty(order)
+    if quote is not None:
+        return quote, True
+    if order.quantity is None:
+        return None
+    price = _price_reference(order)
+    if price is None:
+        # MARKET, or a trailing stop without stopPrice: valued at the filter's average price.
+        return prices.reference(spec) * order.quantity, True
+    return price * order.quantity, False
+
+
+def _min_notional(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+    valued = _notional(order, prices, spec)
+    if valued is None:
+        return
+    notional, is_market = valued
+    if is_market and not _flag(spec, "applyToMarket"):
+        return
+    if notional < _dec(spec, "minNotional"):
+        raise filter_failure("MIN_NOTIONAL")
+
+
+def _notional_filter(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+    valued = _notional(order, prices, spec)
+    if valued is None:
+        return
+    notional, is_market = valued
+    low, high = _dec(spec, "minNotional"), _dec(spec, "maxNotional")
+    if (not is_market or _flag(spec, "applyMinToMarket")) and notional < low:
+        raise filter_failure("NOTIONAL")
+    if (not is_market or _flag(spec, "applyMaxToMarket")) and high and notional > high:
+        raise filter_failure("NOTIONAL")
+
+
+def _iceberg_parts(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+    iceberg = _iceberg(order)
+    if iceberg is None or order.quantity is None:
+        return
+    limit = _int(spec, "limit")
+    parts = order.quantity // iceberg + (1 if order.quantity % iceberg else 0)
+    if limit is not None and parts > limit:
+        raise filter_failure("ICEBERG_PARTS")
+
+
+def _trailing_delta(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+    if order.trailing_delta is None or not order.type.is_stop:
+        return
+    side = "Above" if (order.type, order.side) in _ABOVE_TRAILING else "Below"
+    low, high = _int(spec, f"minTrailing{side}Delta"), _int(spec, f"maxTrailing{side}Delta")
+    if (low is not None and order.trailing_delta < low) or (high is not None and order.trailing_delta > high):
+        raise filter_failure("TRAILING_DELTA")
+
+
+_LEG_FILTERS = {
+    "PRICE_FILTER": _price_filter,
+    "PERCENT_PRICE": _percent_price,
+    "PERCENT_PRICE_BY_SIDE": _percent_price_by_side,
+    "LOT_SIZE": _lot_size,
+    "MARKET_LOT_SIZE": _market_lot_size,
+    "MIN_NOTIONAL": _min_notional,
+    "NOTIONAL": _notional_filter,
+    "ICEBERG_PARTS": _iceberg_parts,
+    "TRAILING_DELTA": _trailing_delta,
+}
+
+
+# -- steps 7-8: account-state filters ------------------------------------------------
+
+# filterType -> (limit field, OpenCounts attribute, _NewCounts attribute)
+_SYMBOL_COUNTS = {
+    "MAX_NUM_ORDERS": ("maxNumOrders", "symbol_orders", "orders"),
+    "MAX_NUM_ALGO_ORDERS": ("maxNumAlgoOrders", "symbol_algo_orders", "algo"),
+    "MAX_NUM_ICEBERG_ORDERS": ("maxNumIcebergOrders", "symbol_iceberg_orders", "iceberg"),
+    "MAX_NUM_ORDER_LISTS": ("maxNumOrderLists", "symbol_order_lists", "lists"),
+}
+_EXCHANGE_COUNTS = {
+    "EXCHANGE_MAX_NUM_ORDERS": ("maxNumOrders", "exchange_orders", "orders"),
+    "EXCHANGE_MAX_NUM_ALGO_ORDERS": ("maxNumAlgoOrders", "exchange_algo_orders", "algo"),
+    "EXCHANGE_MAX_NUM_ICEBERG_ORDERS": ("maxNumIcebergOrders", "exchange_iceberg_orders", "iceberg"),
+    "EXCHANGE_MAX_NUM_ORDER_LISTS": ("maxNumOrderLists", "exchange_order_lists", "lists"),
+}
+
+
+def _check_count(
+    spec: Mapping[str, Any], rule: tuple[str, str, str], counts: OpenCounts, new: _NewCounts
+) -> None:
+    limit_field, open_attr, new_attr = rule
+    adding, limit = getattr(new, new_attr), _int(spec, limit_field)
+    # Only a request that adds to a count can break it: a LIMIT order ignores a full algo quota.
+    if adding and limit is not None and getattr(counts, open_attr) + adding > limit:
+        raise filter_failure(spec["filterType"])
+
+
+def _check_account_filter(
+    spec: Mapping[str, Any],
+    legs: Iterable[FilterOrder],
+    counts: OpenCounts,
+    new: _NewCounts,
+    position: Decimal | None,
+) -> None:
+    kind = spec["filterType"]
+    if kind in _SYMBOL_COUNTS:
+        _check_count(spec, _SYMBOL_COUNTS[kind], counts, new)
+    elif kind == "MAX_POSITION" and position is not None:
+        _check_max_position(spec, legs, position)
+
+
+def _check_exchange_filter(spec: Mapping[str, Any], counts: OpenCounts, new: _NewCounts) -> None:
+    rule = _EXCHANGE_COUNTS.get(spec["filterType"])
+    if rule is not None:
+        _check_count(spec, rule, counts, new)
+
+
+def _check_max_position(spec: Mapping[str, Any], legs: Iterable[FilterOrder], position: Decimal) -> None:
+    limit = _dec(spec, "maxPosition")
+    for leg in legs:
+        if leg.side is Side.BUY and position + (leg.quantity or ZERO) > limit:
+            raise order_rejected("Filter failure: MAX_POSITION")
