@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import secrets
 import sys
 from collections.abc import Sequence
@@ -12,9 +13,20 @@ from mock_exchange.config import ConfigError, ExchangeConfig, load_config
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+CONTROL_TOKEN_ENV = "MOCK_EXCHANGE_CONTROL_TOKEN"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "check-config":
+        return _check_config(args.config)
+    return int(args.run(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``mock-exchange`` argument parser (also read by tests of the container files)."""
     parser = argparse.ArgumentParser(prog="mock-exchange", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -23,21 +35,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--config", help="YAML or JSON config file (default: the built-in demo config)")
     serve.add_argument("--seed", type=int, help="seed for ids and generated client order ids")
-    serve.add_argument("--control-token", help="token the control API requires (generated when binding "
-                                               "beyond loopback without one)")
+    # From the environment by default, so a container's token never shows in `ps` or the compose file.
+    serve.add_argument("--control-token", default=os.environ.get(CONTROL_TOKEN_ENV) or None,
+                       help=f"token the control API requires (default: ${CONTROL_TOKEN_ENV}; generated when "
+                            "binding beyond loopback without one)")
     serve.add_argument("--threads", type=int, default=8, help="WSGI worker threads")
+    serve.add_argument("--ws-port", type=int, help="also serve everything on this port with WebSockets "
+                                                   "(user data stream: /ws/<listenKey>, /ws-api/v3)")
 
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("config")
 
     _add_scenario_commands(commands)
-
-    args = parser.parse_args(argv)
-    if args.command == "serve":
-        return _serve(args)
-    if args.command == "check-config":
-        return _check_config(args.config)
-    return int(args.run(args))
+    return parser
 
 
 def _add_scenario_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -87,9 +97,21 @@ def _serve(args: argparse.Namespace) -> int:
 
     app = create_app(config, seed=args.seed, control_token=token)
     _banner(config, args.host, args.port, token, show_demo_secret=args.config is None)
+    if args.ws_port is not None:
+        _serve_websockets(app, args.host, args.ws_port)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="mock-exchange",
           _quiet=True)
     return 0
+
+
+def _serve_websockets(app: object, host: str, port: int) -> None:
+    """werkzeug's threaded server next to waitress, which cannot hand a connection to a WebSocket."""
+    from mock_exchange.web.user_stream_ws import WebSocketServer
+
+    server = WebSocketServer(app, host, port).start()  # type: ignore[arg-type]
+    sys.stdout.write(f"websockets on ws://{host}:{server.port}  (user data stream: /ws/<listenKey>, /ws-api/v3;"
+                     f" the whole API answers there too)\n")
+    sys.stdout.flush()
 
 
 def _banner(config: ExchangeConfig, host: str, port: int, token: str | None, show_demo_secret: bool) -> None:

@@ -1,16 +1,340 @@
-"""pytest plugin: fixtures that give each test an isolated fake exchange."""
+"""pytest plugin: a fresh fake Binance margin exchange for each test.
+
+    def test_stop_fires(fake_exchange):
+        fake_exchange.client.place_oco(symbol="BTCUSDT", side="SELL", quantity="0.01", price="31000",
+                                       stop_price="29000", stop_limit_price="28900",
+                                       stop_limit_time_in_force="GTC")
+        fake_exchange.set_price("BTCUSDT", "28950")
+
+``fake_exchange`` serves Binance in-process (no sockets); ``fake_exchange_live`` serves it on
+a real 127.0.0.1 port for code that needs a URL. Both yield a :class:`FakeExchange`: the
+control API's methods (``set_price``, ``trade``, ``advance``, ``inject_fault``, ``journal``...)
+plus ``.client``, ``.session``, ``.url``, ``.app``, ``.test_client``, ``.api_key``, ``.api_secret``.
+
+Options (command line, or the same names without ``--`` and with ``_`` in the ini file):
+``--fake-exchange-config FILE``, ``--fake-exchange-seed N``, ``--fake-exchange-scope SCOPE``,
+``--fake-exchange-url URL`` (use a running server, reset before each fixture) and
+``--fake-exchange-token TOKEN`` (its control token; default ``$MOCK_EXCHANGE_CONTROL_TOKEN``).
+The ``fake_exchange_config`` and ``fake_exchange_seed`` fixtures can be overridden.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from flask import Flask
+
+if TYPE_CHECKING:  # the plugin loads in every pytest run: keep Flask and friends lazy
+    import requests
+    from flask import Flask
+    from flask.testing import FlaskClient
+
+    from mock_exchange.config import ExchangeConfig
+    from mock_exchange.control.handle import ControlHandle
+    from mock_exchange.testing import LiveServer
+
+DEMO_ACCOUNT = "demo"
+IN_PROCESS_URL = "http://mock-exchange.local"
+TOKEN_ENV = "MOCK_EXCHANGE_CONTROL_TOKEN"
+SCOPES = ("function", "class", "module", "package", "session")
+# A reset external server whose clock is further than this from ours is put back on wall time.
+CLOCK_SLACK_MS = 1000
+
+# (option, metavar, help); the ini name is the option with "_" for "-".
+_OPTIONS = (
+    ("fake-exchange-config", "FILE", "exchange config (YAML/JSON) for the fake_exchange fixtures; "
+                                     "default: the built-in demo config"),
+    ("fake-exchange-seed", "N", "seed for ids and generated client order ids"),
+    ("fake-exchange-scope", "SCOPE", f"how long one fake exchange lives: {', '.join(SCOPES)} (default: function)"),
+    ("fake-exchange-url", "URL", "use a running mock-exchange at URL instead (reset before each fixture)"),
+    ("fake-exchange-token", "TOKEN", f"control token of --fake-exchange-url (default: ${TOKEN_ENV})"),
+)
 
 
-@pytest.fixture
-def fake_exchange_app() -> Iterator[Flask]:
-    """A fresh in-process fake exchange app on the built-in default config."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mock-exchange", "fake Binance margin exchange (mock-exchange)")
+    for name, metavar, text in _OPTIONS:
+        dest = name.replace("-", "_")
+        group.addoption(f"--{name}", dest=dest, metavar=metavar, default=None, help=text)
+        parser.addini(dest, text)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    scope = _option(config, "fake_exchange_scope")
+    if scope is not None and scope not in SCOPES:
+        raise pytest.UsageError(f"fake_exchange_scope: {scope!r} is not one of {', '.join(SCOPES)}")
+    seed = _option(config, "fake_exchange_seed")
+    if seed is not None and not seed.isdigit():
+        raise pytest.UsageError(f"fake_exchange_seed: expected a non-negative integer, got {seed!r}")
+
+
+def _option(config: pytest.Config, dest: str) -> str | None:
+    """The command line wins over the ini file; the token falls back to the environment."""
+    value = config.getoption(dest, None) or config.getini(dest) or None
+    if value is None and dest == "fake_exchange_token":
+        value = os.environ.get(TOKEN_ENV) or None
+    return str(value).strip() if value is not None else None
+
+
+def _config_path(config: pytest.Config) -> Path | None:
+    """The config file: relative to the working directory on the command line, else to the ini file."""
+    given = config.getoption("fake_exchange_config", None)
+    if given:
+        return Path(config.invocation_params.dir, given)
+    given = config.getini("fake_exchange_config")
+    if not given:
+        return None
+    base = config.inipath.parent if config.inipath is not None else config.rootpath
+    return Path(base, str(given).strip())
+
+
+def fixture_scope(fixture_name: str, config: pytest.Config) -> str:
+    """The configured lifetime of one fake exchange (pytest's dynamic scope hook)."""
+    return _option(config, "fake_exchange_scope") or "function"
+
+
+# -- the handle ----------------------------------------------------------------------------
+
+
+class FakeExchange:
+    """One fake exchange as a test sees it: Binance at ``url``, and the control methods."""
+
+    def __init__(self, *, url: str, session: requests.Session, control: ControlHandle, api_key: str,
+                 api_secret: str, app: Flask | None = None, server: LiveServer | None = None,
+                 time_source_ms: Callable[[], int] | None = None) -> None:
+        self.url = url
+        self.session = session
+        self.control = control
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.app = app
+        self.server = server
+        self._time_source_ms = time_source_ms
+        self._test_client: FlaskClient | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        # The control handle's methods (set_price, trade, freeze, journal...) read as ours.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.control, name)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | {n for n in dir(self.control) if not n.startswith("_")})
+
+    def __repr__(self) -> str:
+        where = "in-process" if self.app is not None and self.server is None else "live"
+        return f"<FakeExchange {where} {self.url}>"
+
+    @property
+    def exchange(self) -> Any:
+        """The core ``Exchange`` behind the app (not available for an external server)."""
+        return self._require_app().extensions["mock_exchange"].exchange
+
+    @property
+    def test_client(self) -> FlaskClient:
+        """Flask's test client for the app (not available for an external server)."""
+        if self._test_client is None:
+            self._test_client = self._require_app().test_client()
+        return self._test_client
+
+    @functools.cached_property
+    def client(self) -> Any:
+        """A ``margin_client.MarginClient`` for the demo account, on this exchange's clock."""
+        try:
+            from margin_client import Clock, HmacSigner, MarginClient, sequential_ids
+        except ImportError as exc:  # the reference client is a separate distribution
+            raise RuntimeError("fake_exchange.client needs the reference client: "
+                               "pip install ./client (package margin_client)") from exc
+        clock = Clock(self._time_source_ms) if self._time_source_ms is not None else Clock()
+        return MarginClient(self.url, self.api_key, HmacSigner(self.api_secret), session=self.session,
+                            clock=clock, client_id_factory=sequential_ids("fx"))
+
+    def _require_app(self) -> Flask:
+        if self.app is None:
+            raise RuntimeError(f"{self.url} is an external server (--fake-exchange-url): no app in this process")
+        return self.app
+
+    def close(self) -> None:
+        """Close the sessions; a live server is stopped by its fixture."""
+        self.session.close()
+        if "client" in self.__dict__:
+            self.client.close()
+        closer = getattr(self.control, "close", None)
+        if closer is not None:
+            closer()
+
+
+class _ClockMirror:
+    """An external exchange's clock, tracked from the control API (no request per timestamp)."""
+
+    def __init__(self, control: ControlHandle) -> None:
+        self.control = control
+        self.refresh()
+
+    def refresh(self) -> None:
+        state = self.control.clock()
+        self.frozen_ms = int(state["now_ms"]) if state["frozen"] else None
+        self.offset_ms = int(state["now_ms"]) - _wall_ms()
+
+    def now_ms(self) -> int:
+        return self.frozen_ms if self.frozen_ms is not None else _wall_ms() + self.offset_ms
+
+
+def _wall_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+# -- building handles ------------------------------------------------------------------------
+
+
+def demo_credentials(config: ExchangeConfig) -> tuple[str, str]:
+    """API key and HMAC secret of the ``demo`` account, else of the first HMAC account."""
+    accounts = [a for a in config.accounts if a.hmac_secret]
+    if not accounts:
+        raise pytest.UsageError("fake_exchange: the exchange config has no account with an hmac_secret")
+    account = next((a for a in accounts if a.name == DEMO_ACCOUNT), accounts[0])
+    return account.api_key, str(account.hmac_secret)
+
+
+def build_app(config: ExchangeConfig, seed: int | None) -> Flask:
+    """A fresh app (its own exchange, clock, ids and limits) on an already-loaded config."""
     from mock_exchange.web.app import create_app
 
-    yield create_app()
+    return create_app(config, seed=seed)
+
+
+def in_process(app: Flask, config: ExchangeConfig) -> FakeExchange:
+    """A handle whose HTTP goes straight into ``app`` through the requests adapter."""
+    from mock_exchange.control import LocalControl
+    from mock_exchange.wsgi_adapter import session_for
+
+    key, secret = demo_credentials(config)
+    exchange = app.extensions["mock_exchange"].exchange
+    return FakeExchange(url=IN_PROCESS_URL, session=session_for(app, IN_PROCESS_URL), control=LocalControl(app),
+                        api_key=key, api_secret=secret, app=app, time_source_ms=exchange.clock.now_ms)
+
+
+def live(server: LiveServer, config: ExchangeConfig) -> FakeExchange:
+    """A handle for an app served on a real port (control calls stay in-process)."""
+    import requests
+
+    from mock_exchange.control import LocalControl
+
+    key, secret = demo_credentials(config)
+    app = server.app
+    exchange = app.extensions["mock_exchange"].exchange
+    return FakeExchange(url=server.url, session=requests.Session(), control=LocalControl(app), api_key=key,
+                        api_secret=secret, app=app, server=server, time_source_ms=exchange.clock.now_ms)
+
+
+# Control operations after which an external exchange's clock must be read again.
+_CLOCK_OPS = frozenset({"set_clock", "reset", "restore", "load_snapshot"})
+
+
+def _watch_clock(control: Any, mirror: _ClockMirror) -> None:
+    """Refresh ``mirror`` after each clock-changing call made through ``control``."""
+    original = control._op
+
+    def op(name: str, **kwargs: Any) -> Any:
+        result = original(name, **kwargs)
+        if name in _CLOCK_OPS:
+            mirror.refresh()
+        return result
+
+    control._op = op
+
+
+def external(url: str, token: str | None, config: ExchangeConfig, seed: int | None) -> FakeExchange:
+    """A handle for a running server, reset to its config and put back on wall time."""
+    import requests
+
+    from mock_exchange.control import ControlError, RemoteControl
+
+    url = url.rstrip("/")
+    control = RemoteControl(url, token)
+    try:
+        control.reset(seed=seed)
+        state = control.clock()
+        if state["frozen"] or abs(int(state["now_ms"]) - _wall_ms()) > CLOCK_SLACK_MS:
+            control.unfreeze()
+            control.set_time(_wall_ms())
+    except requests.ConnectionError as exc:
+        control.close()
+        pytest.fail(f"--fake-exchange-url {url}: cannot connect ({exc.__class__.__name__}); is it running?",
+                    pytrace=False)
+    except ControlError as exc:
+        control.close()
+        pytest.fail(f"--fake-exchange-url {url}: the control API refused the reset: {exc} "
+                    f"(set --fake-exchange-token or ${TOKEN_ENV})", pytrace=False)
+    key, secret = demo_credentials(config)
+    mirror = _ClockMirror(control)
+    _watch_clock(control, mirror)
+    return FakeExchange(url=url, session=requests.Session(), control=control, api_key=key, api_secret=secret,
+                        time_source_ms=mirror.now_ms)
+
+
+# -- fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def fake_exchange_config(pytestconfig: pytest.Config) -> ExchangeConfig:
+    """The exchange config, loaded once per session (override to build your own)."""
+    from mock_exchange.config import ConfigError, default_config, load_config
+
+    path = _config_path(pytestconfig)
+    try:
+        return load_config(path) if path is not None else default_config()
+    except ConfigError as exc:
+        raise pytest.UsageError(f"fake_exchange_config: {exc}") from exc
+
+
+@pytest.fixture(scope="session")
+def fake_exchange_seed(pytestconfig: pytest.Config) -> int | None:
+    """The seed for ids (None: the config's own seed); override to pick one."""
+    seed = _option(pytestconfig, "fake_exchange_seed")
+    return int(seed) if seed is not None else None
+
+
+@pytest.fixture(scope=fixture_scope)
+def fake_exchange(request: pytest.FixtureRequest, fake_exchange_config: ExchangeConfig,
+                  fake_exchange_seed: int | None) -> Iterator[FakeExchange]:
+    """A fresh fake exchange served in-process (no sockets)."""
+    url = _option(request.config, "fake_exchange_url")
+    if url is not None:
+        handle = external(url, _option(request.config, "fake_exchange_token"), fake_exchange_config,
+                          fake_exchange_seed)
+    else:
+        handle = in_process(build_app(fake_exchange_config, fake_exchange_seed), fake_exchange_config)
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
+@pytest.fixture(scope=fixture_scope)
+def fake_exchange_live(request: pytest.FixtureRequest, fake_exchange_config: ExchangeConfig,
+                       fake_exchange_seed: int | None) -> Iterator[FakeExchange]:
+    """A fresh fake exchange on a real 127.0.0.1 port (``.url``), for code that needs a URL."""
+    url = _option(request.config, "fake_exchange_url")
+    if url is not None:
+        handle = external(url, _option(request.config, "fake_exchange_token"), fake_exchange_config,
+                          fake_exchange_seed)
+        try:
+            yield handle
+        finally:
+            handle.close()
+        return
+    from mock_exchange.testing import LiveServer
+
+    server = LiveServer(build_app(fake_exchange_config, fake_exchange_seed)).start()
+    handle = live(server, fake_exchange_config)
+    try:
+        yield handle
+    finally:
+        handle.close()
+        server.stop()

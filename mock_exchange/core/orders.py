@@ -55,6 +55,12 @@ class Order:
     locked_amount: Decimal = ZERO
     borrowed_asset: str = ""
     borrowed_amount: Decimal = ZERO
+    # The price a BUY's reservation is valued at (limit price, stop price, or the last
+    # price for MARKET and trailing stops without a stop price); see core.funding.
+    lock_price: Decimal = ZERO
+    # The order's place in its list: "stop" / "limit" (OCO), "working" / "pending" (OTO),
+    # "working" / "above" / "below" (OTOCO); "" for a single order.
+    list_role: str = ""
 
     @property
     def remaining_qty(self) -> Decimal:

@@ -1,0 +1,208 @@
+"""Python control handles: the same methods in-process (:class:`LocalControl`) and over HTTP.
+
+    control = LocalControl(app)                 # or RemoteControl("http://127.0.0.1:8080")
+    control.freeze(at_ms=1_767_225_600_000)
+    control.set_price("BTCUSDT", "29500")
+    fills = [e for e in control.events() if e["action"] == "fill"]
+
+Prices and quantities are ``str``, ``int`` or ``Decimal``; a float raises ``TypeError``
+before anything is sent (it has already lost the decimal you meant). Failures raise
+:class:`~mock_exchange.control.errors.ControlError` with the control API's error code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from mock_exchange.control.values import reject_floats
+
+CONTROL_EXTENSION_KEY = "mock_exchange.control"
+_MS_PER = {"ms": 1, "seconds": 1000, "minutes": 60_000, "hours": 3_600_000}
+
+
+def jsonable(value: Any) -> Any:
+    """Decimals as strings, recursively: what travels over HTTP, and what LocalControl passes too."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def _balances(spec: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """``{"USDT": "100"}`` shorthand for ``{"USDT": {"free": "100"}}``."""
+    if spec is None:
+        return None
+    return {asset: value if isinstance(value, Mapping) else {"free": value} for asset, value in spec.items()}
+
+
+class ControlHandle:
+    """The control API as Python methods; subclasses say how an operation is carried out."""
+
+    def _op(self, op: str, /, **kwargs: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _call(self, op: str, /, **kwargs: Any) -> Any:
+        reject_floats(**kwargs)
+        return self._op(op, **jsonable({k: v for k, v in kwargs.items() if v is not None}))
+
+    # -- reset and clock ----------------------------------------------------------------
+
+    def reset(self, seed: int | None = None, at_ms: int | None = None) -> dict[str, Any]:
+        """Back to the configured state; journal and faults cleared.
+
+        The clock is untouched unless ``at_ms`` is given, which freezes it there first.
+        """
+        return self._call("reset", seed=seed, at_ms=at_ms)
+
+    def clock(self) -> dict[str, Any]:
+        return self._call("clock")
+
+    def now_ms(self) -> int:
+        return int(self.clock()["now_ms"])
+
+    def freeze(self, at_ms: int | None = None) -> int:
+        return int(self._call("set_clock", freeze=True, at_ms=at_ms)["now_ms"])
+
+    def unfreeze(self) -> int:
+        return int(self._call("set_clock", unfreeze=True)["now_ms"])
+
+    def set_time(self, ms: int) -> int:
+        return int(self._call("set_clock", set_ms=ms)["now_ms"])
+
+    def advance(self, ms: int | None = None, *, seconds: int | Decimal | str | None = None,
+                minutes: int | Decimal | str | None = None, hours: int | Decimal | str | None = None) -> int:
+        """Move the clock forward by the sum of the amounts given; the new time in ms."""
+        reject_floats(ms=ms, seconds=seconds, minutes=minutes, hours=hours)
+        total = Decimal(0)
+        for unit, amount in (("ms", ms), ("seconds", seconds), ("minutes", minutes), ("hours", hours)):
+            if amount is not None:
+                total += Decimal(str(amount)) * _MS_PER[unit]
+        if total != total.to_integral_value():
+            raise ValueError(f"advance: {total} ms is not a whole number of milliseconds")
+        return int(self._call("set_clock", advance_ms=int(total))["now_ms"])
+
+    # -- market -------------------------------------------------------------------------
+
+    def market(self, symbol: str) -> dict[str, Any]:
+        return self._call("market", symbol=symbol)
+
+    def set_price(self, symbol: str, price: str | int | Decimal) -> list[dict[str, Any]]:
+        """A print at ``price``; the events it caused (fills, triggers, expiries...) in order."""
+        return self._call("set_price", symbol=symbol, price=price)["events"]
+
+    def trade(self, symbol: str, price: str | int | Decimal, qty: str | int | Decimal) -> list[dict[str, Any]]:
+        """A market trade of ``qty`` at ``price``; crossed orders fill up to ``qty``."""
+        return self._call("trade", symbol=symbol, price=price, qty=qty)["events"]
+
+    def price_path(self, symbol: str, prices: Sequence[str | int | Decimal]) -> list[dict[str, Any]]:
+        return self._call("price_path", symbol=symbol, prices=list(prices))["events"]
+
+    # -- accounts and symbols -------------------------------------------------------------
+
+    def accounts(self) -> list[dict[str, Any]]:
+        return self._call("accounts")["accounts"]
+
+    def account(self, name: str) -> dict[str, Any]:
+        return self._call("account", name=name)
+
+    def add_account(self, name: str, api_key: str, *, hmac_secret: str | None = None,
+                    rsa_public_key: str | None = None, ed25519_public_key: str | None = None,
+                    margin_enabled: bool = True, cross: Mapping[str, Any] | None = None,
+                    isolated: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+        """A new account; balances as ``{"USDT": "1000"}`` or ``{"USDT": {"free": ..., "borrowed": ...}}``."""
+        return self._call("add_account", name=name, api_key=api_key, hmac_secret=hmac_secret,
+                          rsa_public_key=rsa_public_key, ed25519_public_key=ed25519_public_key,
+                          margin_enabled=margin_enabled, cross=_balances(cross),
+                          isolated=None if isolated is None else {s: _balances(b) for s, b in isolated.items()})
+
+    def set_balance(self, account: str, asset: str, free: str | int | Decimal, borrowed: str | int | Decimal | None = None,
+                    isolated_symbol: str | None = None) -> dict[str, Any]:
+        return self._call("set_balance", name=account, asset=asset, free=free, borrowed=borrowed,
+                          isolated_symbol=isolated_symbol)
+
+    def symbols(self) -> list[dict[str, Any]]:
+        return self._call("symbols")["symbols"]
+
+    def add_symbol(self, symbol: str, base_asset: str, quote_asset: str, last_price: str | int | Decimal,
+                   **fields: Any) -> dict[str, Any]:
+        """A new symbol; ``fields`` as in the config file (filters, status, precisions...)."""
+        return self._call("add_symbol", symbol=symbol, base_asset=base_asset, quote_asset=quote_asset,
+                          last_price=last_price, **fields)
+
+    # -- rate limits ----------------------------------------------------------------------
+
+    def rate_limits(self) -> dict[str, Any]:
+        return self._call("rate_limits")
+
+    def set_rate_limits(self, **limits: int | bool) -> dict[str, Any]:
+        """Change some ``RateLimitConfig`` fields; counters and bans restart."""
+        return self._call("set_rate_limits", **limits)
+
+    # -- state ------------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        return self._call("snapshot")
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        self._op("restore", **dict(state))
+
+    def save_snapshot(self, path: str) -> dict[str, Any]:
+        """Write a snapshot file on the exchange's side (for RemoteControl: the server's disk)."""
+        return self._call("save_snapshot", path=str(path))
+
+    def load_snapshot(self, path: str) -> dict[str, Any]:
+        return self._call("load_snapshot", path=str(path))
+
+    # -- faults -------------------------------------------------------------------------------
+
+    def inject_fault(self, endpoint: str, kind: str, count: int | None = None,
+                     probability: str | Decimal | int | None = None, method: str | None = None,
+                     **options: Any) -> dict[str, Any]:
+        """A fault rule (see docs/control-api.md for kinds and options); the rule as stored."""
+        return self._call("add_fault", endpoint=endpoint, kind=kind, count=count, probability=probability,
+                          method=method, options=options)
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self._call("list_faults")["faults"]
+
+    def clear_faults(self) -> int:
+        return int(self._call("clear_faults")["cleared"])
+
+    # -- journal and events -----------------------------------------------------------------------
+
+    def journal(self, **filters: Any) -> list[dict[str, Any]]:
+        """Journal entries: method, path (exact or glob), account, status, since_seq, fault, limit."""
+        return self._call("query_journal", **filters)["entries"]
+
+    def journal_count(self, **filters: Any) -> int:
+        filters.pop("limit", None)
+        return int(self._call("query_journal", limit=0, **filters)["count"])
+
+    def clear_journal(self) -> int:
+        return int(self._call("clear_journal")["cleared"])
+
+    def events(self, since: int = 0, account: str | None = None) -> list[dict[str, Any]]:
+        return self._call("events", since=since, account=account)["events"]
+
+
+class LocalControl(ControlHandle):
+    """Steers an app in this process, calling its control service directly (no HTTP)."""
+
+    def __init__(self, app: Any) -> None:
+        try:
+            self.service = app.extensions[CONTROL_EXTENSION_KEY]
+        except KeyError:
+            raise ValueError("this app has no control plane (mock_exchange.web.control not registered)") from None
+        self.app = app
+
+    def _op(self, op: str, /, **kwargs: Any) -> Any:
+        from mock_exchange.control.service import check_fields
+
+        operation = getattr(self.service, op)
+        check_fields(operation, kwargs)  # the same refusal the HTTP API gives
+        return operation(**kwargs)

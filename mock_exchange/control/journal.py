@@ -1,0 +1,106 @@
+"""The request journal: every Binance request the fake exchange answered, queryable.
+
+Entries are plain JSON-ready dicts; the web layer builds them (with secrets removed) and
+this module only stores, filters and counts them. It is bounded: past ``capacity`` the
+oldest entries fall off, while ``seq`` keeps counting so ``since_seq`` paging still works.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+DEFAULT_CAPACITY = 100_000
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    """Which entries to return; every field left None matches everything."""
+
+    method: str | None = None
+    path: str | None = None  # exact, or a glob ("/sapi/v1/margin/order*")
+    account: str | None = None
+    status: int | None = None
+    since_seq: int | None = None  # entries with a higher seq
+    fault: str | None = None  # a fault kind, or "any" / "none"
+    limit: int | None = None  # the first N matches (page with since_seq)
+
+    def matches(self, entry: dict[str, Any]) -> bool:
+        if self.since_seq is not None and entry["seq"] <= self.since_seq:
+            return False
+        if self.method is not None and entry["method"] != self.method.upper():
+            return False
+        if self.path is not None and not _path_matches(self.path, entry["path"]):
+            return False
+        if self.account is not None and entry["account"] != self.account:
+            return False
+        if self.status is not None and entry["status"] != self.status:
+            return False
+        return self.fault is None or _fault_matches(self.fault, entry["fault"])
+
+
+def _path_matches(pattern: str, path: str) -> bool:
+    if any(c in pattern for c in "*?["):
+        return fnmatchcase(path, pattern)
+    return path == pattern
+
+
+def _fault_matches(wanted: str, fault: dict[str, Any] | None) -> bool:
+    if wanted == "any":
+        return fault is not None
+    if wanted == "none":
+        return fault is None
+    return fault is not None and fault.get("kind") == wanted
+
+
+class Journal:
+    """A bounded, thread-safe list of request entries with gap-free sequence numbers."""
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._entries: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self._last_seq = 0
+
+    @property
+    def last_seq(self) -> int:
+        return self._last_seq
+
+    def record(self, build: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
+        """Append the entry ``build(seq)`` makes; seq is assigned under the lock."""
+        with self._lock:
+            self._last_seq += 1
+            entry = build(self._last_seq)
+            self._entries.append(entry)
+            return entry
+
+    def _matching(self, query: JournalFilter) -> Iterator[dict[str, Any]]:
+        with self._lock:
+            entries = list(self._entries)
+        return (entry for entry in entries if query.matches(entry))
+
+    def query(self, query: JournalFilter | None = None) -> tuple[list[dict[str, Any]], int]:
+        """The matching entries (the first ``limit``), and how many matched in all."""
+        query = query or JournalFilter()
+        matched = list(self._matching(query))
+        page = matched if query.limit is None else matched[: query.limit]
+        return page, len(matched)
+
+    def count(self, query: JournalFilter | None = None) -> int:
+        return sum(1 for _ in self._matching(query or JournalFilter()))
+
+    def clear(self, *, restart_seq: bool = False) -> int:
+        """Forget every entry; how many there were. ``restart_seq`` numbers from 1 again."""
+        with self._lock:
+            dropped = len(self._entries)
+            self._entries.clear()
+            if restart_seq:
+                self._last_seq = 0
+            return dropped
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -1,0 +1,150 @@
+"""The engine's working context: state, clock, ids, market, event log, and the emit helpers.
+
+Every engine module takes an :class:`EngineContext` first. Balance changes mark
+``(account, isolated symbol, asset)`` dirty; :meth:`EngineContext.flush_balances` turns
+the marks into one :class:`BalanceEvent` per margin account at the end of a step, after
+the step's order and list events (spec §9.4).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from mock_exchange.config import ExchangeConfig, SymbolConfig
+from mock_exchange.core.accounts import Account, MarginAccount
+from mock_exchange.core.clock import ExchangeClock
+from mock_exchange.core.enums import ExecutionType
+from mock_exchange.core.events import (
+    BalanceEntry,
+    BalanceEvent,
+    EventLog,
+    ListLeg,
+    ListStatusEvent,
+    OrderEvent,
+)
+from mock_exchange.core.ids import IdGenerator
+from mock_exchange.core.market import Market
+from mock_exchange.core.order_lists import OrderList
+from mock_exchange.core.orders import Order
+from mock_exchange.core.requests import Fill
+from mock_exchange.core.state import ExchangeState
+
+T = TypeVar("T")
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def isolated_symbol_of(order: Order | OrderList) -> str | None:
+    return order.symbol if order.isolated else None
+
+
+def clone(item: T) -> T:
+    """A shallow copy of a (slotted) dataclass record; ~3x faster than ``copy.copy``."""
+    cls = type(item)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    new = object.__new__(cls)
+    for name in names:
+        object.__setattr__(new, name, getattr(item, name))
+    return new
+
+
+@dataclass
+class EngineContext:
+    """What the engine functions work on; owned by :class:`~mock_exchange.core.exchange.Exchange`."""
+
+    config: ExchangeConfig
+    state: ExchangeState
+    clock: ExchangeClock
+    ids: IdGenerator
+    market: Market
+    log: EventLog
+    # (account, isolated symbol) -> assets changed since the last flush, in change order
+    dirty: dict[tuple[str, str | None], dict[str, None]] = field(default_factory=dict)
+
+    def now(self) -> int:
+        return self.clock.now_ms()
+
+    def symbol(self, name: str) -> SymbolConfig:
+        return self.state.symbols[name]
+
+    def account(self, name: str) -> Account:
+        return self.state.accounts[name]
+
+    def margin_account(self, account: str, isolated_symbol: str | None) -> MarginAccount:
+        """The margin account, with interest accrued up to now (interest accrues lazily)."""
+        found = self.state.accounts[account].margin_account(isolated_symbol)
+        for asset, amount in found.accrue_interest(self.now(), self.config.margin).items():
+            self.state.add_interest(asset, amount)
+        return found
+
+    def margin_account_of(self, order: Order | OrderList) -> MarginAccount:
+        return self.margin_account(order.account, isolated_symbol_of(order))
+
+    # -- events ------------------------------------------------------------------------
+
+    def mark(self, account: str, isolated_symbol: str | None, asset: str) -> None:
+        self.dirty.setdefault((account, isolated_symbol), {})[asset] = None
+
+    def emit_order(
+        self,
+        order: Order,
+        execution_type: ExecutionType,
+        *,
+        fill: Fill | None = None,
+        cancel_client_order_id: str | None = None,
+        reject_reason: str = "NONE",
+    ) -> None:
+        """An executionReport for ``order`` as it is now."""
+        event = OrderEvent(
+            seq=self.log.next_seq(),
+            account=order.account,
+            isolated_symbol=isolated_symbol_of(order),
+            time_ms=self.now(),
+            execution_type=execution_type,
+            order=clone(order),
+            client_order_id=cancel_client_order_id or order.client_order_id,
+            orig_client_order_id=order.client_order_id if cancel_client_order_id else "",
+            reject_reason=reject_reason,
+        )
+        if fill is not None:
+            event.last_qty = fill.qty
+            event.last_price = fill.price
+            event.last_quote_qty = fill.qty * fill.price
+            event.commission = fill.commission
+            event.commission_asset = fill.commission_asset
+            event.trade_id = fill.trade_id
+            event.is_maker = fill.is_maker
+        self.log.append(event)
+
+    def emit_list(self, order_list: OrderList) -> None:
+        """A listStatus for ``order_list`` as it is now."""
+        orders = self.state.orders
+        legs = [ListLeg(order_list.symbol, oid, orders[oid].client_order_id) for oid in order_list.order_ids]
+        self.log.append(ListStatusEvent(
+            seq=self.log.next_seq(),
+            account=order_list.account,
+            isolated_symbol=isolated_symbol_of(order_list),
+            time_ms=self.now(),
+            order_list=clone(order_list),
+            legs=legs,
+        ))
+
+    def flush_balances(self) -> None:
+        """One balance event per margin account touched since the last flush."""
+        pending, self.dirty = self.dirty, {}
+        for (account, isolated_symbol), assets in pending.items():
+            margin = self.state.accounts[account].margin_account(isolated_symbol)
+            entries = []
+            for asset in assets:
+                balance = margin.balance(asset)
+                entries.append(BalanceEntry(asset, balance.free, balance.locked))
+            self.log.append(BalanceEvent(
+                seq=self.log.next_seq(),
+                account=account,
+                isolated_symbol=isolated_symbol,
+                time_ms=self.now(),
+                balances=entries,
+            ))

@@ -1,0 +1,143 @@
+"""Domain events: what changed, for whom, in Binance's emission order (spec §9.4).
+
+Every order change appends an :class:`OrderEvent` (the user data stream's
+``executionReport``), every change to an order list a :class:`ListStatusEvent`
+(``listStatus``), and each step ends with one :class:`BalanceEvent` per touched margin
+account (``outboundAccountPosition``: free and locked of the assets that changed).
+Borrowing, repaying and balance edits by the control plane add a :class:`LiabilityEvent`
+or a :class:`BalanceEvent`. Events carry snapshots (copies), never live objects.
+
+Order within one engine step: the executionReports (the other OCO leg's EXPIRED before the
+executing leg's TRADE; a working order's TRADE before its pending legs' NEW), then the
+listStatus, then the balance events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from mock_exchange.core.decimals import ZERO
+from mock_exchange.core.enums import ExecutionType
+from mock_exchange.core.order_lists import OrderList
+from mock_exchange.core.orders import Order
+
+
+@dataclass(slots=True)
+class OrderEvent:
+    """An order changed (``executionReport``)."""
+
+    seq: int
+    account: str
+    isolated_symbol: str | None
+    time_ms: int
+    execution_type: ExecutionType
+    order: Order  # a snapshot after the change
+    # ``c`` / ``C`` of the report: for a cancel, the cancel's id and the order's own id.
+    client_order_id: str
+    orig_client_order_id: str = ""
+    last_qty: Decimal = ZERO
+    last_price: Decimal = ZERO
+    last_quote_qty: Decimal = ZERO
+    commission: Decimal = ZERO
+    commission_asset: str | None = None
+    trade_id: int = -1
+    is_maker: bool = False
+    reject_reason: str = "NONE"
+    kind: str = "order"
+
+
+@dataclass(slots=True)
+class ListLeg:
+    symbol: str
+    order_id: int
+    client_order_id: str
+
+
+@dataclass(slots=True)
+class ListStatusEvent:
+    """An order list changed (``listStatus``)."""
+
+    seq: int
+    account: str
+    isolated_symbol: str | None
+    time_ms: int
+    order_list: OrderList  # a snapshot
+    legs: list[ListLeg]
+    reject_reason: str = "NONE"
+    kind: str = "list_status"
+
+
+@dataclass(slots=True)
+class BalanceEntry:
+    asset: str
+    free: Decimal
+    locked: Decimal
+
+
+@dataclass(slots=True)
+class BalanceEvent:
+    """Free / locked after a change, for the assets that changed (``outboundAccountPosition``)."""
+
+    seq: int
+    account: str
+    isolated_symbol: str | None
+    time_ms: int
+    balances: list[BalanceEntry]
+    kind: str = "balance"
+
+
+@dataclass(slots=True)
+class LiabilityEvent:
+    """A loan or a repayment (``balanceUpdate`` / ``USER_LIABILITY_CHANGE``)."""
+
+    seq: int
+    account: str
+    isolated_symbol: str | None
+    time_ms: int
+    asset: str
+    type: str  # "BORROW" or "REPAY"
+    amount: Decimal  # change of free balance (positive for a loan, negative for a repayment)
+    principal: Decimal
+    interest: Decimal
+    tran_id: int
+    kind: str = "liability"
+
+
+Event = OrderEvent | ListStatusEvent | BalanceEvent | LiabilityEvent
+
+
+@dataclass
+class EventLog:
+    """The append-only event list; ``seq`` starts at 1 and has no gaps."""
+
+    events: list[Event] = field(default_factory=list)
+    # Events dropped from the front by :meth:`trim`; seq n lives at index n - 1 - dropped.
+    dropped: int = 0
+
+    @property
+    def last_seq(self) -> int:
+        return self.dropped + len(self.events)
+
+    def next_seq(self) -> int:
+        return self.last_seq + 1
+
+    def append(self, event: Event) -> None:
+        if event.seq != self.next_seq():
+            raise ValueError(f"event seq {event.seq} out of order (expected {self.next_seq()})")
+        self.events.append(event)
+
+    def since(self, seq: int, account: str | None = None) -> list[Event]:
+        """Events with a sequence number above ``seq``, optionally of one account only."""
+        start = max(seq - self.dropped, 0)
+        tail = self.events[start:]
+        if account is None:
+            return list(tail)
+        return [event for event in tail if event.account == account]
+
+    def trim(self, keep_last: int) -> None:
+        """Forget all but the newest ``keep_last`` events (long soak runs)."""
+        excess = len(self.events) - keep_last
+        if excess > 0:
+            del self.events[:excess]
+            self.dropped += excess

@@ -1,0 +1,419 @@
+"""The Exchange facade: the one door the web layer, the control plane, scenarios and tests use.
+
+Every public method holds ``exchange.lock`` (a re-entrant lock), so each request and
+each market event is applied atomically. Accounts are passed as an :class:`Account` or
+its name and always resolved by name, so an ``Account`` fetched before a :meth:`reset`
+still works. Errors are :class:`~mock_exchange.core.errors.BinanceError`; a rejected
+request changes nothing. All results are copies.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import threading
+from decimal import Decimal
+
+from mock_exchange.config import AccountConfig, ExchangeConfig, SymbolConfig
+from mock_exchange.core import cancels, funding, matching, placement, queries, valuation
+from mock_exchange.core.accounts import Account, MarginAccount
+from mock_exchange.core.clock import ExchangeClock
+from mock_exchange.core.context import EngineContext, clone
+from mock_exchange.core.errors import (
+    balance_not_enough,
+    exceed_max_borrowable,
+    invalid_api_key,
+    invalid_param_value,
+    invalid_symbol,
+    not_valid_margin_asset,
+    order_does_not_exist,
+    order_list_does_not_exist,
+    repay_exceeds_liability,
+)
+from mock_exchange.core.events import Event, EventLog  # noqa: F401  (EventLog: type of .events)
+from mock_exchange.core.ids import IdGenerator
+from mock_exchange.core.market import Market
+from mock_exchange.core.order_lists import OrderList
+from mock_exchange.core.orders import Order, Trade
+from mock_exchange.core.requests import (
+    ListCancelResult,
+    ListPlacementResult,
+    NewOco,
+    NewOrder,
+    NewOto,
+    NewOtoco,
+    OrderCancelResult,
+    OrderRateUsage,
+    PlacementResult,
+)
+from mock_exchange.core.state import BorrowRepayRecord, ExchangeState
+
+AccountRef = Account | str
+
+
+class Exchange:
+    """A deterministic fake Binance margin exchange (domain only, no HTTP)."""
+
+    def __init__(self, config: ExchangeConfig, clock: ExchangeClock | None = None, seed: int | None = None) -> None:
+        self.lock = threading.RLock()
+        self.initial_config = config
+        self.clock = clock if clock is not None else ExchangeClock()
+        self._build(config, config.seed if seed is None else seed)
+
+    def _build(self, config: ExchangeConfig, seed: int) -> None:
+        now = self.clock.now_ms()
+        self.config = config
+        self.ids = IdGenerator(seed)
+        self.market = Market({name: spec.last_price for name, spec in config.symbols.items()}, now)
+        self.events = EventLog()
+        state = ExchangeState(
+            symbols=dict(config.symbols),
+            accounts={spec.name: Account.from_config(spec, now) for spec in config.accounts},
+        )
+        self._ctx = EngineContext(config, state, self.clock, self.ids, self.market, self.events)
+
+    # -- state and administration ------------------------------------------------------
+
+    @property
+    def state(self) -> ExchangeState:
+        """The live state (for snapshots and invariant checks; mutate only through methods)."""
+        return self._ctx.state
+
+    @property
+    def accounts(self) -> dict[str, Account]:
+        return self._ctx.state.accounts
+
+    @property
+    def fees_collected(self) -> dict[str, Decimal]:
+        """Commission charged so far, per asset (the only money that leaves the accounts)."""
+        return self._ctx.state.fees_collected
+
+    def account_by_api_key(self, api_key: str) -> Account | None:
+        with self.lock:
+            for account in self._ctx.state.accounts.values():
+                if account.api_key == api_key:
+                    return account
+            return None
+
+    def reset(self, seed: int | None = None) -> None:
+        """Back to the configured initial state (symbols, accounts, prices), ids from ``seed``."""
+        with self.lock:
+            self._build(self.initial_config, self.initial_config.seed if seed is None else seed)
+
+    def add_symbol(self, spec: SymbolConfig) -> None:
+        """Add (or redefine) a symbol at run time; a new symbol starts at its ``last_price``."""
+        with self.lock:
+            if spec.symbol not in self._ctx.state.symbols:
+                self.market.add_symbol(spec.symbol, spec.last_price, self.clock.now_ms())
+            self._ctx.state.symbols[spec.symbol] = spec
+            self._set_config(dataclasses.replace(self.config, symbols={**self.config.symbols, spec.symbol: spec}))
+
+    def add_account(self, spec: AccountConfig) -> Account:
+        """Create an account at run time (its name and API key must be new)."""
+        with self.lock:
+            accounts = self._ctx.state.accounts
+            if spec.name in accounts or any(a.api_key == spec.api_key for a in accounts.values()):
+                raise ValueError(f"account {spec.name!r} or its API key already exists")
+            accounts[spec.name] = Account.from_config(spec, self.clock.now_ms())
+            self._set_config(dataclasses.replace(self.config, accounts=(*self.config.accounts, spec)))
+            return accounts[spec.name]
+
+    def _set_config(self, config: ExchangeConfig) -> None:
+        self.config = config
+        self._ctx.config = config
+
+    def add_isolated_pair(self, account: AccountRef, symbol: str) -> MarginAccount:
+        """Open an isolated margin account for ``symbol`` (no-op when it exists)."""
+        with self.lock:
+            found = self._account(account)
+            if symbol not in self._ctx.state.symbols:
+                raise invalid_symbol()
+            if symbol not in found.isolated:
+                found.isolated[symbol] = MarginAccount(symbol, {}, self.clock.now_ms())
+            return found.isolated[symbol]
+
+    def set_balance(self, account: AccountRef, asset: str, free: Decimal | None = None,
+                    borrowed: Decimal | None = None, interest: Decimal | None = None,
+                    isolated_symbol: str | None = None) -> None:
+        """Control plane: set an asset's free / borrowed / interest (locked stays with the orders)."""
+        with self.lock:
+            found = self._account(account)
+            if isolated_symbol is not None:
+                spec = self._ctx.state.symbols.get(isolated_symbol)
+                if spec is None:
+                    raise invalid_symbol()
+                if asset not in (spec.base_asset, spec.quote_asset):
+                    raise not_valid_margin_asset()
+                self.add_isolated_pair(found, isolated_symbol)
+            entry = self._ctx.margin_account(found.name, isolated_symbol).balance(asset)
+            for name, value in (("free", free), ("borrowed", borrowed), ("interest", interest)):
+                if value is not None:
+                    if value < 0:
+                        raise ValueError(f"{name} must not be negative")
+                    setattr(entry, name, value)
+            self._ctx.mark(found.name, isolated_symbol, asset)
+            self._ctx.flush_balances()
+
+    def _account(self, account: AccountRef) -> Account:
+        name = account if isinstance(account, str) else account.name
+        found = self._ctx.state.accounts.get(name)
+        if found is None:
+            raise KeyError(f"no account named {name!r}")
+        return found
+
+    def rebuild_indexes(self) -> None:
+        """Recreate the book and lookup indexes from orders, lists and trades (after a restore)."""
+        with self.lock:
+            self._ctx.state.rebuild_indexes()
+
+    # -- placement -----------------------------------------------------------------------
+
+    def place_order(self, account: AccountRef, request: NewOrder) -> PlacementResult:
+        """POST /sapi/v1/margin/order."""
+        with self.lock:
+            return placement.place_order(self._ctx, self._account(account), request)
+
+    def place_oco(self, account: AccountRef, request: NewOco) -> ListPlacementResult:
+        """POST /sapi/v1/margin/order/oco."""
+        with self.lock:
+            return placement.place_list(self._ctx, placement.draft_oco(self._ctx, self._account(account), request))
+
+    def place_oto(self, account: AccountRef, request: NewOto) -> ListPlacementResult:
+        """POST /sapi/v1/margin/order/oto."""
+        with self.lock:
+            return placement.place_list(self._ctx, placement.draft_oto(self._ctx, self._account(account), request))
+
+    def place_otoco(self, account: AccountRef, request: NewOtoco) -> ListPlacementResult:
+        """POST /sapi/v1/margin/order/otoco."""
+        with self.lock:
+            return placement.place_list(self._ctx, placement.draft_oto(self._ctx, self._account(account), request))
+
+    # -- cancels -------------------------------------------------------------------------
+
+    def cancel_order(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
+                     orig_client_order_id: str | None = None,
+                     new_client_order_id: str | None = None) -> OrderCancelResult:
+        """DELETE /sapi/v1/margin/order; a leg of an open list cancels the whole list."""
+        with self.lock:
+            return cancels.cancel_order(self._ctx, self._account(account), symbol, isolated, order_id,
+                                        orig_client_order_id, new_client_order_id)
+
+    def cancel_order_list(self, account: AccountRef, symbol: str, isolated: bool = False,
+                          order_list_id: int | None = None, list_client_order_id: str | None = None,
+                          new_client_order_id: str | None = None) -> ListCancelResult:
+        """DELETE /sapi/v1/margin/orderList."""
+        with self.lock:
+            return cancels.cancel_order_list(self._ctx, self._account(account), symbol, isolated, order_list_id,
+                                             list_client_order_id, new_client_order_id)
+
+    def cancel_open_orders(self, account: AccountRef, symbol: str,
+                           isolated: bool = False) -> list[OrderCancelResult | ListCancelResult]:
+        """DELETE /sapi/v1/margin/openOrders: single orders and lists, by order id."""
+        with self.lock:
+            return cancels.cancel_open_orders(self._ctx, self._account(account), symbol, isolated)
+
+    # -- order queries -------------------------------------------------------------------
+
+    def _check_symbol_scope(self, account: Account, symbol: str, isolated: bool) -> None:
+        if symbol not in self._ctx.state.symbols:
+            raise invalid_symbol()
+        account.margin_account(symbol if isolated else None)
+
+    def get_order(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
+                  orig_client_order_id: str | None = None) -> Order:
+        """GET /sapi/v1/margin/order; -2013 "Order does not exist."."""
+        with self.lock:
+            found_account = self._account(account)
+            self._check_symbol_scope(found_account, symbol, isolated)
+            order = queries.find_order(self._ctx, found_account.name, symbol, isolated, order_id,
+                                       orig_client_order_id)
+            if order is None:
+                raise order_does_not_exist()
+            return clone(order)
+
+    def open_orders(self, account: AccountRef, symbol: str | None = None, isolated: bool = False) -> list[Order]:
+        """GET /sapi/v1/margin/openOrders (ascending order id; no symbol: every symbol of the mode)."""
+        with self.lock:
+            found_account = self._account(account)
+            if symbol is not None:
+                self._check_symbol_scope(found_account, symbol, isolated)
+            return queries.open_orders(self._ctx, found_account.name, symbol, isolated)
+
+    def all_orders(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
+                   start_time: int | None = None, end_time: int | None = None, limit: int = 500) -> list[Order]:
+        """GET /sapi/v1/margin/allOrders."""
+        with self.lock:
+            found_account = self._account(account)
+            self._check_symbol_scope(found_account, symbol, isolated)
+            return queries.all_orders(self._ctx, found_account.name, symbol, isolated, order_id, start_time,
+                                      end_time, limit)
+
+    def my_trades(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
+                  start_time: int | None = None, end_time: int | None = None, from_id: int | None = None,
+                  limit: int = 500) -> list[Trade]:
+        """GET /sapi/v1/margin/myTrades."""
+        with self.lock:
+            found_account = self._account(account)
+            self._check_symbol_scope(found_account, symbol, isolated)
+            return queries.my_trades(self._ctx, found_account.name, symbol, isolated, order_id, start_time,
+                                     end_time, from_id, limit)
+
+    def get_order_list(self, account: AccountRef, isolated: bool = False, symbol: str | None = None,
+                       order_list_id: int | None = None, list_client_order_id: str | None = None) -> OrderList:
+        """GET /sapi/v1/margin/orderList; -2013 "Order list does not exist."."""
+        with self.lock:
+            found_account = self._account(account)
+            if isolated and symbol is not None:
+                self._check_symbol_scope(found_account, symbol, isolated)
+            found = queries.find_order_list(self._ctx, found_account.name, isolated, symbol, order_list_id,
+                                            list_client_order_id)
+            if found is None:
+                raise order_list_does_not_exist()
+            return clone(found)
+
+    def order_list_orders(self, order_list: OrderList) -> list[Order]:
+        """The list's orders in display order (for ``orders[]`` / ``orderReports[]``)."""
+        with self.lock:
+            return queries.list_orders(self._ctx, order_list)
+
+    def all_order_lists(self, account: AccountRef, isolated: bool = False, symbol: str | None = None,
+                        from_id: int | None = None, start_time: int | None = None, end_time: int | None = None,
+                        limit: int = 500) -> list[OrderList]:
+        """GET /sapi/v1/margin/allOrderList, newest first."""
+        with self.lock:
+            return queries.all_order_lists(self._ctx, self._account(account).name, isolated, symbol, from_id,
+                                           start_time, end_time, limit)
+
+    def open_order_lists(self, account: AccountRef, isolated: bool = False,
+                         symbol: str | None = None) -> list[OrderList]:
+        """GET /sapi/v1/margin/openOrderList, ascending list id."""
+        with self.lock:
+            return queries.open_order_lists(self._ctx, self._account(account).name, isolated, symbol)
+
+    # -- margin --------------------------------------------------------------------------
+
+    def _check_margin_asset(self, account: Account, asset: str, isolated_symbol: str | None) -> None:
+        symbols = self._ctx.state.symbols
+        if not account.margin_enabled:
+            raise invalid_api_key()
+        if isolated_symbol is not None:
+            spec = symbols.get(isolated_symbol)
+            if spec is None:
+                raise invalid_symbol()
+            account.margin_account(isolated_symbol)
+            if asset not in (spec.base_asset, spec.quote_asset):
+                raise not_valid_margin_asset()
+        elif not any(asset in (s.base_asset, s.quote_asset) for s in symbols.values() if s.margin_enabled):
+            raise not_valid_margin_asset()
+
+    def max_borrowable(self, account: AccountRef, asset: str,
+                       isolated_symbol: str | None = None) -> tuple[Decimal, Decimal]:
+        """GET /sapi/v1/margin/maxBorrowable: (amount, borrowLimit)."""
+        with self.lock:
+            found = self._account(account)
+            self._check_margin_asset(found, asset, isolated_symbol)
+            return funding.max_borrowable(self._ctx, found.name, isolated_symbol, asset)
+
+    def borrow(self, account: AccountRef, asset: str, amount: Decimal, isolated_symbol: str | None = None) -> int:
+        """POST /sapi/v1/margin/borrow-repay type=BORROW; returns the tranId."""
+        with self.lock:
+            found = self._account(account)
+            self._check_margin_asset(found, asset, isolated_symbol)
+            if amount <= 0:
+                raise invalid_param_value("amount")
+            available, _ = funding.max_borrowable(self._ctx, found.name, isolated_symbol, asset)
+            if amount > available:
+                raise exceed_max_borrowable()
+            tran_id = funding.borrow(self._ctx, found.name, isolated_symbol, asset, amount)
+            self._ctx.flush_balances()
+            return tran_id
+
+    def repay(self, account: AccountRef, asset: str, amount: Decimal, isolated_symbol: str | None = None) -> int:
+        """POST /sapi/v1/margin/borrow-repay type=REPAY (interest first); returns the tranId."""
+        with self.lock:
+            found = self._account(account)
+            self._check_margin_asset(found, asset, isolated_symbol)
+            if amount <= 0:
+                raise invalid_param_value("amount")
+            entry = self._ctx.margin_account(found.name, isolated_symbol).balance(asset)
+            if amount > entry.liability:
+                raise repay_exceeds_liability()
+            if amount > entry.free:
+                raise balance_not_enough()
+            _, tran_id = funding.repay(self._ctx, found.name, isolated_symbol, asset, amount)
+            self._ctx.flush_balances()
+            return tran_id
+
+    def borrow_repay_history(self, account: AccountRef, type: str, asset: str | None = None,
+                             isolated_symbol: str | None = None, tx_id: int | None = None,
+                             start_time: int | None = None, end_time: int | None = None, current: int = 1,
+                             size: int = 10) -> tuple[list[BorrowRepayRecord], int]:
+        """GET /sapi/v1/margin/borrow-repay: (rows of the page, newest first; total)."""
+        with self.lock:
+            return queries.borrow_repay_history(self._ctx, self._account(account).name, type, asset,
+                                                isolated_symbol, tx_id, start_time, end_time, current, size)
+
+    def margin_account(self, account: AccountRef, isolated_symbol: str | None = None) -> MarginAccount:
+        """A copy of the cross account or an isolated pair, interest accrued to now (-11001)."""
+        with self.lock:
+            found = self._account(account)
+            return copy.deepcopy(self._ctx.margin_account(found.name, isolated_symbol))
+
+    def account_totals(self, account: AccountRef, isolated_symbol: str | None = None,
+                       in_asset: str = valuation.BTC) -> valuation.AccountTotals:
+        """Total asset / liability (and net, margin level) of a margin account in ``in_asset``."""
+        with self.lock:
+            margin = self._ctx.margin_account(self._account(account).name, isolated_symbol)
+            return valuation.totals(margin, self._ctx.state.symbols, self.market, in_asset)
+
+    def asset_value(self, amount: Decimal, asset: str, in_asset: str = valuation.BTC) -> Decimal:
+        """``amount`` of ``asset`` valued in ``in_asset`` at last prices."""
+        with self.lock:
+            return valuation.asset_value(amount, asset, self._ctx.state.symbols, self.market, in_asset)
+
+    def order_rate_usage(self, account: AccountRef) -> list[OrderRateUsage]:
+        """GET /sapi/v1/margin/rateLimit/order: orders placed in the current 10 s and day windows."""
+        with self.lock:
+            now = self.clock.now_ms()
+            windows = self._ctx.state.order_rate.get(self._account(account).name, {})
+            limits = self.config.rate_limits
+            rows = []
+            for name, num, length, limit in (("SECOND", 10, 10_000, limits.orders_per_10s),
+                                             ("DAY", 1, 86_400_000, limits.orders_per_day)):
+                window = windows.get(name)
+                count = window[1] if window is not None and window[0] == now - now % length else 0
+                rows.append(OrderRateUsage("ORDERS", name, num, limit, count))
+            return rows
+
+    # -- market events ---------------------------------------------------------------------
+
+    def set_price(self, symbol: str, price: Decimal) -> list[Event]:
+        """A print at ``price`` with unlimited liquidity; returns the events it caused."""
+        return self.price_path(symbol, [price])
+
+    def trade(self, symbol: str, price: Decimal, qty: Decimal) -> list[Event]:
+        """A print of ``qty`` at ``price``: resting orders fill only up to ``qty`` (price-time priority)."""
+        if qty <= 0:
+            raise ValueError("a trade needs a positive quantity")
+        return self._prints(symbol, [(price, qty)])
+
+    def price_path(self, symbol: str, prices: list[Decimal]) -> list[Event]:
+        """Prints at each price in turn (unlimited liquidity); returns the events they caused."""
+        return self._prints(symbol, [(price, None) for price in prices])
+
+    def _prints(self, symbol: str, prints: list[tuple[Decimal, Decimal | None]]) -> list[Event]:
+        with self.lock:
+            if symbol not in self._ctx.state.symbols:
+                raise invalid_symbol()
+            if any(price <= 0 for price, _ in prints):
+                raise ValueError("prices must be positive")
+            seq = self.events.last_seq
+            for price, qty in prints:
+                matching.apply_print(self._ctx, symbol, price, qty)
+            return self.events.since(seq)
+
+    def events_since(self, seq: int, account: str | None = None) -> list[Event]:
+        """Events after sequence number ``seq`` (0: all), optionally of one account."""
+        with self.lock:
+            return self.events.since(seq, account)
+

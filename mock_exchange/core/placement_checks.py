@@ -1,0 +1,203 @@
+"""The semantic checks of a placement, in Binance's precedence (spec §12), none of which mutate.
+
+1. symbol known (-1121), margin pair (-3028), isolated pair exists (-11001), account
+   may trade (-2015), symbol trading (-2010 "Market is closed."), list kind allowed;
+2. order-list leg types and positions (OTOCO pair: -1158 / -1165 / -1166 / -1168 / -1196..-1199);
+3. filters (``core.filters``);
+4. price relations against the last price, LIMIT_MAKER that would take, stops that would
+   trigger immediately (-2010);
+5. client order ids unique among open orders / lists (-2010 "Duplicate order sent.");
+6. balance and borrowing (done by the caller with ``funding.plan_borrow``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from mock_exchange.config import SymbolConfig
+from mock_exchange.core import filters
+from mock_exchange.core.accounts import Account
+from mock_exchange.core.context import EngineContext
+from mock_exchange.core.decimals import ZERO
+from mock_exchange.core.enums import OrderType, Side
+from mock_exchange.core.errors import (
+    BinanceError,
+    duplicate_order,
+    invalid_api_key,
+    invalid_symbol,
+    not_valid_margin_pair,
+    order_rejected,
+)
+from mock_exchange.core.order_lists import ListKind
+from mock_exchange.core.rules import is_marketable, would_trigger
+from mock_exchange.core.state import ScopeCounts, scope_key
+
+DEFAULT_AVG_PRICE_MINS = 5
+_PAIR_TYPES = frozenset({OrderType.LIMIT_MAKER, OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT,
+                         OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT})
+_STOP_LOSS_TYPES = (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT)
+_TAKE_PROFIT_TYPES = (OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT)
+
+
+# Engine messages that core/errors.py does not have yet (spec §10 and Binance's errors.md).
+
+
+def market_closed() -> BinanceError:
+    return order_rejected("Market is closed.")
+
+
+def oco_not_supported() -> BinanceError:
+    return order_rejected("OCO orders are not supported for this symbol")
+
+
+def oto_not_supported() -> BinanceError:
+    # (inferred) worded like the OCO message; Binance documents no OTO variant.
+    return order_rejected("OTO orders are not supported for this symbol")
+
+
+def oco_type_rejected() -> BinanceError:
+    return BinanceError(-1158, "Order type not supported in OCO.")
+
+
+def oco_position_error(code: int) -> BinanceError:
+    messages = {
+        -1165: "A limit order in a buy OCO must be below.",
+        -1166: "A limit order in a sell OCO must be above.",
+        -1168: "At least one OCO order must be contingent.",
+        -1196: "A stop loss order in a buy OCO must be above.",
+        -1197: "A stop loss order in a sell OCO must be below.",
+        -1198: "A take profit order in a buy OCO must be below.",
+        -1199: "A take profit order in a sell OCO must be above.",
+    }
+    return BinanceError(code, messages[code])
+
+
+# -- step 1 -------------------------------------------------------------------------------
+
+
+def check_access(ctx: EngineContext, account: Account, symbol: str, isolated: bool,
+                 kind: ListKind | None = None) -> SymbolConfig:
+    """Symbol, margin pair, account and permission checks; returns the symbol's config."""
+    spec = ctx.state.symbols.get(symbol)
+    if spec is None:
+        raise invalid_symbol()
+    if not (spec.isolated_margin_enabled if isolated else spec.margin_enabled):
+        raise not_valid_margin_pair()
+    account.margin_account(symbol if isolated else None)
+    if not account.margin_enabled:
+        raise invalid_api_key()
+    if spec.status != "TRADING":
+        raise market_closed()
+    if kind is ListKind.OCO and not spec.oco_allowed:
+        raise oco_not_supported()
+    if kind in (ListKind.OTO, ListKind.OTOCO) and not spec.oto_allowed:
+        raise oto_not_supported()
+    return spec
+
+
+# -- step 2 -------------------------------------------------------------------------------
+
+
+def check_pair_positions(side: Side, above: OrderType, below: OrderType) -> None:
+    """Which leg types an OCO pair allows above and below the market (spot's above/below rules)."""
+    for order_type in (above, below):
+        if order_type not in _PAIR_TYPES:
+            raise oco_type_rejected()
+    buy = side is Side.BUY
+    for order_type, is_above in ((above, True), (below, False)):
+        if order_type is OrderType.LIMIT_MAKER and buy and is_above:
+            raise oco_position_error(-1165)
+        if order_type is OrderType.LIMIT_MAKER and not buy and not is_above:
+            raise oco_position_error(-1166)
+        if order_type in _STOP_LOSS_TYPES and buy != is_above:
+            raise oco_position_error(-1196 if buy else -1197)
+        if order_type in _TAKE_PROFIT_TYPES and buy == is_above:
+            raise oco_position_error(-1198 if buy else -1199)
+    if not (above.is_stop or below.is_stop):
+        raise oco_position_error(-1168)
+
+
+# -- step 3 -------------------------------------------------------------------------------
+
+
+def open_counts(ctx: EngineContext, account: str, symbol: str, isolated: bool,
+                legs: Sequence[filters.FilterOrder], lists: int) -> filters.OpenCounts:
+    """The account's open orders on the symbol and on the exchange, plus what the request adds."""
+    per_scope = ctx.state.open_counts.get(account, {})
+    mine = per_scope.get(scope_key(symbol, isolated), ScopeCounts())
+    everywhere = ScopeCounts()
+    for counts in per_scope.values():
+        everywhere.orders += counts.orders
+        everywhere.algo += counts.algo
+        everywhere.iceberg += counts.iceberg
+        everywhere.lists += counts.lists
+    return filters.OpenCounts(
+        symbol_orders=mine.orders, symbol_algo_orders=mine.algo, symbol_iceberg_orders=mine.iceberg,
+        symbol_order_lists=mine.lists, exchange_orders=everywhere.orders, exchange_algo_orders=everywhere.algo,
+        exchange_iceberg_orders=everywhere.iceberg, exchange_order_lists=everywhere.lists,
+        new_orders=len(legs), new_algo_orders=sum(1 for leg in legs if leg.type.is_stop),
+        new_iceberg_orders=sum(1 for leg in legs if leg.iceberg_qty), new_order_lists=lists,
+    )
+
+
+def avg_price(ctx: EngineContext, spec: SymbolConfig) -> Decimal:
+    """The average price the filters compare against (the first configured avgPriceMins)."""
+    minutes = DEFAULT_AVG_PRICE_MINS
+    for item in spec.filters:
+        if "avgPriceMins" in item:
+            minutes = int(item["avgPriceMins"])
+            break
+    return ctx.market.avg_price(spec.symbol, minutes, ctx.now())
+
+
+def position(ctx: EngineContext, account: Account, spec: SymbolConfig, isolated: bool) -> Decimal | None:
+    """MAX_POSITION's position: base held plus open BUY quantity (None when the filter is off)."""
+    if spec.filter("MAX_POSITION") is None:
+        return None
+    margin = account.margin_account(spec.symbol if isolated else None)
+    held = margin.balances[spec.base_asset].total if spec.base_asset in margin.balances else ZERO
+    open_ids = ctx.state.open_orders.get(account.name, {}).get(scope_key(spec.symbol, isolated), {})
+    orders = ctx.state.orders
+    buying = sum((orders[oid].remaining_qty for oid in open_ids if orders[oid].side is Side.BUY), ZERO)
+    return held + buying
+
+
+def check_filters(ctx: EngineContext, account: Account, spec: SymbolConfig, isolated: bool,
+                  legs: Sequence[filters.FilterOrder], is_list: bool) -> None:
+    counts = open_counts(ctx, account.name, spec.symbol, isolated, legs, 1 if is_list else 0)
+    last = ctx.market.last_price(spec.symbol)
+    avg = avg_price(ctx, spec)
+    held = position(ctx, account, spec, isolated)
+    if is_list:
+        filters.check_order_list(spec, ctx.config, legs, counts, last, avg, position=held)
+    else:
+        filters.check_order(spec, ctx.config, legs[0], counts, last, avg, position=held)
+
+
+# -- step 4 -------------------------------------------------------------------------------
+
+
+def check_maker(side: Side, price: Decimal, last: Decimal) -> None:
+    if is_marketable(side, price, last):
+        raise order_rejected("Order would immediately match and take.")
+
+
+def check_stop(order_type: OrderType, side: Side, stop_price: Decimal | None, last: Decimal) -> None:
+    if stop_price and would_trigger(order_type, side, stop_price, last):
+        raise order_rejected("Order would trigger immediately.")
+
+
+# -- step 5 -------------------------------------------------------------------------------
+
+
+def check_client_ids(ctx: EngineContext, account: str, order_ids: Iterable[str | None],
+                     list_id: str | None = None) -> None:
+    """Client ids unique among the account's open orders, open lists and the request itself."""
+    given = [cid for cid in order_ids if cid is not None]
+    open_ids = ctx.state.open_client_ids.get(account, {})
+    if len(set(given)) != len(given) or any(cid in open_ids for cid in given):
+        raise duplicate_order()
+    if list_id is not None:
+        if list_id in ctx.state.open_list_client_ids.get(account, {}) or list_id in given:
+            raise duplicate_order()

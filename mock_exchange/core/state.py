@@ -1,0 +1,195 @@
+"""All mutable exchange state in plain dataclasses and dicts, plus its derived indexes.
+
+The primary records are ``accounts``, ``orders``, ``order_lists``, ``trades``,
+``borrow_history``, the fee / interest ledgers and the order-rate windows. Everything
+under "derived" is an index over them that :meth:`ExchangeState.rebuild_indexes`
+recreates, so a snapshot only needs the primary records (plus ids, market and clock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from mock_exchange.config import SymbolConfig
+from mock_exchange.core.accounts import Account
+from mock_exchange.core.book import Book
+from mock_exchange.core.order_lists import OrderList
+from mock_exchange.core.orders import Order, Trade
+
+CROSS = "CROSS"
+ISOLATED = "ISOLATED"
+
+
+def scope_key(symbol: str, isolated: bool) -> str:
+    """Orders of one symbol in one margin mode: the unit of Binance's per-symbol limits and queries."""
+    return f"{symbol}|{ISOLATED if isolated else CROSS}"
+
+
+def scope_of(order: Order | OrderList) -> str:
+    return scope_key(order.symbol, order.isolated)
+
+
+def is_cross_scope(key: str) -> bool:
+    return key.endswith("|" + CROSS)
+
+
+@dataclass
+class ScopeCounts:
+    """Open orders in one scope, as the MAX_NUM_* filters count them."""
+
+    orders: int = 0
+    algo: int = 0
+    iceberg: int = 0
+    lists: int = 0
+
+
+@dataclass
+class BorrowRepayRecord:
+    """One row of GET /sapi/v1/margin/borrow-repay."""
+
+    tran_id: int
+    account: str
+    isolated_symbol: str | None
+    type: str  # "BORROW" / "REPAY"
+    asset: str
+    amount: Decimal
+    principal: Decimal
+    interest: Decimal
+    time_ms: int
+    kind: str = "MANUAL"  # "MANUAL", or "AUTO" for side effects of orders
+    status: str = "CONFIRMED"
+
+
+@dataclass
+class ExchangeState:
+    """Everything that changes while the exchange runs (except ids, market and clock)."""
+
+    symbols: dict[str, SymbolConfig]
+    accounts: dict[str, Account]
+    orders: dict[int, Order] = field(default_factory=dict)
+    order_lists: dict[int, OrderList] = field(default_factory=dict)
+    trades: dict[int, Trade] = field(default_factory=dict)
+    borrow_history: list[BorrowRepayRecord] = field(default_factory=list)
+    fees_collected: dict[str, Decimal] = field(default_factory=dict)
+    interest_charged: dict[str, Decimal] = field(default_factory=dict)
+    # account -> interval name -> [window start ms, orders placed in the window]
+    order_rate: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    # -- derived ---------------------------------------------------------------------
+    book: Book = field(default_factory=Book)
+    open_orders: dict[str, dict[str, dict[int, None]]] = field(default_factory=dict)
+    open_lists: dict[str, dict[str, dict[int, None]]] = field(default_factory=dict)
+    open_counts: dict[str, dict[str, ScopeCounts]] = field(default_factory=dict)
+    open_client_ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    open_list_client_ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    order_history: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    list_history: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    trade_history: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+
+    # -- orders ----------------------------------------------------------------------
+
+    def add_order(self, order: Order) -> None:
+        """A new order: recorded, and indexed as open when it is."""
+        self.orders[order.order_id] = order
+        self.order_history.setdefault(order.account, {}).setdefault(scope_of(order), []).append(order.order_id)
+        if order.is_open:
+            self._index_open_order(order)
+
+    def _index_open_order(self, order: Order) -> None:
+        key = scope_of(order)
+        self.open_orders.setdefault(order.account, {}).setdefault(key, {})[order.order_id] = None
+        counts = self.counts(order.account, key)
+        counts.orders += 1
+        counts.algo += int(order.type.is_stop)
+        counts.iceberg += int(order.iceberg_qty > 0)
+        self.open_client_ids.setdefault(order.account, {})[order.client_order_id] = order.order_id
+
+    def order_closed(self, order: Order) -> None:
+        """The order reached a final status: out of the open indexes and the book."""
+        key = scope_of(order)
+        scope = self.open_orders.get(order.account, {}).get(key)
+        if scope is None or order.order_id not in scope:
+            return
+        del scope[order.order_id]
+        counts = self.counts(order.account, key)
+        counts.orders -= 1
+        counts.algo -= int(order.type.is_stop)
+        counts.iceberg -= int(order.iceberg_qty > 0)
+        ids = self.open_client_ids.get(order.account, {})
+        if ids.get(order.client_order_id) == order.order_id:
+            del ids[order.client_order_id]
+        self.book.remove(order)
+
+    def counts(self, account: str, key: str) -> ScopeCounts:
+        per_account = self.open_counts.setdefault(account, {})
+        found = per_account.get(key)
+        if found is None:
+            found = per_account[key] = ScopeCounts()
+        return found
+
+    # -- order lists -------------------------------------------------------------------
+
+    def add_order_list(self, order_list: OrderList) -> None:
+        self.order_lists[order_list.order_list_id] = order_list
+        key = scope_of(order_list)
+        self.list_history.setdefault(order_list.account, {}).setdefault(key, []).append(order_list.order_list_id)
+        if order_list.is_open:
+            self._index_open_list(order_list)
+
+    def _index_open_list(self, order_list: OrderList) -> None:
+        key = scope_of(order_list)
+        self.open_lists.setdefault(order_list.account, {}).setdefault(key, {})[order_list.order_list_id] = None
+        self.counts(order_list.account, key).lists += 1
+        self.open_list_client_ids.setdefault(order_list.account, {})[order_list.list_client_order_id] = (
+            order_list.order_list_id
+        )
+
+    def order_list_closed(self, order_list: OrderList) -> None:
+        key = scope_of(order_list)
+        scope = self.open_lists.get(order_list.account, {}).get(key)
+        if scope is None or order_list.order_list_id not in scope:
+            return
+        del scope[order_list.order_list_id]
+        self.counts(order_list.account, key).lists -= 1
+        ids = self.open_list_client_ids.get(order_list.account, {})
+        if ids.get(order_list.list_client_order_id) == order_list.order_list_id:
+            del ids[order_list.list_client_order_id]
+
+    # -- trades ------------------------------------------------------------------------
+
+    def add_trade(self, trade: Trade) -> None:
+        self.trades[trade.trade_id] = trade
+        key = scope_key(trade.symbol, trade.isolated)
+        self.trade_history.setdefault(trade.account, {}).setdefault(key, []).append(trade.trade_id)
+
+    # -- ledgers -----------------------------------------------------------------------
+
+    def add_fee(self, asset: str, amount: Decimal) -> None:
+        self.fees_collected[asset] = self.fees_collected.get(asset, Decimal(0)) + amount
+
+    def add_interest(self, asset: str, amount: Decimal) -> None:
+        self.interest_charged[asset] = self.interest_charged.get(asset, Decimal(0)) + amount
+
+    # -- derived indexes -----------------------------------------------------------------
+
+    def rebuild_indexes(self) -> None:
+        """Recreate every derived index from orders, lists and trades (after a restore)."""
+        self.book = Book()
+        self.open_orders, self.open_lists, self.open_counts = {}, {}, {}
+        self.open_client_ids, self.open_list_client_ids = {}, {}
+        self.order_history, self.list_history, self.trade_history = {}, {}, {}
+        for order_id in sorted(self.orders):
+            order = self.orders[order_id]
+            self.order_history.setdefault(order.account, {}).setdefault(scope_of(order), []).append(order_id)
+            if order.is_open:
+                self._index_open_order(order)
+        for list_id in sorted(self.order_lists):
+            order_list = self.order_lists[list_id]
+            self.list_history.setdefault(order_list.account, {}).setdefault(scope_of(order_list), []).append(list_id)
+            if order_list.is_open:
+                self._index_open_list(order_list)
+        for trade_id in sorted(self.trades):
+            trade = self.trades[trade_id]
+            key = scope_key(trade.symbol, trade.isolated)
+            self.trade_history.setdefault(trade.account, {}).setdefault(key, []).append(trade_id)
+        self.book.rebuild(order for order in self.orders.values() if order.is_open)

@@ -1,0 +1,158 @@
+"""``mock-exchange scenario run|check PATH...``: the command-line runner (the only module that prints)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from mock_exchange.scenario.results import FAILED, PASSED, RunReport, ScenarioResult, StepResult
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def add_scenario_commands(commands: Any) -> None:
+    """Add ``scenario run`` and ``scenario check`` to the ``mock-exchange`` command."""
+    scenario = commands.add_parser("scenario", help="run scenario files against the fake exchange")
+    actions = scenario.add_subparsers(dest="scenario_command", required=True)
+
+    run = actions.add_parser("run", help="run scenario files (or directories of them)")
+    run.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or directories")
+    run.add_argument("--url", help="run against a server at URL (default: a fresh in-process exchange "
+                                   "per scenario)")
+    run.add_argument("--control-token", help="token for the server's control API (X-Mock-Token)")
+    run.add_argument("--config", help="exchange config file: the in-process exchange's config, or the "
+                                      "running server's (for its account keys)")
+    run.add_argument("--junit", metavar="FILE", help="write JUnit XML (one testcase per scenario)")
+    run.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+    run.set_defaults(run=run_command)
+
+    check = actions.add_parser("check", help="validate scenario files without running them")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--config", help="exchange config file (for the account names)")
+    check.set_defaults(run=check_command)
+
+
+def _write(text: str = "") -> None:
+    """Print, degrading ✓ / ✗ / → on terminals that cannot encode them."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        text = text.replace("✓", "ok").replace("✗", "FAIL").replace("→", "->").replace("×", "x")
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _config(path: str | None) -> Any:
+    from mock_exchange.config import load_config
+
+    return load_config(path) if path else None
+
+
+def _load(paths: list[str], config: Any) -> tuple[list[Any], int]:
+    """Load and validate everything first: nothing runs if any file has an issue."""
+    from mock_exchange.config import default_config
+    from mock_exchange.scenario.runner import discover, load_all
+
+    files = discover(paths)
+    if not files:
+        _write(f"no scenario files found in: {' '.join(paths)}")
+        return [], EXIT_INVALID
+    accounts = [a.name for a in (config or default_config()).accounts]
+    scenarios, issues = load_all(files, accounts)
+    if issues:
+        for issue in issues:
+            _write(str(issue))
+        _write(f"{len(issues)} problem(s) in scenario files; nothing was run")
+        return scenarios, EXIT_INVALID
+    return scenarios, EXIT_OK
+
+
+def check_command(args: argparse.Namespace) -> int:
+    """Validate files and report problems with file:line."""
+    scenarios, status = _load(args.paths, _config(args.config))
+    if status == EXIT_OK:
+        _write(f"{len(scenarios)} scenario(s) OK")
+    return status
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the scenarios, print a line per step and a summary, optionally write JUnit XML."""
+    from mock_exchange.scenario.environment import LocalEnvironment, RemoteEnvironment
+    from mock_exchange.scenario.junit import write_junit
+    from mock_exchange.scenario.runner import run_all
+
+    config = _config(args.config)
+    scenarios, status = _load(args.paths, config)
+    if status != EXIT_OK:
+        if args.junit:
+            write_junit(_invalid_report(args.paths, config), args.junit)
+        return status
+    env = RemoteEnvironment(args.url, args.control_token, config) if args.url else LocalEnvironment(config)
+    report = run_all(scenarios, env, PrintingReporter(quiet=args.quiet))
+    if args.junit:
+        write_junit(report, args.junit)
+    _write()
+    _write(report.summary())
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _invalid_report(paths: list[str], config: Any) -> RunReport:
+    """A JUnit report of the files that did not load, so CI shows why nothing ran."""
+    from mock_exchange.config import default_config
+    from mock_exchange.scenario.runner import discover, load_all
+
+    report = RunReport()
+    accounts = [a.name for a in (config or default_config()).accounts]
+    for path in discover(paths):
+        scenarios, issues = load_all([path], accounts)
+        name = scenarios[0].name if scenarios else path.stem
+        report.results.append(ScenarioResult(name, str(path), issues=issues))
+    return report
+
+
+class PrintingReporter:
+    """Prints the scenario header, one ✓ / ✗ line per step, and failure details."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.buffer: list[str] = []
+
+    def scenario_started(self, scenario: Any) -> None:
+        self.buffer = [f"{scenario.location.file}: {scenario.name}"]
+        self._flush()
+
+    def step_finished(self, result: StepResult) -> None:
+        mark = {PASSED: "✓", FAILED: "✗"}.get(result.status, "-")
+        suffix = f" {result.detail}" if result.detail else ""
+        skipped = " (skipped)" if result.status not in (PASSED, FAILED) else ""
+        self.buffer.append(f"  {mark} {result.description}{suffix}{skipped}")
+        self.buffer.extend(f"      {failure}" for failure in result.failures)
+        self._flush()
+
+    def scenario_finished(self, result: ScenarioResult) -> None:
+        self.buffer.extend(f"      {issue}" for issue in result.issues)
+        self._flush(final=True, failed=not result.passed)
+
+    def _flush(self, final: bool = False, failed: bool = False) -> None:
+        # Quiet mode holds a scenario's lines until it is known to have failed.
+        if self.quiet and not (final and failed):
+            if final:
+                self.buffer = []
+            return
+        for line in self.buffer:
+            _write(line)
+        self.buffer = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for ``python -m mock_exchange.scenario.cli`` (same as ``mock-exchange scenario``)."""
+    parser = argparse.ArgumentParser(prog="mock-exchange")
+    add_scenario_commands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

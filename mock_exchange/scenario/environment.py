@@ -1,0 +1,98 @@
+"""Where scenarios run: a fresh in-process exchange each time, or a running server (reset)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from mock_exchange.config import AccountConfig, ExchangeConfig, default_config
+
+IN_PROCESS_URL = "http://mock-exchange.local"
+DEMO_KEYS = Path(__file__).resolve().parent.parent / "demo_keys"
+
+
+class Environment:
+    """A control handle, a Binance base URL and a session to reach it, plus known credentials."""
+
+    base_url: str = IN_PROCESS_URL
+    control: Any = None
+    session: requests.Session
+
+    def __init__(self, config: ExchangeConfig | None = None) -> None:
+        self.config = config or default_config()
+
+    @property
+    def label(self) -> str:
+        return "in-process"
+
+    def account_configs(self) -> dict[str, AccountConfig]:
+        """The accounts the exchange starts with, by name (their keys sign scenario calls)."""
+        return {account.name: account for account in self.config.accounts}
+
+    def start(self, seed: int) -> None:  # pragma: no cover - abstract
+        """Bring the exchange to its configured state with ``seed``."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what ``start`` acquired."""
+
+
+class LocalEnvironment(Environment):
+    """A brand-new app per scenario, reached through the in-process WSGI adapter."""
+
+    def __init__(self, config: ExchangeConfig | None = None) -> None:
+        super().__init__(config)
+        self.app: Any = None
+
+    def start(self, seed: int) -> None:
+        from mock_exchange.control import LocalControl
+        from mock_exchange.web.app import create_app
+        from mock_exchange.wsgi_adapter import session_for
+
+        self.close()
+        self.app = create_app(self.config, seed=seed)
+        self.control = LocalControl(self.app)
+        self.session = session_for(self.app, self.base_url)
+
+    def close(self) -> None:
+        if self.app is not None:
+            self.session.close()
+            self.app = None
+
+
+class RemoteEnvironment(Environment):
+    """A server already running at ``url``; each scenario starts with a control-plane reset."""
+
+    def __init__(self, url: str, control_token: str | None = None, config: ExchangeConfig | None = None) -> None:
+        super().__init__(config)
+        from mock_exchange.control import RemoteControl
+
+        self.base_url = url.rstrip("/")
+        self.control = RemoteControl(self.base_url, control_token)
+        self.session = requests.Session()
+
+    @property
+    def label(self) -> str:
+        return self.base_url
+
+    def start(self, seed: int) -> None:
+        self.control.reset(seed=seed)
+        # A previous scenario may have left the clock running or faults behind; reset
+        # clears faults and the journal, and the runner freezes the clock next.
+        self.session.close()
+        self.session = requests.Session()
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def private_key_for(account: AccountConfig) -> tuple[str, str] | None:
+    """(key type, PEM text) of a packaged demo account's private key, if it has one."""
+    for kind, public in (("rsa", account.rsa_public_key), ("ed25519", account.ed25519_public_key)):
+        demo_public = DEMO_KEYS / f"demo-{kind}-public.pem"
+        # Only the packaged demo key pairs are known; any other account brings its own key file.
+        if public and demo_public.exists() and public.strip() == demo_public.read_text(encoding="utf-8").strip():
+            return kind, (DEMO_KEYS / f"demo-{kind}-private.pem").read_text(encoding="utf-8")
+    return None

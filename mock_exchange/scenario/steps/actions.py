@@ -1,0 +1,85 @@
+"""``market``, ``clock`` and ``fault``: steering the exchange through the control plane."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_exchange.scenario.model import Step
+from mock_exchange.scenario.runtime import Runtime
+from mock_exchange.scenario.schema import FAULT_FIELDS
+from mock_exchange.scenario.steps.base import StepFailed, StepOutcome
+from mock_exchange.scenario.timeparse import DEFAULT_START_MS, iso, parse_duration_ms, parse_instant_ms
+
+
+def _refused(what: str, exc: Exception) -> StepFailed:
+    return StepFailed(f"{what}: the exchange refused it: {getattr(exc, 'message', None) or exc}")
+
+
+def run_market(rt: Runtime, step: Step) -> StepOutcome:
+    """A print, a trade or a price path; reports how many events it caused."""
+    body = rt.resolve(step.body)
+    control, symbol = rt.env.control, str(body["symbol"])
+    try:
+        if "price" in body:
+            events = control.set_price(symbol, body["price"])
+        elif "trade" in body:
+            events = control.trade(symbol, body["trade"]["price"], body["trade"]["qty"])
+        else:
+            events = control.price_path(symbol, list(body["path"]))
+    except Exception as exc:  # ControlError (local or remote) or a TypeError for a bad value
+        raise _refused("market", exc) from exc
+    return StepOutcome(detail=_event_summary(events))
+
+
+def _event_summary(events: list[dict[str, Any]]) -> str:
+    shown = [e for e in events if e.get("action") not in ("balance", "list_status")]
+    if not shown:
+        return "→ nothing happened"
+    return "→ " + ", ".join(f"{e.get('action')} #{e['order_id']}" if e.get("order_id") is not None
+                            else str(e.get("action")) for e in shown)
+
+
+def run_clock(rt: Runtime, step: Step) -> StepOutcome:
+    """Freeze, unfreeze, set or advance the exchange clock; reports the new time."""
+    control = rt.env.control
+    body = rt.resolve(step.body)
+    try:
+        if body == "freeze":
+            now = control.freeze()
+        elif body == "unfreeze":
+            now = control.unfreeze()
+        else:
+            action, value = next(iter(body.items()))
+            if action == "advance":
+                now = control.advance(parse_duration_ms(value))
+            elif action == "set":
+                now = control.set_time(parse_instant_ms(value))
+            elif action == "freeze_at":
+                now = control.freeze(parse_instant_ms(value))
+            elif action == "freeze":
+                now = control.freeze(None if value is True else parse_instant_ms(value))
+            else:
+                now = control.unfreeze()
+    except Exception as exc:
+        raise _refused("clock", exc) from exc
+    return StepOutcome(detail=f"→ {iso(now)}")
+
+
+def run_fault(rt: Runtime, step: Step) -> StepOutcome:
+    """Add a fault rule (the kind's options sit next to endpoint and kind), or clear them all."""
+    control = rt.env.control
+    body = rt.resolve(step.body)
+    try:
+        if body == "clear":
+            return StepOutcome(detail=f"→ {control.clear_faults()} rule(s) removed")
+        options = {k: v for k, v in body.items() if k not in FAULT_FIELDS}
+        rule = control.inject_fault(body["endpoint"], body["kind"], count=body.get("count"),
+                                    probability=body.get("probability"), method=body.get("method"), **options)
+    except Exception as exc:
+        raise _refused("fault", exc) from exc
+    return StepOutcome(detail=f"→ rule {rule.get('id')}")
+
+
+def start_clock(rt: Runtime) -> None:
+    """Freeze the clock at the default start instant: every scenario begins at the same time."""
+    rt.env.control.freeze(DEFAULT_START_MS)

@@ -1,0 +1,146 @@
+"""Endpoints third-party clients call around margin order lists (python-binance, the SDK, ccxt).
+
+- ``GET /sapi/v1/margin/allPairs`` and ``/margin/isolated/allPairs``: ccxt's ``load_markets``
+  reads them when it has credentials; built from the configured symbols.
+- ``GET /sapi/v1/capital/config/getall``: ccxt's ``fetch_currencies``; one entry per
+  configured asset. The fake has no spot wallet and no chains, so balances are zero and
+  ``networkList`` is empty (deposits and withdrawals disabled).
+- ``GET /sapi/v1/margin/oto/openOrderList``: the official SDK's open OTO / OTOCO lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, Flask
+
+from mock_exchange.config import SymbolConfig
+from mock_exchange.core import errors
+from mock_exchange.core.enums import OrderStatus
+from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.params import Kind, Param
+from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.runtime import current_runtime
+
+blueprint = Blueprint("compat_endpoints", __name__)
+
+# MARKET_DATA endpoints need an API key but no signature, which is what USER_STREAM checks.
+# ccxt signs every /sapi call anyway, so the signing parameters are read (and ignored).
+MARKET_DATA = Security.USER_STREAM
+_UNSIGNED_EXTRAS = (Param("timestamp", Kind.LONG), Param("recvWindow", Kind.RECV_WINDOW), Param("signature"))
+_SYMBOL = Param("symbol", Kind.SYMBOL)
+
+# Get-All-Cross-Margin-Pairs: MARKET_DATA, weight 1 (IP).
+CROSS_PAIRS = Endpoint("margin_all_pairs", "GET", "/sapi/v1/margin/allPairs", MARKET_DATA, 1,
+                       (_SYMBOL,) + _UNSIGNED_EXTRAS)
+# Get-All-Isolated-Margin-Symbol: MARKET_DATA, weight 10 (IP).
+ISOLATED_PAIRS = Endpoint("margin_isolated_all_pairs", "GET", "/sapi/v1/margin/isolated/allPairs", MARKET_DATA,
+                          10, (_SYMBOL,) + _UNSIGNED_EXTRAS)
+# All-Coins'-Information: USER_DATA, weight 10 (IP).
+ALL_COINS = Endpoint("capital_config_getall", "GET", "/sapi/v1/capital/config/getall", Security.USER_DATA, 10)
+# Query-Margin-Account's-Open-OTO/OTOCO-Order-Lists: USER_DATA, weight 10 (UID).
+OPEN_OTO_LISTS = Endpoint("margin_open_oto_order_lists", "GET", "/sapi/v1/margin/oto/openOrderList",
+                          Security.USER_DATA, 10, (_SYMBOL,), uid_weighted=True)
+
+# Display names Binance uses for the demo config's assets; others show their code.
+_ASSET_NAMES = {"BTC": "Bitcoin", "ETH": "Ethereum", "BNB": "BNB", "USDT": "TetherUS", "USDC": "USD Coin"}
+_FIAT = {"USD", "EUR", "GBP", "TRY", "BRL"}
+
+
+def pair_id(symbol: str) -> int:
+    """A stable 18-digit pair id (Binance's are opaque large integers)."""
+    digest = hashlib.sha256(symbol.encode()).digest()
+    return 10**17 + int.from_bytes(digest[:8], "big") % (9 * 10**17)
+
+
+def _symbols() -> list[SymbolConfig]:
+    return list(current_runtime().exchange.config.symbols.values())
+
+
+def _selected(symbols: Iterable[SymbolConfig], call: Call) -> list[SymbolConfig]:
+    """All ``symbols``, or the one ``symbol`` names (-1121 when it is not among them)."""
+    symbols = list(symbols)
+    if "symbol" not in call.params:
+        return symbols
+    chosen = [s for s in symbols if s.symbol == call.params["symbol"]]
+    if not chosen:
+        raise errors.invalid_symbol()
+    return chosen
+
+
+def _pair(symbol: SymbolConfig) -> dict[str, Any]:
+    trading = symbol.status == "TRADING"
+    return {"base": symbol.base_asset, "isBuyAllowed": trading, "isMarginTrade": True,
+            "isSellAllowed": trading, "quote": symbol.quote_asset, "symbol": symbol.symbol}
+
+
+@binance_route(blueprint, CROSS_PAIRS)
+def margin_all_pairs(call: Call) -> list[dict[str, Any]]:
+    return [{"id": pair_id(s.symbol), **_pair(s)}
+            for s in _selected((s for s in _symbols() if s.margin_enabled), call)]
+
+
+@binance_route(blueprint, ISOLATED_PAIRS)
+def margin_isolated_all_pairs(call: Call) -> list[dict[str, Any]]:
+    return [_pair(s) for s in _selected((s for s in _symbols() if s.isolated_margin_enabled), call)]
+
+
+def _assets() -> dict[str, bool]:
+    """Every configured asset (symbols first, then account balances) → traded on a live symbol."""
+    runtime = current_runtime()
+    assets: dict[str, bool] = {}
+    for symbol in _symbols():
+        for asset in (symbol.base_asset, symbol.quote_asset):
+            assets[asset] = assets.get(asset, False) or symbol.status == "TRADING"
+    for account in runtime.exchange.config.accounts:
+        for asset in account.cross:
+            assets.setdefault(asset, False)
+        for balances in account.isolated.values():
+            for asset in balances:
+                assets.setdefault(asset, False)
+    return assets
+
+
+@binance_route(blueprint, ALL_COINS)
+def capital_config_getall(call: Call) -> list[dict[str, Any]]:
+    zero = "0"
+    return [{"coin": asset, "depositAllEnable": False, "withdrawAllEnable": False,
+             "name": _ASSET_NAMES.get(asset, asset), "free": zero, "locked": zero, "freeze": zero,
+             "withdrawing": zero, "ipoing": zero, "ipoable": zero, "storage": zero,
+             "isLegalMoney": asset in _FIAT, "trading": trading, "networkList": []}
+            for asset, trading in _assets().items()]
+
+
+def _oto_order(order: Any) -> dict[str, Any]:
+    # Binance shows a pending leg's orderId as null until the working order fills (doc example).
+    pending = order.status is OrderStatus.PENDING_NEW
+    return {"symbol": order.symbol, "orderId": None if pending else order.order_id,
+            "status": str(order.status), "clientOrderId": order.client_order_id}
+
+
+@binance_route(blueprint, OPEN_OTO_LISTS)
+def margin_open_oto_order_lists(call: Call) -> list[dict[str, Any]]:
+    # Cross margin only: the doc says symbol is "only supported for cross margin".
+    symbol = call.get("symbol")
+    exchange = current_runtime().exchange
+    if symbol is not None and symbol not in exchange.config.symbols:
+        raise errors.invalid_symbol()
+    rows = []
+    for order_list in exchange.open_order_lists(call.account, False, None):
+        if str(order_list.kind) == "OCO" or (symbol is not None and order_list.symbol != symbol):
+            continue
+        orders = exchange.order_list_orders(order_list)
+        # The doc example reports the list as placed ("OTOCO"), unlike the other list queries.
+        rows.append({"orderListId": order_list.order_list_id, "contingencyType": str(order_list.kind),
+                     "listStatusType": str(order_list.list_status_type),
+                     "listOrderStatus": str(order_list.list_order_status),
+                     "listClientOrderId": order_list.list_client_order_id,
+                     "transactionTime": order_list.transaction_time_ms, "symbol": order_list.symbol,
+                     "orders": [_oto_order(o) for o in orders]})
+    return rows
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(blueprint)

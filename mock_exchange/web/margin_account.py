@@ -1,0 +1,194 @@
+"""Margin accounts and borrowing: cross and isolated account details, borrow / repay,
+their history and the maximum borrowable (spec §4.15-4.16, §5.9-5.10).
+
+Liquidation is not modelled (docs/behaviour.md): isolated pairs report
+``liquidatePrice`` "0" and margin levels come from last prices.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, Flask
+
+from mock_exchange.core import errors, valuation
+from mock_exchange.core.accounts import AssetBalance, MarginAccount
+from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.params import Kind, Param, enum
+from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.serializers import num
+
+blueprint = Blueprint("margin_account", __name__)
+
+CROSS_ACCOUNT = Endpoint("query_cross_margin_account", "GET", "/sapi/v1/margin/account", Security.USER_DATA, 10)
+ISOLATED_ACCOUNT = Endpoint("query_isolated_margin_account", "GET", "/sapi/v1/margin/isolated/account",
+                            Security.USER_DATA, 10, (Param("symbols"),))
+BORROW_REPAY = Endpoint(
+    "margin_borrow_repay", "POST", "/sapi/v1/margin/borrow-repay", Security.TRADE, 1500,
+    (Param("asset", required=True), Param("isIsolated", Kind.BOOL_STR, True), Param("symbol", Kind.SYMBOL),
+     Param("amount", Kind.DECIMAL, True), enum("type", ("BORROW", "REPAY"), True)),
+    uid_weighted=True,
+)
+BORROW_REPAY_HISTORY = Endpoint(
+    "query_margin_borrow_repay", "GET", "/sapi/v1/margin/borrow-repay", Security.USER_DATA, 10,
+    (Param("asset"), Param("isolatedSymbol", Kind.SYMBOL), Param("txId", Kind.LONG), Param("startTime", Kind.LONG),
+     Param("endTime", Kind.LONG), Param("current", Kind.LONG), Param("size", Kind.LONG),
+     enum("type", ("BORROW", "REPAY"), True)),
+)
+# 750 (UID) since 2026-04-16 (margin change log; the SDK docstring still says 50 IP).
+MAX_BORROWABLE = Endpoint("query_max_borrowable", "GET", "/sapi/v1/margin/maxBorrowable", Security.USER_DATA, 750,
+                          (Param("asset", required=True), Param("isolatedSymbol", Kind.SYMBOL)), uid_weighted=True)
+
+
+def _user_asset(asset: str, balance: AssetBalance) -> dict[str, Any]:
+    return {"asset": asset, "borrowed": num(balance.borrowed), "free": num(balance.free),
+            "interest": num(balance.interest), "locked": num(balance.locked), "netAsset": num(balance.net_asset)}
+
+
+@binance_route(blueprint, CROSS_ACCOUNT)
+def query_cross_margin_account(call: Call) -> dict[str, Any]:
+    exchange = current_runtime().exchange
+    with exchange.lock:
+        account = exchange.margin_account(call.account, None)
+        symbols, market = exchange.config.symbols, exchange.market
+        in_btc = valuation.totals(account, symbols, market)
+        in_usdt = valuation.totals(account, symbols, market, "USDT")
+        level = num(in_btc.margin_level)
+        return {
+            "created": True,
+            "borrowEnabled": True,
+            "marginLevel": level,
+            "collateralMarginLevel": level,
+            "totalAssetOfBtc": num(in_btc.total_asset),
+            "totalLiabilityOfBtc": num(in_btc.total_liability),
+            "totalNetAssetOfBtc": num(in_btc.total_net_asset),
+            # The capital T is Binance's own key name (spec quirk 6).
+            "TotalCollateralValueInUSDT": num(in_usdt.total_asset),
+            "totalOpenOrderLossInUSDT": num(Decimal(0)),
+            "tradeEnabled": call.account.margin_enabled,
+            "transferInEnabled": True,
+            "transferOutEnabled": True,
+            "accountType": "MARGIN_1",
+            "userAssets": [_user_asset(asset, account.balances[asset]) for asset in sorted(account.balances)],
+        }
+
+
+def _level_status(level: Decimal) -> str:
+    # Binance's bands for isolated pairs (margin level thresholds 2 / 1.3 / 1.2 / 1.1).
+    if level >= 2:
+        return "EXCESSIVE"
+    if level >= Decimal("1.3"):
+        return "NORMAL"
+    if level >= Decimal("1.2"):
+        return "MARGIN_CALL"
+    if level >= Decimal("1.1"):
+        return "PRE_LIQUIDATION"
+    return "FORCE_LIQUIDATION"
+
+
+def _isolated_side(asset: str, account: MarginAccount, exchange: Any) -> dict[str, Any]:
+    balance = account.balances.get(asset, AssetBalance())
+    net_btc = valuation.asset_value(balance.net_asset, asset, exchange.config.symbols, exchange.market)
+    return {"asset": asset, "borrowEnabled": True, "borrowed": num(balance.borrowed), "free": num(balance.free),
+            "interest": num(balance.interest), "locked": num(balance.locked), "netAsset": num(balance.net_asset),
+            "netAssetOfBtc": num(net_btc), "repayEnabled": True, "totalAsset": num(balance.total)}
+
+
+def _isolated_pair(symbol: str, account: MarginAccount, exchange: Any) -> dict[str, Any]:
+    spec = exchange.config.symbols[symbol]
+    level = valuation.totals(account, exchange.config.symbols, exchange.market, spec.quote_asset).margin_level
+    return {
+        "baseAsset": _isolated_side(spec.base_asset, account, exchange),
+        "quoteAsset": _isolated_side(spec.quote_asset, account, exchange),
+        "symbol": symbol,
+        "isolatedCreated": True,
+        "enabled": True,
+        "marginLevel": num(level),
+        "marginLevelStatus": _level_status(level),
+        "marginRatio": num(exchange.config.margin.isolated_max_leverage),
+        "indexPrice": num(exchange.market.last_price(symbol)),
+        "liquidatePrice": num(Decimal(0)),
+        "liquidateRate": num(Decimal(0)),
+        "tradeEnabled": True,
+    }
+
+
+@binance_route(blueprint, ISOLATED_ACCOUNT)
+def query_isolated_margin_account(call: Call) -> dict[str, Any]:
+    exchange = current_runtime().exchange
+    requested = [s for s in call.get("symbols", "").split(",") if s] if "symbols" in call.params else None
+    if requested is not None and len(requested) > 5:
+        raise errors.invalid_param_value("symbols")
+    with exchange.lock:
+        pairs = sorted(call.account.isolated)
+        if requested is not None:
+            missing = [s for s in requested if s not in call.account.isolated]
+            if missing:
+                raise errors.isolated_account_missing()
+            pairs = requested
+        views = {symbol: exchange.margin_account(call.account, symbol) for symbol in pairs}
+        data: dict[str, Any] = {"assets": [_isolated_pair(s, views[s], exchange) for s in pairs]}
+        if requested is None:
+            # Totals only when every pair is shown (spec §5.10).
+            total_asset = total_liability = Decimal(0)
+            for account in views.values():
+                figures = valuation.totals(account, exchange.config.symbols, exchange.market)
+                total_asset += figures.total_asset
+                total_liability += figures.total_liability
+            data.update(totalAssetOfBtc=num(total_asset), totalLiabilityOfBtc=num(total_liability),
+                        totalNetAssetOfBtc=num(total_asset - total_liability))
+        return data
+
+
+@binance_route(blueprint, BORROW_REPAY)
+def margin_borrow_repay(call: Call) -> dict[str, Any]:
+    params = call.params
+    isolated_symbol = None
+    if params["isIsolated"]:
+        if "symbol" not in params:
+            raise errors.mandatory_param_missing("symbol")
+        isolated_symbol = params["symbol"]
+    exchange = current_runtime().exchange
+    action = exchange.borrow if params["type"] == "BORROW" else exchange.repay
+    tran_id = action(call.account, params["asset"], params["amount"], isolated_symbol=isolated_symbol)
+    return {"tranId": tran_id}
+
+
+@binance_route(blueprint, BORROW_REPAY_HISTORY)
+def query_margin_borrow_repay(call: Call) -> dict[str, Any]:
+    size = call.get("size", 10)
+    current = call.get("current", 1)
+    if not 1 <= size <= 100:
+        raise errors.invalid_param_value("size")
+    if current < 1:
+        raise errors.invalid_param_value("current")
+    rows, total = current_runtime().exchange.borrow_repay_history(
+        call.account, call.params["type"], asset=call.get("asset"), isolated_symbol=call.get("isolatedSymbol"),
+        tx_id=call.get("txId"), start_time=call.get("startTime"), end_time=call.get("endTime"),
+        current=current, size=size,
+    )
+    return {"rows": [_history_row(row) for row in rows], "total": total}
+
+
+def _history_row(row: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": row.kind, "isolatedSymbol": row.isolated_symbol or "",
+                            "amount": num(row.amount), "asset": row.asset, "interest": num(row.interest),
+                            "principal": num(row.principal), "status": row.status, "timestamp": row.time_ms,
+                            "txId": row.tran_id}
+    if not row.isolated_symbol:
+        del data["isolatedSymbol"]  # present for isolated rows only (spec §4.16)
+    return data
+
+
+@binance_route(blueprint, MAX_BORROWABLE)
+def query_max_borrowable(call: Call) -> dict[str, Any]:
+    amount, limit = current_runtime().exchange.max_borrowable(
+        call.account, call.params["asset"], isolated_symbol=call.get("isolatedSymbol")
+    )
+    return {"amount": num(amount), "borrowLimit": num(limit)}
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(blueprint)

@@ -1,0 +1,214 @@
+"""Margin order lists: new OCO / OTO / OTOCO, cancel, and the three list queries (spec §4.1-4.7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask
+
+from mock_exchange.core import errors
+from mock_exchange.core.enums import Side, TimeInForce
+from mock_exchange.core.requests import NewOco, NewOto, NewOtoco
+from mock_exchange.web import serializers
+from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.order_params import (
+    SIDES,
+    TIME_IN_FORCE,
+    common_list_params,
+    forbid,
+    leg_params,
+    leg_spec,
+    margin_options,
+    placement_weight,
+)
+from mock_exchange.web.params import Kind, Param, enum
+from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.runtime import current_runtime
+
+blueprint = Blueprint("margin_order_lists", __name__)
+
+_WORKING_TYPES = ("LIMIT", "LIMIT_MAKER")
+_PENDING_TYPES = ("LIMIT", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT", "LIMIT_MAKER")
+# The margin OTOCO page lists LIMIT_MAKER / STOP_LOSS / STOP_LOSS_LIMIT; spot (and a report
+# for margin) also take the TAKE_PROFIT pair, so they are accepted (docs/behaviour.md).
+_PAIR_TYPES = ("LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
+
+# Margin-Account-New-OCO: TRADE, 6 (UID), 1500 when it may borrow.
+NEW_OCO = Endpoint(
+    "new_margin_oco", "POST", "/sapi/v1/margin/order/oco", Security.TRADE, placement_weight,
+    common_list_params() + (
+        enum("side", SIDES, True, errors.invalid_side),
+        Param("quantity", Kind.DECIMAL, True),
+        Param("limitClientOrderId", Kind.CLIENT_ID),
+        Param("price", Kind.DECIMAL, True),
+        Param("limitIcebergQty", Kind.DECIMAL),
+        Param("stopClientOrderId", Kind.CLIENT_ID),
+        Param("stopPrice", Kind.DECIMAL, True),
+        Param("stopLimitPrice", Kind.DECIMAL),
+        Param("stopIcebergQty", Kind.DECIMAL),
+        enum("stopLimitTimeInForce", TIME_IN_FORCE),
+    ),
+    uid_weighted=True,
+)
+NEW_OTO = Endpoint(
+    "new_margin_oto", "POST", "/sapi/v1/margin/order/oto", Security.TRADE, placement_weight,
+    common_list_params() + leg_params("working", _WORKING_TYPES) + leg_params("pending", _PENDING_TYPES),
+    uid_weighted=True,
+)
+NEW_OTOCO = Endpoint(
+    "new_margin_otoco", "POST", "/sapi/v1/margin/order/otoco", Security.TRADE, placement_weight,
+    common_list_params() + leg_params("working", _WORKING_TYPES)
+    + (enum("pendingSide", SIDES, True), Param("pendingQuantity", Kind.DECIMAL, True))
+    + leg_params("pendingAbove", _PAIR_TYPES, with_side=False, with_quantity=False)
+    + leg_params("pendingBelow", _PAIR_TYPES, with_side=False, with_quantity=False),
+    uid_weighted=True,
+)
+CANCEL_ORDER_LIST = Endpoint(
+    "cancel_margin_order_list", "DELETE", "/sapi/v1/margin/orderList", Security.TRADE, 1,
+    (Param("symbol", Kind.SYMBOL, True), Param("isIsolated", Kind.BOOL_STR), Param("orderListId", Kind.LONG),
+     Param("listClientOrderId", Kind.CLIENT_ID), Param("newClientOrderId", Kind.CLIENT_ID)),
+    uid_weighted=True,
+)
+_LIST_SCOPE = (Param("isIsolated", Kind.BOOL_STR), Param("symbol", Kind.SYMBOL))
+QUERY_ORDER_LIST = Endpoint(
+    "query_margin_order_list", "GET", "/sapi/v1/margin/orderList", Security.USER_DATA, 10,
+    _LIST_SCOPE + (Param("orderListId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID)),
+)
+QUERY_ALL_ORDER_LISTS = Endpoint(
+    "query_margin_all_order_lists", "GET", "/sapi/v1/margin/allOrderList", Security.USER_DATA, 200,
+    _LIST_SCOPE + (Param("fromId", Kind.LONG), Param("startTime", Kind.LONG), Param("endTime", Kind.LONG),
+                   Param("limit", Kind.LONG)),
+)
+QUERY_OPEN_ORDER_LISTS = Endpoint(
+    "query_margin_open_order_lists", "GET", "/sapi/v1/margin/openOrderList", Security.USER_DATA, 10, _LIST_SCOPE,
+)
+
+
+def _list_response(call: Call, result: Any) -> dict[str, Any]:
+    return serializers.list_placement_response(
+        result.order_list, result.orders, call.get("newOrderRespType", "RESULT"), result.transaction_time_ms,
+        result.fills, result.margin_buy_borrow_amount, result.margin_buy_borrow_asset,
+    )
+
+
+def _place(call: Call, order_count: int, place: Any) -> dict[str, Any]:
+    """Check the order-count limit, place, count the orders, serialise."""
+    limiter = current_runtime().limiter
+    limiter.check_orders(call.account.name, order_count)
+    result = place()
+    limiter.record_orders(call.account.name, order_count)
+    return _list_response(call, result)
+
+
+@binance_route(blueprint, NEW_OCO)
+def new_margin_oco(call: Call) -> dict[str, Any]:
+    params = call.params
+    if "stopLimitPrice" in params:
+        if "stopLimitTimeInForce" not in params:
+            raise errors.mandatory_param_missing("stopLimitTimeInForce")
+    else:
+        forbid(params, "stopLimitTimeInForce")
+        forbid(params, "stopIcebergQty")
+    tif = params.get("stopLimitTimeInForce")
+    request = NewOco(
+        symbol=params["symbol"], side=Side(params["side"]), quantity=params["quantity"], price=params["price"],
+        stop_price=params["stopPrice"], stop_limit_price=params.get("stopLimitPrice"),
+        stop_limit_time_in_force=TimeInForce(tif) if tif else None,
+        limit_iceberg_qty=params.get("limitIcebergQty"), stop_iceberg_qty=params.get("stopIcebergQty"),
+        list_client_order_id=params.get("listClientOrderId"),
+        limit_client_order_id=params.get("limitClientOrderId"),
+        stop_client_order_id=params.get("stopClientOrderId"), **margin_options(params),
+    )
+    exchange = current_runtime().exchange
+    return _place(call, 2, lambda: exchange.place_oco(call.account, request))
+
+
+@binance_route(blueprint, NEW_OTO)
+def new_margin_oto(call: Call) -> dict[str, Any]:
+    params = call.params
+    request = NewOto(symbol=params["symbol"], working=leg_spec(params, "working"),
+                     pending=leg_spec(params, "pending"), list_client_order_id=params.get("listClientOrderId"),
+                     **margin_options(params))
+    exchange = current_runtime().exchange
+    return _place(call, 2, lambda: exchange.place_oto(call.account, request))
+
+
+@binance_route(blueprint, NEW_OTOCO)
+def new_margin_otoco(call: Call) -> dict[str, Any]:
+    params = call.params
+    if "pendingBelowType" not in params:
+        # The doc marks it optional, but an OTOCO's pending pair needs both legs.
+        raise errors.mandatory_param_missing("pendingBelowType")
+    side, quantity = params["pendingSide"], params["pendingQuantity"]
+    request = NewOtoco(
+        symbol=params["symbol"], working=leg_spec(params, "working"),
+        pending_above=leg_spec(params, "pendingAbove", side, quantity),
+        pending_below=leg_spec(params, "pendingBelow", side, quantity),
+        list_client_order_id=params.get("listClientOrderId"), **margin_options(params),
+    )
+    exchange = current_runtime().exchange
+    return _place(call, 3, lambda: exchange.place_otoco(call.account, request))
+
+
+def _list_scope(call: Call) -> tuple[bool, str | None]:
+    """isIsolated and symbol of a list query: symbol is mandatory for isolated, unused for cross."""
+    isolated = bool(call.get("isIsolated", False))
+    if isolated and "symbol" not in call.params:
+        raise errors.mandatory_param_missing("symbol")
+    return isolated, call.get("symbol") if isolated else None
+
+
+@binance_route(blueprint, CANCEL_ORDER_LIST)
+def cancel_margin_order_list(call: Call) -> dict[str, Any]:
+    params = call.params
+    if "orderListId" not in params and "listClientOrderId" not in params:
+        raise errors.one_of_params_missing("orderListId", "listClientOrderId")
+    result = current_runtime().exchange.cancel_order_list(
+        call.account, params["symbol"], bool(params.get("isIsolated", False)),
+        order_list_id=params.get("orderListId"), list_client_order_id=params.get("listClientOrderId"),
+        new_client_order_id=params.get("newClientOrderId"),
+    )
+    return serializers.list_cancel_response(result.order_list, result.orders, result.cancel_client_order_id,
+                                            result.transaction_time_ms)
+
+
+@binance_route(blueprint, QUERY_ORDER_LIST)
+def query_margin_order_list(call: Call) -> dict[str, Any]:
+    if "orderListId" not in call.params and "origClientOrderId" not in call.params:
+        raise errors.one_of_params_missing("orderListId", "origClientOrderId")
+    isolated, symbol = _list_scope(call)
+    # The list's client id arrives as origClientOrderId on this endpoint (spec quirk 10).
+    exchange = current_runtime().exchange
+    order_list = exchange.get_order_list(
+        call.account, isolated, symbol, order_list_id=call.get("orderListId"),
+        list_client_order_id=call.get("origClientOrderId"),
+    )
+    return serializers.list_summary(order_list, exchange.order_list_orders(order_list))
+
+
+@binance_route(blueprint, QUERY_ALL_ORDER_LISTS)
+def query_margin_all_order_lists(call: Call) -> list[dict[str, Any]]:
+    isolated, symbol = _list_scope(call)
+    if "fromId" in call.params and ("startTime" in call.params or "endTime" in call.params):
+        raise errors.bad_param_combo()
+    limit = call.get("limit", 500)
+    if not 1 <= limit <= 1000:
+        raise errors.invalid_param_value("limit")
+    exchange = current_runtime().exchange
+    lists = exchange.all_order_lists(
+        call.account, isolated, symbol, from_id=call.get("fromId"), start_time=call.get("startTime"),
+        end_time=call.get("endTime"), limit=limit,
+    )
+    return [serializers.list_summary(order_list, exchange.order_list_orders(order_list)) for order_list in lists]
+
+
+@binance_route(blueprint, QUERY_OPEN_ORDER_LISTS)
+def query_margin_open_order_lists(call: Call) -> list[dict[str, Any]]:
+    isolated, symbol = _list_scope(call)
+    exchange = current_runtime().exchange
+    lists = exchange.open_order_lists(call.account, isolated, symbol)
+    return [serializers.list_summary(order_list, exchange.order_list_orders(order_list)) for order_list in lists]
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(blueprint)

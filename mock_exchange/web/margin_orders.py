@@ -1,0 +1,189 @@
+"""Single margin orders: new, cancel, query, open orders, all orders, trades (spec §4.8-4.14)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask
+
+from mock_exchange.core import errors
+from mock_exchange.core.enums import OrderType, Side, TimeInForce
+from mock_exchange.core.requests import ListCancelResult, NewOrder
+from mock_exchange.web import serializers
+from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.order_params import (
+    ORDER_TYPES,
+    RESP_TYPES,
+    SIDE_EFFECTS,
+    SIDES,
+    STP_MODES,
+    TIME_IN_FORCE,
+    check_type_rules,
+    forbid,
+    margin_options,
+    placement_weight,
+)
+from mock_exchange.web.params import Kind, Param, enum
+from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.runtime import current_runtime
+
+blueprint = Blueprint("margin_orders", __name__)
+
+DAY_MS = 24 * 60 * 60 * 1000
+_SYMBOL = Param("symbol", Kind.SYMBOL, True)
+_ISOLATED = Param("isIsolated", Kind.BOOL_STR)
+_ORDER_REF = (Param("orderId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID))
+
+NEW_ORDER = Endpoint(
+    "new_margin_order", "POST", "/sapi/v1/margin/order", Security.TRADE, placement_weight,
+    (_SYMBOL, _ISOLATED, enum("side", SIDES, True, errors.invalid_side),
+     enum("type", ORDER_TYPES, True, errors.invalid_order_type), Param("quantity", Kind.DECIMAL),
+     Param("quoteOrderQty", Kind.DECIMAL), Param("price", Kind.DECIMAL), Param("stopPrice", Kind.DECIMAL),
+     Param("trailingDelta", Kind.LONG), Param("newClientOrderId", Kind.CLIENT_ID), Param("icebergQty", Kind.DECIMAL),
+     enum("newOrderRespType", RESP_TYPES), enum("sideEffectType", SIDE_EFFECTS),
+     enum("timeInForce", TIME_IN_FORCE, bad_value=errors.invalid_tif), enum("selfTradePreventionMode", STP_MODES),
+     Param("autoRepayAtCancel", Kind.BOOLEAN)),
+    uid_weighted=True,
+)
+CANCEL_ORDER = Endpoint("cancel_margin_order", "DELETE", "/sapi/v1/margin/order", Security.TRADE, 10,
+                        (_SYMBOL, _ISOLATED) + _ORDER_REF + (Param("newClientOrderId", Kind.CLIENT_ID),))
+QUERY_ORDER = Endpoint("query_margin_order", "GET", "/sapi/v1/margin/order", Security.USER_DATA, 10,
+                       (_SYMBOL, _ISOLATED) + _ORDER_REF)
+CANCEL_OPEN_ORDERS = Endpoint("cancel_margin_open_orders", "DELETE", "/sapi/v1/margin/openOrders", Security.TRADE,
+                              1, (_SYMBOL, _ISOLATED))
+QUERY_OPEN_ORDERS = Endpoint("query_margin_open_orders", "GET", "/sapi/v1/margin/openOrders", Security.USER_DATA,
+                             10, (Param("symbol", Kind.SYMBOL), _ISOLATED))
+QUERY_ALL_ORDERS = Endpoint("query_margin_all_orders", "GET", "/sapi/v1/margin/allOrders", Security.USER_DATA, 200,
+                            (_SYMBOL, _ISOLATED, Param("orderId", Kind.LONG), Param("startTime", Kind.LONG),
+                             Param("endTime", Kind.LONG), Param("limit", Kind.LONG)))
+QUERY_TRADES = Endpoint("query_margin_trades", "GET", "/sapi/v1/margin/myTrades", Security.USER_DATA, 10,
+                        (_SYMBOL, _ISOLATED, Param("orderId", Kind.LONG), Param("startTime", Kind.LONG),
+                         Param("endTime", Kind.LONG), Param("fromId", Kind.LONG), Param("limit", Kind.LONG)))
+
+# Binance answers a margin LIMIT without timeInForce with the generic -1102 form [OBS].
+_GENERIC_MANDATORY = errors.mandatory_param_missing()
+
+
+def _check_quantity(params: dict[str, Any], order_type: OrderType) -> None:
+    if order_type is OrderType.MARKET:
+        if "quantity" not in params and "quoteOrderQty" not in params:
+            raise errors.one_of_params_missing("quantity", "quoteOrderQty")
+        if "quantity" in params:
+            forbid(params, "quoteOrderQty")
+        return
+    forbid(params, "quoteOrderQty")
+    if "quantity" not in params:
+        raise errors.mandatory_param_missing("quantity")
+
+
+@binance_route(blueprint, NEW_ORDER)
+def new_margin_order(call: Call) -> dict[str, Any]:
+    params = call.params
+    order_type = OrderType(params["type"])
+    _check_quantity(params, order_type)
+    check_type_rules(params, order_type, tif_error=_GENERIC_MANDATORY)
+    tif = params.get("timeInForce")
+    request = NewOrder(
+        symbol=params["symbol"], side=Side(params["side"]), type=order_type, quantity=params.get("quantity"),
+        quote_order_qty=params.get("quoteOrderQty"), price=params.get("price"), stop_price=params.get("stopPrice"),
+        trailing_delta=params.get("trailingDelta"), iceberg_qty=params.get("icebergQty"),
+        time_in_force=TimeInForce(tif) if tif else None, new_client_order_id=params.get("newClientOrderId"),
+        **margin_options(params),
+    )
+    runtime = current_runtime()
+    runtime.limiter.check_orders(call.account.name, 1)
+    result = runtime.exchange.place_order(call.account, request)
+    runtime.limiter.record_orders(call.account.name, 1)
+    # MARKET and LIMIT answer FULL by default, every other type ACK (spec §4.8).
+    default = "FULL" if order_type in (OrderType.MARKET, OrderType.LIMIT) else "ACK"
+    return serializers.new_order_response(
+        result.order, params.get("newOrderRespType", default), result.transact_time_ms, result.fills,
+        result.margin_buy_borrow_amount, result.margin_buy_borrow_asset,
+    )
+
+
+def _order_ref(call: Call) -> dict[str, Any]:
+    if "orderId" not in call.params and "origClientOrderId" not in call.params:
+        raise errors.one_of_params_missing("orderId", "origClientOrderId")
+    return {"order_id": call.get("orderId"), "orig_client_order_id": call.get("origClientOrderId")}
+
+
+@binance_route(blueprint, CANCEL_ORDER)
+def cancel_margin_order(call: Call) -> dict[str, Any]:
+    result = current_runtime().exchange.cancel_order(
+        call.account, call.params["symbol"], bool(call.get("isIsolated", False)),
+        new_client_order_id=call.get("newClientOrderId"), **_order_ref(call),
+    )
+    return serializers.cancel_order_response(result.order, result.cancel_client_order_id)
+
+
+@binance_route(blueprint, QUERY_ORDER)
+def query_margin_order(call: Call) -> dict[str, Any]:
+    order = current_runtime().exchange.get_order(
+        call.account, call.params["symbol"], bool(call.get("isIsolated", False)), **_order_ref(call)
+    )
+    return serializers.order_query(order)
+
+
+@binance_route(blueprint, CANCEL_OPEN_ORDERS)
+def cancel_margin_open_orders(call: Call) -> list[dict[str, Any]]:
+    results = current_runtime().exchange.cancel_open_orders(
+        call.account, call.params["symbol"], bool(call.get("isIsolated", False))
+    )
+    rows = []
+    for result in results:
+        if isinstance(result, ListCancelResult):
+            rows.append(serializers.list_cancel_response(result.order_list, result.orders,
+                                                         result.cancel_client_order_id, result.transaction_time_ms))
+        else:
+            rows.append(serializers.cancel_order_response(result.order, result.cancel_client_order_id))
+    return rows
+
+
+@binance_route(blueprint, QUERY_OPEN_ORDERS)
+def query_margin_open_orders(call: Call) -> list[dict[str, Any]]:
+    isolated = bool(call.get("isIsolated", False))
+    if isolated and "symbol" not in call.params:
+        raise errors.mandatory_param_missing("symbol")
+    orders = current_runtime().exchange.open_orders(call.account, call.get("symbol"), isolated)
+    return [serializers.order_query(order) for order in orders]
+
+
+def _time_window(call: Call) -> None:
+    start, end = call.get("startTime"), call.get("endTime")
+    if start is not None and end is not None and end - start > DAY_MS:
+        raise errors.lookup_interval_too_big(24)
+
+
+def _limit(call: Call, maximum: int) -> int:
+    limit = call.get("limit", 500)
+    if not 1 <= limit <= maximum:
+        raise errors.invalid_param_value("limit")
+    return int(limit)
+
+
+@binance_route(blueprint, QUERY_ALL_ORDERS)
+def query_margin_all_orders(call: Call) -> list[dict[str, Any]]:
+    _time_window(call)
+    orders = current_runtime().exchange.all_orders(
+        call.account, call.params["symbol"], bool(call.get("isIsolated", False)), order_id=call.get("orderId"),
+        start_time=call.get("startTime"), end_time=call.get("endTime"), limit=_limit(call, 500),
+    )
+    return [serializers.order_query(order) for order in orders]
+
+
+@binance_route(blueprint, QUERY_TRADES)
+def query_margin_trades(call: Call) -> list[dict[str, Any]]:
+    _time_window(call)
+    if "fromId" in call.params and ("startTime" in call.params or "endTime" in call.params):
+        raise errors.bad_param_combo()
+    trades = current_runtime().exchange.my_trades(
+        call.account, call.params["symbol"], bool(call.get("isIsolated", False)), order_id=call.get("orderId"),
+        start_time=call.get("startTime"), end_time=call.get("endTime"), from_id=call.get("fromId"),
+        limit=_limit(call, 1000),
+    )
+    return [serializers.trade(item) for item in trades]
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(blueprint)

@@ -1,0 +1,140 @@
+"""Presence rules for order parameters: mandatory by type, and not allowed by type.
+
+The tables come from Binance's margin New Order / New OTO / New OTOCO pages (spec §4.2,
+§4.3, §4.8): each order type needs some parameters (-1102) and refuses others (-1106).
+Leg parameters of OTO / OTOCO use a prefix (``working``, ``pending``, ``pendingAbove``,
+``pendingBelow``) before the same names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from mock_exchange.core import errors
+from mock_exchange.core.enums import (
+    OrderType,
+    SelfTradePreventionMode,
+    Side,
+    SideEffectType,
+    TimeInForce,
+)
+from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.requests import LegSpec
+from mock_exchange.web.params import Kind, Param, enum
+
+SIDES = tuple(s.value for s in Side)
+ORDER_TYPES = tuple(t.value for t in OrderType)
+TIME_IN_FORCE = tuple(t.value for t in TimeInForce)
+RESP_TYPES = ("ACK", "RESULT", "FULL")
+SIDE_EFFECTS = tuple(s.value for s in SideEffectType)
+STP_MODES = tuple(m.value for m in SelfTradePreventionMode)
+
+# The price-like parameter each type reads, and whether it needs a time in force.
+_NEEDS_PRICE = {OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT}
+_NEEDS_STOP = {OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT}
+_NEEDS_TIF = {OrderType.LIMIT, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT}
+
+
+def common_list_params() -> tuple[Param, ...]:
+    """Parameters every margin order-list placement reads."""
+    return (
+        Param("symbol", Kind.SYMBOL, required=True),
+        Param("isIsolated", Kind.BOOL_STR),
+        Param("listClientOrderId", Kind.CLIENT_ID),
+        enum("newOrderRespType", RESP_TYPES),
+        enum("sideEffectType", SIDE_EFFECTS),
+        enum("selfTradePreventionMode", STP_MODES),
+        Param("autoRepayAtCancel", Kind.BOOLEAN),
+    )
+
+
+def leg_params(prefix: str, types: tuple[str, ...], required_type: bool = True,
+               with_side: bool = True, with_quantity: bool = True) -> tuple[Param, ...]:
+    """The parameters of one OTO / OTOCO leg, e.g. ``workingType``, ``workingPrice`` ..."""
+    params = [enum(f"{prefix}Type", types, required_type), Param(f"{prefix}ClientOrderId", Kind.CLIENT_ID),
+              Param(f"{prefix}Price", Kind.DECIMAL), Param(f"{prefix}StopPrice", Kind.DECIMAL),
+              Param(f"{prefix}TrailingDelta", Kind.LONG), Param(f"{prefix}IcebergQty", Kind.DECIMAL),
+              enum(f"{prefix}TimeInForce", TIME_IN_FORCE)]
+    if with_side:
+        params.insert(1, enum(f"{prefix}Side", SIDES, True))
+    if with_quantity:
+        params.insert(2, Param(f"{prefix}Quantity", Kind.DECIMAL, True))
+    return tuple(params)
+
+
+def require(params: Mapping[str, Any], name: str) -> None:
+    if name not in params:
+        raise errors.mandatory_param_missing(name)
+
+
+def forbid(params: Mapping[str, Any], name: str) -> None:
+    if name in params:
+        raise errors.param_not_required(name)
+
+
+def check_type_rules(params: Mapping[str, Any], order_type: OrderType, prefix: str = "",
+                     tif_error: BinanceError | None = None) -> None:
+    """Mandatory and refused parameters of ``order_type`` (names carry ``prefix``)."""
+
+    def name(base: str) -> str:
+        return f"{prefix}{base}" if prefix else base[0].lower() + base[1:]
+
+    price, stop, trailing, tif, iceberg = (name("Price"), name("StopPrice"), name("TrailingDelta"),
+                                           name("TimeInForce"), name("IcebergQty"))
+    if order_type in _NEEDS_PRICE:
+        require(params, price)
+    elif trailing not in params:
+        # From 2026-06-15 a trailing pending leg also carries a price (spec §4.2).
+        forbid(params, price)
+    if order_type in _NEEDS_STOP:
+        if stop not in params and trailing not in params:
+            raise errors.one_of_params_missing(stop, trailing)
+        if trailing in params and prefix:
+            require(params, price)
+    else:
+        forbid(params, stop)
+        forbid(params, trailing)
+    if order_type in _NEEDS_TIF:
+        if tif not in params:
+            raise tif_error or errors.mandatory_param_missing(tif)
+    else:
+        forbid(params, tif)
+    if iceberg in params and params.get(tif, "GTC") != "GTC":
+        raise BinanceError(-1014, "Unsupported order combination.")
+
+
+def leg_spec(params: Mapping[str, Any], prefix: str, side: str | None = None,
+             quantity: Decimal | None = None) -> LegSpec:
+    """A checked OTO / OTOCO leg as the engine takes it."""
+    order_type = OrderType(params[f"{prefix}Type"])
+    check_type_rules(params, order_type, prefix)
+    tif = params.get(f"{prefix}TimeInForce")
+    return LegSpec(
+        type=order_type,
+        side=Side(side if side is not None else params[f"{prefix}Side"]),
+        quantity=quantity if quantity is not None else params[f"{prefix}Quantity"],
+        price=params.get(f"{prefix}Price"),
+        stop_price=params.get(f"{prefix}StopPrice"),
+        trailing_delta=params.get(f"{prefix}TrailingDelta"),
+        iceberg_qty=params.get(f"{prefix}IcebergQty"),
+        time_in_force=TimeInForce(tif) if tif else None,
+        client_order_id=params.get(f"{prefix}ClientOrderId"),
+    )
+
+
+def margin_options(params: Mapping[str, Any]) -> dict[str, Any]:
+    """isIsolated / sideEffectType / autoRepayAtCancel / STP mode as request keywords."""
+    stp = params.get("selfTradePreventionMode")
+    return {
+        "isolated": bool(params.get("isIsolated", False)),
+        "side_effect_type": SideEffectType(params.get("sideEffectType", "NO_SIDE_EFFECT")),
+        "auto_repay_at_cancel": params.get("autoRepayAtCancel", True),
+        "self_trade_prevention_mode": SelfTradePreventionMode(stp) if stp else None,
+    }
+
+
+def placement_weight(raw: Mapping[str, str]) -> int:
+    """6, or 1500 when the placement may borrow (spec §4.0, from 2026-05-07)."""
+    return 1500 if raw.get("sideEffectType") in ("MARGIN_BUY", "AUTO_BORROW_REPAY") else 6

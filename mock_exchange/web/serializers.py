@@ -1,0 +1,253 @@
+"""Domain objects → Binance's margin JSON: field names, field order and number formats.
+
+Number formats follow Binance's documented examples per endpoint (spec §5.1, open
+question §13.4), named once here so a correction is a one-line change:
+
+- single-order placement (RESULT / FULL): trailing zeros stripped (``"0.001"``, ``"0"``)
+- order-list placement reports: 8 decimals, a zero price as Java's ``"0E-8"``, filled
+  quantities stripped (``"executedQty": "0"``)
+- cancels, queries, trades, accounts: 8 decimals (``"0.00000000"``)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from mock_exchange.core.decimals import NumberFormat, format_decimal
+from mock_exchange.core.enums import OrderType
+from mock_exchange.core.order_lists import OrderList
+from mock_exchange.core.orders import Order, Trade
+from mock_exchange.core.requests import Fill
+
+PLACEMENT = NumberFormat.STRIPPED
+LIST_PLACEMENT = NumberFormat.JAVA_SCALE8
+LIST_PLACEMENT_FILLED = NumberFormat.STRIPPED
+QUERY = NumberFormat.PLAIN8
+
+
+def num(value: Decimal, fmt: NumberFormat = QUERY) -> str:
+    return format_decimal(value, fmt)
+
+
+def _time_in_force(order: Order) -> str:
+    # Binance shows GTC for orders without one (MARKET, STOP_LOSS, LIMIT_MAKER).
+    return str(order.time_in_force or "GTC")
+
+
+def _borrow(data: dict[str, Any], amount: Decimal | None, asset: str | None) -> None:
+    # Present only when the placement borrowed (spec §5.2); a string, as in the OCO example.
+    if amount is not None and amount > 0:
+        data["marginBuyBorrowAmount"] = num(amount, PLACEMENT)
+        data["marginBuyBorrowAsset"] = asset
+
+
+def fill(item: Fill) -> dict[str, Any]:
+    return {"price": num(item.price), "qty": num(item.qty), "commission": num(item.commission),
+            "commissionAsset": item.commission_asset, "tradeId": item.trade_id}
+
+
+# -- single orders ------------------------------------------------------------------
+
+
+def new_order_response(order: Order, resp_type: str, transact_time: int, fills: list[Fill],
+                       borrow_amount: Decimal | None, borrow_asset: str | None) -> dict[str, Any]:
+    """POST /sapi/v1/margin/order in ACK, RESULT or FULL form."""
+    data: dict[str, Any] = {"symbol": order.symbol, "orderId": order.order_id,
+                            "clientOrderId": order.client_order_id}
+    if resp_type == "ACK":
+        data.update(isIsolated=order.isolated, transactTime=transact_time)
+        return data
+    data.update(
+        transactTime=transact_time,
+        price=num(order.price, PLACEMENT),
+        origQty=num(order.quantity, PLACEMENT),
+        executedQty=num(order.executed_qty, PLACEMENT),
+        cummulativeQuoteQty=num(order.cummulative_quote_qty, PLACEMENT),
+        status=str(order.status),
+        timeInForce=_time_in_force(order),
+        type=str(order.type),
+        side=str(order.side),
+    )
+    if resp_type == "FULL":
+        _borrow(data, borrow_amount, borrow_asset)
+    data.update(isIsolated=order.isolated, selfTradePreventionMode=str(order.self_trade_prevention_mode))
+    if resp_type == "FULL":
+        data["fills"] = [fill(f) for f in fills]
+    return data
+
+
+def cancel_order_response(order: Order, cancel_client_order_id: str) -> dict[str, Any]:
+    """DELETE /sapi/v1/margin/order (and single orders in DELETE openOrders)."""
+    return {
+        "symbol": order.symbol,
+        "isIsolated": order.isolated,
+        "orderId": order.order_id,
+        "origClientOrderId": order.client_order_id,
+        "clientOrderId": cancel_client_order_id,
+        "orderListId": order.order_list_id,
+        "price": num(order.price),
+        "origQty": num(order.quantity),
+        "executedQty": num(order.executed_qty),
+        "cummulativeQuoteQty": num(order.cummulative_quote_qty),
+        "status": str(order.status),
+        "timeInForce": _time_in_force(order),
+        "type": str(order.type),
+        "side": str(order.side),
+        "selfTradePreventionMode": str(order.self_trade_prevention_mode),
+    }
+
+
+def order_query(order: Order) -> dict[str, Any]:
+    """GET order / openOrders / allOrders (spec §5.7)."""
+    data: dict[str, Any] = {
+        "clientOrderId": order.client_order_id,
+        "cummulativeQuoteQty": num(order.cummulative_quote_qty),
+        "executedQty": num(order.executed_qty),
+        "icebergQty": num(order.iceberg_qty),
+        "isWorking": order.is_working,
+        "orderId": order.order_id,
+        "orderListId": order.order_list_id,
+        "origQty": num(order.quantity),
+        "price": num(order.price),
+        "side": str(order.side),
+        "status": str(order.status),
+        "stopPrice": num(order.stop_price),
+        "symbol": order.symbol,
+        "isIsolated": order.isolated,
+        "time": order.time_ms,
+        "timeInForce": _time_in_force(order),
+        "type": str(order.type),
+        "selfTradePreventionMode": str(order.self_trade_prevention_mode),
+        "updateTime": order.update_time_ms,
+    }
+    if order.trailing_delta is not None:
+        data["trailingDelta"] = order.trailing_delta
+        data["trailingTime"] = order.trailing_time_ms
+    return data
+
+
+def trade(item: Trade) -> dict[str, Any]:
+    """GET myTrades (spec §5.8)."""
+    return {
+        "commission": num(item.commission),
+        "commissionAsset": item.commission_asset,
+        "id": item.trade_id,
+        "isBestMatch": True,
+        "isBuyer": item.is_buyer,
+        "isMaker": item.is_maker,
+        "orderId": item.order_id,
+        "price": num(item.price),
+        "qty": num(item.qty),
+        "symbol": item.symbol,
+        "isIsolated": item.isolated,
+        "time": item.time_ms,
+    }
+
+
+# -- order lists --------------------------------------------------------------------
+
+
+def list_summary(order_list: OrderList, orders: list[Order]) -> dict[str, Any]:
+    """GET orderList / allOrderList / openOrderList: no orderReports (spec §5.5)."""
+    return {
+        "orderListId": order_list.order_list_id,
+        "contingencyType": str(order_list.contingency_type),
+        "listStatusType": str(order_list.list_status_type),
+        "listOrderStatus": str(order_list.list_order_status),
+        "listClientOrderId": order_list.list_client_order_id,
+        "transactionTime": order_list.transaction_time_ms,
+        "symbol": order_list.symbol,
+        "isIsolated": order_list.isolated,
+        "orders": [{"symbol": o.symbol, "orderId": o.order_id, "clientOrderId": o.client_order_id} for o in orders],
+    }
+
+
+def _stop_and_iceberg(data: dict[str, Any], order: Order, fmt: NumberFormat) -> None:
+    if order.type.is_stop:
+        data["stopPrice"] = num(order.stop_price, fmt)
+    if order.iceberg_qty > 0:
+        data["icebergQty"] = num(order.iceberg_qty, fmt)
+
+
+def list_placement_report(order: Order, resp_type: str, transact_time: int, fills: list[Fill]) -> dict[str, Any]:
+    """One ``orderReports`` item of an OCO / OTO / OTOCO placement (spec §5.3)."""
+    data: dict[str, Any] = {"symbol": order.symbol, "orderId": order.order_id, "orderListId": order.order_list_id,
+                            "clientOrderId": order.client_order_id, "transactTime": transact_time}
+    if resp_type == "ACK":
+        return data
+    data.update(
+        price=num(order.price, LIST_PLACEMENT),
+        origQty=num(order.quantity, LIST_PLACEMENT),
+        executedQty=num(order.executed_qty, LIST_PLACEMENT_FILLED),
+        cummulativeQuoteQty=num(order.cummulative_quote_qty, LIST_PLACEMENT_FILLED),
+        status=str(order.status),
+        timeInForce=_time_in_force(order),
+        type=str(order.type),
+        side=str(order.side),
+    )
+    _stop_and_iceberg(data, order, LIST_PLACEMENT)
+    data["selfTradePreventionMode"] = str(order.self_trade_prevention_mode)
+    if resp_type == "FULL":
+        data["fills"] = [fill(f) for f in fills]
+    return data
+
+
+def list_placement_response(order_list: OrderList, orders: list[Order], resp_type: str, transaction_time: int,
+                            fills: dict[int, list[Fill]], borrow_amount: Decimal | None,
+                            borrow_asset: str | None) -> dict[str, Any]:
+    """POST order/oco, order/oto, order/otoco."""
+    data: dict[str, Any] = {
+        "orderListId": order_list.order_list_id,
+        "contingencyType": str(order_list.contingency_type),
+        "listStatusType": str(order_list.list_status_type),
+        "listOrderStatus": str(order_list.list_order_status),
+        "listClientOrderId": order_list.list_client_order_id,
+        "transactionTime": transaction_time,
+        "symbol": order_list.symbol,
+    }
+    _borrow(data, borrow_amount, borrow_asset)
+    data["isIsolated"] = order_list.isolated
+    data["orders"] = [{"symbol": o.symbol, "orderId": o.order_id, "clientOrderId": o.client_order_id} for o in orders]
+    data["orderReports"] = [list_placement_report(o, resp_type, transaction_time, fills.get(o.order_id, []))
+                            for o in orders]
+    return data
+
+
+def list_cancel_response(order_list: OrderList, orders: list[Order], cancel_client_order_id: str,
+                         transaction_time: int) -> dict[str, Any]:
+    """DELETE orderList: every leg carries the cancel's id; originals in origClientOrderId (spec §5.4)."""
+    reports = []
+    for order in orders:
+        report: dict[str, Any] = {
+            "symbol": order.symbol,
+            "origClientOrderId": order.client_order_id,
+            "orderId": order.order_id,
+            "orderListId": order.order_list_id,
+            "clientOrderId": cancel_client_order_id,
+            "price": num(order.price),
+            "origQty": num(order.quantity),
+            "executedQty": num(order.executed_qty),
+            "cummulativeQuoteQty": num(order.cummulative_quote_qty),
+            "status": str(order.status),
+            "timeInForce": _time_in_force(order),
+            "type": str(order.type),
+            "side": str(order.side),
+        }
+        _stop_and_iceberg(report, order, QUERY)
+        report["selfTradePreventionMode"] = str(order.self_trade_prevention_mode)
+        reports.append(report)
+    return {
+        "orderListId": order_list.order_list_id,
+        "contingencyType": str(order_list.contingency_type),
+        "listStatusType": str(order_list.list_status_type),
+        "listOrderStatus": str(order_list.list_order_status),
+        "listClientOrderId": order_list.list_client_order_id,
+        "transactionTime": transaction_time,
+        "symbol": order_list.symbol,
+        "isIsolated": order_list.isolated,
+        "orders": [{"symbol": o.symbol, "orderId": o.order_id, "clientOrderId": o.client_order_id} for o in orders],
+        "orderReports": reports,
+    }
+
+

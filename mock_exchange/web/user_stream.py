@@ -1,0 +1,314 @@
+"""User-data-stream endpoints: listen tokens, legacy and risk listen keys, and the event feed.
+
+REST (spec §4.18): ``POST /sapi/v1/userListenToken`` (key-only or signed: python-binance
+signs it), ``POST/PUT/DELETE /sapi/v1/userDataStream`` and ``.../isolated`` (removed by
+Binance in 2026-02, still called by python-binance), and the risk stream's
+``POST/PUT/DELETE /sapi/v1/margin/listen-key``. The control plane reads the same payloads
+the sockets carry at ``GET /mock/v1/user-stream/events``. The WebSocket routes live in
+:mod:`mock_exchange.web.user_stream_ws`.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from mock_exchange.control.errors import ControlError, bad_request
+from mock_exchange.core import errors
+from mock_exchange.core.user_stream import (
+    LISTEN_KEY_LENGTH,
+    TOKEN_LENGTH,
+    GrantKind,
+    StreamGrant,
+    StreamRegistry,
+    check_token_validity,
+    to_payload,
+)
+from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.params import Kind, Param, split_pairs
+from mock_exchange.web.pipeline import Call, binance_route, prepare_call
+from mock_exchange.web.responses import json_response
+from mock_exchange.web.runtime import current_runtime
+
+blueprint = Blueprint("user_stream", __name__)
+
+REGISTRY_KEY = "mock_exchange.user_stream"
+EVENTS_PATH = "/mock/v1/user-stream/events"
+
+SYMBOL = Param("symbol", Kind.SYMBOL)
+REQUIRED_SYMBOL = Param("symbol", Kind.SYMBOL, True)
+LISTEN_KEY = Param("listenKey", Kind.STRING, True)
+# Documented as BOOLEAN ("true"/"false"); BOOL_STR also takes the TRUE/FALSE other margin
+# endpoints use, which clients often send everywhere.
+TOKEN_PARAMS = (SYMBOL, Param("isIsolated", Kind.BOOL_STR), Param("validity", Kind.LONG))
+
+
+def _stream_endpoint(name: str, method: str, path: str, weight: int, params: tuple[Param, ...] = ()) -> Endpoint:
+    return Endpoint(name, method, path, Security.USER_STREAM, weight, params, uid_weighted=True)
+
+
+LISTEN_TOKEN = _stream_endpoint("user_listen_token", "POST", "/sapi/v1/userListenToken", 1, TOKEN_PARAMS)
+LISTEN_TOKEN_SIGNED = Endpoint(LISTEN_TOKEN.name, "POST", LISTEN_TOKEN.path, Security.USER_DATA, 1, TOKEN_PARAMS,
+                               uid_weighted=True)
+CROSS_KEY_CREATE = _stream_endpoint("margin_listen_key_create", "POST", "/sapi/v1/userDataStream", 1)
+CROSS_KEY_KEEP = _stream_endpoint("margin_listen_key_keepalive", "PUT", "/sapi/v1/userDataStream", 1, (LISTEN_KEY,))
+CROSS_KEY_CLOSE = _stream_endpoint("margin_listen_key_close", "DELETE", "/sapi/v1/userDataStream", 1, (LISTEN_KEY,))
+ISOLATED_KEY_CREATE = _stream_endpoint("isolated_listen_key_create", "POST", "/sapi/v1/userDataStream/isolated", 1,
+                                       (REQUIRED_SYMBOL,))
+ISOLATED_KEY_KEEP = _stream_endpoint("isolated_listen_key_keepalive", "PUT", "/sapi/v1/userDataStream/isolated", 1,
+                                     (REQUIRED_SYMBOL, LISTEN_KEY))
+ISOLATED_KEY_CLOSE = _stream_endpoint("isolated_listen_key_close", "DELETE", "/sapi/v1/userDataStream/isolated", 1,
+                                      (REQUIRED_SYMBOL, LISTEN_KEY))
+RISK_KEY_CREATE = _stream_endpoint("risk_listen_key_create", "POST", "/sapi/v1/margin/listen-key", 1)
+RISK_KEY_KEEP = _stream_endpoint("risk_listen_key_keepalive", "PUT", "/sapi/v1/margin/listen-key", 1, (LISTEN_KEY,))
+# The SDK gives DELETE a weight of 3000 (spec §4.0); listenKey is optional there.
+RISK_KEY_CLOSE = _stream_endpoint("risk_listen_key_close", "DELETE", "/sapi/v1/margin/listen-key", 3000,
+                                  (Param("listenKey"),))
+
+
+# -- state ------------------------------------------------------------------------------
+
+
+def registry() -> StreamRegistry:
+    """This app's grants; they end with the exchange state that issued them."""
+    # A reset rebuilds the exchange's event log: keys and tokens of the old state go with it.
+    log = current_runtime().exchange.events
+    held = current_app.extensions.get(REGISTRY_KEY)
+    if held is None or held[0] is not log:
+        held = (log, StreamRegistry())
+        current_app.extensions[REGISTRY_KEY] = held
+    return held[1]
+
+
+def new_grant_value(length: int) -> Callable[[], str]:
+    """A seeded token from the exchange's id generator, so runs repeat exactly."""
+    ids = current_runtime().exchange.ids
+    return lambda: ids.token(length)
+
+
+def _now() -> int:
+    return int(current_runtime().exchange.clock.now_ms())
+
+
+def _lock() -> Any:
+    # The id generator's RNG is shared with client order ids: draw under the exchange lock.
+    return current_runtime().exchange.lock
+
+
+def _isolated_symbol(call: Call, symbol: str) -> str:
+    """``symbol`` if it is a known symbol with an isolated account for the caller."""
+    if symbol not in current_runtime().exchange.config.symbols:
+        raise errors.invalid_symbol()
+    call.account.margin_account(symbol)  # -11001 when the pair was never created
+    return symbol
+
+
+# -- listen token -----------------------------------------------------------------------
+
+
+def _sends_signature() -> bool:
+    """Whether the request carries a signature (then it is checked like a USER_DATA call)."""
+    query = request.query_string.decode("latin-1")
+    body = ""
+    if request.method != "GET" and request.mimetype in ("", "application/x-www-form-urlencoded"):
+        body = request.get_data(cache=True).decode("latin-1")
+    try:
+        return any(key == "signature" for key, _ in split_pairs(query) + split_pairs(body))
+    except errors.BinanceError:
+        return False  # the pipeline reports the malformed encoding
+
+
+def signature_optional_route(key_only: Endpoint, signed: Endpoint) -> Callable[[Callable[[Call], Any]], Any]:
+    """Like ``binance_route``, but a signed request is verified as ``signed`` and an unsigned one
+    as ``key_only`` (python-binance signs the USER_STREAM ``userListenToken``)."""
+
+    def decorator(view: Callable[[Call], Any]) -> Callable[[], Response]:
+        def handler() -> Response:
+            endpoint = signed if _sends_signature() else key_only
+            call = prepare_call(endpoint)
+            faults = current_runtime().faults
+            if faults is not None:
+                return faults.run(endpoint, call, lambda: json_response(view(call)))
+            return json_response(view(call))
+
+        handler.__name__ = view.__name__
+        blueprint.add_url_rule(key_only.path, key_only.name, handler, methods=[key_only.method])
+        return handler
+
+    return decorator
+
+
+@signature_optional_route(LISTEN_TOKEN, LISTEN_TOKEN_SIGNED)
+def create_listen_token(call: Call) -> dict[str, Any]:
+    isolated = None
+    if call.get("isIsolated"):
+        if "symbol" not in call.params:
+            raise errors.mandatory_param_missing("symbol")
+        isolated = _isolated_symbol(call, call.params["symbol"])
+    validity = check_token_validity(call.get("validity"))
+    with _lock():
+        grant = registry().issue_token(call.account.name, isolated, validity, _now(), new_grant_value(TOKEN_LENGTH))
+    return {"token": grant.value, "expirationTime": grant.expires_ms}
+
+
+# -- legacy and risk listen keys --------------------------------------------------------
+
+
+def _open_key(call: Call, kind: GrantKind, isolated: str | None) -> dict[str, Any]:
+    with _lock():
+        grant = registry().open_listen_key(kind, call.account.name, isolated, _now(),
+                                           new_grant_value(LISTEN_KEY_LENGTH))
+    return {"listenKey": grant.value}
+
+
+def _keep_alive(call: Call, kind: GrantKind, isolated: str | None) -> dict[str, Any]:
+    registry().keep_alive(call.params["listenKey"], kind, call.account.name, isolated, _now())
+    return {}
+
+
+def _close(call: Call, kind: GrantKind, isolated: str | None, value: str | None = None) -> dict[str, Any]:
+    value = call.params["listenKey"] if value is None else value
+    exchange = current_runtime().exchange
+    with exchange.lock:
+        registry().close(value, kind, call.account.name, isolated, _now(), last_event_seq(exchange))
+    return {}
+
+
+@binance_route(blueprint, CROSS_KEY_CREATE)
+def create_cross_key(call: Call) -> dict[str, Any]:
+    return _open_key(call, GrantKind.LISTEN_KEY, None)
+
+
+@binance_route(blueprint, CROSS_KEY_KEEP)
+def keep_cross_key(call: Call) -> dict[str, Any]:
+    return _keep_alive(call, GrantKind.LISTEN_KEY, None)
+
+
+@binance_route(blueprint, CROSS_KEY_CLOSE)
+def close_cross_key(call: Call) -> dict[str, Any]:
+    return _close(call, GrantKind.LISTEN_KEY, None)
+
+
+@binance_route(blueprint, ISOLATED_KEY_CREATE)
+def create_isolated_key(call: Call) -> dict[str, Any]:
+    return _open_key(call, GrantKind.LISTEN_KEY, _isolated_symbol(call, call.params["symbol"]))
+
+
+@binance_route(blueprint, ISOLATED_KEY_KEEP)
+def keep_isolated_key(call: Call) -> dict[str, Any]:
+    return _keep_alive(call, GrantKind.LISTEN_KEY, call.params["symbol"])
+
+
+@binance_route(blueprint, ISOLATED_KEY_CLOSE)
+def close_isolated_key(call: Call) -> dict[str, Any]:
+    return _close(call, GrantKind.LISTEN_KEY, call.params["symbol"])
+
+
+@binance_route(blueprint, RISK_KEY_CREATE)
+def create_risk_key(call: Call) -> dict[str, Any]:
+    return _open_key(call, GrantKind.RISK_KEY, None)
+
+
+@binance_route(blueprint, RISK_KEY_KEEP)
+def keep_risk_key(call: Call) -> dict[str, Any]:
+    return _keep_alive(call, GrantKind.RISK_KEY, None)
+
+
+@binance_route(blueprint, RISK_KEY_CLOSE)
+def close_risk_key(call: Call) -> dict[str, Any]:
+    value = call.get("listenKey")
+    if value is None:
+        # Without a key the account's active risk key is closed (inferred).
+        held = [g for g in registry().grants() if g.kind is GrantKind.RISK_KEY and g.account == call.account.name
+                and g.active(_now())]
+        value = held[0].value if held else ""
+    return _close(call, GrantKind.RISK_KEY, None, value)
+
+
+# -- the event feed on the control plane ------------------------------------------------
+
+
+def events_since(exchange: Any, seq: int, account: str | None = None) -> list[Any]:
+    """Domain events after ``seq`` (of ``account`` when given), in sequence order."""
+    return list(exchange.events_since(seq, account))
+
+
+def last_event_seq(exchange: Any) -> int:
+    """The sequence number of the newest domain event (0 before the first)."""
+    with exchange.lock:
+        return int(exchange.events.last_seq)
+
+
+def grant_payloads(grant: StreamGrant, events: list[Any]) -> list[tuple[int, dict[str, Any]]]:
+    """(seq, payload) for the events on ``grant``'s stream, up to its end, in order."""
+    rows = []
+    for event in events:
+        if grant.streams(event):
+            payload = to_payload(event, grant.kind)
+            if payload is not None:
+                rows.append((event.seq, payload))
+    return rows
+
+
+def _check_control_token() -> None:
+    token = current_runtime().control_token
+    sent = request.headers.get("X-Mock-Token", "")
+    if token and not hmac.compare_digest(sent.encode(), token.encode()):
+        raise ControlError("unauthorized", "missing or wrong X-Mock-Token header")
+
+
+def _int_arg(name: str, default: int | None) -> int | None:
+    text = request.args.get(name)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise bad_request(f"{name} must be an integer", parameter=name) from None
+    if value < 0:
+        raise bad_request(f"{name} must not be negative", parameter=name)
+    return value
+
+
+@blueprint.get(EVENTS_PATH)
+def stream_events() -> Response:
+    """Binance payloads of the domain events after ``since``, as the user data stream sends them.
+
+    Query: ``account`` (default: every account), ``since`` (a sequence number, default 0),
+    ``scope`` (``cross``, an isolated symbol, or every margin account when absent), ``limit``.
+    """
+    try:
+        _check_control_token()
+        since = _int_arg("since", 0) or 0
+        limit = _int_arg("limit", None)
+        account = request.args.get("account") or None
+        scope = request.args.get("scope") or None
+    except ControlError as exc:
+        return json_response(exc.to_dict(), exc.status)
+    exchange = current_runtime().exchange
+    rows = []
+    for event in events_since(exchange, since, account):
+        if scope is not None and (event.isolated_symbol or "cross") != scope:
+            continue
+        payload = to_payload(event)
+        if payload is None:
+            continue
+        rows.append({"seq": event.seq, "account": event.account, "isolated_symbol": event.isolated_symbol,
+                     "event": payload})
+        if limit is not None and len(rows) >= limit:
+            break
+    return json_response({"last_seq": last_event_seq(exchange), "events": rows})
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+    try:
+        from mock_exchange.web import user_stream_ws
+    except ModuleNotFoundError as exc:  # flask-sock / simple-websocket not installed
+        if exc.name not in ("flask_sock", "simple_websocket"):
+            raise
+        return
+    user_stream_ws.register(app)

@@ -1,0 +1,265 @@
+"""The user data stream over WebSocket (flask-sock / simple-websocket).
+
+``/ws/<listenKey>``: the legacy listen-key stream (and the risk stream): bare event
+objects; ``listenKeyExpired`` and a close when the key expires, a close when it is deleted.
+``/ws-api/v3``: the WebSocket API's ``userDataStream.subscribe.listenToken``: events wrapped
+as ``{"subscriptionId", "event"}``, ``eventStreamTerminated`` when the token expires.
+
+Each session polls the exchange's event log every ``POLL_INTERVAL_S`` while waiting for
+client frames. What is sent does not depend on that timing: a stream carries exactly the
+covered events with a time before its grant's end, in sequence order, then the end notice.
+WebSockets need a server that hands over the socket (werkzeug, gunicorn); waitress does
+not, and gets an HTTP 501 that says so (``mock-exchange serve --ws-port``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Flask, g, request
+from flask_sock import Sock
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from mock_exchange.core import errors
+from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.user_stream import (
+    GrantKind,
+    StreamGrant,
+    invalid_listen_key,
+    invalid_listen_token,
+    listen_key_expired,
+    stream_terminated,
+)
+from mock_exchange.web.responses import json_response
+from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.user_stream import events_since, grant_payloads, last_event_seq, registry
+
+POLL_INTERVAL_S = 0.01
+SHUTDOWN_POLL_S = 0.05  # how often the server loop looks for a stop request
+LISTEN_KEY_PATH = "/ws/<listen_key>"
+WS_API_PATH = "/ws-api/v3"
+# Environ keys through which a WSGI server hands over the raw socket (see simple_websocket).
+_SOCKET_KEYS = ("werkzeug.socket", "gunicorn.socket", "eventlet.input")
+_KEY_KINDS = (GrantKind.LISTEN_KEY, GrantKind.RISK_KEY)
+
+blueprint = Blueprint("user_stream_ws", __name__)
+sock = Sock()
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def _now() -> int:
+    return int(current_runtime().exchange.clock.now_ms())
+
+
+def _find_key(value: str) -> StreamGrant | None:
+    now = _now()
+    for kind in _KEY_KINDS:
+        grant = registry().active(value, kind, now)
+        if grant is not None:
+            return grant
+    return None
+
+
+def _was_reset(exchange: Any, log: Any) -> bool:
+    """Whether the exchange this session streams was replaced or reset since it began."""
+    return current_runtime().exchange is not exchange or exchange.events is not log
+
+
+@blueprint.before_request
+def _check_upgrade() -> Any:
+    """Refuse before the handshake: no socket to take over, or an unknown listen key."""
+    if not any(key in request.environ for key in _SOCKET_KEYS):
+        body = {"code": -1020, "msg": "WebSockets are not served on this port; "
+                                      "start mock-exchange serve with --ws-port and connect there."}
+        return json_response(body, 501)
+    value = (request.view_args or {}).get("listen_key")
+    if value is not None and _find_key(value) is None:
+        return json_response(invalid_listen_key().to_dict(), 400)
+    # The stream starts here, before the handshake: whatever happens once the client sees
+    # the connection open is on it.
+    exchange = current_runtime().exchange
+    g.stream_start = (exchange, exchange.events, last_event_seq(exchange))
+    return None
+
+
+@sock.route(LISTEN_KEY_PATH, bp=blueprint)
+def listen_key_stream(ws: Any, listen_key: str) -> None:
+    """Bare events of one listen key until it expires, is deleted, or the client leaves."""
+    exchange, log, cursor = g.stream_start
+    grant = _find_key(listen_key)
+    if grant is None:  # expired between the check and the handshake
+        ws.close(reason=1008, message=invalid_listen_key().msg)
+        return
+    while True:
+        ws.receive(timeout=POLL_INTERVAL_S)  # frames from the client are ignored, as Binance does
+        if _was_reset(exchange, log):
+            ws.close(reason=1001, message="The exchange was reset.")
+            return
+        # Decided before reading the log, so every event the stream still carries is read below.
+        ended = not grant.active(_now())
+        events = events_since(exchange, cursor, grant.account)
+        for _, payload in grant_payloads(grant, events):
+            ws.send(_dumps(payload))
+        if events:
+            cursor = events[-1].seq
+        if ended:
+            if not grant.closed:
+                ws.send(_dumps(listen_key_expired(grant.value, grant.expires_ms)))
+            ws.close()
+            return
+
+
+# -- WebSocket API ----------------------------------------------------------------------
+
+
+@dataclass
+class Subscription:
+    """One ``userDataStream.subscribe.listenToken`` on a connection."""
+
+    id: int
+    grant: StreamGrant
+    cursor: int
+
+
+class ApiSession:
+    """The state of one ``/ws-api/v3`` connection: its subscriptions, in id order."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.exchange, self.log, _ = g.stream_start
+        self.subscriptions: dict[int, Subscription] = {}
+        self.next_id = 0
+
+    def send(self, data: Any) -> None:
+        self.ws.send(_dumps(data))
+
+    def handle(self, text: str | bytes) -> None:
+        """Answer one request frame."""
+        try:
+            message = json.loads(text)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict) or not isinstance(message.get("method"), str):
+            self.send(_error(message.get("id") if isinstance(message, dict) else None,
+                             errors.mandatory_param_missing()))
+            return
+        request_id = message.get("id")
+        params = message.get("params") or {}
+        try:
+            result = self._dispatch(message["method"], params if isinstance(params, dict) else {})
+        except BinanceError as exc:
+            self.send(_error(request_id, exc))
+            return
+        self.send({"id": request_id, "status": 200, "result": result})
+
+    def _dispatch(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "userDataStream.subscribe.listenToken":
+            return self._subscribe(params.get("listenToken"))
+        if method == "userDataStream.unsubscribe":
+            return self._unsubscribe(params.get("subscriptionId"))
+        if method == "ping":
+            return {}
+        if method == "time":
+            return {"serverTime": _now()}
+        raise errors.unsupported_operation()
+
+    def _subscribe(self, token: Any) -> dict[str, Any]:
+        if not isinstance(token, str) or not token:
+            raise errors.mandatory_param_missing("listenToken")
+        grant = registry().active(token, GrantKind.TOKEN, _now())
+        if grant is None:
+            raise invalid_listen_token()
+        subscription = Subscription(self.next_id, grant, last_event_seq(self.exchange))
+        self.next_id += 1
+        self.subscriptions[subscription.id] = subscription
+        return {"subscriptionId": subscription.id, "expirationTime": grant.expires_ms}
+
+    def _unsubscribe(self, subscription_id: Any) -> dict[str, Any]:
+        if subscription_id is None:
+            self.subscriptions.clear()
+        elif self.subscriptions.pop(subscription_id, None) is None:
+            raise errors.invalid_param_value("subscriptionId")
+        return {}
+
+    def deliver(self) -> None:
+        """Send every subscription its new events in sequence order, then end expired ones."""
+        if not self.subscriptions:
+            return
+        now = _now()  # read before the log, as in listen_key_stream
+        ended = [s for s in self.subscriptions.values() if not s.grant.active(now)]
+        start = min(s.cursor for s in self.subscriptions.values())
+        events = events_since(self.exchange, start)
+        rows: list[tuple[int, int, dict[str, Any]]] = []
+        for subscription in self.subscriptions.values():
+            pending = [e for e in events if e.seq > subscription.cursor]
+            rows.extend((seq, subscription.id, payload) for seq, payload in grant_payloads(subscription.grant, pending))
+            if events:
+                subscription.cursor = max(subscription.cursor, events[-1].seq)
+        for _, subscription_id, payload in sorted(rows, key=lambda row: (row[0], row[1])):
+            self.send({"subscriptionId": subscription_id, "event": payload})
+        for subscription in ended:
+            notice = stream_terminated(subscription.grant.expires_ms)
+            self.send({"subscriptionId": subscription.id, "event": notice})
+            del self.subscriptions[subscription.id]
+
+
+def _error(request_id: Any, error: BinanceError) -> dict[str, Any]:
+    return {"id": request_id, "status": error.http_status, "error": error.to_dict()}
+
+
+@sock.route(WS_API_PATH, bp=blueprint)
+def ws_api(ws: Any) -> None:
+    """Requests and subscription events on one connection until the client leaves."""
+    session = ApiSession(ws)
+    while True:
+        frame = ws.receive(timeout=POLL_INTERVAL_S)
+        if _was_reset(session.exchange, session.log):
+            ws.close(reason=1001, message="The exchange was reset.")
+            return
+        if frame is not None:
+            session.handle(frame)
+        session.deliver()
+
+
+class WebSocketServer:
+    """``app`` on werkzeug's threaded server, which can hand connections to WebSockets.
+
+    ``mock-exchange serve --ws-port`` runs one next to waitress; tests run one on port 0.
+    """
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(SHUTDOWN_POLL_S,),
+                                        name="mock-exchange-ws", daemon=True)
+        self.host = host
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_port)
+
+    def start(self) -> WebSocketServer:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout_s: float = 10) -> None:
+        """Stop accepting; open sessions end when their clients leave (their threads are daemons)."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout_s)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass  # waitress logs no requests either; the journal keeps them
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+    # Binance pings every 20 s and drops a client that does not answer.
+    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 20})

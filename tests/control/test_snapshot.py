@@ -1,0 +1,128 @@
+"""Snapshots: the whole state to JSON, into a new app, and on from there as if nothing happened."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from mock_exchange.control import ControlError, LocalControl
+from mock_exchange.core.snapshot import SNAPSHOT_VERSION
+from tests.control.conftest import frozen_app
+from tests.signed_client import FROZEN_AT_MS, SignedClient
+
+
+def busy_exchange() -> Flask:
+    """An app with open orders, an open OCO, a partial fill, a runtime symbol and account."""
+    app = frozen_app(seed=5)
+    control = LocalControl(app)
+    signed = SignedClient(app.test_client(), app)
+    control.add_symbol("SOLUSDT", "SOL", "USDT", "150")
+    control.add_account("bot", "botKey1", hmac_secret="botSecret", cross={"USDT": "1000", "SOL": "3"})
+    for params in (dict(symbol="BTCUSDT", side="BUY", type="LIMIT", quantity="0.05", price="29000", timeInForce="GTC"),
+                   dict(symbol="ETHUSDT", side="SELL", type="LIMIT", quantity="1", price="2500", timeInForce="GTC")):
+        assert signed.post("/sapi/v1/margin/order", **params).status_code == 200
+    oco = signed.post("/sapi/v1/margin/order/oco", symbol="BTCUSDT", side="SELL", quantity="0.1", price="32000",
+                      stopPrice="28000", stopLimitPrice="27900", stopLimitTimeInForce="GTC")
+    assert oco.status_code == 200
+    control.advance(minutes=1)
+    control.trade("BTCUSDT", "29000", "0.02")  # the BUY is now partially filled
+    control.set_balance("demo", "BNB", "42.5", borrowed="1")
+    return app
+
+
+def open_orders_bytes(app: Flask) -> list[bytes]:
+    signed = SignedClient(app.test_client(), app)
+    return [signed.get("/sapi/v1/margin/openOrders", symbol=s).get_data() for s in ("BTCUSDT", "ETHUSDT")]
+
+
+def test_restore_into_a_new_app_continues_identically() -> None:
+    original = busy_exchange()
+    state = LocalControl(original).snapshot()
+    assert state["version"] == SNAPSHOT_VERSION
+    json.dumps(state)  # plain JSON all the way down
+
+    copy = frozen_app()
+    LocalControl(copy).restore(json.loads(json.dumps(state)))
+    assert LocalControl(copy).now_ms() == FROZEN_AT_MS + 60_000
+    assert open_orders_bytes(copy) == open_orders_bytes(original)
+    for name in ("demo", "bot"):
+        assert LocalControl(copy).account(name) == LocalControl(original).account(name)
+    assert LocalControl(copy).market("SOLUSDT") == LocalControl(original).market("SOLUSDT")
+    assert LocalControl(copy).snapshot() == state
+
+    # Both go on the same way: the same fills, the same new ids, the same event numbers.
+    outcomes = []
+    for app in (original, copy):
+        control = LocalControl(app)
+        signed = SignedClient(app.test_client(), app)
+        events = control.price_path("BTCUSDT", ["28990", "27950"])
+        placed = signed.post("/sapi/v1/margin/order", symbol="SOLUSDT", side="BUY", type="LIMIT", quantity="1",
+                             price="140", timeInForce="GTC")
+        bot = SignedClient(app.test_client(), app, "botKey1", "botSecret")
+        outcomes.append((events, placed.get_data(), open_orders_bytes(app),
+                         bot.get("/sapi/v1/margin/openOrders", symbol="SOLUSDT").status_code))
+    assert outcomes[0] == outcomes[1]
+    events = outcomes[0][0]
+    assert events[0]["seq"] > 1 and [e["action"] for e in events if e["type"] == "order"][:2] == ["fill", "expire"]
+
+
+def test_the_http_state_endpoints_round_trip(tmp_path: Path) -> None:
+    original = busy_exchange()
+    state = original.test_client().get("/mock/v1/state").get_json()
+    copy = frozen_app()
+    client = copy.test_client()
+    assert client.post("/mock/v1/state", json=state).get_json()["restored"] is True
+    assert open_orders_bytes(copy) == open_orders_bytes(original)
+
+    saved = client.post("/mock/v1/state/save", json={"path": str(tmp_path / "state.json")}).get_json()
+    assert saved["path"] == str(tmp_path / "state.json") and saved["bytes"] > 1000
+    LocalControl(copy).reset()
+    assert open_orders_bytes(copy) != open_orders_bytes(original)
+    loaded = client.post("/mock/v1/state/load", json={"path": str(tmp_path / "state.json")})
+    assert loaded.status_code == 200
+    assert open_orders_bytes(copy) == open_orders_bytes(original)
+
+
+def test_handles_save_and_load_files(tmp_path: Path) -> None:
+    original = busy_exchange()
+    LocalControl(original).save_snapshot(str(tmp_path / "s.json"))
+    copy = frozen_app()
+    LocalControl(copy).load_snapshot(str(tmp_path / "s.json"))
+    assert open_orders_bytes(copy) == open_orders_bytes(original)
+
+
+@pytest.mark.parametrize(("mutate", "message"), [
+    (lambda s: s.update(version=2), "version"),
+    (lambda s: s.pop("market"), "missing"),
+    (lambda s: s["state"]["orders"]["1"].update(price="lots"), "state.orders.1.price"),
+    (lambda s: s["state"]["orders"]["1"].update(side="UP"), "state.orders.1.side"),
+    (lambda s: s["state"]["orders"]["1"].update(account="ghost"), "unknown account"),
+    (lambda s: s["state"]["accounts"]["demo"].update(colour="red"), "colour"),
+    (lambda s: s["ids"].update(random="x"), "ids"),
+    (lambda s: s["clock"].update(now_ms="noon"), "clock.now_ms"),
+])
+def test_a_bad_snapshot_changes_nothing(mutate, message: str) -> None:  # noqa: ANN001
+    good = LocalControl(busy_exchange()).snapshot()
+    bad = json.loads(json.dumps(good))
+    mutate(bad)
+    target = busy_exchange()
+    LocalControl(target).set_price("ETHUSDT", "1999")
+    before = LocalControl(target).snapshot()
+    with pytest.raises(ControlError, match=message) as refused:
+        LocalControl(target).restore(bad)
+    assert refused.value.code == "bad_request"
+    assert LocalControl(target).snapshot() == before
+
+
+def test_load_errors_are_bad_requests(tmp_path: Path) -> None:
+    control = LocalControl(frozen_app())
+    with pytest.raises(ControlError, match="cannot read"):
+        control.load_snapshot(str(tmp_path / "missing.json"))
+    (tmp_path / "junk.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ControlError, match="is not JSON"):
+        control.load_snapshot(str(tmp_path / "junk.json"))
+    with pytest.raises(ControlError, match="cannot write"):
+        control.save_snapshot(str(tmp_path / "no" / "such" / "dir.json"))

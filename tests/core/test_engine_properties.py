@@ -1,0 +1,202 @@
+"""Random place / cancel / price / trade / borrow sequences keep every invariant of the engine.
+
+After each step (see ``engine_helpers.check_invariants``): no order filled beyond its
+quantity; at most one leg of an OCO pair executes; pending legs never go live before
+their working order is FILLED; per asset, what accounts hold equals the initial holdings
+plus loans minus repayments plus trade flows minus commission; borrowed and interest
+follow the loan records; locked equals what open orders reserve. A rejected step
+changes nothing at all.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mock_exchange.core.enums import OrderType, Side, SideEffectType, TimeInForce
+from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.exchange import Exchange
+from mock_exchange.core.requests import LegSpec, NewOco, NewOrder, NewOto, NewOtoco
+from mock_exchange.core.rules import rises
+from tests.core.engine_helpers import asset_totals, check_invariants, fingerprint, make_exchange
+
+D = Decimal
+ACCOUNTS = ("alice", "bob", "poor")
+FACTORS = (D("0.9"), D("0.95"), D("0.98"), D("0.99"), D("0.995"), D("1"), D("1.005"), D("1.01"), D("1.02"),
+           D("1.05"), D("1.1"))
+QUANTITIES = {"BTCUSDT": (D("0.001"), D("0.01"), D("0.1"), D("0.5"), D("1"), D("3")),
+              "ETHUSDT": (D("0.01"), D("0.5"), D("2"), D("20"))}
+TYPES = (OrderType.LIMIT, OrderType.MARKET, OrderType.LIMIT_MAKER, OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT,
+         OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT)
+PAIR_TYPES = (OrderType.LIMIT_MAKER, OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT,
+              OrderType.TAKE_PROFIT_LIMIT)
+
+symbols = st.sampled_from(("BTCUSDT", "BTCUSDT", "BTCUSDT", "ETHUSDT"))
+factors = st.sampled_from(FACTORS)
+distances = st.sampled_from((D("0.002"), D("0.01"), D("0.02"), D("0.05")))
+sane = st.sampled_from((True, True, True, True, False))  # mostly valid requests, some rejected ones
+sides = st.sampled_from((Side.BUY, Side.SELL))
+effects = st.sampled_from((SideEffectType.NO_SIDE_EFFECT, SideEffectType.NO_SIDE_EFFECT, SideEffectType.MARGIN_BUY,
+                           SideEffectType.AUTO_REPAY, SideEffectType.AUTO_BORROW_REPAY))
+tifs = st.sampled_from((TimeInForce.GTC, TimeInForce.GTC, TimeInForce.GTC, TimeInForce.IOC, TimeInForce.FOK))
+qty_index = st.integers(0, 5)
+# (type, side, quantity index, price factor, stop distance, time in force, trailing delta, sane)
+leg = st.tuples(st.sampled_from(TYPES), sides, qty_index, factors, distances, tifs,
+                st.sampled_from((None, None, None, 100, 300)), sane)
+working_leg = st.tuples(st.sampled_from((OrderType.LIMIT, OrderType.LIMIT, OrderType.LIMIT_MAKER)), sides,
+                        qty_index, factors, distances, tifs, st.just(None), sane)
+accounts = st.sampled_from(ACCOUNTS)
+
+operations = st.one_of(
+    st.tuples(st.just("order"), accounts, symbols, st.booleans(), leg, effects),
+    st.tuples(st.just("oco"), accounts, symbols, st.booleans(), sides, qty_index, distances, distances,
+              st.booleans(), sane, effects),
+    st.tuples(st.just("oto"), accounts, symbols, st.booleans(), working_leg, leg, effects),
+    st.tuples(st.just("otoco"), accounts, symbols, st.booleans(), working_leg, sides, st.integers(0, 2),
+              st.integers(0, 1), distances, distances, sane, effects),
+    st.tuples(st.just("cancel"), accounts, st.integers(0, 50)),
+    st.tuples(st.just("cancel_list"), accounts, st.integers(0, 50)),
+    st.tuples(st.just("cancel_all"), accounts, symbols, st.booleans()),
+    st.tuples(st.just("price"), symbols, factors),
+    st.tuples(st.just("price"), symbols, factors),
+    st.tuples(st.just("trade"), symbols, factors, qty_index),
+    st.tuples(st.just("path"), symbols, st.lists(factors, min_size=2, max_size=4)),
+    st.tuples(st.just("borrow"), accounts, st.sampled_from(("BTC", "USDT")), qty_index),
+    st.tuples(st.just("repay"), accounts, st.sampled_from(("BTC", "USDT")), qty_index),
+    st.tuples(st.just("advance"), st.integers(1, 3)),
+)
+# SELL pairs: limit or take-profit above, stop-loss below; BUY pairs the other way round.
+ABOVE = {Side.SELL: (OrderType.LIMIT_MAKER, OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT),
+         Side.BUY: (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT, OrderType.STOP_LOSS)}
+BELOW = {Side.SELL: (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT),
+         Side.BUY: (OrderType.LIMIT_MAKER, OrderType.TAKE_PROFIT)}
+
+
+def _price(ex: Exchange, symbol: str, factor: Decimal) -> Decimal:
+    return (ex.market.last_price(symbol) * factor).quantize(D("0.01"))
+
+
+def _qty(symbol: str, index: int) -> Decimal:
+    options = QUANTITIES[symbol]
+    return options[index % len(options)]
+
+
+def _leg_spec(ex: Exchange, symbol: str, spec: tuple) -> LegSpec:  # type: ignore[type-arg]
+    order_type, side, qty, price_factor, distance, tif, trailing, is_sane = spec
+    price_factor_used = price_factor
+    if is_sane and order_type is OrderType.LIMIT_MAKER:
+        price_factor_used = 1 - distance if side is Side.BUY else 1 + distance
+    stop_factor = 1 + distance if rises(order_type, side) == is_sane else 1 - distance
+    if is_sane and order_type.has_limit_price and order_type.is_stop:
+        price_factor_used = stop_factor * (1 + distance if side is Side.BUY else 1 - distance)
+    trailing_used = trailing if order_type.is_stop and symbol == "BTCUSDT" else None
+    return LegSpec(
+        type=order_type, side=side, quantity=_qty(symbol, qty),
+        price=_price(ex, symbol, price_factor_used) if order_type.has_limit_price else None,
+        stop_price=_price(ex, symbol, stop_factor) if order_type.is_stop and (not trailing_used or qty % 2) else None,
+        trailing_delta=trailing_used,
+        time_in_force=tif if order_type in (OrderType.LIMIT, OrderType.STOP_LOSS_LIMIT,
+                                            OrderType.TAKE_PROFIT_LIMIT) else None,
+    )
+
+
+def _isolated(account: str, symbol: str, flag: bool) -> bool:
+    return flag and symbol == "BTCUSDT" and (account == "alice" or flag is None)
+
+
+def _run(ex: Exchange, op: tuple) -> None:  # type: ignore[type-arg]
+    kind = op[0]
+    if kind == "order":
+        _, account, symbol, iso, spec, effect = op
+        leg_spec = _leg_spec(ex, symbol, spec)
+        ex.place_order(account, NewOrder(
+            symbol, leg_spec.side, leg_spec.type, quantity=leg_spec.quantity, price=leg_spec.price,
+            stop_price=leg_spec.stop_price, trailing_delta=leg_spec.trailing_delta,
+            time_in_force=leg_spec.time_in_force, isolated=_isolated(account, symbol, iso), side_effect_type=effect))
+    elif kind == "oco":
+        _, account, symbol, iso, side, qty, limit_distance, stop_distance, stop_limit, is_sane, effect = op
+        up = 1 if (side is Side.SELL) == is_sane else -1
+        limit = _price(ex, symbol, 1 + up * limit_distance)
+        stop = _price(ex, symbol, 1 - up * stop_distance)
+        stop_limit_price = (stop * (1 - up * limit_distance)).quantize(D("0.01")) if stop_limit else None
+        ex.place_oco(account, NewOco(
+            symbol, side, _qty(symbol, qty), limit, stop, stop_limit_price=stop_limit_price,
+            stop_limit_time_in_force=TimeInForce.GTC if stop_limit else None,
+            isolated=_isolated(account, symbol, iso), side_effect_type=effect))
+    elif kind == "oto":
+        _, account, symbol, iso, working, pending, effect = op
+        ex.place_oto(account, NewOto(symbol, _leg_spec(ex, symbol, working), _leg_spec(ex, symbol, pending),
+                                     isolated=_isolated(account, symbol, iso), side_effect_type=effect))
+    elif kind == "otoco":
+        _, account, symbol, iso, working, side, above_pick, below_pick, above_d, below_d, is_sane, effect = op
+        above_type = ABOVE[side][above_pick % len(ABOVE[side])]
+        below_type = BELOW[side][below_pick % len(BELOW[side])]
+        if not is_sane:
+            above_type, below_type = below_type, above_type
+        qty = _qty(symbol, working[2])
+        ex.place_otoco(account, NewOtoco(
+            symbol, _leg_spec(ex, symbol, working),
+            pending_above=_pair_leg(ex, symbol, above_type, side, qty, 1 + above_d),
+            pending_below=_pair_leg(ex, symbol, below_type, side, qty, 1 - below_d),
+            isolated=_isolated(account, symbol, iso), side_effect_type=effect))
+    else:
+        _run_other(ex, op)
+
+
+def _pair_leg(ex: Exchange, symbol: str, order_type: OrderType, side: Side, qty: Decimal, factor: Decimal) -> LegSpec:
+    price = _price(ex, symbol, factor)
+    return LegSpec(order_type, side, qty, price=price if order_type.has_limit_price else None,
+                   stop_price=price if order_type.is_stop else None,
+                   time_in_force=TimeInForce.GTC if order_type.has_limit_price else None)
+
+
+def _run_other(ex: Exchange, op: tuple) -> None:  # type: ignore[type-arg]
+    kind = op[0]
+    if kind in ("cancel", "cancel_list"):
+        _, account, pick = op
+        mine = sorted((o for o in ex.state.orders.values() if o.account == account and o.is_open),
+                      key=lambda o: o.order_id)
+        if mine:
+            order = mine[pick % len(mine)]
+            if kind == "cancel" or order.order_list_id < 0:
+                ex.cancel_order(account, order.symbol, order.isolated, order_id=order.order_id)
+            else:
+                ex.cancel_order_list(account, order.symbol, order.isolated, order_list_id=order.order_list_id)
+    elif kind == "cancel_all":
+        _, account, symbol, iso = op
+        ex.cancel_open_orders(account, symbol, _isolated(account, symbol, iso))
+    elif kind == "price":
+        ex.set_price(op[1], _price(ex, op[1], op[2]))
+    elif kind == "trade":
+        ex.trade(op[1], _price(ex, op[1], op[2]), _qty(op[1], op[3]))
+    elif kind == "path":
+        symbol = op[1]
+        last = ex.market.last_price(symbol)
+        ex.price_path(symbol, [(last * factor).quantize(D("0.01")) for factor in op[2]])
+    elif kind == "borrow":
+        ex.borrow(op[1], op[2], _qty("BTCUSDT", op[3]) * (1000 if op[2] == "USDT" else 1))
+    elif kind == "repay":
+        ex.repay(op[1], op[2], _qty("BTCUSDT", op[3]) * (1000 if op[2] == "USDT" else 1))
+    elif kind == "advance":
+        ex.clock.advance(op[1] * 60 * 60 * 1000)
+        for account in ex.accounts.values():  # accrue now, so later rejections see settled interest
+            ex.margin_account(account.name)
+            for symbol in account.isolated:
+                ex.margin_account(account.name, symbol)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(operations, min_size=5, max_size=40))
+def test_random_sequences_keep_invariants(ops: list[Any]) -> None:
+    ex = make_exchange()
+    start = asset_totals(ex)
+    for op in ops:
+        before = fingerprint(ex)
+        try:
+            _run(ex, op)
+        except BinanceError:
+            assert fingerprint(ex) == before, op
+        check_invariants(ex, start)
