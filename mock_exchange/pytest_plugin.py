@@ -127,7 +127,7 @@ class FakeExchange:
         return sorted(set(super().__dir__()) | {n for n in dir(self.control) if not n.startswith("_")})
 
     def __repr__(self) -> str:
-        where = "in-process" if self.app is not None and self.server is None else "live"
+        where = "external" if self.app is None else "live" if self.server is not None else "in-process"
         return f"<FakeExchange {where} {self.url}>"
 
     @property
@@ -160,10 +160,8 @@ class FakeExchange:
         return self.app
 
     def close(self) -> None:
-        """Close the sessions; a live server is stopped by its fixture."""
+        """Close the sessions (the client shares ``session``); a live server is stopped by its fixture."""
         self.session.close()
-        if "client" in self.__dict__:
-            self.client.close()
         closer = getattr(self.control, "close", None)
         if closer is not None:
             closer()
@@ -196,7 +194,7 @@ def demo_credentials(config: ExchangeConfig) -> tuple[str, str]:
     """API key and HMAC secret of the ``demo`` account, else of the first HMAC account."""
     accounts = [a for a in config.accounts if a.hmac_secret]
     if not accounts:
-        raise pytest.UsageError("fake_exchange: the exchange config has no account with an hmac_secret")
+        pytest.fail("fake_exchange: the exchange config has no account with an hmac_secret", pytrace=False)
     account = next((a for a in accounts if a.name == DEMO_ACCOUNT), accounts[0])
     return account.api_key, str(account.hmac_secret)
 
@@ -290,7 +288,7 @@ def fake_exchange_config(pytestconfig: pytest.Config) -> ExchangeConfig:
     try:
         return load_config(path) if path is not None else default_config()
     except ConfigError as exc:
-        raise pytest.UsageError(f"fake_exchange_config: {exc}") from exc
+        pytest.fail(f"fake_exchange_config: {exc}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_exchange.config import default_config
+from mock_exchange.core.clock import ExchangeClock
+from mock_exchange.core.exchange import Exchange
 from mock_exchange.web.app import create_app
 from tests.signed_client import FROZEN_AT_MS, OTHER_KEY, OTHER_SECRET, SignedClient
 
@@ -16,8 +18,9 @@ from tests.signed_client import FROZEN_AT_MS, OTHER_KEY, OTHER_SECRET, SignedCli
 @pytest.fixture
 def app() -> Iterator[Flask]:
     """A fresh exchange on the default config, its clock frozen at 2026-01-01."""
-    application = create_app(default_config())
-    application.extensions["mock_exchange"].exchange.clock.freeze(FROZEN_AT_MS)
+    # Built on a frozen clock so the initial state is stamped with the frozen instant too.
+    config = default_config()
+    application = create_app(config, exchange=Exchange(config, clock=ExchangeClock(frozen_at_ms=FROZEN_AT_MS)))
     yield application
 
 

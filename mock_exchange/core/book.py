@@ -100,6 +100,11 @@ class Book:
     """All symbols' indexes; every open order is in at most one place."""
 
     symbols: dict[str, SymbolBook] = field(default_factory=dict)
+    last_seq: int = 0  # the last ``Order.book_seq`` handed out
+
+    def _stamp(self, order: Order) -> None:
+        self.last_seq += 1
+        order.book_seq = self.last_seq
 
     def of(self, symbol: str) -> SymbolBook:
         found = self.symbols.get(symbol)
@@ -109,15 +114,18 @@ class Book:
 
     def rest(self, order: Order) -> None:
         """A working limit order joins the bids or the asks at its price."""
+        self._stamp(order)
         side = self.of(order.symbol)
         (side.bids if order.side is Side.BUY else side.asks).add(order.price, order.order_id)
 
     def wait_for_trigger(self, order: Order) -> None:
         """An untriggered stop waits for the last price to reach its stop price."""
+        self._stamp(order)
         book = self.of(order.symbol)
         (book.rising if triggers_on_rise(order) else book.falling).add(order.stop_price, order.order_id)
 
     def track_trailing(self, order: Order) -> None:
+        self._stamp(order)
         self.of(order.symbol).trailing[order.order_id] = None
 
     def remove(self, order: Order) -> None:
@@ -132,16 +140,19 @@ class Book:
         book.falling.discard(order.stop_price, oid)
 
     def rebuild(self, open_orders: Iterable[Order]) -> None:
-        """Recreate every index from the open orders (after a state restore)."""
+        """Recreate every index from the open orders (after a state restore), same priorities."""
         self.symbols = {}
-        for order in sorted(open_orders, key=lambda o: o.order_id):
-            place = book_place(order)
+        placed = sorted((o for o in open_orders if book_place(o)), key=lambda o: (o.book_seq, o.order_id))
+        for order in placed:
+            place, seq = book_place(order), order.book_seq
             if place == "book":
                 self.rest(order)
             elif place == "stop":
                 self.wait_for_trigger(order)
-            elif place == "trailing":
+            else:
                 self.track_trailing(order)
+            order.book_seq = seq  # keep the recorded priority, not a new stamp
+        self.last_seq = max((o.book_seq for o in placed), default=0)
 
 
 def book_place(order: Order) -> str:

@@ -61,6 +61,9 @@ class Order:
     # The order's place in its list: "stop" / "limit" (OCO), "working" / "pending" (OTO),
     # "working" / "above" / "below" (OTOCO); "" for a single order.
     list_role: str = ""
+    # Arrival order in the book's indexes (time priority within a price level); kept on
+    # the order so a rebuilt book (after a restore) has the same priorities.
+    book_seq: int = 0
 
     @property
     def remaining_qty(self) -> Decimal:

@@ -11,6 +11,7 @@ the sockets carry at ``GET /mock/v1/user-stream/events``. The WebSocket routes l
 from __future__ import annotations
 
 import hmac
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,7 @@ from mock_exchange.web.runtime import current_runtime
 blueprint = Blueprint("user_stream", __name__)
 
 REGISTRY_KEY = "mock_exchange.user_stream"
+_REGISTRY_LOCK = threading.Lock()
 EVENTS_PATH = "/mock/v1/user-stream/events"
 
 SYMBOL = Param("symbol", Kind.SYMBOL)
@@ -76,11 +78,12 @@ def registry() -> StreamRegistry:
     """This app's grants; they end with the exchange state that issued them."""
     # A reset rebuilds the exchange's event log: keys and tokens of the old state go with it.
     log = current_runtime().exchange.events
-    held = current_app.extensions.get(REGISTRY_KEY)
-    if held is None or held[0] is not log:
-        held = (log, StreamRegistry())
-        current_app.extensions[REGISTRY_KEY] = held
-    return held[1]
+    with _REGISTRY_LOCK:
+        held = current_app.extensions.get(REGISTRY_KEY)
+        if held is None or held[0] is not log:
+            held = (log, StreamRegistry())
+            current_app.extensions[REGISTRY_KEY] = held
+        return held[1]
 
 
 def new_grant_value(length: int) -> Callable[[], str]:
@@ -122,8 +125,9 @@ def _sends_signature() -> bool:
 
 
 def signature_optional_route(key_only: Endpoint, signed: Endpoint) -> Callable[[Callable[[Call], Any]], Any]:
-    """Like ``binance_route``, but a signed request is verified as ``signed`` and an unsigned one
-    as ``key_only`` (python-binance signs the USER_STREAM ``userListenToken``)."""
+    """``binance_route`` for an endpoint that may be sent key-only or signed."""
+    # python-binance signs the USER_STREAM userListenToken: a request carrying a signature is
+    # checked as the signed variant (timestamp, recvWindow, signature), one without as key-only.
 
     def decorator(view: Callable[[Call], Any]) -> Callable[[], Response]:
         def handler() -> Response:

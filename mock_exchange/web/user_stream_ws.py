@@ -7,7 +7,8 @@ as ``{"subscriptionId", "event"}``, ``eventStreamTerminated`` when the token exp
 
 Each session polls the exchange's event log every ``POLL_INTERVAL_S`` while waiting for
 client frames. What is sent does not depend on that timing: a stream carries exactly the
-covered events with a time before its grant's end, in sequence order, then the end notice.
+covered events logged after it started and before its grant ended (by time on expiry, by
+sequence number on a close), in sequence order, then the end notice.
 WebSockets need a server that hands over the socket (werkzeug, gunicorn); waitress does
 not, and gets an HTTP 501 that says so (``mock-exchange serve --ws-port``).
 """
@@ -78,24 +79,23 @@ def _check_upgrade() -> Any:
         body = {"code": -1020, "msg": "WebSockets are not served on this port; "
                                       "start mock-exchange serve with --ws-port and connect there."}
         return json_response(body, 501)
+    grant = None
     value = (request.view_args or {}).get("listen_key")
-    if value is not None and _find_key(value) is None:
-        return json_response(invalid_listen_key().to_dict(), 400)
+    if value is not None:
+        grant = _find_key(value)
+        if grant is None:
+            return json_response(invalid_listen_key().to_dict(), 400)
     # The stream starts here, before the handshake: whatever happens once the client sees
     # the connection open is on it.
     exchange = current_runtime().exchange
-    g.stream_start = (exchange, exchange.events, last_event_seq(exchange))
+    g.stream_start = (exchange, exchange.events, last_event_seq(exchange), grant)
     return None
 
 
 @sock.route(LISTEN_KEY_PATH, bp=blueprint)
 def listen_key_stream(ws: Any, listen_key: str) -> None:
     """Bare events of one listen key until it expires, is deleted, or the client leaves."""
-    exchange, log, cursor = g.stream_start
-    grant = _find_key(listen_key)
-    if grant is None:  # expired between the check and the handshake
-        ws.close(reason=1008, message=invalid_listen_key().msg)
-        return
+    exchange, log, cursor, grant = g.stream_start
     while True:
         ws.receive(timeout=POLL_INTERVAL_S)  # frames from the client are ignored, as Binance does
         if _was_reset(exchange, log):
@@ -132,7 +132,7 @@ class ApiSession:
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
-        self.exchange, self.log, _ = g.stream_start
+        self.exchange, self.log, _, _ = g.stream_start
         self.subscriptions: dict[int, Subscription] = {}
         self.next_id = 0
 

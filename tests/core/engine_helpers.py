@@ -11,7 +11,7 @@ from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.enums import OrderStatus, Side
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.order_lists import ListKind
-from mock_exchange.core.state import scope_key
+from mock_exchange.core.state import ExchangeState, ScopeCounts, scope_key
 
 D = Decimal
 FROZEN_AT_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
@@ -159,3 +159,38 @@ def check_invariants(ex: Exchange, start: dict[str, dict[str, Decimal]]) -> None
         assert is_open == order_list.is_open, order_list
         if order_list.is_open:
             assert any(leg.is_open for leg in legs), order_list
+
+
+def _book_view(book) -> dict:  # type: ignore[no-untyped-def]
+    view = {}
+    for symbol, side in book.symbols.items():
+        entry = {name: [(price, list(getattr(side, name).levels[price])) for price in getattr(side, name).prices]
+                 for name in ("bids", "asks", "rising", "falling")}
+        entry["trailing"] = list(side.trailing)
+        if any(entry.values()):
+            view[symbol] = entry
+    return view
+
+
+def _nonempty(index: dict) -> dict:  # type: ignore[type-arg]
+    return {account: {key: sorted(ids) for key, ids in scopes.items() if ids}
+            for account, scopes in index.items() if any(scopes.values())}
+
+
+def check_rebuild(ex: Exchange) -> None:
+    """The derived indexes equal what ``rebuild_indexes`` makes from the primary records (restore)."""
+    live = ex.state
+    fresh = ExchangeState(symbols=live.symbols, accounts=live.accounts, orders=live.orders,
+                          order_lists=live.order_lists, trades=live.trades)
+    fresh.rebuild_indexes()
+    assert _book_view(fresh.book) == _book_view(live.book)
+    assert _nonempty(fresh.open_orders) == _nonempty(live.open_orders)
+    assert _nonempty(fresh.open_lists) == _nonempty(live.open_lists)
+    counts = {a: {k: c for k, c in scopes.items() if c != ScopeCounts()} for a, scopes in live.open_counts.items()}
+    again = {a: {k: c for k, c in scopes.items() if c != ScopeCounts()} for a, scopes in fresh.open_counts.items()}
+    assert {a: s for a, s in counts.items() if s} == {a: s for a, s in again.items() if s}
+    assert {a: i for a, i in live.open_client_ids.items() if i} == {a: i for a, i in fresh.open_client_ids.items() if i}
+    assert ({a: i for a, i in live.open_list_client_ids.items() if i}
+            == {a: i for a, i in fresh.open_list_client_ids.items() if i})
+    assert (fresh.order_history, fresh.list_history, fresh.trade_history) == (
+        live.order_history, live.list_history, live.trade_history)

@@ -70,3 +70,30 @@ def test_an_unexpected_error_fails_the_call_step() -> None:
     [message] = result.messages
     assert "place_oco failed: HTTP 400 -2010 The relationship of the prices for the orders is not correct." in message
     assert [s.status for s in result.steps] == ["passed", "failed", "skipped"]
+
+
+def test_given_creates_symbols_accounts_and_clients() -> None:
+    filters = [
+        {"filterType": "PRICE_FILTER", "minPrice": "0.01", "maxPrice": "100000", "tickSize": "0.01"},
+        {"filterType": "LOT_SIZE", "minQty": "0.01", "maxQty": "100000", "stepSize": "0.01"},
+    ]
+    result = (
+        Scenario("new world")
+        .given(seed=11, clock={"freeze_at": "2026-05-01T08:00:00Z"},
+               symbols={"SOLUSDT": {"base_asset": "SOL", "quote_asset": "USDT", "last_price": "150",
+                                    "filters": filters}},
+               accounts={"alice": {"api_key": "aliceApiKey123", "hmac_secret": "aliceSecret",
+                                   "cross": {"USDT": "500"}}},
+               balances={"alice": {"cross": {"SOL": {"free": "2", "borrowed": "1"}}}},
+               clients={"alice_late": {"account": "alice", "clock_offset_ms": -60000}})
+        .call("get_server_time", expect={"response": {"serverTime": 1_777_622_400_000}})
+        .call("place_order", as_="alice", symbol="SOLUSDT", side="SELL", type="LIMIT", time_in_force="GTC",
+              quantity="1", price="160", save="sol")
+        .expect(status=200, response={"status": "NEW"},
+                balance={"account": "alice", "asset": "SOL", "free": "1", "locked": "1", "borrowed": "1"})
+        .call("get_account", as_="alice_late", expect={"error": {"code": -1021}})
+        .call_raw("GET", "/sapi/v1/margin/order", {"symbol": "SOLUSDT", "orderId": "${sol.orderId}"},
+                  as_="alice", expect={"response": {"status": "NEW", "time": "${now}"}})
+        .run()
+    )
+    assert result.passed, "\n".join(result.messages)
