@@ -51,10 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_scenario_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    try:
-        from mock_exchange.scenario.cli import add_scenario_commands
-    except ModuleNotFoundError:
-        return
+    from mock_exchange.scenario.cli import add_scenario_commands
+
     add_scenario_commands(commands)
 
 

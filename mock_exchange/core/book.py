@@ -45,6 +45,7 @@ class PriceIndex:
     levels: dict[Decimal, dict[int, None]] = field(default_factory=dict)
 
     def add(self, price: Decimal, order_id: int) -> None:
+        """File ``order_id`` at ``price`` (last in time priority)."""
         level = self.levels.get(price)
         if level is None:
             level = self.levels[price] = {}
@@ -52,6 +53,7 @@ class PriceIndex:
         level[order_id] = None
 
     def discard(self, price: Decimal, order_id: int) -> None:
+        """Remove ``order_id`` from ``price`` (no-op when absent)."""
         level = self.levels.get(price)
         if level is None or order_id not in level:
             return
@@ -107,6 +109,7 @@ class Book:
         order.book_seq = self.last_seq
 
     def of(self, symbol: str) -> SymbolBook:
+        """The symbol's indexes, created empty on first use."""
         found = self.symbols.get(symbol)
         if found is None:
             found = self.symbols[symbol] = SymbolBook()
@@ -125,6 +128,7 @@ class Book:
         (book.rising if triggers_on_rise(order) else book.falling).add(order.stop_price, order.order_id)
 
     def track_trailing(self, order: Order) -> None:
+        """A trailing stop that is following the price."""
         self._stamp(order)
         self.of(order.symbol).trailing[order.order_id] = None
 

@@ -25,6 +25,7 @@ def check_cancel_access(ctx: EngineContext, account: Account, symbol: str, isola
 
 def cancel_order(ctx: EngineContext, account: Account, symbol: str, isolated: bool, order_id: int | None,
                  orig_client_order_id: str | None, new_client_order_id: str | None) -> OrderCancelResult:
+    """Cancel one order by id or client id; a leg of an open list cancels the list."""
     check_cancel_access(ctx, account, symbol, isolated)
     order = queries.find_order(ctx, account.name, symbol, isolated, order_id, orig_client_order_id)
     if order is None or not order.is_open:
@@ -40,6 +41,7 @@ def cancel_order(ctx: EngineContext, account: Account, symbol: str, isolated: bo
 
 def cancel_order_list(ctx: EngineContext, account: Account, symbol: str, isolated: bool, order_list_id: int | None,
                       list_client_order_id: str | None, new_client_order_id: str | None) -> ListCancelResult:
+    """Cancel an open list by id or list client id (-2011 when unknown or done)."""
     check_cancel_access(ctx, account, symbol, isolated)
     order_list = queries.find_order_list(ctx, account.name, isolated, symbol, order_list_id, list_client_order_id)
     if order_list is None or order_list.symbol != symbol or not order_list.is_open:

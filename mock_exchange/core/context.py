@@ -81,11 +81,13 @@ class EngineContext:
         return found
 
     def margin_account_of(self, order: Order | OrderList) -> MarginAccount:
+        """The margin account an order or list trades in (interest accrued)."""
         return self.margin_account(order.account, isolated_symbol_of(order))
 
     # -- events ------------------------------------------------------------------------
 
     def mark(self, account: str, isolated_symbol: str | None, asset: str) -> None:
+        """Note that ``asset`` of a margin account changed (for the next balance event)."""
         self.dirty.setdefault((account, isolated_symbol), {})[asset] = None
 
     def emit_order(

@@ -123,6 +123,7 @@ class EventLog:
         return self.last_seq + 1
 
     def append(self, event: Event) -> None:
+        """Add the next event (its seq must follow on)."""
         if event.seq != self.next_seq():
             raise ValueError(f"event seq {event.seq} out of order (expected {self.next_seq()})")
         self.events.append(event)

@@ -81,6 +81,7 @@ class Exchange:
 
     @property
     def accounts(self) -> dict[str, Account]:
+        """Accounts by name (live objects)."""
         return self._ctx.state.accounts
 
     @property
@@ -89,6 +90,7 @@ class Exchange:
         return self._ctx.state.fees_collected
 
     def account_by_api_key(self, api_key: str) -> Account | None:
+        """The account owning ``api_key``, or None."""
         with self.lock:
             for account in self._ctx.state.accounts.values():
                 if account.api_key == api_key:

@@ -22,6 +22,7 @@ from mock_exchange.core.requests import ListCancelResult
 
 
 def list_of(ctx: EngineContext, order: Order) -> OrderList | None:
+    """The list ``order`` belongs to, if any."""
     if order.order_list_id < 0:
         return None
     return ctx.state.order_lists.get(order.order_list_id)
@@ -49,6 +50,7 @@ def pair_sibling(ctx: EngineContext, order: Order) -> Order | None:
 
 
 def pending_legs(ctx: EngineContext, order_list: OrderList) -> list[Order]:
+    """The list's legs still waiting for their working order (PENDING_NEW)."""
     orders = ctx.state.orders
     return [orders[oid] for oid in order_list.order_ids if orders[oid].status is OrderStatus.PENDING_NEW]
 
@@ -94,6 +96,7 @@ def expire_pending(ctx: EngineContext, order_list: OrderList, reason: ExpiryReas
 
 
 def list_is_done(ctx: EngineContext, order_list: OrderList) -> bool:
+    """Whether nothing in the list is governed by it any more."""
     for order_id in order_list.order_ids:
         order = ctx.state.orders[order_id]
         if not order.is_open:

@@ -130,6 +130,7 @@ def _fund(ctx: EngineContext, draft: Draft) -> None:
 
 
 def draft_order(ctx: EngineContext, account: Account, request: NewOrder) -> Draft:
+    """Validate a single order (all checks, no mutation)."""
     spec = checks.check_access(ctx, account, request.symbol, request.isolated)
     last = ctx.market.last_price(spec.symbol)
     leg = LegDraft(
@@ -157,6 +158,7 @@ def draft_order(ctx: EngineContext, account: Account, request: NewOrder) -> Draf
 
 
 def draft_oco(ctx: EngineContext, account: Account, request: NewOco) -> Draft:
+    """Validate an OCO: stop leg then LIMIT_MAKER leg, one reservation for the pair."""
     spec = checks.check_access(ctx, account, request.symbol, request.isolated, ListKind.OCO)
     last = ctx.market.last_price(spec.symbol)
     stop = LegDraft(
@@ -304,6 +306,7 @@ def _count_orders(ctx: EngineContext, account: str, count: int) -> None:
 
 
 def place_order(ctx: EngineContext, account: Account, request: NewOrder) -> PlacementResult:
+    """Commit a validated single order and let it meet the market."""
     draft = draft_order(ctx, account, request)
     (order,), _, _ = commit(ctx, draft)
     fills: list = []
@@ -318,6 +321,7 @@ def place_order(ctx: EngineContext, account: Account, request: NewOrder) -> Plac
 
 
 def place_list(ctx: EngineContext, draft: Draft) -> ListPlacementResult:
+    """Commit a validated list; OCO legs wait, an OTO's working order meets the market."""
     orders, order_list, view = commit(ctx, draft)
     assert order_list is not None
     list_view = clone(order_list)

@@ -165,6 +165,7 @@ def position(ctx: EngineContext, account: Account, spec: SymbolConfig, isolated:
 
 def check_filters(ctx: EngineContext, account: Account, spec: SymbolConfig, isolated: bool,
                   legs: Sequence[filters.FilterOrder], is_list: bool) -> None:
+    """Symbol and exchange filters for the legs (``core.filters``)."""
     counts = open_counts(ctx, account.name, spec.symbol, isolated, legs, 1 if is_list else 0)
     last = ctx.market.last_price(spec.symbol)
     avg = avg_price(ctx, spec)
@@ -179,11 +180,13 @@ def check_filters(ctx: EngineContext, account: Account, spec: SymbolConfig, isol
 
 
 def check_maker(side: Side, price: Decimal, last: Decimal) -> None:
+    """-2010 when a LIMIT_MAKER at ``price`` would take against ``last``."""
     if is_marketable(side, price, last):
         raise order_rejected("Order would immediately match and take.")
 
 
 def check_stop(order_type: OrderType, side: Side, stop_price: Decimal | None, last: Decimal) -> None:
+    """-2010 when a stop at ``stop_price`` is already triggered at ``last``."""
     if stop_price and would_trigger(order_type, side, stop_price, last):
         raise order_rejected("Order would trigger immediately.")
 

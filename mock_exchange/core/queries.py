@@ -64,6 +64,7 @@ def find_order(ctx: EngineContext, account: str, symbol: str, isolated: bool, or
 
 
 def open_orders(ctx: EngineContext, account: str, symbol: str | None, isolated: bool) -> list[Order]:
+    """Open orders ascending by id (every symbol of the margin mode when ``symbol`` is None)."""
     ids: list[int] = []
     for key in _scopes(ctx, ctx.state.open_orders, account, symbol, isolated):
         ids.extend(ctx.state.open_orders.get(account, {}).get(key, {}))
@@ -151,6 +152,7 @@ def all_order_lists(ctx: EngineContext, account: str, isolated: bool, symbol: st
 
 
 def open_order_lists(ctx: EngineContext, account: str, isolated: bool, symbol: str | None) -> list[OrderList]:
+    """Open lists ascending by id."""
     ids: list[int] = []
     for key in _scopes(ctx, ctx.state.open_lists, account, symbol if isolated else None, isolated):
         ids.extend(ctx.state.open_lists.get(account, {}).get(key, {}))

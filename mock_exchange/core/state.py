@@ -121,6 +121,7 @@ class ExchangeState:
         self.book.remove(order)
 
     def counts(self, account: str, key: str) -> ScopeCounts:
+        """The open-order counters of one account scope (created at zero)."""
         per_account = self.open_counts.setdefault(account, {})
         found = per_account.get(key)
         if found is None:
@@ -130,6 +131,7 @@ class ExchangeState:
     # -- order lists -------------------------------------------------------------------
 
     def add_order_list(self, order_list: OrderList) -> None:
+        """A new list: recorded, and indexed as open when it is."""
         self.order_lists[order_list.order_list_id] = order_list
         key = scope_of(order_list)
         self.list_history.setdefault(order_list.account, {}).setdefault(key, []).append(order_list.order_list_id)
@@ -145,6 +147,7 @@ class ExchangeState:
         )
 
     def order_list_closed(self, order_list: OrderList) -> None:
+        """The list is done: out of the open indexes."""
         key = scope_of(order_list)
         scope = self.open_lists.get(order_list.account, {}).get(key)
         if scope is None or order_list.order_list_id not in scope:
@@ -158,6 +161,7 @@ class ExchangeState:
     # -- trades ------------------------------------------------------------------------
 
     def add_trade(self, trade: Trade) -> None:
+        """Record a fill."""
         self.trades[trade.trade_id] = trade
         key = scope_key(trade.symbol, trade.isolated)
         self.trade_history.setdefault(trade.account, {}).setdefault(key, []).append(trade.trade_id)
@@ -165,9 +169,11 @@ class ExchangeState:
     # -- ledgers -----------------------------------------------------------------------
 
     def add_fee(self, asset: str, amount: Decimal) -> None:
+        """Book commission charged in ``asset``."""
         self.fees_collected[asset] = self.fees_collected.get(asset, Decimal(0)) + amount
 
     def add_interest(self, asset: str, amount: Decimal) -> None:
+        """Book interest charged in ``asset``."""
         self.interest_charged[asset] = self.interest_charged.get(asset, Decimal(0)) + amount
 
     # -- derived indexes -----------------------------------------------------------------

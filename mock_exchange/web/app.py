@@ -5,7 +5,18 @@ from __future__ import annotations
 from flask import Flask, Response, g
 
 from mock_exchange.config import ExchangeConfig, default_config
+from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.rate_limits import RateLimiter
+from mock_exchange.web import (
+    compat_endpoints,
+    control,
+    general,
+    margin_account,
+    margin_order_lists,
+    margin_orders,
+    margin_rate_limit,
+    user_stream,
+)
 from mock_exchange.web.errors import register_error_handlers
 from mock_exchange.web.runtime import EXTENSION_KEY, ExchangeRuntime
 
@@ -27,8 +38,6 @@ def create_app(
     :param seed: overrides the config's seed for ids and generated client order ids.
     :param control_token: when set, the control API requires it (``X-Mock-Token``).
     """
-    from mock_exchange.core.exchange import Exchange
-
     config = config or default_config()
     if exchange is None:
         exchange = Exchange(config, seed=seed)
@@ -49,36 +58,10 @@ def create_app(
 
 
 def _register_blueprints(app: Flask) -> None:
-    from mock_exchange.web import general
-
     app.register_blueprint(general.blueprint)
-    for module_name in _OPTIONAL_BLUEPRINTS:
-        module = _import_optional(module_name)
-        if module is not None:
-            module.register(app)
-
-
-# Endpoint families registered when present; each module exposes register(app).
-_OPTIONAL_BLUEPRINTS = (
-    "mock_exchange.web.margin_rate_limit",
-    "mock_exchange.web.margin_orders",
-    "mock_exchange.web.margin_order_lists",
-    "mock_exchange.web.margin_account",
-    "mock_exchange.web.compat_endpoints",
-    "mock_exchange.web.user_stream",
-    "mock_exchange.web.control",
-)
-
-
-def _import_optional(name: str):  # noqa: ANN202
-    import importlib
-
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+    for family in (margin_orders, margin_order_lists, margin_account, margin_rate_limit, compat_endpoints,
+                   user_stream, control):
+        family.register(app)
 
 
 def _add_weight_headers(response: Response) -> Response:
