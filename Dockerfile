@@ -12,8 +12,10 @@ WORKDIR /src
 # Only what `pip install .` reads, so edits to tests or docs do not invalidate the layer.
 COPY pyproject.toml README.md ./
 COPY mock_exchange ./mock_exchange
-# Install, then drop the sources so the installed package is the only copy on the path.
-RUN pip install . \
+# The reference client too: `mock-exchange` imports it for its `scenario` commands.
+COPY client ./client
+# Install, then drop the sources so the installed packages are the only copy on the path.
+RUN pip install . ./client \
     && rm -rf /src \
     && useradd --system --uid 10001 --create-home --shell /usr/sbin/nologin exchange
 

@@ -191,6 +191,77 @@ def test_the_installed_package_carries_every_file_the_default_config_reads() -> 
     assert not missing, f"add to [tool.setuptools.package-data] mock_exchange: {missing}"
 
 
+# -- what the image installs is enough --------------------------------------------------------
+
+# Run in a fresh interpreter with every module the image does not install made unimportable.
+_IMAGE_PROBE = """
+import importlib.abc, sys
+blocked = set(sys.argv[1].split(","))
+
+class NotInTheImage(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in blocked:
+            raise ModuleNotFoundError(f"No module named {name!r} (not installed in the image)", name=name)
+        return None
+
+sys.meta_path.insert(0, NotInTheImage())
+from mock_exchange.cli import build_parser
+from mock_exchange.web.app import create_app
+import waitress
+build_parser().parse_args(sys.argv[2:])
+assert create_app().test_client().get("/mock/v1/health").status_code == 200
+"""
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _installed_closure(requirements: list[str]) -> set[str]:
+    """Distributions ``pip install`` of ``requirements`` brings in (without extras), as found here."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        requirement = todo.pop()
+        name = _canonical(requirement.name)
+        if name in seen or (requirement.marker is not None and not requirement.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        try:
+            todo.extend(Requirement(r) for r in metadata.requires(name) or [])
+        except metadata.PackageNotFoundError:
+            continue
+    return seen
+
+
+def image_requirements() -> list[str]:
+    """What the Dockerfile's ``pip install`` line installs: this project and any local paths, no extras."""
+    (install,) = [run for run in instruction("RUN") if "pip install" in run]
+    targets = install.split("pip install", 1)[1].split("&&", 1)[0].split()
+    names = []
+    for target in targets:
+        project = tomllib.loads((ROOT / target / "pyproject.toml").read_text())["project"]
+        names += [project["name"], *project.get("dependencies", [])]
+    return names
+
+
+def test_serve_needs_only_what_the_image_installs(service: dict[str, Any]) -> None:
+    from importlib import metadata
+
+    image = _installed_closure(image_requirements())
+    blocked = sorted(module for module, dists in metadata.packages_distributions().items()
+                     if not {_canonical(d) for d in dists} & image and not module.startswith("_")
+                     and module.isidentifier())
+    assert "pytest" in blocked and "mock_exchange" not in blocked
+    probe = subprocess.run([sys.executable, "-c", _IMAGE_PROBE, ",".join(blocked), *service["command"]],
+                           capture_output=True, text=True, timeout=60)
+    assert probe.returncode == 0, probe.stderr[-2000:]
+
+
 # -- the control token from the environment ------------------------------------------------------
 
 

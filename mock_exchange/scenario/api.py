@@ -120,6 +120,22 @@ class Scenario(ScenarioSpec):
                 return int(step.body["seed"])
         return 0
 
+    @property
+    def start_ms(self) -> int:
+        """The instant the exchange is reset at: the leading given's ``clock.freeze_at``, else the default."""
+        from mock_exchange.scenario.timeparse import DEFAULT_START_MS, parse_instant_ms
+
+        for step in self.steps:
+            if step.kind != "given":
+                break
+            clock = step.body.get("clock") if isinstance(step.body, dict) else None
+            if isinstance(clock, dict) and "freeze_at" in clock:
+                try:
+                    return parse_instant_ms(clock["freeze_at"]) or DEFAULT_START_MS
+                except ValueError:
+                    break  # reported by validate()
+        return DEFAULT_START_MS
+
     def validate(self, accounts: Iterable[str] | None = None) -> list[Issue]:
         """Every problem found without running (unknown fields, bad references, bad matchers...)."""
         return check_scenario(self, accounts)

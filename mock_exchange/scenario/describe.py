@@ -93,6 +93,12 @@ def _expect_part(key: str, value: Any) -> str:
         return ", ".join(_lookup(key, item) for item in items if isinstance(item, dict))
     if key in ("journal", "open_orders", "open_order_lists") and isinstance(value, dict):
         return f"{key.replace('_', ' ')} count {_value(value.get('count'))}"
+    if key == "events" and isinstance(value, dict):
+        parts = [f"count {_value(value['count'])}"] if "count" in value else []
+        sequence = value.get("sequence")
+        if isinstance(sequence, list):
+            parts.append(" → ".join(str(p.get("action", "?")) if isinstance(p, dict) else "?" for p in sequence))
+        return "events " + " ".join(parts)
     return key
 
 

@@ -58,6 +58,11 @@ class LocalEnvironment(Environment):
 
     def close(self) -> None:
         if self.app is not None:
+            # A latency / timeout fault may still hold a request in an adapter thread.
+            runtime = self.app.extensions.get("mock_exchange")
+            faults = getattr(runtime, "faults", None)
+            if faults is not None:
+                faults.release_held()
             self.session.close()
             self.app = None
 

@@ -64,7 +64,7 @@ def _run_steps(scenario: Scenario, env: Environment, reporter: Reporter, result:
     try:
         env.start(scenario.seed)
         runtime = Runtime(env, scenario.account)
-        start_clock(runtime)
+        start_clock(runtime, scenario.start_ms, scenario.seed)
     except Exception as exc:  # noqa: BLE001 - the exchange could not be started or reset
         result.issues.append(Issue(scenario.location, f"cannot start the exchange: {exc}"))
         return

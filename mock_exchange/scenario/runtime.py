@@ -33,7 +33,9 @@ class CallOutcome:
 
     def summary(self) -> str:
         """``HTTP 200`` or ``HTTP 400 -2010 The relationship ...``."""
-        status = f"HTTP {self.status}" if self.status is not None else "no HTTP response"
+        if self.status is None:
+            return f"no HTTP response ({self.error.get('msg') if self.error else 'nothing received'})"
+        status = f"HTTP {self.status}"
         if self.error is None:
             return status
         code = self.error.get("code")

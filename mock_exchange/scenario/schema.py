@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from mock_exchange.scenario.located import line_of
 from mock_exchange.scenario.matchers import check_expected
 from mock_exchange.scenario.model import STEP_KINDS, Issue, ScenarioSpec, Step
 from mock_exchange.scenario.paths import PathError, parse_path
@@ -379,7 +378,3 @@ def expects_error(steps: list[Step], index: int) -> bool:
         body = steps[index + 1].body
         return isinstance(body, dict) and ("status" in body or "error" in body)
     return False
-
-
-def line_in(step: Step, container: Any, key: Any) -> int:
-    return line_of(container, key, step.location.line)

@@ -97,3 +97,21 @@ def test_given_creates_symbols_accounts_and_clients() -> None:
         .run()
     )
     assert result.passed, "\n".join(result.messages)
+
+
+def test_connection_faults_in_process_and_reconciliation() -> None:
+    result = (
+        Scenario("lost answers")
+        .given(prices={"BTCUSDT": "30000"})
+        .fault("/sapi/v1/margin/order", "drop_connection", count=1, method="POST", placed=True)
+        .call("place_order", symbol="BTCUSDT", side="SELL", type="LIMIT", time_in_force="GTC", quantity="0.01",
+              price="32000", new_client_order_id="lost-1",
+              expect={"status": {"absent": True}, "error": {"code": None, "msg": {"contains": "ConnectionError"}}})
+        .call("reconcile_after", expect={"status": 200, "response": {"clientOrderId": "lost-1", "status": "NEW"}})
+        .fault("/sapi/v1/margin/openOrders", "timeout", delay_ms=200, count=1)
+        .call("get_open_orders", symbol="BTCUSDT", expect={"status": 503, "error": {"code": -1007}})
+        .expect(journal={"fault": "any", "count": 2})
+        .run()
+    )
+    assert result.passed, "\n".join(result.messages)
+    assert result.steps[2].detail.startswith("→ no HTTP response (no response (ConnectionError)")

@@ -80,6 +80,11 @@ def run_fault(rt: Runtime, step: Step) -> StepOutcome:
     return StepOutcome(detail=f"→ rule {rule.get('id')}")
 
 
-def start_clock(rt: Runtime) -> None:
-    """Freeze the clock at the default start instant: every scenario begins at the same time."""
-    rt.env.control.freeze(DEFAULT_START_MS)
+def start_clock(rt: Runtime, start_ms: int = DEFAULT_START_MS, seed: int = 0) -> None:
+    """Freeze the clock at the start instant, then reset, so all state begins at that instant.
+
+    Resetting after the freeze matters: accounts built while the clock still read wall time
+    would carry that later instant (e.g. as their interest checkpoint) into the scenario.
+    """
+    rt.env.control.freeze(start_ms)
+    rt.env.control.reset(seed=seed)
