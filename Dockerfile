@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /src
-# Only what `pip install .` reads, so edits to tests or docs do not invalidate the layer.
+# Only what the install reads, so edits to tests or docs do not invalidate the layer.
 COPY pyproject.toml README.md ./
 COPY mock_exchange ./mock_exchange
 # The reference client too: `mock-exchange` imports it for its `scenario` commands.

@@ -86,7 +86,8 @@ def _serve(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     token = args.control_token or config.control_token
-    if token is None and not is_loopback(args.host):
+    generated = token is None and not is_loopback(args.host)
+    if generated:
         # Beyond loopback anyone could steer the exchange: require a token, and say it once.
         token = secrets.token_urlsafe(24)
     from waitress import serve
@@ -94,7 +95,7 @@ def _serve(args: argparse.Namespace) -> int:
     from mock_exchange.web.app import create_app
 
     app = create_app(config, seed=args.seed, control_token=token)
-    _banner(config, args.host, args.port, token, show_demo_secret=args.config is None)
+    _banner(config, args.host, args.port, token, token_generated=generated, show_demo_secret=args.config is None)
     if args.ws_port is not None:
         _serve_websockets(app, args.host, args.ws_port)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="mock-exchange",
@@ -112,12 +113,16 @@ def _serve_websockets(app: object, host: str, port: int) -> None:
     sys.stdout.flush()
 
 
-def _banner(config: ExchangeConfig, host: str, port: int, token: str | None, show_demo_secret: bool) -> None:
+def _banner(config: ExchangeConfig, host: str, port: int, token: str | None, token_generated: bool,
+            show_demo_secret: bool) -> None:
     url = f"http://{host}:{port}"
     lines = [f"mock-exchange listening on {url}  (Binance paths: {url}/api/v3/..., {url}/sapi/v1/...)",
              f"control API: {url}/mock/v1/  health: {url}/mock/v1/health"]
-    if token:
+    if token_generated:
         lines.append(f"control token (header X-Mock-Token): {token}")
+    elif token:
+        # A token the user chose stays out of the log (CI logs are often public).
+        lines.append("control token: required (the one you configured)")
     for account in config.accounts:
         if show_demo_secret and account.hmac_secret:
             # Only the built-in demo account's fixed, documented secret is ever printed.

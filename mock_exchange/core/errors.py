@@ -201,12 +201,88 @@ def would_match_immediately() -> BinanceError:
     return order_rejected("Order would immediately match and take.")
 
 
+def iceberg_not_supported() -> BinanceError:
+    return order_rejected("Iceberg orders are not supported for this symbol.")
+
+
+def trailing_not_supported() -> BinanceError:
+    return order_rejected("Trailing stop orders are not supported for this symbol.")
+
+
+def iceberg_exceeds_quantity() -> BinanceError:
+    return order_rejected("IcebergQty exceeds QTY.")
+
+
+def max_position_failure() -> BinanceError:
+    # Reported under -2010, not -1013 (spec §7, observed in ccxt's map).
+    return order_rejected("Filter failure: MAX_POSITION")
+
+
 def bad_oco_prices() -> BinanceError:
     return order_rejected("The relationship of the prices for the orders is not correct.")
 
 
 def trading_disabled_for_account() -> BinanceError:
     return order_rejected("This action is disabled on this account.")
+
+
+def invalid_quantity() -> BinanceError:
+    return BinanceError(-1013, "Invalid quantity.")
+
+
+def invalid_price() -> BinanceError:
+    return BinanceError(-1013, "Invalid price.")
+
+
+def price_qty_zero() -> BinanceError:
+    # -1013 rather than -2010: what real responses show (docs/behaviour.md, Filters).
+    return BinanceError(-1013, "Price * QTY is zero or less.")
+
+
+def unsupported_order_combination() -> BinanceError:
+    return BinanceError(-1014, "Unsupported order combination.")
+
+
+def market_closed() -> BinanceError:
+    return order_rejected("Market is closed.")
+
+
+def oco_not_supported() -> BinanceError:
+    return order_rejected("OCO orders are not supported for this symbol")
+
+
+def oto_not_supported() -> BinanceError:
+    # (inferred) worded like the OCO message; Binance documents no OTO variant.
+    return order_rejected("OTO orders are not supported for this symbol")
+
+
+def oco_type_rejected() -> BinanceError:
+    return BinanceError(-1158, "Order type not supported in OCO.")
+
+
+_OCO_POSITION_MESSAGES = {
+    -1165: "A limit order in a buy OCO must be below.",
+    -1166: "A limit order in a sell OCO must be above.",
+    -1168: "At least one OCO order must be contingent.",
+    -1196: "A stop loss order in a buy OCO must be above.",
+    -1197: "A stop loss order in a sell OCO must be below.",
+    -1198: "A take profit order in a buy OCO must be below.",
+    -1199: "A take profit order in a sell OCO must be above.",
+}
+
+
+def oco_position_error(code: int) -> BinanceError:
+    """Spot's leg-position codes, used for an OTOCO's pending pair (docs/behaviour.md)."""
+    return BinanceError(code, _OCO_POSITION_MESSAGES[code])
+
+
+def invalid_listen_key() -> BinanceError:
+    return BinanceError(-1125, "This listenKey does not exist.")
+
+
+def invalid_listen_token() -> BinanceError:
+    # The documentation names the code only; the wording is ours.
+    return BinanceError(-1209, "Invalid listenToken.")
 
 
 def unknown_order() -> BinanceError:

@@ -43,7 +43,6 @@ from mock_exchange.core.requests import (
     NewOto,
     NewOtoco,
     OrderCancelResult,
-    OrderRateUsage,
     PlacementResult,
 )
 from mock_exchange.core.state import BorrowRepayRecord, ExchangeState
@@ -372,20 +371,6 @@ class Exchange:
         """``amount`` of ``asset`` valued in ``in_asset`` at last prices."""
         with self.lock:
             return valuation.asset_value(amount, asset, self._ctx.state.symbols, self.market, in_asset)
-
-    def order_rate_usage(self, account: AccountRef) -> list[OrderRateUsage]:
-        """GET /sapi/v1/margin/rateLimit/order: orders placed in the current 10 s and day windows."""
-        with self.lock:
-            now = self.clock.now_ms()
-            windows = self._ctx.state.order_rate.get(self._account(account).name, {})
-            limits = self.config.rate_limits
-            rows = []
-            for name, num, length, limit in (("SECOND", 10, 10_000, limits.orders_per_10s),
-                                             ("DAY", 1, 86_400_000, limits.orders_per_day)):
-                window = windows.get(name)
-                count = window[1] if window is not None and window[0] == now - now % length else 0
-                rows.append(OrderRateUsage("ORDERS", name, num, limit, count))
-            return rows
 
     # -- market events ---------------------------------------------------------------------
 

@@ -47,7 +47,8 @@ from typing import Any
 from mock_exchange.config import ExchangeConfig, SymbolConfig
 from mock_exchange.core.decimals import ZERO, decimal_places, is_multiple
 from mock_exchange.core.enums import OrderType, Side
-from mock_exchange.core.errors import BinanceError, bad_precision, filter_failure, order_rejected
+from mock_exchange.core import errors
+from mock_exchange.core.errors import bad_precision, filter_failure
 
 __all__ = ["FilterOrder", "OpenCounts", "check_order", "check_order_list"]
 
@@ -230,26 +231,26 @@ def _check_precision(order: FilterOrder, symbol: SymbolConfig) -> None:
 
 def _check_positive(order: FilterOrder) -> None:
     if order.quantity is not None and order.quantity <= 0:
-        raise _invalid_quantity()
+        raise errors.invalid_quantity()
     if order.quantity is None and _quote_qty(order) is None:
         # A MARKET order needs quantity or quoteOrderQty; neither usable means no amount.
-        raise _invalid_quantity()
+        raise errors.invalid_quantity()
     limit = _limit_price(order)
     if limit is not None and limit <= 0:
-        raise _invalid_price()
+        raise errors.invalid_price()
 
 
 def _check_capabilities(order: FilterOrder, symbol: SymbolConfig) -> None:
     if _iceberg(order) is not None and not symbol.iceberg_allowed:
-        raise order_rejected("Iceberg orders are not supported for this symbol.")
+        raise errors.iceberg_not_supported()
     if order.trailing_delta is not None and not symbol.allow_trailing_stop:
-        raise order_rejected("Trailing stop orders are not supported for this symbol.")
+        raise errors.trailing_not_supported()
 
 
 def _check_iceberg_size(order: FilterOrder) -> None:
     iceberg = _iceberg(order)
     if iceberg is not None and order.quantity is not None and iceberg > order.quantity:
-        raise order_rejected("IcebergQty exceeds QTY.")
+        raise errors.iceberg_exceeds_quantity()
 
 
 def _check_price_times_qty(order: FilterOrder) -> None:
@@ -257,19 +258,7 @@ def _check_price_times_qty(order: FilterOrder) -> None:
     if price is None or order.quantity is None:
         return
     if (price * order.quantity).quantize(_ENGINE_QUANTUM, rounding=ROUND_DOWN) <= 0:
-        raise _price_qty_zero()
-
-
-def _invalid_quantity() -> BinanceError:
-    return BinanceError(-1013, "Invalid quantity.")
-
-
-def _invalid_price() -> BinanceError:
-    return BinanceError(-1013, "Invalid price.")
-
-
-def _price_qty_zero() -> BinanceError:
-    return BinanceError(-1013, "Price * QTY is zero or less.")
+        raise errors.price_qty_zero()
 
 
 # -- step 6: stateless symbol filters -------------------------------------------------
@@ -464,4 +453,4 @@ def _check_max_position(spec: Mapping[str, Any], legs: Iterable[FilterOrder], po
     limit = _dec(spec, "maxPosition")
     for leg in legs:
         if leg.side is Side.BUY and position + (leg.quantity or ZERO) > limit:
-            raise order_rejected("Filter failure: MAX_POSITION")
+            raise errors.max_position_failure()

@@ -289,20 +289,7 @@ def commit(ctx: EngineContext, draft: Draft) -> tuple[list[Order], OrderList | N
     if order_list is not None:
         ctx.emit_list(order_list)
     view = [clone(order) for order in orders]
-    _count_orders(ctx, draft.account.name, len(orders))
     return orders, order_list, view
-
-
-def _count_orders(ctx: EngineContext, account: str, count: int) -> None:
-    """Orders placed in the current 10-second and day windows (GET rateLimit/order)."""
-    now = ctx.now()
-    windows = ctx.state.order_rate.setdefault(account, {})
-    for name, length in (("SECOND", 10_000), ("DAY", 86_400_000)):
-        start = now - now % length
-        window = windows.get(name)
-        if window is None or window[0] != start:
-            window = windows[name] = [start, 0]
-        window[1] += count
 
 
 def place_order(ctx: EngineContext, account: Account, request: NewOrder) -> PlacementResult:

@@ -22,12 +22,17 @@ from mock_exchange.core.context import EngineContext
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.enums import OrderType, Side
 from mock_exchange.core.errors import (
-    BinanceError,
     duplicate_order,
     invalid_api_key,
     invalid_symbol,
+    market_closed,
     not_valid_margin_pair,
-    order_rejected,
+    oco_not_supported,
+    oco_position_error,
+    oco_type_rejected,
+    oto_not_supported,
+    would_match_immediately,
+    would_trigger_immediately,
 )
 from mock_exchange.core.order_lists import ListKind
 from mock_exchange.core.rules import is_marketable, would_trigger
@@ -38,39 +43,6 @@ _PAIR_TYPES = frozenset({OrderType.LIMIT_MAKER, OrderType.STOP_LOSS, OrderType.S
                          OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT})
 _STOP_LOSS_TYPES = (OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT)
 _TAKE_PROFIT_TYPES = (OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT)
-
-
-# Engine messages that core/errors.py does not have yet (spec §10 and Binance's errors.md).
-
-
-def market_closed() -> BinanceError:
-    return order_rejected("Market is closed.")
-
-
-def oco_not_supported() -> BinanceError:
-    return order_rejected("OCO orders are not supported for this symbol")
-
-
-def oto_not_supported() -> BinanceError:
-    # (inferred) worded like the OCO message; Binance documents no OTO variant.
-    return order_rejected("OTO orders are not supported for this symbol")
-
-
-def oco_type_rejected() -> BinanceError:
-    return BinanceError(-1158, "Order type not supported in OCO.")
-
-
-def oco_position_error(code: int) -> BinanceError:
-    messages = {
-        -1165: "A limit order in a buy OCO must be below.",
-        -1166: "A limit order in a sell OCO must be above.",
-        -1168: "At least one OCO order must be contingent.",
-        -1196: "A stop loss order in a buy OCO must be above.",
-        -1197: "A stop loss order in a sell OCO must be below.",
-        -1198: "A take profit order in a buy OCO must be below.",
-        -1199: "A take profit order in a sell OCO must be above.",
-    }
-    return BinanceError(code, messages[code])
 
 
 # -- step 1 -------------------------------------------------------------------------------
@@ -182,13 +154,13 @@ def check_filters(ctx: EngineContext, account: Account, spec: SymbolConfig, isol
 def check_maker(side: Side, price: Decimal, last: Decimal) -> None:
     """-2010 when a LIMIT_MAKER at ``price`` would take against ``last``."""
     if is_marketable(side, price, last):
-        raise order_rejected("Order would immediately match and take.")
+        raise would_match_immediately()
 
 
 def check_stop(order_type: OrderType, side: Side, stop_price: Decimal | None, last: Decimal) -> None:
     """-2010 when a stop at ``stop_price`` is already triggered at ``last``."""
     if stop_price and would_trigger(order_type, side, stop_price, last):
-        raise order_rejected("Order would trigger immediately.")
+        raise would_trigger_immediately()
 
 
 # -- step 5 -------------------------------------------------------------------------------

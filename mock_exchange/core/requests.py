@@ -164,14 +164,3 @@ class OrderCancelResult:
     @property
     def orig_client_order_id(self) -> str:
         return self.order.client_order_id
-
-
-@dataclass(frozen=True)
-class OrderRateUsage:
-    """One row of GET /sapi/v1/margin/rateLimit/order."""
-
-    rate_limit_type: str  # "ORDERS"
-    interval: str  # "SECOND" or "DAY"
-    interval_num: int
-    limit: int
-    count: int

@@ -74,7 +74,6 @@ class ExchangeState:
     fees_collected: dict[str, Decimal] = field(default_factory=dict)
     interest_charged: dict[str, Decimal] = field(default_factory=dict)
     # account -> interval name -> [window start ms, orders placed in the window]
-    order_rate: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     # -- derived ---------------------------------------------------------------------
     book: Book = field(default_factory=Book)
     open_orders: dict[str, dict[str, dict[int, None]]] = field(default_factory=dict)

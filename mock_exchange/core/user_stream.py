@@ -17,7 +17,6 @@ from typing import Any
 from mock_exchange.core import errors
 from mock_exchange.core.decimals import plain8
 from mock_exchange.core.enums import ExecutionType, OrderStatus
-from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.events import BalanceEvent, Event, LiabilityEvent, ListStatusEvent, OrderEvent
 
 LISTEN_KEY_VALIDITY_MS = 60 * 60 * 1000  # a listen key lives 60 minutes unless kept alive
@@ -64,15 +63,6 @@ class StreamGrant:
         if self.kind is GrantKind.RISK_KEY:
             return isinstance(event, LiabilityEvent)
         return True
-
-
-def invalid_listen_key() -> BinanceError:
-    return BinanceError(-1125, "This listenKey does not exist.")
-
-
-def invalid_listen_token() -> BinanceError:
-    # The documentation names the code only; the wording is ours.
-    return BinanceError(-1209, "Invalid listenToken.")
 
 
 class StreamRegistry:
@@ -140,7 +130,7 @@ class StreamRegistry:
         grant = self._grants.get(value)
         if (grant is None or grant.kind is not kind or grant.account != account
                 or grant.isolated_symbol != isolated_symbol or not grant.active(now_ms)):
-            raise invalid_listen_key()
+            raise errors.invalid_listen_key()
         return grant
 
 

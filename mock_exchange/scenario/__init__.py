@@ -5,15 +5,22 @@ YAML files (``scenarios/*.yaml``, format in ``scenarios/README.md``) or the Pyth
     from mock_exchange.scenario import Scenario, load_file, run_scenario
 """
 
-from mock_exchange.scenario.api import Scenario
-from mock_exchange.scenario.environment import LocalEnvironment, RemoteEnvironment
-from mock_exchange.scenario.loader import load_file, load_text
-from mock_exchange.scenario.model import Issue, Location, ScenarioError, Step
-from mock_exchange.scenario.results import RunReport, ScenarioResult, StepResult
-from mock_exchange.scenario.runner import discover, load_all, run_all, run_scenario
+import importlib
+from typing import Any
 
-__all__ = [
-    "Issue", "LocalEnvironment", "Location", "RemoteEnvironment", "RunReport", "Scenario", "ScenarioError",
-    "ScenarioResult", "Step", "StepResult", "discover", "load_all", "load_file", "load_text", "run_all",
-    "run_scenario",
-]
+# Names are loaded on first use: running scenarios needs the reference client
+# (``pip install ./client``), but the ``mock-exchange`` command must start without it.
+_EXPORTS = {
+    "Scenario": "api", "LocalEnvironment": "environment", "RemoteEnvironment": "environment",
+    "load_file": "loader", "load_text": "loader", "Issue": "model", "Location": "model",
+    "ScenarioError": "model", "Step": "model", "RunReport": "results", "ScenarioResult": "results",
+    "StepResult": "results", "discover": "runner", "load_all": "runner", "run_all": "runner",
+    "run_scenario": "runner",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

@@ -79,7 +79,14 @@ def check_command(args: argparse.Namespace) -> int:
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the scenarios, print a line per step and a summary, optionally write JUnit XML."""
-    from mock_exchange.scenario.environment import LocalEnvironment, RemoteEnvironment
+    try:
+        from mock_exchange.scenario.environment import LocalEnvironment, RemoteEnvironment
+    except ModuleNotFoundError as exc:
+        if exc.name != "margin_client":
+            raise
+        sys.stderr.write("mock-exchange scenario: the scenarios drive the exchange through the reference client; "
+                         "install it with `pip install ./client`\n")
+        return 2
     from mock_exchange.scenario.junit import write_junit
     from mock_exchange.scenario.runner import run_all
 

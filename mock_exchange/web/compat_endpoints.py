@@ -26,17 +26,15 @@ from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("compat_endpoints", __name__)
 
-# MARKET_DATA endpoints need an API key but no signature, which is what USER_STREAM checks.
-# ccxt signs every /sapi call anyway, so the signing parameters are read (and ignored).
-MARKET_DATA = Security.USER_STREAM
+# ccxt signs every /sapi call, even MARKET_DATA ones, so the signing parameters are read (and ignored).
 _UNSIGNED_EXTRAS = (Param("timestamp", Kind.LONG), Param("recvWindow", Kind.RECV_WINDOW), Param("signature"))
 _SYMBOL = Param("symbol", Kind.SYMBOL)
 
 # Get-All-Cross-Margin-Pairs: MARKET_DATA, weight 1 (IP).
-CROSS_PAIRS = Endpoint("margin_all_pairs", "GET", "/sapi/v1/margin/allPairs", MARKET_DATA, 1,
+CROSS_PAIRS = Endpoint("margin_all_pairs", "GET", "/sapi/v1/margin/allPairs", Security.MARKET_DATA, 1,
                        (_SYMBOL,) + _UNSIGNED_EXTRAS)
 # Get-All-Isolated-Margin-Symbol: MARKET_DATA, weight 10 (IP).
-ISOLATED_PAIRS = Endpoint("margin_isolated_all_pairs", "GET", "/sapi/v1/margin/isolated/allPairs", MARKET_DATA,
+ISOLATED_PAIRS = Endpoint("margin_isolated_all_pairs", "GET", "/sapi/v1/margin/isolated/allPairs", Security.MARKET_DATA,
                           10, (_SYMBOL,) + _UNSIGNED_EXTRAS)
 # All-Coins'-Information: USER_DATA, weight 10 (IP).
 ALL_COINS = Endpoint("capital_config_getall", "GET", "/sapi/v1/capital/config/getall", Security.USER_DATA, 10)

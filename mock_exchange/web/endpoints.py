@@ -18,6 +18,7 @@ class Security(Enum):
     """Binance's security types (spec §2.1)."""
 
     NONE = "NONE"  # public
+    MARKET_DATA = "MARKET_DATA"  # API key, no signature
     USER_STREAM = "USER_STREAM"  # API key, no signature
     USER_DATA = "USER_DATA"  # signed read
     TRADE = "TRADE"  # signed, and the key needs margin permission

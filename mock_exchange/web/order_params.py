@@ -102,7 +102,7 @@ def check_type_rules(params: Mapping[str, Any], order_type: OrderType, prefix: s
     else:
         forbid(params, tif)
     if iceberg in params and params.get(tif, "GTC") != "GTC":
-        raise BinanceError(-1014, "Unsupported order combination.")
+        raise errors.unsupported_order_combination()
 
 
 def leg_spec(params: Mapping[str, Any], prefix: str, side: str | None = None,

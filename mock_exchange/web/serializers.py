@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from mock_exchange.core.decimals import NumberFormat, format_decimal
-from mock_exchange.core.enums import OrderType
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
 from mock_exchange.core.requests import Fill

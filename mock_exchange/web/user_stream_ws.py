@@ -25,12 +25,10 @@ from flask_sock import Sock
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from mock_exchange.core import errors
-from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.errors import BinanceError, invalid_listen_key, invalid_listen_token
 from mock_exchange.core.user_stream import (
     GrantKind,
     StreamGrant,
-    invalid_listen_key,
-    invalid_listen_token,
     listen_key_expired,
     stream_terminated,
 )

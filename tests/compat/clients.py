@@ -32,6 +32,8 @@ BAD_TICK = dict(OCO_SELL, price="31000.005")  # -1013 Filter failure: PRICE_FILT
 BAD_RELATION = dict(OCO_SELL, price="29000", stopPrice="31000", stopLimitPrice="31100")  # -2010
 NO_FUNDS = dict(OCO_SELL, quantity="100")  # -2010 insufficient balance (2 BTC free)
 WRONG_SECRET = "x" * 64
+# A frozen exchange clock, for the clients that can apply a time offset (not the SDK).
+FROZEN_AT_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 INSUFFICIENT_BALANCE_MSG = "Account has insufficient balance for requested action."
 
 # GET /sapi/v1/margin/allOrderList weighs 200 (IP): with this budget one call passes, the next is 429.

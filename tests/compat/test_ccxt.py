@@ -15,6 +15,7 @@ from tests.compat.clients import (
     BAD_RELATION,
     BAD_TICK,
     CCXT_SYMBOL,
+    FROZEN_AT_MS,
     INSUFFICIENT_BALANCE_MSG,
     NO_FUNDS,
     OCO_SELL,
@@ -96,6 +97,14 @@ def test_otoco_place_query_cancel(fake_exchange_live: FakeExchange, isolated: bo
     open_oto = exchange.request("margin/oto/openOrderList", ["sapi"], "GET", {"symbol": SYMBOL})
     assert [row["orderListId"] for row in open_oto] == ([] if isolated else [list_id])
     assert_list_cancelled(exchange.sapiDeleteMarginOrderList({**scope, "orderListId": list_id}), list_id)
+
+
+def test_frozen_exchange_clock_with_the_time_difference(fake_exchange_live: FakeExchange) -> None:
+    fake_exchange_live.freeze(at_ms=FROZEN_AT_MS)
+    exchange = make_ccxt(fake_exchange_live)
+    exchange.load_time_difference()  # ccxt's nonce then follows the exchange clock
+    placed = exchange.sapiPostMarginOrderOco(dict(OCO_SELL))
+    assert placed["transactionTime"] == FROZEN_AT_MS
 
 
 def test_filter_failure_is_invalid_order(fake_exchange_live: FakeExchange) -> None:

@@ -12,6 +12,7 @@ from tests.compat.clients import (
     ALL_ORDER_LIST_WEIGHT,
     BAD_RELATION,
     BAD_TICK,
+    FROZEN_AT_MS,
     INSUFFICIENT_BALANCE_MSG,
     NO_FUNDS,
     OCO_SELL,
@@ -106,6 +107,15 @@ def test_otoco_working_fill_places_the_pending_pair(fake_exchange_live: FakeExch
     statuses = [client.get_margin_order(symbol=SYMBOL, orderId=order_id)["status"]
                 for order_id in [o["orderId"] for o in placed["orders"]]]
     assert statuses == ["FILLED", "NEW", "NEW"]
+
+
+def test_frozen_exchange_clock_with_a_timestamp_offset(fake_exchange_live: FakeExchange) -> None:
+    fake_exchange_live.freeze(at_ms=FROZEN_AT_MS)
+    client = make_python_binance(fake_exchange_live)
+    # python-binance never syncs by itself; with the offset its timestamps follow the exchange.
+    client.timestamp_offset = client.get_server_time()["serverTime"] - int(time.time() * 1000)
+    placed = client.create_margin_oco_order(**OCO_SELL)
+    assert placed["transactionTime"] == FROZEN_AT_MS
 
 
 @pytest.mark.parametrize(("params", "code"), [(BAD_TICK, -1013), (BAD_RELATION, -2010), (NO_FUNDS, -2010)],

@@ -98,3 +98,17 @@ def test_an_explicit_token_is_used_as_given(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: apps.append(app))
     cli.main(["serve", "--host", "127.0.0.1", "--port", "0", "--control-token", "mine"])
     assert apps[0].extensions["mock_exchange"].control_token == "mine"
+
+
+def test_a_configured_token_is_required_but_never_printed(monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import waitress
+
+    served: dict[str, Any] = {}
+    monkeypatch.setenv(cli.CONTROL_TOKEN_ENV, "ci-secret-token")
+    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: served.update(app=app, **kwargs))
+    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 0
+    output = capsys.readouterr().out
+    assert "ci-secret-token" not in output
+    assert "control token: required" in output
+    assert served["app"].test_client().get("/mock/v1/clock").status_code == 401

@@ -88,17 +88,6 @@ def test_cancel_open_orders_mixes_orders_and_lists() -> None:
     assert (error.value.code, error.value.msg) == (-2011, "Unknown order sent.")
 
 
-def test_order_rate_usage_counts_orders_in_windows() -> None:
-    ex = make_exchange()
-    ex.place_oco("bob", oco())
-    ex.place_order("bob", sell("32000"))
-    usage = {row.interval: row.count for row in ex.order_rate_usage("bob")}
-    assert usage == {"SECOND": 3, "DAY": 3}
-    ex.clock.advance(10_000)
-    usage = {row.interval: row.count for row in ex.order_rate_usage("bob")}
-    assert usage["SECOND"] == 0 and usage["DAY"] in (0, 3)
-
-
 def test_reset_restores_the_configured_state() -> None:
     ex = make_exchange()
     ex.place_order("bob", sell("32000"))

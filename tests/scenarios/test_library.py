@@ -52,3 +52,14 @@ def test_same_scenario_same_responses() -> None:
     scenario = load_file(SCENARIO_DIR / "oco_take_profit_hit.yaml")
     first, second = _journal(scenario), _journal(scenario)
     assert first and first == second
+
+
+def test_responses_do_not_depend_on_the_wall_clock() -> None:
+    from freezegun import freeze_time
+
+    scenario = load_file(SCENARIO_DIR / "borrow_interest_repay.yaml")
+    with freeze_time("2025-06-01T12:34:56Z"):
+        before = _journal(scenario)
+    with freeze_time("2031-02-03T04:05:06Z"):
+        after = _journal(scenario)
+    assert before and before == after
