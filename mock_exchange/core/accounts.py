@@ -126,6 +126,10 @@ class MarginAccount:
 
     def accrue_interest(self, now_ms: int, margin: MarginConfig) -> dict[str, Decimal]:
         """Charge each whole hour elapsed since the checkpoint on borrowed principal."""
+        if now_ms < self.interest_checkpoint_ms:
+            # The exchange clock was set back (e.g. frozen at an earlier instant): count from now.
+            self.interest_checkpoint_ms = now_ms
+            return {}
         hours = (now_ms - self.interest_checkpoint_ms) // HOUR_MS
         if hours <= 0:
             return {}

@@ -64,3 +64,17 @@ def test_isolated_borrow_needs_symbol(signed: SignedClient) -> None:
     assert response.get_json()["code"] == -1102
     ok = signed.post(BORROW_REPAY, asset="USDT", isIsolated="TRUE", symbol="BTCUSDT", amount="10", type="BORROW")
     assert ok.status_code == 200
+
+
+def test_interest_accrues_after_the_clock_is_frozen_earlier_than_start_up() -> None:
+    from mock_exchange.web.app import create_app
+    from tests.signed_client import FROZEN_AT_MS
+
+    app = create_app()  # accounts are created at wall time, later than FROZEN_AT_MS
+    exchange = app.extensions["mock_exchange"].exchange
+    exchange.clock.freeze(FROZEN_AT_MS)
+    signed = SignedClient(app.test_client(), app)
+    assert signed.post(BORROW_REPAY, asset="USDT", isIsolated="FALSE", amount="1000", type="BORROW").status_code == 200
+    exchange.clock.advance(2 * 60 * 60 * 1000)
+    # 1000 x 0.00000417 per hour x 2 hours (the default hourly rate)
+    assert assets(signed)["USDT"]["interest"] == "0.00834000"

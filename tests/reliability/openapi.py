@@ -1,0 +1,102 @@
+"""Binance's published OpenAPI file (2024) as a source of requests and of response schemas.
+
+:func:`load` reads it through schemathesis (which also generates requests from it);
+:func:`schema_disagreements` checks a success body against the operation's 200 schema
+and names each mismatch as ``(operation, field path, problem)``, with list indices
+folded (``orderReports[].price``) so one mismatch is one line however long the list.
+Where the file and the digest disagree the digest wins (spec README): the known cases
+are listed in ``KNOWN_DISAGREEMENTS`` and explained in docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import pytest
+
+from tests.reliability.support import OPENAPI
+
+Disagreement = tuple[str, str, str]
+
+# (operation, field, problem): the fake follows the digest here, not the 2024 file.
+KNOWN_DISAGREEMENTS: frozenset[Disagreement] = frozenset()
+
+
+def schemathesis_module() -> Any:
+    if not OPENAPI.exists():
+        pytest.skip(f"Binance's OpenAPI file is not at {OPENAPI}")
+    return pytest.importorskip("schemathesis", reason="schemathesis is in the test extra (pyproject)")
+
+
+@cache
+def load() -> Any:
+    """The schemathesis schema of the whole file (about 2 s, once per session)."""
+    return schemathesis_module().openapi.from_path(str(OPENAPI))
+
+
+def operation(method: str, path: str) -> Any | None:
+    """The file's operation for ``method path``, or None when the file does not describe it."""
+    raw = load().raw_schema
+    if method.lower() not in raw["paths"].get(path, {}):
+        return None
+    return load()[path][method.upper()]
+
+
+def _resolve(node: Any, root: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
+            target: Any = root
+            for part in ref[2:].split("/"):
+                target = target[part]
+            return _resolve(target, root, seen + (ref,))
+        return {key: _resolve(value, root, seen) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolve(item, root, seen) for item in node]
+    return node
+
+
+@cache
+def success_schema(method: str, path: str) -> dict[str, Any] | None:
+    """The 200 response's JSON schema with every ``$ref`` inlined, or None."""
+    raw = load().raw_schema
+    try:
+        content = raw["paths"][path][method.lower()]["responses"]["200"]["content"]
+    except KeyError:
+        return None
+    schema = content.get("application/json", {}).get("schema")
+    return None if schema is None else _resolve(schema, raw)
+
+
+def _field(instance_path: list[Any]) -> str:
+    text = ""
+    for part in instance_path:
+        text += "[]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(body)"
+
+
+def _errors(schema: dict[str, Any], body: Any) -> list[tuple[str, str]]:
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            # The branch the body matches best explains the mismatch (ACK / RESULT / FULL ...).
+            options = [_errors(branch, body) for branch in schema[key]]
+            return min(options, key=len)
+    import jsonschema_rs
+
+    found = []
+    for error in jsonschema_rs.validator_for(schema).iter_errors(body):
+        message = re.sub(r"^.* is not of type", "not of type", error.message)
+        message = re.sub(r"^(\S+) is a required property", r"missing required \1", message)
+        found.append((_field(list(error.instance_path)), message))
+    return sorted(set(found))
+
+
+def schema_disagreements(method: str, path: str, body: Any) -> set[Disagreement]:
+    """Where ``body`` (a 200 answer) differs from the file's schema for ``method path``."""
+    schema = success_schema(method, path)
+    if schema is None:
+        return set()
+    label = f"{method} {path}"
+    return {(label, field, problem) for field, problem in _errors(schema, body)}
