@@ -77,19 +77,27 @@ def _field(instance_path: list[Any]) -> str:
     return text or "(body)"
 
 
-def _errors(schema: dict[str, Any], body: Any) -> list[tuple[str, str]]:
+def _has_choice(schema: Any) -> bool:
+    return isinstance(schema, dict) and ("oneOf" in schema or "anyOf" in schema)
+
+
+def _errors(schema: dict[str, Any], body: Any, at: list[Any] | None = None) -> list[tuple[str, str]]:
+    at = at or []
     for key in ("oneOf", "anyOf"):
         if key in schema:
             # The branch the body matches best explains the mismatch (ACK / RESULT / FULL ...).
-            options = [_errors(branch, body) for branch in schema[key]]
+            options = [_errors(branch, body, at) for branch in schema[key]]
             return min(options, key=len)
+    if isinstance(body, list) and _has_choice(schema.get("items")):
+        # A list of alternatives (cancel-all: orders and lists): each item against its best branch.
+        return sorted({e for item in body for e in _errors(schema["items"], item, at + [0])})
     import jsonschema_rs
 
     found = []
     for error in jsonschema_rs.validator_for(schema).iter_errors(body):
         message = re.sub(r"^.* is not of type", "not of type", error.message)
         message = re.sub(r"^(\S+) is a required property", r"missing required \1", message)
-        found.append((_field(list(error.instance_path)), message))
+        found.append((_field(at + list(error.instance_path)), message))
     return sorted(set(found))
 
 
