@@ -3,6 +3,8 @@
 Entries are plain JSON-ready dicts; the web layer builds them (with secrets removed) and
 this module only stores, filters and counts them. It is bounded: past ``capacity`` the
 oldest entries fall off, while ``seq`` keeps counting so ``since_seq`` paging still works.
+An entry may defer its costly fields: a callable under ``COMPLETE`` fills them in the
+first time :meth:`Journal.query` returns the entry (filters read only the eager fields).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 DEFAULT_CAPACITY = 100_000
+# An entry may hold a callable under this key that fills in fields parsed lazily on read.
+COMPLETE = "_complete"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class Journal:
         self.capacity = capacity
         self._lock = threading.Lock()
         self._entries: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self._complete_lock = threading.Lock()
         self._last_seq = 0
 
     @property
@@ -88,7 +93,17 @@ class Journal:
         query = query or JournalFilter()
         matched = list(self._matching(query))
         page = matched if query.limit is None else matched[: query.limit]
-        return page, len(matched)
+        return [self._complete(entry) for entry in page], len(matched)
+
+    def _complete(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """Fill in an entry's deferred fields (see ``recorder.record_request``) before it is read."""
+        if COMPLETE in entry:
+            with self._complete_lock:
+                fill = entry.get(COMPLETE)
+                if fill is not None:
+                    fill(entry)
+                    del entry[COMPLETE]  # only once filled: a reader seeing no key sees a full entry
+        return entry
 
     def count(self, query: JournalFilter | None = None) -> int:
         return sum(1 for _ in self._matching(query or JournalFilter()))

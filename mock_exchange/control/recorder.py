@@ -7,11 +7,14 @@ header is masked, and cookies, ``Authorization`` and the control token are left 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Response, g, request
+from werkzeug.datastructures import EnvironHeaders
 
+from mock_exchange.control.journal import COMPLETE
 from mock_exchange.control.routes import PREFIX
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.web.params import merge_sources
@@ -31,25 +34,71 @@ def remember_arrival() -> None:
 
 
 def record_request(response: Response) -> Response:
-    """Append the finished Binance request to the journal; control requests are not recorded."""
+    """Append the finished Binance request to the journal; control requests are not recorded.
+
+    The entry's filterable fields are set now; ``params``, ``headers`` and ``response`` are
+    kept as the raw text, bytes and header values received and sent, and parsed only when
+    the entry is read (``Journal.query`` calls ``COMPLETE``). Parsing them for every request
+    cost more than the rest of a placement's web layer, and most entries are never read.
+    """
     runtime = current_runtime()
     if runtime.journal is None or _is_control(request.path):
         return response
     arrival = g.get("mock_arrival_ms")
+    raw = _RawExchange(request.method, request.query_string, _raw_body(), request.mimetype,
+                       _header_environ(request.environ), _response_bytes(response))
     entry = {
         "time_ms": arrival if arrival is not None else runtime.exchange.clock.now_ms(),
         "method": request.method,
         "path": request.path,
-        "params": request_params(),
-        "headers": request_headers(),
+        "params": None,
+        "headers": None,
         "account": g.get("account_name"),
         "weight": getattr(g.get("weight_charge"), "weight", 0),
         "status": response.status_code,
-        "response": _response_json(response),
+        "response": None,
         "fault": g.get("mock_fault"),
+        COMPLETE: raw.complete,
     }
     runtime.journal.record(lambda seq: {"seq": seq, **entry})
     return response
+
+
+class _RawExchange:
+    """What an entry's parsed fields are made from, captured without parsing anything."""
+
+    __slots__ = ("method", "query", "body", "mimetype", "header_environ", "response")
+
+    def __init__(self, method: str, query: bytes, body: bytes, mimetype: str, header_environ: dict[str, str],
+                 response: bytes | None) -> None:
+        self.method, self.query, self.body, self.mimetype = method, query, body, mimetype
+        self.header_environ, self.response = header_environ, response
+
+    def complete(self, entry: dict[str, Any]) -> None:
+        entry["params"] = parse_params(self.method, self.mimetype, self.query, self.body)
+        entry["headers"] = clean_headers(EnvironHeaders(self.header_environ).items())
+        entry["response"] = _parse_json(self.response)
+
+
+def _raw_body() -> bytes:
+    if request.method == "GET" or request.mimetype not in ("", "application/x-www-form-urlencoded"):
+        return b""
+    if request.content_length == 0:
+        return b""
+    return request.get_data(cache=True)
+
+
+def _header_environ(environ: dict[str, Any]) -> dict[str, str]:
+    """The environ entries ``EnvironHeaders`` reads (the request's headers), as a plain dict."""
+    return {key: value for key, value in environ.items()
+            if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")}
+
+
+def _response_bytes(response: Response) -> bytes | None:
+    # A streamed (dropped-connection) response must not be consumed here.
+    if response.is_streamed or response.direct_passthrough:
+        return None
+    return response.get_data()
 
 
 def _is_control(path: str) -> bool:
@@ -58,10 +107,15 @@ def _is_control(path: str) -> bool:
 
 def request_params() -> dict[str, str]:
     """Query and form parameters as Binance reads them, without the signature."""
-    query = request.query_string.decode("latin-1")
+    return parse_params(request.method, request.mimetype, request.query_string, _raw_body())
+
+
+def parse_params(method: str, mimetype: str, raw_query: bytes, raw_body: bytes) -> dict[str, str]:
+    """Query and form parameters as Binance reads them, without the signature."""
+    query = raw_query.decode("latin-1")
     body = ""
-    if request.method != "GET" and request.mimetype in ("", "application/x-www-form-urlencoded"):
-        body = request.get_data(cache=True).decode("latin-1")
+    if method != "GET" and mimetype in ("", "application/x-www-form-urlencoded"):
+        body = raw_body.decode("latin-1")
     try:
         raw = merge_sources(_utf8(query), _utf8(body))
     except BinanceError:
@@ -80,8 +134,13 @@ def _utf8(text: str) -> str:
 
 
 def request_headers() -> dict[str, str]:
+    return clean_headers(request.headers.items())
+
+
+def clean_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers without cookies and credentials, the API key masked."""
     headers: dict[str, str] = {}
-    for key, value in request.headers.items():
+    for key, value in items:
         lower = key.lower()
         if lower in _DROPPED_HEADERS:
             continue
@@ -89,11 +148,10 @@ def request_headers() -> dict[str, str]:
     return headers
 
 
-def _response_json(response: Response) -> Any:
-    # A streamed (dropped-connection) response must not be consumed here.
-    if response.is_streamed or response.direct_passthrough:
+def _parse_json(body: bytes | None) -> Any:
+    if body is None:
         return None
     try:
-        return json.loads(response.get_data())
+        return json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None

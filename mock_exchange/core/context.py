@@ -9,8 +9,9 @@ the step's order and list events (spec §9.4).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mock_exchange.config import ExchangeConfig, SymbolConfig
 from mock_exchange.core.accounts import Account, MarginAccount
@@ -32,7 +33,7 @@ from mock_exchange.core.requests import Fill
 from mock_exchange.core.state import ExchangeState
 
 T = TypeVar("T")
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_CLONERS: dict[type, Callable[[Any], Any]] = {}
 
 
 def isolated_symbol_of(order: Order | OrderList) -> str | None:
@@ -40,15 +41,25 @@ def isolated_symbol_of(order: Order | OrderList) -> str | None:
 
 
 def clone(item: T) -> T:
-    """A shallow copy of a (slotted) dataclass record; ~3x faster than ``copy.copy``."""
-    cls = type(item)
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
-    new = object.__new__(cls)
+    """A shallow copy of a (slotted) dataclass record; ~10x faster than ``copy.copy``."""
+    cloner = _CLONERS.get(type(item))
+    if cloner is None:
+        cloner = _CLONERS[type(item)] = _make_cloner(type(item))
+    return cloner(item)  # type: ignore[no-any-return]
+
+
+def _make_cloner(cls: type) -> Callable[[Any], Any]:
+    """A function copying ``cls``'s dataclass fields one by one, written out (no loop, no getattr)."""
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    frozen = cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    lines = ["def clone(item):", "    new = new_object(cls)"]
     for name in names:
-        object.__setattr__(new, name, getattr(item, name))
-    return new
+        assert name.isidentifier()
+        lines.append(f"    set_field(new, {name!r}, item.{name})" if frozen else f"    new.{name} = item.{name}")
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"new_object": object.__new__, "cls": cls, "set_field": object.__setattr__}
+    exec("\n".join(lines), namespace)  # noqa: S102 - source built from the class's own field names
+    return namespace["clone"]  # type: ignore[no-any-return]
 
 
 @dataclass

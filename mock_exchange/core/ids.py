@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 
 _BASE62 = string.digits + string.ascii_letters
 
@@ -33,11 +34,11 @@ class IdGenerator:
 
     def client_id(self) -> str:
         """A Binance-looking 22-character base62 id, e.g. ``JYVpp3F0f5CAG15DhtrqLp``."""
-        return "".join(self._random.choice(_BASE62) for _ in range(22))
+        return _base62(self._random.getrandbits, 22)
 
     def token(self, length: int = 64) -> str:
         """A seeded opaque token (listen keys, listen tokens)."""
-        return "".join(self._random.choice(_BASE62) for _ in range(length))
+        return _base62(self._random.getrandbits, length)
 
     def state(self) -> dict[str, object]:
         return {"seed": self.seed, "counters": dict(self._counters), "random": _encode_random(self._random)}
@@ -47,6 +48,22 @@ class IdGenerator:
         self._counters = {str(k): int(v) for k, v in dict(state["counters"]).items()}  # type: ignore[arg-type]
         self._random = random.Random()
         self._random.setstate(_decode_random(state["random"]))
+
+
+def _base62(getrandbits: Callable[[int], int], length: int) -> str:
+    """``length`` draws of ``random.choice(_BASE62)``, inlined (3-4x faster, the same characters).
+
+    ``Random.choice`` picks ``seq[_randbelow(len(seq))]``, and ``_randbelow(62)`` draws
+    ``getrandbits(6)`` until the value is below 62; doing exactly that here consumes the
+    generator identically, so seeds give the same ids as before (tests/core/test_ids.py).
+    """
+    chars = []
+    for _ in range(length):
+        value = getrandbits(6)
+        while value >= 62:
+            value = getrandbits(6)
+        chars.append(_BASE62[value])
+    return "".join(chars)
 
 
 def _encode_random(rng: random.Random) -> list[object]:

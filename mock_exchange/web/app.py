@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, Response, g
+from werkzeug.routing import Rule
 
 from mock_exchange.config import ExchangeConfig, default_config
 from mock_exchange.core.exchange import Exchange
@@ -42,7 +46,11 @@ def create_app(
     if exchange is None:
         exchange = Exchange(config, seed=seed)
     app = Flask("mock_exchange")
+    app.url_rule_class = LazyBuilderRule
     app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
+    # No automatic OPTIONS answers (an empty text/html 200): OPTIONS gets the JSON -1020 like any
+    # other unsupported method (Flask >= 3.1 reads this before the routes are added).
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
     runtime = ExchangeRuntime(
         config=config,
@@ -55,6 +63,25 @@ def create_app(
     _register_blueprints(app)
     app.after_request(_add_weight_headers)
     return app
+
+
+class LazyBuilderRule(Rule):
+    """A werkzeug ``Rule`` that compiles its URL builder (``url_for``) on first use.
+
+    werkzeug compiles two builder functions per rule (AST + ``compile``) when the rule is
+    added, which is most of ``create_app``'s time; nothing here builds URLs on the hot
+    path, so a fresh app (one per test with the pytest fixture) skips that work.
+    """
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        compiled: list[Callable[..., tuple[str, str]]] = []
+
+        def build(rule: Rule, **values: Any) -> tuple[str, str]:
+            if not compiled:
+                compiled.append(Rule._compile_builder(rule, append_unknown).__get__(rule, None))
+            return compiled[0](**values)
+
+        return build
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from mock_exchange.core import errors
@@ -39,5 +39,9 @@ def _http_exception(error: HTTPException) -> Response:
 
 def _unexpected(error: Exception) -> Response:
     # A bug in the fake must still answer in Binance's shape; the trace goes to the log only.
-    log.exception("unexpected error while handling %s", getattr(g, "call", None))
+    # Name the endpoint and account, never the Call: its repr holds the raw parameters (the
+    # signature) and the Account (its HMAC secret).
+    call = getattr(g, "call", None)
+    log.exception("unexpected error while handling %s for account %s",
+                  call.endpoint.name if call is not None else request.path, g.get("account_name"))
     return binance_error_response(errors.unknown_error())

@@ -105,6 +105,8 @@ def prepare_call(endpoint: Endpoint) -> Call:
 
 def _form_body() -> str:
     """The raw body as sent, when it is a form (a JSON content type with no body is normal)."""
+    if request.content_length == 0:  # declared empty (not chunked): no stream to set up and read
+        return ""
     data = request.get_data(cache=True)
     if not data:
         return ""

@@ -57,17 +57,8 @@ def new_order_response(order: Order, resp_type: str, transact_time: int, fills: 
     if resp_type == "ACK":
         data.update(isIsolated=order.isolated, transactTime=transact_time)
         return data
-    data.update(
-        transactTime=transact_time,
-        price=num(order.price, PLACEMENT),
-        origQty=num(order.quantity, PLACEMENT),
-        executedQty=num(order.executed_qty, PLACEMENT),
-        cummulativeQuoteQty=num(order.cummulative_quote_qty, PLACEMENT),
-        status=str(order.status),
-        timeInForce=_time_in_force(order),
-        type=str(order.type),
-        side=str(order.side),
-    )
+    data["transactTime"] = transact_time
+    data.update(_execution(order, PLACEMENT))
     if resp_type == "FULL":
         _borrow(data, borrow_amount, borrow_asset)
     data.update(isIsolated=order.isolated, selfTradePreventionMode=str(order.self_trade_prevention_mode))
@@ -78,22 +69,30 @@ def new_order_response(order: Order, resp_type: str, transact_time: int, fills: 
 
 def cancel_order_response(order: Order, cancel_client_order_id: str) -> dict[str, Any]:
     """DELETE /sapi/v1/margin/order (and single orders in DELETE openOrders)."""
-    return {
+    data: dict[str, Any] = {
         "symbol": order.symbol,
         "isIsolated": order.isolated,
         "orderId": order.order_id,
         "origClientOrderId": order.client_order_id,
         "clientOrderId": cancel_client_order_id,
         "orderListId": order.order_list_id,
-        "price": num(order.price),
-        "origQty": num(order.quantity),
-        "executedQty": num(order.executed_qty),
-        "cummulativeQuoteQty": num(order.cummulative_quote_qty),
+    }
+    data.update(_execution(order, QUERY))
+    data["selfTradePreventionMode"] = str(order.self_trade_prevention_mode)
+    return data
+
+
+def _execution(order: Order, fmt: NumberFormat, filled_fmt: NumberFormat | None = None) -> dict[str, Any]:
+    """price … side, the run of fields every order report shares, in Binance's order."""
+    return {
+        "price": num(order.price, fmt),
+        "origQty": num(order.quantity, fmt),
+        "executedQty": num(order.executed_qty, filled_fmt or fmt),
+        "cummulativeQuoteQty": num(order.cummulative_quote_qty, filled_fmt or fmt),
         "status": str(order.status),
         "timeInForce": _time_in_force(order),
         "type": str(order.type),
         "side": str(order.side),
-        "selfTradePreventionMode": str(order.self_trade_prevention_mode),
     }
 
 
@@ -158,8 +157,12 @@ def list_summary(order_list: OrderList, orders: list[Order]) -> dict[str, Any]:
         "transactionTime": order_list.transaction_time_ms,
         "symbol": order_list.symbol,
         "isIsolated": order_list.isolated,
-        "orders": [{"symbol": o.symbol, "orderId": o.order_id, "clientOrderId": o.client_order_id} for o in orders],
+        "orders": _legs(orders),
     }
+
+
+def _legs(orders: list[Order]) -> list[dict[str, Any]]:
+    return [{"symbol": o.symbol, "orderId": o.order_id, "clientOrderId": o.client_order_id} for o in orders]
 
 
 def _stop_and_iceberg(data: dict[str, Any], order: Order, fmt: NumberFormat) -> None:
@@ -175,16 +178,7 @@ def list_placement_report(order: Order, resp_type: str, transact_time: int, fill
                             "clientOrderId": order.client_order_id, "transactTime": transact_time}
     if resp_type == "ACK":
         return data
-    data.update(
-        price=num(order.price, LIST_PLACEMENT),
-        origQty=num(order.quantity, LIST_PLACEMENT),
-        executedQty=num(order.executed_qty, LIST_PLACEMENT_FILLED),
-        cummulativeQuoteQty=num(order.cummulative_quote_qty, LIST_PLACEMENT_FILLED),
-        status=str(order.status),
-        timeInForce=_time_in_force(order),
-        type=str(order.type),
-        side=str(order.side),
-    )
+    data.update(_execution(order, LIST_PLACEMENT, LIST_PLACEMENT_FILLED))
     _stop_and_iceberg(data, order, LIST_PLACEMENT)
     data["selfTradePreventionMode"] = str(order.self_trade_prevention_mode)
     if resp_type == "FULL":
@@ -207,7 +201,7 @@ def list_placement_response(order_list: OrderList, orders: list[Order], resp_typ
     }
     _borrow(data, borrow_amount, borrow_asset)
     data["isIsolated"] = order_list.isolated
-    data["orders"] = [{"symbol": o.symbol, "orderId": o.order_id, "clientOrderId": o.client_order_id} for o in orders]
+    data["orders"] = _legs(orders)
     data["orderReports"] = [list_placement_report(o, resp_type, transaction_time, fills.get(o.order_id, []))
                             for o in orders]
     return data
@@ -224,15 +218,8 @@ def list_cancel_response(order_list: OrderList, orders: list[Order], cancel_clie
             "orderId": order.order_id,
             "orderListId": order.order_list_id,
             "clientOrderId": cancel_client_order_id,
-            "price": num(order.price),
-            "origQty": num(order.quantity),
-            "executedQty": num(order.executed_qty),
-            "cummulativeQuoteQty": num(order.cummulative_quote_qty),
-            "status": str(order.status),
-            "timeInForce": _time_in_force(order),
-            "type": str(order.type),
-            "side": str(order.side),
         }
+        report.update(_execution(order, QUERY))
         _stop_and_iceberg(report, order, QUERY)
         report["selfTradePreventionMode"] = str(order.self_trade_prevention_mode)
         reports.append(report)
@@ -245,7 +232,7 @@ def list_cancel_response(order_list: OrderList, orders: list[Order], cancel_clie
         "transactionTime": transaction_time,
         "symbol": order_list.symbol,
         "isIsolated": order_list.isolated,
-        "orders": [{"symbol": o.symbol, "orderId": o.order_id, "clientOrderId": o.client_order_id} for o in orders],
+        "orders": _legs(orders),
         "orderReports": reports,
     }
 

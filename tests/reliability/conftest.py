@@ -52,9 +52,10 @@ def run_property(test: Callable[[], None], budget: Budget, examples: int) -> int
     if not budget.soak:
         settings(derandomize=True, **common)(test)()
         return 1
+    configured = settings(derandomize=False, **common)(test)
     rounds = 0
     while rounds == 0 or not budget.expired():
-        seed(rounds)(settings(derandomize=False, **common)(test))()
+        seed(rounds)(configured)()  # a new seed each round: new examples, reproducible by round
         rounds += 1
     return rounds
 

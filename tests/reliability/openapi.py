@@ -21,7 +21,28 @@ from tests.reliability.support import OPENAPI
 Disagreement = tuple[str, str, str]
 
 # (operation, field, problem): the fake follows the digest here, not the 2024 file.
-KNOWN_DISAGREEMENTS: frozenset[Disagreement] = frozenset()
+KNOWN_DISAGREEMENTS: frozenset[Disagreement] = frozenset({
+    ('DELETE /sapi/v1/margin/openOrders', '[].orderReports[]', 'missing required "stopPrice"'),
+    ('DELETE /sapi/v1/margin/orderList', 'orderReports[]', 'missing required "stopPrice"'),
+    ('GET /api/v3/exchangeInfo', 'symbols[].filters[]', 'missing required "maxPrice"'),
+    ('GET /api/v3/exchangeInfo', 'symbols[].filters[]', 'missing required "minPrice"'),
+    ('GET /api/v3/exchangeInfo', 'symbols[].filters[]', 'missing required "tickSize"'),
+    ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalAssetOfBtc"'),
+    ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalLiabilityOfBtc"'),
+    ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalNetAssetOfBtc"'),
+    ('POST /sapi/v1/margin/order/oco', '(body)', 'missing required "marginBuyBorrowAmount"'),
+    ('POST /sapi/v1/margin/order/oco', '(body)', 'missing required "marginBuyBorrowAsset"'),
+    ('POST /sapi/v1/margin/order/oco', 'orderReports[]', 'missing required "stopPrice"'),
+    ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "cummulativeQuoteQty"'),
+    ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "executedQty"'),
+    ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "origQty"'),
+    ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "price"'),
+    ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "selfTradePreventionMode"'),
+    ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "side"'),
+    ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "status"'),
+    ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "timeInForce"'),
+    ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "type"'),
+})
 
 
 def schemathesis_module() -> Any:

@@ -1,0 +1,584 @@
+"""mock-exchange benchmarks: every figure and its baseline measured in the same run.
+
+    make bench                                   # = .venv/bin/python benchmarks/run.py
+    .venv/bin/python benchmarks/run.py --quick   # smaller, for a quick look (~1 minute)
+    .venv/bin/python benchmarks/run.py --readme  # also rewrite the table in benchmarks/README.md
+    .venv/bin/python benchmarks/run.py --only http,startup
+
+Sections (see benchmarks/README.md for the method and the targets):
+
+1. ``http``: signed margin OCO placements per second (each followed by a cancel of the
+   list) through ``mock-exchange serve`` in a subprocess on 127.0.0.1, driven by a
+   bounded load generator in a second process; against ``baseline_app.py`` in the same
+   WSGI server. Then the same load against other WSGI servers when installed.
+2. ``inprocess``: the same workload through Flask's test client and through the pytest
+   fixture's requests adapter, mock-exchange against the baseline app.
+3. ``scaling``: one price event that triggers and fills k = 10 orders while N orders rest.
+4. ``memory``: resident memory per open OCO list at N = 100,000.
+5. ``startup``: ``mock-exchange serve`` start to first healthy answer; a fresh in-process
+   fixture (create_app + first request).
+6. ``scenarios``: wall time of ``mock-exchange scenario run scenarios/``.
+
+Prints a table and writes everything to benchmarks/results/latest.json (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (  # noqa: E402
+    BENCH_DIR,
+    DEMO_KEY,
+    DEMO_SECRET,
+    RESULTS_DIR,
+    ROOT,
+    free_port,
+    median,
+    sign,
+    venv_env,
+    wait_healthy,
+    write_bench_config,
+)
+
+SECTIONS = ("http", "inprocess", "scaling", "memory", "startup", "scenarios")
+README = BENCH_DIR / "README.md"
+TABLE_START = "<!-- results:start -->"
+TABLE_END = "<!-- results:end -->"
+
+
+class Settings:
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.http_duration = 2.0 if quick else 5.0
+        self.http_rounds = 1 if quick else 3  # mock / baseline alternated this many times
+        self.http_threads = 8
+        self.http_max_cycles = 100_000
+        self.compare_servers = not quick
+        self.inprocess_cycles = 400 if quick else 2000
+        self.inprocess_rounds = 2 if quick else 3
+        self.scaling_sizes = (1_000, 10_000, 100_000)
+        self.scaling_rounds = 9 if quick else 15
+        self.memory_lists = 20_000 if quick else 100_000
+        self.memory_breakdown_lists = 2_000 if quick else 10_000
+        self.startup_runs = 3 if quick else 5
+        self.fixture_runs = 30 if quick else 100
+
+
+# -- child processes ---------------------------------------------------------------------
+
+
+def python() -> str:
+    return sys.executable
+
+
+def mock_exchange_cli() -> list[str]:
+    script = Path(sys.executable).parent / "mock-exchange"
+    return [str(script)] if script.exists() else [python(), "-m", "mock_exchange"]
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a running process (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class Server:
+    """A server subprocess on a free loopback port, stopped (by its own pid) on exit."""
+
+    def __init__(self, argv: list[str], port: int, health: str, log: Path, env: dict[str, str] | None = None) -> None:
+        self.argv, self.port, self.health, self.log, self.env = argv, port, health, log, env
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.log.open("wb")
+        self.proc = subprocess.Popen(self.argv, stdout=handle, stderr=subprocess.STDOUT,
+                                     env=self.env or venv_env(), cwd=ROOT)
+        handle.close()
+        try:
+            wait_healthy(self.port, self.health, timeout_s=30)
+        except TimeoutError:
+            self.__exit__()
+            raise RuntimeError(f"server did not start: {' '.join(self.argv)} (log: {self.log})") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        proc = self.proc
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGINT if sys.platform != "win32" else signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def server_argv(app: str, server: str, port: int, config: Path, threads: int) -> tuple[list[str], str]:
+    """The command that serves ``app`` ("mock" / "baseline") with ``server``, and its health path."""
+    health = "/mock/v1/health" if app == "mock" else "/health"
+    if app == "mock" and server == "waitress":  # exactly as users run it
+        return [*mock_exchange_cli(), "serve", "--port", str(port), "--config", str(config),
+                "--threads", str(threads)], health
+    return [python(), str(BENCH_DIR / "serve.py"), "--app", app, "--server", server, "--port", str(port),
+            "--threads", str(threads), "--config", str(config)], health
+
+
+def load(port: int, settings: Settings, pid: int | None) -> dict[str, Any]:
+    argv = [python(), str(BENCH_DIR / "loadgen.py"), "--port", str(port), "--threads", str(settings.http_threads),
+            "--duration", str(settings.http_duration), "--max-cycles", str(settings.http_max_cycles)]
+    cpu_before = cpu_seconds(pid) if pid else None
+    out = subprocess.run(argv, capture_output=True, text=True, env=venv_env(), timeout=settings.http_duration + 180)
+    cpu_after = cpu_seconds(pid) if pid else None
+    if out.returncode != 0:
+        raise RuntimeError(f"load generator failed: {out.stderr[-2000:]}")
+    result = json.loads(out.stdout)
+    if cpu_before is not None and cpu_after is not None and result["requests"]:
+        # Server CPU per request (warm-up requests included): less sensitive to a busy machine.
+        warm = 2 * 50 * settings.http_threads
+        result["server_cpu_us_per_request"] = (cpu_after - cpu_before) / (result["requests"] + warm) * 1e6
+    return result
+
+
+def run_http_once(app: str, server: str, config: Path, settings: Settings, label: str) -> dict[str, Any]:
+    port = free_port()
+    argv, health = server_argv(app, server, port, config, settings.http_threads)
+    with Server(argv, port, health, RESULTS_DIR / "logs" / f"{label}.log") as running:
+        assert running.proc is not None
+        result = load(port, settings, running.proc.pid)
+    if result["errors"]:
+        raise RuntimeError(f"{label}: errors under load: {result['errors']} first: {result['first_error']}")
+    return result
+
+
+def installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def section_http(config: Path, settings: Settings) -> dict[str, Any]:
+    rounds: dict[str, list[dict[str, Any]]] = {"mock": [], "baseline": []}
+    for n in range(settings.http_rounds):
+        for app in ("mock", "baseline") if n % 2 == 0 else ("baseline", "mock"):
+            rounds[app].append(run_http_once(app, "waitress", config, settings, f"http-{app}-waitress-{n}"))
+    result: dict[str, Any] = {"server": "waitress", "threads": settings.http_threads,
+                              "duration_s": settings.http_duration, "rounds": rounds,
+                              "mock": _best(rounds["mock"]), "baseline": _best(rounds["baseline"])}
+    result["ratio"] = result["mock"]["placements_per_s"] / result["baseline"]["placements_per_s"]
+    result["p99_ratio"] = result["mock"]["latency_ms"]["all"]["p99"] / result["baseline"]["latency_ms"]["all"]["p99"]
+    servers: dict[str, Any] = {"waitress": {"mock": result["mock"], "baseline": result["baseline"]}}
+    if settings.compare_servers:
+        for server, module in (("cheroot", "cheroot"), ("gunicorn", "gunicorn")):
+            if not installed(module) or (server == "gunicorn" and sys.platform == "win32"):
+                servers[server] = {"skipped": f"{module} is not installed (pip install {module})"}
+                continue
+            servers[server] = {app: run_http_once(app, server, config, settings, f"http-{app}-{server}")
+                               for app in ("mock", "baseline")}
+    result["servers"] = servers
+    return result
+
+
+def _best(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round with the highest throughput (the least disturbed by the rest of the machine)."""
+    return max(rounds, key=lambda r: r["placements_per_s"])
+
+
+# -- in-process ----------------------------------------------------------------------------
+
+OCO_PARAMS = (("symbol", "BTCUSDT"), ("side", "SELL"), ("quantity", "0.001"), ("price", "31000"),
+              ("stopPrice", "29000"), ("stopLimitPrice", "28900"), ("stopLimitTimeInForce", "GTC"))
+_LIST_ID = re.compile(rb'"orderListId":(\d+)')
+
+
+def _signed_target(path: str, params: tuple[tuple[str, str], ...]) -> str:
+    from urllib.parse import urlencode
+
+    query = urlencode((*params, ("timestamp", str(time.time_ns() // 1_000_000))))
+    return f"{path}?{query}&signature={sign(DEMO_SECRET, query)}"
+
+
+def _cycles_test_client(app: Any, cycles: int) -> float:
+    client = app.test_client()
+    headers = {"X-MBX-APIKEY": DEMO_KEY}
+    started = time.perf_counter()
+    for _ in range(cycles):
+        placed = client.post(_signed_target("/sapi/v1/margin/order/oco", OCO_PARAMS), headers=headers)
+        list_id = _LIST_ID.search(placed.data)
+        if placed.status_code != 200 or list_id is None:
+            raise RuntimeError(f"in-process placement failed: {placed.status_code} {placed.data[:300]!r}")
+        cancel = (("symbol", "BTCUSDT"), ("orderListId", list_id.group(1).decode()))
+        cancelled = client.delete(_signed_target("/sapi/v1/margin/orderList", cancel), headers=headers)
+        if cancelled.status_code != 200:
+            raise RuntimeError(f"in-process cancel failed: {cancelled.status_code} {cancelled.data[:300]!r}")
+    return cycles / (time.perf_counter() - started)
+
+
+def _cycles_adapter(app: Any, cycles: int) -> float:
+    from mock_exchange.wsgi_adapter import session_for
+
+    session = session_for(app, "http://bench.local")
+    session.headers["X-MBX-APIKEY"] = DEMO_KEY
+    started = time.perf_counter()
+    for _ in range(cycles):
+        placed = session.post("http://bench.local" + _signed_target("/sapi/v1/margin/order/oco", OCO_PARAMS))
+        list_id = _LIST_ID.search(placed.content)
+        if placed.status_code != 200 or list_id is None:
+            raise RuntimeError(f"adapter placement failed: {placed.status_code} {placed.content[:300]!r}")
+        cancel = (("symbol", "BTCUSDT"), ("orderListId", list_id.group(1).decode()))
+        cancelled = session.delete("http://bench.local" + _signed_target("/sapi/v1/margin/orderList", cancel))
+        if cancelled.status_code != 200:
+            raise RuntimeError(f"adapter cancel failed: {cancelled.status_code}")
+    session.close()
+    return cycles / (time.perf_counter() - started)
+
+
+def section_inprocess(settings: Settings) -> dict[str, Any]:
+    from _common import bench_config
+    from baseline_app import create_baseline_app
+
+    from mock_exchange.web.app import create_app
+
+    config = bench_config()
+    out: dict[str, Any] = {}
+    for label, runner in (("test_client", _cycles_test_client), ("fixture_adapter", _cycles_adapter)):
+        rounds: dict[str, list[float]] = {"mock": [], "baseline": []}
+        for n in range(settings.inprocess_rounds):
+            for app_name in ("mock", "baseline") if n % 2 == 0 else ("baseline", "mock"):
+                app = create_app(config) if app_name == "mock" else create_baseline_app()
+                runner(app, min(100, settings.inprocess_cycles))  # warm-up
+                rounds[app_name].append(runner(app, settings.inprocess_cycles))
+        mock, baseline = max(rounds["mock"]), max(rounds["baseline"])
+        out[label] = {"cycles": settings.inprocess_cycles, "rounds": rounds, "mock_per_s": mock,
+                      "baseline_per_s": baseline, "ratio": mock / baseline}
+    return out
+
+
+# -- scaling and memory (fresh processes) ----------------------------------------------------
+
+
+def _probe(*args: str, timeout: float = 600) -> dict[str, Any]:
+    out = subprocess.run([python(), str(BENCH_DIR / "book_probe.py"), *args], capture_output=True, text=True,
+                         env=venv_env(), timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError(f"book_probe {' '.join(args)} failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout)
+
+
+def section_scaling(settings: Settings) -> dict[str, Any]:
+    rows = _probe("scaling", "--sizes", ",".join(map(str, settings.scaling_sizes)), "--k", "10",
+                  "--rounds", str(settings.scaling_rounds))["rows"]
+    first, last = rows[0], rows[-1]
+    return {"rows": rows, "ratio": last["median_us"] / first["median_us"]}
+
+
+def section_memory(settings: Settings) -> dict[str, Any]:
+    return _probe("memory", "--lists", str(settings.memory_lists),
+                  "--breakdown-lists", str(settings.memory_breakdown_lists))
+
+
+# -- start-up --------------------------------------------------------------------------------
+
+
+def _serve_startup(env: dict[str, str]) -> float:
+    port = free_port()
+    argv = [*mock_exchange_cli(), "serve", "--port", str(port)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    try:
+        wait_healthy(port, "/mock/v1/health", timeout_s=30, poll_s=0.001)
+        return time.perf_counter() - started
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _fixture_startup(runs: int) -> dict[str, Any]:
+    """pytest's ``fake_exchange`` as the plugin builds it: app, in-process handle, first request, close."""
+    from mock_exchange.config import default_config
+    from mock_exchange.pytest_plugin import IN_PROCESS_URL, build_app, in_process
+    from mock_exchange.web.app import create_app
+
+    config = default_config()  # loaded once per session by the fixture
+    create_only, fixture = [], []
+    for n in range(runs + 1):
+        started = time.perf_counter()
+        create_app(config)
+        create_only.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        handle = in_process(build_app(config, None), config)
+        response = handle.session.get(f"{IN_PROCESS_URL}/api/v3/ping")
+        handle.close()
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError("fixture ping failed")
+        if n:  # the first pays the imports: a test session pays them once
+            fixture.append(elapsed)
+    return {"runs": runs, "create_app_ms": median(create_only[1:]) * 1000,
+            "fixture_first_request_ms": median(fixture) * 1000, "fixture_p90_ms": sorted(fixture)[int(0.9 * runs)] * 1000}
+
+
+def section_startup(settings: Settings) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    env = venv_env()
+    out["pythondontwritebytecode"] = bool(env.get("PYTHONDONTWRITEBYTECODE"))
+    # With bytecode caching as a normal install has it (the first run writes the cache).
+    cached = dict(env)
+    cached.pop("PYTHONDONTWRITEBYTECODE", None)
+    _serve_startup(cached)
+    out["serve_s"] = median([_serve_startup(cached) for _ in range(settings.startup_runs)])
+    if out["pythondontwritebytecode"]:
+        # As this environment is set up: nothing ever written, so sources without a cache compile every time.
+        out["serve_as_configured_s"] = median([_serve_startup(env) for _ in range(settings.startup_runs)])
+    out["fixture"] = _fixture_startup(settings.fixture_runs)
+    return out
+
+
+# -- scenarios ---------------------------------------------------------------------------------
+
+
+def section_scenarios() -> dict[str, Any]:
+    folder = ROOT / "scenarios"
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        return {"skipped": "no scenarios/ folder"}
+    started = time.perf_counter()
+    out = subprocess.run([*mock_exchange_cli(), "scenario", "run", str(folder)], capture_output=True, text=True,
+                         env=venv_env(), cwd=ROOT, timeout=600)
+    elapsed = time.perf_counter() - started
+    summary = next((line.strip() for line in reversed(out.stdout.splitlines()) if "passed" in line), "")
+    return {"files": len(files), "wall_s": elapsed, "exit_code": out.returncode, "summary": summary}
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import flask
+    import werkzeug
+
+    versions = {"python": platform.python_version(), "flask": flask.__version__,
+                "werkzeug": werkzeug.__version__ if hasattr(werkzeug, "__version__") else ""}
+    for name in ("waitress", "cheroot", "gunicorn"):
+        try:
+            from importlib.metadata import version
+
+            versions[name] = version(name)
+        except Exception:  # noqa: BLE001 - not installed
+            pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "platform": platform.platform(), "versions": versions,
+            "loadavg_start": _loadavg()}
+
+
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def _fmt(value: float | None, unit: str = "", digits: int = 0) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The markdown table and the list of targets with their verdicts."""
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    targets: list[dict[str, Any]] = []
+
+    def target(name: str, value: float, limit: float, higher_is_better: bool, shown: str) -> str:
+        met = value >= limit if higher_is_better else value <= limit
+        targets.append({"target": name, "value": value, "limit": limit, "met": met})
+        return f"{shown} {'✅' if met else '❌'}"
+
+    s = results["sections"]
+    if "http" in s:
+        h = s["http"]
+        m, b = h["mock"], h["baseline"]
+        rows.append(("1", f"HTTP: signed OCO placements/s (+1 cancel each), waitress, {h['threads']} connections",
+                     _fmt(m["placements_per_s"], "/s"), _fmt(b["placements_per_s"], "/s"),
+                     target("http_throughput_ratio", h["ratio"], 0.8, True, f"{h['ratio']:.2f}x"), "≥ 0.8x"))
+        rows.append(("1", "HTTP: p99 latency (place and cancel requests)",
+                     _fmt(m["latency_ms"]["all"]["p99"], " ms", 1), _fmt(b["latency_ms"]["all"]["p99"], " ms", 1),
+                     target("http_p99_ratio", h["p99_ratio"], 2.0, False, f"{h['p99_ratio']:.2f}x"), "≤ 2x"))
+        if m.get("server_cpu_us_per_request") and b.get("server_cpu_us_per_request"):
+            rows.append(("1", "HTTP: server CPU per request",
+                         _fmt(m["server_cpu_us_per_request"], " µs"), _fmt(b["server_cpu_us_per_request"], " µs"),
+                         f"{b['server_cpu_us_per_request'] / m['server_cpu_us_per_request']:.2f}x", "(info)"))
+    if "inprocess" in s:
+        for key, label, is_target in (("test_client", "Flask test client", True),
+                                      ("fixture_adapter", "pytest fixture's requests adapter", False)):
+            r = s["inprocess"][key]
+            verdict = (target(f"inprocess_{key}_ratio", r["ratio"], 0.8, True, f"{r['ratio']:.2f}x")
+                       if is_target else f"{r['ratio']:.2f}x")
+            rows.append(("2", f"In-process: OCO placements/s (+1 cancel each), {label}",
+                         _fmt(r["mock_per_s"], "/s"), _fmt(r["baseline_per_s"], "/s"), verdict,
+                         "≥ 0.8x" if is_target else "(info)"))
+    if "scaling" in s:
+        sc = s["scaling"]
+        for row in sc["rows"]:
+            rows.append(("3", f"Price event filling k=10 while N={row['resting_orders']:,} orders rest (median)",
+                         _fmt(row["median_us"], " µs"), "", "", ""))
+        last = sc["rows"][-1]["resting_orders"]
+        first = sc["rows"][0]["resting_orders"]
+        rows.append(("3", f"Price event: time(N={last:,}) / time(N={first:,})", "", "",
+                     target("scaling_ratio", sc["ratio"], 1.5, False, f"{sc['ratio']:.2f}x"), "≤ 1.5x"))
+    if "memory" in s:
+        mem = s["memory"]
+        rows.append(("4", f"Memory per open OCO list (RSS growth, N={mem['lists']:,} lists)",
+                     _fmt(mem["bytes_per_list"], " B"), "", target("memory_bytes_per_list", mem["bytes_per_list"],
+                                                                 2048, False, _fmt(mem["bytes_per_list"], " B")),
+                     "≤ 2,048 B"))
+        if "breakdown" in mem:
+            bd = mem["breakdown"]
+            rows.append(("4", f"… of which the event log ({bd['events_per_list']:.0f} events per list) / the state "
+                              f"(tracemalloc, {bd['lists']:,} lists)",
+                         f"{_fmt(bd['event_log_bytes_per_list'], ' B')} / {_fmt(bd['state_bytes_per_list'], ' B')}",
+                         "", "", "(info)"))
+    if "startup" in s:
+        st = s["startup"]
+        rows.append(("5", "Start-up: `mock-exchange serve` to first healthy answer (bytecode cached)",
+                     _fmt(st["serve_s"], " s", 2), "", target("serve_startup_s", st["serve_s"], 1.0, False,
+                                                              _fmt(st["serve_s"], " s", 2)), "≤ 1 s"))
+        if "serve_as_configured_s" in st:
+            rows.append(("5", "Start-up: the same with PYTHONDONTWRITEBYTECODE=1 and no bytecode cache "
+                              "(this sandbox)", _fmt(st["serve_as_configured_s"], " s", 2), "", "", "(info)"))
+        fx = st["fixture"]
+        rows.append(("5", "Start-up: fresh in-process fixture (create_app + handle + first request)",
+                     _fmt(fx["fixture_first_request_ms"], " ms", 2), "",
+                     target("fixture_startup_ms", fx["fixture_first_request_ms"], 5.0, False,
+                            _fmt(fx["fixture_first_request_ms"], " ms", 2)), "≤ 5 ms"))
+    if "scenarios" in s:
+        sc = s["scenarios"]
+        if "skipped" in sc:
+            rows.append(("6", "Scenario library", sc["skipped"], "", "", ""))
+        else:
+            rows.append(("6", f"Scenario library: {sc['files']} files ({sc['summary'] or 'exit ' + str(sc['exit_code'])})",
+                         _fmt(sc["wall_s"], " s", 2), "", "", "(info)"))
+    lines = ["| # | measure | mock-exchange | baseline | ratio / verdict | target |",
+             "|---|---|---:|---:|---:|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    if "http" in s and len(s["http"].get("servers", {})) > 1:
+        lines += ["", "WSGI servers, same load (OCO placements/s, p99 latency, server CPU per request):", "",
+                  "| server | mock-exchange | baseline | ratio | mock p99 | baseline p99 | mock CPU/request |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for name, entry in s["http"]["servers"].items():
+            if "skipped" in entry:
+                lines.append(f"| {name} | {entry['skipped']} | | | | | |")
+                continue
+            m, b = entry["mock"], entry["baseline"]
+            lines.append(f"| {name} | {_fmt(m['placements_per_s'], '/s')} | {_fmt(b['placements_per_s'], '/s')} | "
+                         f"{m['placements_per_s'] / b['placements_per_s']:.2f}x | "
+                         f"{_fmt(m['latency_ms']['all']['p99'], ' ms', 1)} | "
+                         f"{_fmt(b['latency_ms']['all']['p99'], ' ms', 1)} | "
+                         f"{_fmt(m.get('server_cpu_us_per_request'), ' µs')} |")
+    return "\n".join(lines), targets
+
+
+def machine_line(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    v = m["versions"]
+    load = m.get("loadavg_start")
+    extra = f"; load average at start {load[0]}" if load else ""
+    return (f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['platform']}; Python {v['python']}, Flask {v['flask']}, "
+            f"waitress {v.get('waitress', '?')}{extra}. Command: `{results['command']}` "
+            f"({'quick' if results['quick'] else 'full'} run, {results['wall_s']:.0f} s, {results['finished']}).")
+
+
+def update_readme(text: str) -> None:
+    if not README.exists():
+        return
+    content = README.read_text(encoding="utf-8")
+    if TABLE_START not in content or TABLE_END not in content:
+        return
+    head, rest = content.split(TABLE_START, 1)
+    _, tail = rest.split(TABLE_END, 1)
+    README.write_text(f"{head}{TABLE_START}\n{text}\n{TABLE_END}{tail}", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes and shorter runs")
+    parser.add_argument("--only", help=f"comma-separated sections ({', '.join(SECTIONS)})")
+    parser.add_argument("--output", default=str(RESULTS_DIR / "latest.json"))
+    parser.add_argument("--readme", action="store_true", help="rewrite the results table in benchmarks/README.md")
+    args = parser.parse_args()
+    chosen = SECTIONS if not args.only else tuple(x.strip() for x in args.only.split(","))
+    unknown = set(chosen) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    settings = Settings(args.quick)
+    command = "make bench" if not args.quick and not args.only else "python benchmarks/run.py " + " ".join(sys.argv[1:])
+    results: dict[str, Any] = {"command": command.strip(), "quick": args.quick, "machine": machine(), "sections": {}}
+    started = time.perf_counter()
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="mock-exchange-bench-"))
+    try:
+        config = write_bench_config(workdir)
+        steps = {
+            "startup": lambda: section_startup(settings),
+            "scenarios": section_scenarios,
+            "inprocess": lambda: section_inprocess(settings),
+            "scaling": lambda: section_scaling(settings),
+            "memory": lambda: section_memory(settings),
+            "http": lambda: section_http(config, settings),
+        }
+        for name in SECTIONS:
+            if name not in chosen:
+                continue
+            step_started = time.perf_counter()
+            print(f"[bench] {name} ...", flush=True)
+            results["sections"][name] = steps[name]()
+            print(f"[bench] {name} done in {time.perf_counter() - step_started:.1f} s", flush=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["wall_s"] = time.perf_counter() - started
+    results["finished"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    results["machine"]["loadavg_end"] = _loadavg()
+    text, targets = table(results)
+    results["targets"] = targets
+    report = f"{text}\n\n{machine_line(results)}"
+    print()
+    print(report)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    print(f"\nwritten: {args.output}")
+    if args.readme:
+        update_readme(report)
+        print(f"updated: {README}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
