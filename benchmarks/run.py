@@ -68,6 +68,7 @@ class Settings:
         self.http_threads = 8
         self.http_max_cycles = 100_000
         self.compare_servers = not quick
+        self.compare_rounds = 2
         self.inprocess_cycles = 400 if quick else 2000
         self.inprocess_rounds = 2 if quick else 3
         self.scaling_sizes = (1_000, 10_000, 100_000)
@@ -91,12 +92,19 @@ def mock_exchange_cli() -> list[str]:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of a running process (Linux /proc; None elsewhere)."""
+    """User + system CPU seconds of a running process and its children, e.g. gunicorn's worker
+    (Linux /proc; None elsewhere)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return None
+    try:
+        children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                    for c in (task / "children").read_text().split()]
+    except (OSError, ValueError):
+        children = []
+    return total + sum(cpu_seconds(child) or 0.0 for child in children)
 
 
 class Server:
@@ -175,24 +183,38 @@ def installed(module: str) -> bool:
 
 
 def section_http(config: Path, settings: Settings) -> dict[str, Any]:
-    rounds: dict[str, list[dict[str, Any]]] = {"mock": [], "baseline": []}
-    for n in range(settings.http_rounds):
-        for app in ("mock", "baseline") if n % 2 == 0 else ("baseline", "mock"):
-            rounds[app].append(run_http_once(app, "waitress", config, settings, f"http-{app}-waitress-{n}"))
+    servers = ["waitress"]
+    skipped: dict[str, str] = {}
+    if settings.compare_servers:
+        for server in ("cheroot", "gunicorn"):
+            if not installed(server):
+                skipped[server] = f"not installed (pip install {server})"
+            elif server == "gunicorn" and sys.platform == "win32":
+                skipped[server] = "not available on Windows"
+            else:
+                servers.append(server)
+    # waitress (what `mock-exchange serve` runs) gets the most rounds; every (server, app) pair is
+    # interleaved with the others so that a busy spell of the machine hits them all alike.
+    planned = {server: settings.http_rounds if server == "waitress" else settings.compare_rounds for server in servers}
+    runs: dict[str, dict[str, list[dict[str, Any]]]] = {server: {"mock": [], "baseline": []} for server in servers}
+    for n in range(max(planned.values())):
+        for server in servers:
+            if n >= planned[server]:
+                continue
+            for app in ("mock", "baseline") if n % 2 == 0 else ("baseline", "mock"):
+                runs[server][app].append(run_http_once(app, server, config, settings, f"http-{app}-{server}-{n}"))
     result: dict[str, Any] = {"server": "waitress", "threads": settings.http_threads,
-                              "duration_s": settings.http_duration, "rounds": rounds,
-                              "mock": _best(rounds["mock"]), "baseline": _best(rounds["baseline"])}
+                              "duration_s": settings.http_duration, "rounds": runs["waitress"],
+                              "mock": _best(runs["waitress"]["mock"]), "baseline": _best(runs["waitress"]["baseline"])}
     result["ratio"] = result["mock"]["placements_per_s"] / result["baseline"]["placements_per_s"]
     result["p99_ratio"] = result["mock"]["latency_ms"]["all"]["p99"] / result["baseline"]["latency_ms"]["all"]["p99"]
-    servers: dict[str, Any] = {"waitress": {"mock": result["mock"], "baseline": result["baseline"]}}
-    if settings.compare_servers:
-        for server, module in (("cheroot", "cheroot"), ("gunicorn", "gunicorn")):
-            if not installed(module) or (server == "gunicorn" and sys.platform == "win32"):
-                servers[server] = {"skipped": f"{module} is not installed (pip install {module})"}
-                continue
-            servers[server] = {app: run_http_once(app, server, config, settings, f"http-{app}-{server}")
-                               for app in ("mock", "baseline")}
-    result["servers"] = servers
+    single = Settings(settings.quick)
+    single.http_threads = 1
+    result["single_connection"] = {app: run_http_once(app, "waitress", config, single, f"http-{app}-waitress-1conn")
+                                   for app in ("mock", "baseline")}
+    result["servers"] = {server: {"rounds": len(runs[server]["mock"]), "mock": _best(runs[server]["mock"]),
+                                  "baseline": _best(runs[server]["baseline"])} for server in servers}
+    result["servers"].update({server: {"skipped": why} for server, why in skipped.items()})
     return result
 
 
@@ -339,18 +361,20 @@ def _fixture_startup(runs: int) -> dict[str, Any]:
             "fixture_first_request_ms": median(fixture) * 1000, "fixture_p90_ms": sorted(fixture)[int(0.9 * runs)] * 1000}
 
 
-def section_startup(settings: Settings) -> dict[str, Any]:
+def section_startup(settings: Settings, workdir: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     env = venv_env()
-    out["pythondontwritebytecode"] = bool(env.get("PYTHONDONTWRITEBYTECODE"))
     # With bytecode caching as a normal install has it (the first run writes the cache).
     cached = dict(env)
     cached.pop("PYTHONDONTWRITEBYTECODE", None)
     _serve_startup(cached)
     out["serve_s"] = median([_serve_startup(cached) for _ in range(settings.startup_runs)])
-    if out["pythondontwritebytecode"]:
-        # As this environment is set up: nothing ever written, so sources without a cache compile every time.
-        out["serve_as_configured_s"] = median([_serve_startup(env) for _ in range(settings.startup_runs)])
+    # Cold: mock_exchange's sources compiled at every start, as with an editable install under
+    # PYTHONDONTWRITEBYTECODE=1 (a copy without __pycache__ first on the path; libraries keep theirs).
+    copy = workdir / "cold"
+    shutil.copytree(ROOT / "mock_exchange", copy / "mock_exchange", ignore=shutil.ignore_patterns("__pycache__"))
+    cold = dict(env, PYTHONDONTWRITEBYTECODE="1", PYTHONPATH=str(copy))
+    out["serve_cold_s"] = median([_serve_startup(cold) for _ in range(settings.startup_runs)])
     out["fixture"] = _fixture_startup(settings.fixture_runs)
     return out
 
@@ -432,6 +456,12 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         rows.append(("1", "HTTP: p99 latency (place and cancel requests)",
                      _fmt(m["latency_ms"]["all"]["p99"], " ms", 1), _fmt(b["latency_ms"]["all"]["p99"], " ms", 1),
                      target("http_p99_ratio", h["p99_ratio"], 2.0, False, f"{h['p99_ratio']:.2f}x"), "≤ 2x"))
+        one = h.get("single_connection")
+        if one:
+            m1, b1 = one["mock"], one["baseline"]
+            rows.append(("1", "HTTP: the same with 1 connection (no concurrency)",
+                         _fmt(m1["placements_per_s"], "/s"), _fmt(b1["placements_per_s"], "/s"),
+                         f"{m1['placements_per_s'] / b1['placements_per_s']:.2f}x", "(info)"))
         if m.get("server_cpu_us_per_request") and b.get("server_cpu_us_per_request"):
             rows.append(("1", "HTTP: server CPU per request",
                          _fmt(m["server_cpu_us_per_request"], " µs"), _fmt(b["server_cpu_us_per_request"], " µs"),
@@ -471,9 +501,8 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         rows.append(("5", "Start-up: `mock-exchange serve` to first healthy answer (bytecode cached)",
                      _fmt(st["serve_s"], " s", 2), "", target("serve_startup_s", st["serve_s"], 1.0, False,
                                                               _fmt(st["serve_s"], " s", 2)), "≤ 1 s"))
-        if "serve_as_configured_s" in st:
-            rows.append(("5", "Start-up: the same with PYTHONDONTWRITEBYTECODE=1 and no bytecode cache "
-                              "(this sandbox)", _fmt(st["serve_as_configured_s"], " s", 2), "", "", "(info)"))
+        rows.append(("5", "Start-up: the same, mock_exchange compiled at start (no bytecode cache, "
+                          "PYTHONDONTWRITEBYTECODE=1)", _fmt(st["serve_cold_s"], " s", 2), "", "", "(info)"))
         fx = st["fixture"]
         rows.append(("5", "Start-up: fresh in-process fixture (create_app + handle + first request)",
                      _fmt(fx["fixture_first_request_ms"], " ms", 2), "",
@@ -490,7 +519,8 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
              "|---|---|---:|---:|---:|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     if "http" in s and len(s["http"].get("servers", {})) > 1:
-        lines += ["", "WSGI servers, same load (OCO placements/s, p99 latency, server CPU per request):", "",
+        lines += ["", "WSGI servers, same load, best of alternated rounds (OCO placements/s, p99 latency, "
+                      "server CPU per request):", "",
                   "| server | mock-exchange | baseline | ratio | mock p99 | baseline p99 | mock CPU/request |",
                   "|---|---:|---:|---:|---:|---:|---:|"]
         for name, entry in s["http"]["servers"].items():
@@ -539,15 +569,19 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     settings = Settings(args.quick)
-    command = "make bench" if not args.quick and not args.only else "python benchmarks/run.py " + " ".join(sys.argv[1:])
+    if not args.quick and not args.only:
+        command = "make bench"  # --readme / --output change where it is written, not what is measured
+    else:
+        command = ".venv/bin/python benchmarks/run.py" + (" --quick" if args.quick else "") + (
+            f" --only {args.only}" if args.only else "")
     results: dict[str, Any] = {"command": command.strip(), "quick": args.quick, "machine": machine(), "sections": {}}
     started = time.perf_counter()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="mock-exchange-bench-"))
     try:
-        config = write_bench_config(workdir)
+        config = write_bench_config(RESULTS_DIR)  # kept there for profiling by hand (git-ignored)
         steps = {
-            "startup": lambda: section_startup(settings),
+            "startup": lambda: section_startup(settings, workdir),
             "scenarios": section_scenarios,
             "inprocess": lambda: section_inprocess(settings),
             "scaling": lambda: section_scaling(settings),

@@ -23,7 +23,7 @@ from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.rate_limits import WeightCharge
 from mock_exchange.core.signatures import SignatureVerifier, signature_payload
 from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import check_known, merge_sources, parse_params
+from mock_exchange.web.params import Kind, Param, check_known, merge_sources, parse_params, parse_value
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
 
@@ -134,19 +134,21 @@ def _authenticate_key(endpoint: Endpoint, api_key: str | None, account: Any) -> 
         raise errors.invalid_api_key()
 
 
-def _check_timing(raw: Mapping[str, str], now_ms: int) -> None:
-    from mock_exchange.web.params import Kind, Param, parse_value
+_TIMESTAMP = Param("timestamp", Kind.LONG)
+_RECV_WINDOW = Param("recvWindow", Kind.RECV_WINDOW)
 
+
+def _check_timing(raw: Mapping[str, str], now_ms: int) -> None:
     if not raw.get("timestamp"):
         raise errors.mandatory_param_missing("timestamp")
-    timestamp = parse_value(Param("timestamp", Kind.LONG), raw["timestamp"])
+    timestamp = parse_value(_TIMESTAMP, raw["timestamp"])
     if timestamp > 10**14:  # microseconds (spec §2.5)
         timestamp //= 1000
     recv_window = DEFAULT_RECV_WINDOW
     if "recvWindow" in raw:
         if raw["recvWindow"] == "":
             raise errors.param_empty("recvWindow")
-        recv_window = parse_value(Param("recvWindow", Kind.RECV_WINDOW), raw["recvWindow"])
+        recv_window = parse_value(_RECV_WINDOW, raw["recvWindow"])
         if recv_window > MAX_RECV_WINDOW:
             raise errors.bad_recv_window()
     if timestamp >= now_ms + FUTURE_ALLOWANCE_MS:

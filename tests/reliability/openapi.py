@@ -10,6 +10,7 @@ are listed in ``KNOWN_DISAGREEMENTS`` and explained in docs/reliability.md.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import cache
 from typing import Any
@@ -43,6 +44,11 @@ KNOWN_DISAGREEMENTS: frozenset[Disagreement] = frozenset({
     ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "timeInForce"'),
     ('POST /sapi/v1/margin/order/oto', 'orderReports[]', 'missing required "type"'),
 })
+
+
+def available() -> bool:
+    """Whether the file and schemathesis are both here (else the schema checks are skipped)."""
+    return OPENAPI.exists() and importlib.util.find_spec("schemathesis") is not None
 
 
 def schemathesis_module() -> Any:
@@ -98,6 +104,19 @@ def _field(instance_path: list[Any]) -> str:
     return text or "(body)"
 
 
+_VALIDATORS: dict[int, tuple[Any, Any]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Any:
+    """A compiled validator per schema object (the schemas are cached, so their ids are stable)."""
+    held = _VALIDATORS.get(id(schema))
+    if held is None or held[0] is not schema:
+        import jsonschema_rs
+
+        held = _VALIDATORS[id(schema)] = (schema, jsonschema_rs.validator_for(schema))
+    return held[1]
+
+
 def _has_choice(schema: Any) -> bool:
     return isinstance(schema, dict) and ("oneOf" in schema or "anyOf" in schema)
 
@@ -112,10 +131,8 @@ def _errors(schema: dict[str, Any], body: Any, at: list[Any] | None = None) -> l
     if isinstance(body, list) and _has_choice(schema.get("items")):
         # A list of alternatives (cancel-all: orders and lists): each item against its best branch.
         return sorted({e for item in body for e in _errors(schema["items"], item, at + [0])})
-    import jsonschema_rs
-
     found = []
-    for error in jsonschema_rs.validator_for(schema).iter_errors(body):
+    for error in _validator(schema).iter_errors(body):
         message = re.sub(r"^.* is not of type", "not of type", error.message)
         message = re.sub(r"^(\S+) is a required property", r"missing required \1", message)
         found.append((_field(at + list(error.instance_path)), message))

@@ -20,7 +20,7 @@ from hypothesis import given
 from mock_exchange.web.endpoints import Endpoint
 from tests.reliability import openapi
 from tests.reliability.catalogue import baselines_for
-from tests.reliability.conftest import Seeded, run_property
+from tests.reliability.harness import Seeded, run_property
 from tests.reliability.support import (
     DEMO,
     FROZEN_AT_MS,

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import given
 
 from mock_exchange.web.endpoints import Endpoint
+from tests.reliability import openapi
 from tests.reliability.catalogue import baselines_for
-from tests.reliability.conftest import Seeded, run_property
+from tests.reliability.harness import Seeded, run_property
 from tests.reliability.invariants import configured_totals, violations
 from tests.reliability.strategies import FuzzedRequest, fuzzed_requests
 from tests.reliability.support import (
@@ -53,12 +54,22 @@ def send_fuzzed(seeded: Seeded, endpoint: Endpoint, fuzzed: FuzzedRequest) -> No
     count("requests fuzzed")
     count("fuzzed requests accepted" if outcome.ok else "fuzzed requests rejected")
     after = seeded.state()
+    if outcome.ok:
+        check_success_body(endpoint, outcome.body, where)
     if not outcome.ok or endpoint.method == "GET":
         assert before == after, f"{where}: answered {outcome.body} but changed {snapshot_diff(before, after)}"
         return
     start = configured_totals(seeded.exchange.initial_config)
     found = record_violations(violations(seeded.exchange.state, start))
     assert not found, f"{where}: {found}"
+
+
+def check_success_body(endpoint: Endpoint, body: object, where: str) -> None:
+    """A success body differs from Binance's OpenAPI file only where docs/reliability.md says."""
+    if not openapi.available():
+        return
+    new = openapi.schema_disagreements(endpoint.method, endpoint.path, body) - openapi.KNOWN_DISAGREEMENTS
+    assert not new, f"{where}: success body differs from the OpenAPI file: {sorted(new)}"
 
 
 @pytest.mark.soak(weight=3)

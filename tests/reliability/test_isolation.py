@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from mock_exchange.web.endpoints import Security
 from tests.reliability.catalogue import LIMIT_BUY, baselines_for
-from tests.reliability.conftest import Seeded, run_property
+from tests.reliability.harness import Seeded, run_property
 from tests.reliability.support import (
     DEMO,
     FROZEN_AT_MS,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from mock_exchange.testing import LiveServer
 from tests.reliability import rawhttp
-from tests.reliability.conftest import run_property
+from tests.reliability.harness import run_property
 from tests.reliability.support import (
     DEMO,
     FROZEN_AT_MS,

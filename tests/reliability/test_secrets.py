@@ -16,7 +16,7 @@ from mock_exchange.core.exchange import Exchange
 from mock_exchange.testing import LiveServer
 from mock_exchange.web.endpoints import Endpoint
 from tests.reliability.catalogue import baselines_for
-from tests.reliability.conftest import Seeded
+from tests.reliability.harness import Seeded
 from tests.reliability.support import (
     DEMO,
     FROZEN_AT_MS,
