@@ -67,7 +67,12 @@ class LiveServer:
         from waitress import wasyncore
 
         # Closing the sockets from the loop's own thread avoids racing its select().
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:
+            # The wake-up pipe is already gone (waitress closed it while shutting a
+            # channel down); nothing can race the loop any more, so close from here.
+            wasyncore.close_all(server._map)
         if thread is not None:
             thread.join(STOP_TIMEOUT_S)
         server.task_dispatcher.shutdown(timeout=STOP_TIMEOUT_S)
