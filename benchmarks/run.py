@@ -207,13 +207,20 @@ def section_http(config: Path, settings: Settings) -> dict[str, Any]:
                               "duration_s": settings.http_duration, "rounds": runs["waitress"],
                               "mock": _best(runs["waitress"]["mock"]), "baseline": _best(runs["waitress"]["baseline"])}
     result["ratio"] = result["mock"]["placements_per_s"] / result["baseline"]["placements_per_s"]
-    result["p99_ratio"] = result["mock"]["latency_ms"]["all"]["p99"] / result["baseline"]["latency_ms"]["all"]["p99"]
+    # Like the throughput, the p99 of the least disturbed round (the lowest), for each app alike.
+    result["mock_p99_ms"] = min(r["latency_ms"]["all"]["p99"] for r in runs["waitress"]["mock"])
+    result["baseline_p99_ms"] = min(r["latency_ms"]["all"]["p99"] for r in runs["waitress"]["baseline"])
+    result["p99_ratio"] = result["mock_p99_ms"] / result["baseline_p99_ms"]
     single = Settings(settings.quick)
     single.http_threads = 1
     result["single_connection"] = {app: run_http_once(app, "waitress", config, single, f"http-{app}-waitress-1conn")
                                    for app in ("mock", "baseline")}
-    result["servers"] = {server: {"rounds": len(runs[server]["mock"]), "mock": _best(runs[server]["mock"]),
-                                  "baseline": _best(runs[server]["baseline"])} for server in servers}
+    result["servers"] = {server: {"rounds": runs[server], "mock": _best(runs[server]["mock"]),
+                                  "baseline": _best(runs[server]["baseline"]),
+                                  "mock_p99_ms": min(r["latency_ms"]["all"]["p99"] for r in runs[server]["mock"]),
+                                  "baseline_p99_ms": min(r["latency_ms"]["all"]["p99"]
+                                                         for r in runs[server]["baseline"])}
+                         for server in servers}
     result["servers"].update({server: {"skipped": why} for server, why in skipped.items()})
     return result
 
@@ -453,8 +460,8 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         rows.append(("1", f"HTTP: signed OCO placements/s (+1 cancel each), waitress, {h['threads']} connections",
                      _fmt(m["placements_per_s"], "/s"), _fmt(b["placements_per_s"], "/s"),
                      target("http_throughput_ratio", h["ratio"], 0.8, True, f"{h['ratio']:.2f}x"), "≥ 0.8x"))
-        rows.append(("1", "HTTP: p99 latency (place and cancel requests)",
-                     _fmt(m["latency_ms"]["all"]["p99"], " ms", 1), _fmt(b["latency_ms"]["all"]["p99"], " ms", 1),
+        rows.append(("1", "HTTP: p99 latency (place and cancel requests; lowest of the rounds)",
+                     _fmt(h["mock_p99_ms"], " ms", 1), _fmt(h["baseline_p99_ms"], " ms", 1),
                      target("http_p99_ratio", h["p99_ratio"], 2.0, False, f"{h['p99_ratio']:.2f}x"), "≤ 2x"))
         one = h.get("single_connection")
         if one:
@@ -484,6 +491,10 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         first = sc["rows"][0]["resting_orders"]
         rows.append(("3", f"Price event: time(N={last:,}) / time(N={first:,})", "", "",
                      target("scaling_ratio", sc["ratio"], 1.5, False, f"{sc['ratio']:.2f}x"), "≤ 1.5x"))
+        rates = " / ".join(_fmt(row["setup_lists_per_s"]) for row in sc["rows"])
+        sizes = " / ".join(f"{row['resting_orders']:,}" for row in sc["rows"])
+        rows.append(("3", f"Placing the resting OCO lists through the `Exchange` facade, book of N = {sizes}",
+                     f"{rates} lists/s", "", "", "(info)"))
     if "memory" in s:
         mem = s["memory"]
         rows.append(("4", f"Memory per open OCO list (RSS growth, N={mem['lists']:,} lists)",
@@ -519,8 +530,8 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
              "|---|---|---:|---:|---:|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     if "http" in s and len(s["http"].get("servers", {})) > 1:
-        lines += ["", "WSGI servers, same load, best of alternated rounds (OCO placements/s, p99 latency, "
-                      "server CPU per request):", "",
+        lines += ["", "WSGI servers, same load, alternated rounds (best OCO placements/s, lowest p99 latency, "
+                      "server CPU per request of the best round):", "",
                   "| server | mock-exchange | baseline | ratio | mock p99 | baseline p99 | mock CPU/request |",
                   "|---|---:|---:|---:|---:|---:|---:|"]
         for name, entry in s["http"]["servers"].items():
@@ -530,8 +541,7 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
             m, b = entry["mock"], entry["baseline"]
             lines.append(f"| {name} | {_fmt(m['placements_per_s'], '/s')} | {_fmt(b['placements_per_s'], '/s')} | "
                          f"{m['placements_per_s'] / b['placements_per_s']:.2f}x | "
-                         f"{_fmt(m['latency_ms']['all']['p99'], ' ms', 1)} | "
-                         f"{_fmt(b['latency_ms']['all']['p99'], ' ms', 1)} | "
+                         f"{_fmt(entry['mock_p99_ms'], ' ms', 1)} | {_fmt(entry['baseline_p99_ms'], ' ms', 1)} | "
                          f"{_fmt(m.get('server_cpu_us_per_request'), ' µs')} |")
     return "\n".join(lines), targets
 

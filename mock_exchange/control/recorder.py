@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from flask import Response, g, request
 from werkzeug.datastructures import EnvironHeaders
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_exchange.control.journal import COMPLETE
 from mock_exchange.control.routes import PREFIX
@@ -85,7 +86,11 @@ def _raw_body() -> bytes:
         return b""
     if request.content_length == 0:
         return b""
-    return request.get_data(cache=True)
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        # Already answered 413; the journal keeps the request without its body.
+        return b""
 
 
 def _header_environ(environ: dict[str, Any]) -> dict[str, str]:

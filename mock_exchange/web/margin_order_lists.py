@@ -52,12 +52,12 @@ NEW_OCO = Endpoint(
 )
 NEW_OTO = Endpoint(
     "new_margin_oto", "POST", "/sapi/v1/margin/order/oto", Security.TRADE, placement_weight,
-    common_list_params() + leg_params("working", _WORKING_TYPES) + leg_params("pending", _PENDING_TYPES),
+    common_list_params() + leg_params("working", _WORKING_TYPES, with_stop=False) + leg_params("pending", _PENDING_TYPES),
     uid_weighted=True,
 )
 NEW_OTOCO = Endpoint(
     "new_margin_otoco", "POST", "/sapi/v1/margin/order/otoco", Security.TRADE, placement_weight,
-    common_list_params() + leg_params("working", _WORKING_TYPES)
+    common_list_params() + leg_params("working", _WORKING_TYPES, with_stop=False)
     + (enum("pendingSide", SIDES, True), Param("pendingQuantity", Kind.DECIMAL, True))
     + leg_params("pendingAbove", _PAIR_TYPES, with_side=False, with_quantity=False)
     + leg_params("pendingBelow", _PAIR_TYPES, with_side=False, with_quantity=False),

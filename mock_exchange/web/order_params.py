@@ -51,12 +51,14 @@ def common_list_params() -> tuple[Param, ...]:
 
 
 def leg_params(prefix: str, types: tuple[str, ...], required_type: bool = True,
-               with_side: bool = True, with_quantity: bool = True) -> tuple[Param, ...]:
+               with_side: bool = True, with_quantity: bool = True, with_stop: bool = True) -> tuple[Param, ...]:
     """The parameters of one OTO / OTOCO leg, e.g. ``workingType``, ``workingPrice`` ..."""
     params = [enum(f"{prefix}Type", types, required_type), Param(f"{prefix}ClientOrderId", Kind.CLIENT_ID),
-              Param(f"{prefix}Price", Kind.DECIMAL), Param(f"{prefix}StopPrice", Kind.DECIMAL),
-              Param(f"{prefix}TrailingDelta", Kind.LONG), Param(f"{prefix}IcebergQty", Kind.DECIMAL),
+              Param(f"{prefix}Price", Kind.DECIMAL), Param(f"{prefix}IcebergQty", Kind.DECIMAL),
               enum(f"{prefix}TimeInForce", TIME_IN_FORCE)]
+    if with_stop:
+        # A working order is LIMIT / LIMIT_MAKER: Binance defines no workingStopPrice (-1104 if sent).
+        params[3:3] = [Param(f"{prefix}StopPrice", Kind.DECIMAL), Param(f"{prefix}TrailingDelta", Kind.LONG)]
     if with_side:
         params.insert(1, enum(f"{prefix}Side", SIDES, True))
     if with_quantity:

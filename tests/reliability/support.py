@@ -374,10 +374,11 @@ def needs_credentials(endpoint: Endpoint) -> bool:
     return endpoint.security is not Security.NONE
 
 
-def run_until(budget: Budget, rounds: int, body: Callable[[int], None]) -> int:
-    """``body(i)`` for ``rounds`` rounds, or in a soak until the budget runs out; rounds run."""
+def run_until(budget: Budget, rounds: int, body: Callable[[int], None], limit: int | None = None) -> int:
+    """``body(i)`` for ``rounds`` rounds, or in a soak until the budget runs out (or ``limit``
+    rounds); the number of rounds run."""
     done = 0
-    while done < rounds or (budget.soak and not budget.expired()):
+    while done < rounds or (budget.soak and not budget.expired() and (limit is None or done < limit)):
         body(done)
         done += 1
     return done

@@ -270,3 +270,8 @@ def test_python_binance_style_form_body_placement(signed: SignedClient) -> None:
     response = signed.request("POST", OCO, placement="body", symbol="BTCUSDT", side="SELL", quantity="0.1",
                               price="31000", stopPrice="29000")
     assert response.status_code == 200
+
+
+def test_working_leg_has_no_stop_parameters(signed: SignedClient) -> None:
+    response = _otoco(signed, workingStopPrice="28000")
+    assert response.get_json()["code"] == -1104
