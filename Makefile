@@ -24,6 +24,7 @@ scenarios: $(STAMP)
 	$(BIN)/mock-exchange scenario run scenarios/
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
 
 clean:

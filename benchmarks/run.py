@@ -365,7 +365,8 @@ def _fixture_startup(runs: int) -> dict[str, Any]:
         if n:  # the first pays the imports: a test session pays them once
             fixture.append(elapsed)
     return {"runs": runs, "create_app_ms": median(create_only[1:]) * 1000,
-            "fixture_first_request_ms": median(fixture) * 1000, "fixture_p90_ms": sorted(fixture)[int(0.9 * runs)] * 1000}
+            "fixture_first_request_ms": median(fixture) * 1000,
+            "fixture_p90_ms": sorted(fixture)[int(0.9 * runs)] * 1000}
 
 
 def section_startup(settings: Settings, workdir: Path) -> dict[str, Any]:
@@ -524,7 +525,8 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         if "skipped" in sc:
             rows.append(("6", "Scenario library", sc["skipped"], "", "", ""))
         else:
-            rows.append(("6", f"Scenario library: {sc['files']} files ({sc['summary'] or 'exit ' + str(sc['exit_code'])})",
+            outcome = sc["summary"] or f"exit {sc['exit_code']}"
+            rows.append(("6", f"Scenario library: {sc['files']} files ({outcome})",
                          _fmt(sc["wall_s"], " s", 2), "", "", "(info)"))
     lines = ["| # | measure | mock-exchange | baseline | ratio / verdict | target |",
              "|---|---|---:|---:|---:|---|"]

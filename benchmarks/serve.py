@@ -2,7 +2,7 @@
 
     python benchmarks/serve.py --app mock --server cheroot --port 8081 --config FILE
 
-``mock`` is built exactly as ``mock-exchange serve`` builds it (``create_app(config)``);
+``mock`` is built as ``mock-exchange serve`` builds it (``create_app(config)``, then its GC tuning);
 waitress gets the CLI's own arguments. gunicorn runs one worker (the exchange's state lives
 in one process) with the ``gthread`` worker and the same number of threads.
 """
@@ -25,7 +25,14 @@ def build_app(name: str, config_path: str | None):  # noqa: ANN201
     from mock_exchange.config import load_config
     from mock_exchange.web.app import create_app
 
-    return create_app(load_config(config_path))
+    app = create_app(load_config(config_path))
+    try:  # the same process tuning as `mock-exchange serve`, so that only the server differs
+        from mock_exchange.cli import _tune_gc
+    except ImportError:
+        pass
+    else:
+        _tune_gc()
+    return app
 
 
 def serve(app, server: str, host: str, port: int, threads: int) -> None:  # noqa: ANN001

@@ -107,6 +107,10 @@ class LiabilityEvent:
 Event = OrderEvent | ListStatusEvent | BalanceEvent | LiabilityEvent
 
 
+# How many of the newest events are kept for the user stream and the control API.
+EVENT_RETENTION = 100_000
+
+
 @dataclass
 class EventLog:
     """The append-only event list; ``seq`` starts at 1 and has no gaps."""
@@ -123,10 +127,14 @@ class EventLog:
         return self.last_seq + 1
 
     def append(self, event: Event) -> None:
-        """Add the next event (its seq must follow on)."""
+        """Add the next event (its seq must follow on); the oldest go once past the retention."""
         if event.seq != self.next_seq():
             raise ValueError(f"event seq {event.seq} out of order (expected {self.next_seq()})")
         self.events.append(event)
+        # Trimmed in batches so the cost stays amortised; a fake that runs for hours under a
+        # load test must not grow without bound (docs/behaviour.md, "Event retention").
+        if len(self.events) > EVENT_RETENTION + EVENT_RETENTION // 10:
+            self.trim(EVENT_RETENTION)
 
     def since(self, seq: int, account: str | None = None) -> list[Event]:
         """Events with a sequence number above ``seq``, optionally of one account only."""

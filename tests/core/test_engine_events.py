@@ -82,3 +82,17 @@ def test_price_path_reports_each_prints_consequences_in_order() -> None:
     assert [(e.order.side, e.last_price) for e in trades] == [(Side.BUY, D("29500")), (Side.SELL, D("30500"))]
     assert ex.market.last_price(BTC) == D("31000")
     assert not any(isinstance(e, ListStatusEvent) for e in events)
+
+
+def test_event_log_keeps_the_newest_events_and_keeps_counting(monkeypatch) -> None:  # noqa: ANN001
+    from mock_exchange.core import events as events_module
+    from mock_exchange.core.events import BalanceEvent, EventLog
+
+    monkeypatch.setattr(events_module, "EVENT_RETENTION", 10)
+    log = EventLog()
+    for seq in range(1, 31):
+        log.append(BalanceEvent(seq=seq, account="a", isolated_symbol=None, time_ms=seq, balances=[]))
+    kept = log.since(0)
+    assert log.last_seq == 30
+    assert 10 <= len(kept) <= 11 and kept[-1].seq == 30
+    assert [e.seq for e in log.since(25)] == [26, 27, 28, 29, 30]
