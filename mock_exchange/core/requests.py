@@ -17,8 +17,18 @@ from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order
 
 
+@dataclass(frozen=True, kw_only=True)
+class MarginOptions:
+    """What every margin placement carries besides its orders (keyword-only)."""
+
+    isolated: bool = False
+    side_effect_type: SideEffectType = SideEffectType.NO_SIDE_EFFECT
+    auto_repay_at_cancel: bool = True
+    self_trade_prevention_mode: SelfTradePreventionMode | None = None
+
+
 @dataclass(frozen=True)
-class NewOrder:
+class NewOrder(MarginOptions):
     """POST /sapi/v1/margin/order."""
 
     symbol: str
@@ -32,14 +42,10 @@ class NewOrder:
     iceberg_qty: Decimal | None = None
     time_in_force: TimeInForce | None = None
     new_client_order_id: str | None = None
-    isolated: bool = False
-    side_effect_type: SideEffectType = SideEffectType.NO_SIDE_EFFECT
-    auto_repay_at_cancel: bool = True
-    self_trade_prevention_mode: SelfTradePreventionMode | None = None
 
 
 @dataclass(frozen=True)
-class NewOco:
+class NewOco(MarginOptions):
     """POST /sapi/v1/margin/order/oco: a LIMIT_MAKER leg and a STOP_LOSS(_LIMIT) leg."""
 
     symbol: str
@@ -54,10 +60,6 @@ class NewOco:
     list_client_order_id: str | None = None
     limit_client_order_id: str | None = None
     stop_client_order_id: str | None = None
-    isolated: bool = False
-    side_effect_type: SideEffectType = SideEffectType.NO_SIDE_EFFECT
-    auto_repay_at_cancel: bool = True
-    self_trade_prevention_mode: SelfTradePreventionMode | None = None
 
 
 @dataclass(frozen=True)
@@ -76,21 +78,17 @@ class LegSpec:
 
 
 @dataclass(frozen=True)
-class NewOto:
+class NewOto(MarginOptions):
     """POST /sapi/v1/margin/order/oto: a working order, then one pending order."""
 
     symbol: str
     working: LegSpec
     pending: LegSpec
     list_client_order_id: str | None = None
-    isolated: bool = False
-    side_effect_type: SideEffectType = SideEffectType.NO_SIDE_EFFECT
-    auto_repay_at_cancel: bool = True
-    self_trade_prevention_mode: SelfTradePreventionMode | None = None
 
 
 @dataclass(frozen=True)
-class NewOtoco:
+class NewOtoco(MarginOptions):
     """POST /sapi/v1/margin/order/otoco: a working order, then a pending OCO pair."""
 
     symbol: str
@@ -98,10 +96,6 @@ class NewOtoco:
     pending_above: LegSpec
     pending_below: LegSpec
     list_client_order_id: str | None = None
-    isolated: bool = False
-    side_effect_type: SideEffectType = SideEffectType.NO_SIDE_EFFECT
-    auto_repay_at_cancel: bool = True
-    self_trade_prevention_mode: SelfTradePreventionMode | None = None
 
 
 # -- results --------------------------------------------------------------------------

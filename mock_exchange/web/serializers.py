@@ -148,17 +148,9 @@ def trade(item: Trade) -> dict[str, Any]:
 
 def list_summary(order_list: OrderList, orders: list[Order]) -> dict[str, Any]:
     """GET orderList / allOrderList / openOrderList: no orderReports (spec §5.5)."""
-    return {
-        "orderListId": order_list.order_list_id,
-        "contingencyType": str(order_list.contingency_type),
-        "listStatusType": str(order_list.list_status_type),
-        "listOrderStatus": str(order_list.list_order_status),
-        "listClientOrderId": order_list.list_client_order_id,
-        "transactionTime": order_list.transaction_time_ms,
-        "symbol": order_list.symbol,
-        "isIsolated": order_list.isolated,
-        "orders": _legs(orders),
-    }
+    data = _list_head(order_list, order_list.transaction_time_ms)
+    data.update(isIsolated=order_list.isolated, orders=_legs(orders))
+    return data
 
 
 def _legs(orders: list[Order]) -> list[dict[str, Any]]:
@@ -186,11 +178,9 @@ def list_placement_report(order: Order, resp_type: str, transact_time: int, fill
     return data
 
 
-def list_placement_response(order_list: OrderList, orders: list[Order], resp_type: str, transaction_time: int,
-                            fills: dict[int, list[Fill]], borrow_amount: Decimal | None,
-                            borrow_asset: str | None) -> dict[str, Any]:
-    """POST order/oco, order/oto, order/otoco."""
-    data: dict[str, Any] = {
+def _list_head(order_list: OrderList, transaction_time: int) -> dict[str, Any]:
+    """The fields every order-list answer starts with, in Binance's order."""
+    return {
         "orderListId": order_list.order_list_id,
         "contingencyType": str(order_list.contingency_type),
         "listStatusType": str(order_list.list_status_type),
@@ -199,6 +189,13 @@ def list_placement_response(order_list: OrderList, orders: list[Order], resp_typ
         "transactionTime": transaction_time,
         "symbol": order_list.symbol,
     }
+
+
+def list_placement_response(order_list: OrderList, orders: list[Order], resp_type: str, transaction_time: int,
+                            fills: dict[int, list[Fill]], borrow_amount: Decimal | None,
+                            borrow_asset: str | None) -> dict[str, Any]:
+    """POST order/oco, order/oto, order/otoco."""
+    data = _list_head(order_list, transaction_time)
     _borrow(data, borrow_amount, borrow_asset)
     data["isIsolated"] = order_list.isolated
     data["orders"] = _legs(orders)
@@ -223,17 +220,8 @@ def list_cancel_response(order_list: OrderList, orders: list[Order], cancel_clie
         _stop_and_iceberg(report, order, QUERY)
         report["selfTradePreventionMode"] = str(order.self_trade_prevention_mode)
         reports.append(report)
-    return {
-        "orderListId": order_list.order_list_id,
-        "contingencyType": str(order_list.contingency_type),
-        "listStatusType": str(order_list.list_status_type),
-        "listOrderStatus": str(order_list.list_order_status),
-        "listClientOrderId": order_list.list_client_order_id,
-        "transactionTime": transaction_time,
-        "symbol": order_list.symbol,
-        "isIsolated": order_list.isolated,
-        "orders": _legs(orders),
-        "orderReports": reports,
-    }
+    data = _list_head(order_list, transaction_time)
+    data.update(isIsolated=order_list.isolated, orders=_legs(orders), orderReports=reports)
+    return data
 
 
