@@ -40,7 +40,7 @@ from tests.signed_client import DEMO_KEY, DEMO_SECRET, FROZEN_AT_MS, OTHER_KEY, 
 
 REPO = Path(__file__).resolve().parents[2]
 DIGEST = REPO.parent / "shared" / "spec" / "binance-margin-order-lists.md"
-OPENAPI = REPO.parent / "shared" / "spec" / "openapi" / "binance-spot-api.yaml"
+OPENAPI = Path(__file__).resolve().parent / "data" / "binance-spot-api.yaml"  # see data/README.md
 JSON_CONTENT_TYPE = "application/json"
 SOAK_ENV = "MOCK_EXCHANGE_SOAK_SECONDS"
 
