@@ -21,7 +21,7 @@ RUN pip install . ./client \
 
 USER exchange
 WORKDIR /home/exchange
-EXPOSE 8080
+EXPOSE 8080 8081
 
 # The slim image has no curl: probe the health endpoint with the interpreter it already has.
 HEALTHCHECK --interval=2s --timeout=3s --start-period=5s --retries=15 \
@@ -30,4 +30,4 @@ HEALTHCHECK --interval=2s --timeout=3s --start-period=5s --retries=15 \
 # Beyond loopback the control API needs a token: set MOCK_EXCHANGE_CONTROL_TOKEN (else one is
 # generated and printed at start-up).
 ENTRYPOINT ["mock-exchange"]
-CMD ["serve", "--host", "0.0.0.0", "--port", "8080"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8080", "--ws-port", "8081"]

@@ -29,7 +29,7 @@ from mock_exchange.testing import LiveServer
 from mock_exchange.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVE = ["mock-exchange", "serve", "--host", "0.0.0.0", "--port", "8080"]
+SERVE = ["mock-exchange", "serve", "--host", "0.0.0.0", "--port", "8080", "--ws-port", "8081"]
 HEALTH_URL_RE = re.compile(r"https?://[^'\"\s]+")
 
 
@@ -156,8 +156,8 @@ def test_dockerfile_runs_as_a_non_root_user() -> None:
     assert keywords.index("USER") < keywords.index("ENTRYPOINT")
 
 
-def test_dockerfile_exposes_8080() -> None:
-    assert instruction("EXPOSE") == ["8080"]
+def test_dockerfile_exposes_the_http_and_websocket_ports() -> None:
+    assert instruction("EXPOSE") == ["8080 8081"]
 
 
 def test_dockerfile_entrypoint_and_cmd_are_mock_exchange_serve() -> None:
