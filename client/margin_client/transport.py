@@ -122,7 +122,9 @@ class Transport:
                     f"no response ({type(exc).__name__}); the action may or may not have happened",
                     request=info,
                 ) from exc
-            raise TransportError(f"{type(exc).__name__}: {exc}", request=info) from exc
+            # The message names the endpoint, not the URL: the URL carries the signed query.
+            raise TransportError(f"{type(exc).__name__} on {endpoint.method} {endpoint.path}",
+                                 request=info) from exc
         self.last_response = response
         self._record(endpoint, response, weight)
         # Binance bodies are UTF-8 JSON; decoding explicitly avoids requests' charset guessing.
