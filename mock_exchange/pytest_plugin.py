@@ -238,9 +238,10 @@ def _watch_clock(control: Any, mirror: _ClockMirror) -> None:
     """Refresh ``mirror`` after each clock-changing call made through ``control``."""
     original = control._op
 
-    def op(name: str, **kwargs: Any) -> Any:
-        result = original(name, **kwargs)
-        if name in _CLOCK_OPS:
+    # Positional-only: operations such as add_account take a ``name`` keyword of their own.
+    def op(op_name: str, /, **kwargs: Any) -> Any:
+        result = original(op_name, **kwargs)
+        if op_name in _CLOCK_OPS:
             mirror.refresh()
         return result
 

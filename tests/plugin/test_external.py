@@ -100,3 +100,16 @@ def test_unreachable_url_fails_with_a_hint(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider", "--fake-exchange-url", url)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*cannot connect*is it running?*"])
+
+
+def test_operations_with_a_name_argument_work_on_an_external_server(pytester: pytest.Pytester,
+                                                                   server: LiveServer) -> None:
+    # Regression: the clock watcher's wrapper once took ``name`` itself and broke these calls.
+    pytester.makepyfile("""
+        def test_add_account_and_set_balance(fake_exchange):
+            fake_exchange.add_account(name="bot", api_key="botApiKey123", hmac_secret="botSecret",
+                                      cross={"USDT": {"free": "10"}})
+            fake_exchange.set_balance("bot", "USDT", free="25")
+            assert fake_exchange.account("bot")["cross"]["USDT"]["free"] == "25"
+    """)
+    run(pytester, server, "--fake-exchange-token", TOKEN).assert_outcomes(passed=1)
