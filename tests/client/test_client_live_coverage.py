@@ -43,7 +43,7 @@ def test_every_public_method_has_a_live_test() -> None:
     covered = set().union(*_declarations().values())
     missing = sorted(PUBLIC_METHODS - covered)
     assert not missing, f"MarginClient methods without a live test: {missing}"
-    # The list the issue names, so a rename cannot silently shrink the set.
+    # Named explicitly, so a rename cannot silently shrink the set.
     assert PUBLIC_METHODS >= {
         "place_oco", "place_oto", "place_otoco", "cancel_order_list", "get_order_list",
         "get_all_order_lists", "get_open_order_lists", "place_order", "cancel_order", "get_order",
