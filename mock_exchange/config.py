@@ -215,7 +215,7 @@ def _symbol(name: str, raw: Any) -> SymbolConfig:
     )
 
 
-_FILTER_DECIMAL_FIELDS = {
+FILTER_DECIMAL_FIELDS = {
     "minPrice", "maxPrice", "tickSize", "minQty", "maxQty", "stepSize", "minNotional", "maxNotional",
     "multiplierUp", "multiplierDown", "bidMultiplierUp", "bidMultiplierDown", "askMultiplierUp",
     "askMultiplierDown", "maxPosition",
@@ -228,7 +228,7 @@ def _filter(raw: Any, where: str, allowed: set[str]) -> Mapping[str, Any]:
     if kind not in allowed:
         raise ConfigError(f"{where}.filterType: unknown filter {kind!r} (allowed: {', '.join(sorted(allowed))})")
     for key, value in spec.items():
-        if key in _FILTER_DECIMAL_FIELDS:
+        if key in FILTER_DECIMAL_FIELDS:
             # Kept as the configured text: exchangeInfo shows it as written, checks parse it.
             spec[key] = format(_decimal(value, f"{where}.{key}"), "f")
     return spec

@@ -15,9 +15,10 @@ from typing import Any
 
 from flask import Blueprint
 
-from mock_exchange.config import SymbolConfig
+from mock_exchange.config import FILTER_DECIMAL_FIELDS, SymbolConfig
 from mock_exchange.core import errors
 from mock_exchange.core.decimals import ZERO, plain8
+from mock_exchange.web import order_params
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param
 from mock_exchange.web.pipeline import Call, binance_route
@@ -27,13 +28,9 @@ from mock_exchange.web.runtime import current_runtime
 blueprint = Blueprint("general", __name__)
 
 SYNTHETIC_LEVEL_QTY = Decimal("1")
-ORDER_TYPES = ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"]
-STP_MODES = ["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"]
-_FILTER_DECIMALS = {
-    "minPrice", "maxPrice", "tickSize", "minQty", "maxQty", "stepSize", "minNotional", "maxNotional",
-    "multiplierUp", "multiplierDown", "bidMultiplierUp", "bidMultiplierDown", "askMultiplierUp",
-    "askMultiplierDown", "maxPosition",
-}
+# exchangeInfo lists order types alphabetically and STP modes in their enum order.
+ORDER_TYPES = sorted(order_params.ORDER_TYPES)
+STP_MODES = list(order_params.STP_MODES)
 
 
 def _symbol_or_symbols_weight(single: int, many: int) -> Any:
@@ -141,7 +138,7 @@ def _rate_limits(limits: Any) -> list[dict[str, Any]]:
 
 def _render_filter(item: Mapping[str, Any]) -> dict[str, Any]:
     # Binance shows filter decimals with 8 places ("0.01000000").
-    return {k: plain8(Decimal(v)) if k in _FILTER_DECIMALS else v for k, v in item.items()}
+    return {k: plain8(Decimal(v)) if k in FILTER_DECIMAL_FIELDS else v for k, v in item.items()}
 
 
 def _symbol_info(symbol: SymbolConfig) -> dict[str, Any]:

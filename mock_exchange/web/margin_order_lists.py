@@ -17,8 +17,10 @@ from mock_exchange.web.order_params import (
     common_list_params,
     forbid,
     leg_params,
+    history_limit,
     leg_spec,
     margin_options,
+    no_from_id_with_times,
     placement_weight,
 )
 from mock_exchange.web.params import Kind, Param, enum
@@ -189,11 +191,8 @@ def query_margin_order_list(call: Call) -> dict[str, Any]:
 @binance_route(blueprint, QUERY_ALL_ORDER_LISTS)
 def query_margin_all_order_lists(call: Call) -> list[dict[str, Any]]:
     isolated, symbol = _list_scope(call)
-    if "fromId" in call.params and ("startTime" in call.params or "endTime" in call.params):
-        raise errors.bad_param_combo()
-    limit = call.get("limit", 500)
-    if not 1 <= limit <= 1000:
-        raise errors.invalid_param_value("limit")
+    no_from_id_with_times(call.params)
+    limit = history_limit(call.params, 1000)
     exchange = current_runtime().exchange
     lists = exchange.all_order_lists(
         call.account, isolated, symbol, from_id=call.get("fromId"), start_time=call.get("startTime"),

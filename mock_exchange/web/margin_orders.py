@@ -20,7 +20,9 @@ from mock_exchange.web.order_params import (
     TIME_IN_FORCE,
     check_type_rules,
     forbid,
+    history_limit,
     margin_options,
+    no_from_id_with_times,
     placement_weight,
 )
 from mock_exchange.web.params import Kind, Param, enum
@@ -155,19 +157,12 @@ def _time_window(call: Call) -> None:
         raise errors.lookup_interval_too_big(24)
 
 
-def _limit(call: Call, maximum: int) -> int:
-    limit = call.get("limit", 500)
-    if not 1 <= limit <= maximum:
-        raise errors.invalid_param_value("limit")
-    return int(limit)
-
-
 @binance_route(blueprint, QUERY_ALL_ORDERS)
 def query_margin_all_orders(call: Call) -> list[dict[str, Any]]:
     _time_window(call)
     orders = current_runtime().exchange.all_orders(
         call.account, call.params["symbol"], bool(call.get("isIsolated", False)), order_id=call.get("orderId"),
-        start_time=call.get("startTime"), end_time=call.get("endTime"), limit=_limit(call, 500),
+        start_time=call.get("startTime"), end_time=call.get("endTime"), limit=history_limit(call.params, 500),
     )
     return [serializers.order_query(order) for order in orders]
 
@@ -175,12 +170,11 @@ def query_margin_all_orders(call: Call) -> list[dict[str, Any]]:
 @binance_route(blueprint, QUERY_TRADES)
 def query_margin_trades(call: Call) -> list[dict[str, Any]]:
     _time_window(call)
-    if "fromId" in call.params and ("startTime" in call.params or "endTime" in call.params):
-        raise errors.bad_param_combo()
+    no_from_id_with_times(call.params)
     trades = current_runtime().exchange.my_trades(
         call.account, call.params["symbol"], bool(call.get("isIsolated", False)), order_id=call.get("orderId"),
         start_time=call.get("startTime"), end_time=call.get("endTime"), from_id=call.get("fromId"),
-        limit=_limit(call, 1000),
+        limit=history_limit(call.params, 1000),
     )
     return [serializers.trade(item) for item in trades]
 

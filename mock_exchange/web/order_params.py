@@ -140,3 +140,17 @@ def margin_options(params: Mapping[str, Any]) -> dict[str, Any]:
 def placement_weight(raw: Mapping[str, str]) -> int:
     """6, or 1500 when the placement may borrow (spec §4.0, from 2026-05-07)."""
     return 1500 if raw.get("sideEffectType") in ("MARGIN_BUY", "AUTO_BORROW_REPAY") else 6
+
+
+def history_limit(params: Mapping[str, Any], maximum: int, default: int = 500) -> int:
+    """``limit`` of a history query: 1..maximum, else -1130 (no silent cap)."""
+    limit = params.get("limit", default)
+    if not 1 <= limit <= maximum:
+        raise errors.invalid_param_value("limit")
+    return int(limit)
+
+
+def no_from_id_with_times(params: Mapping[str, Any]) -> None:
+    """``fromId`` excludes ``startTime`` / ``endTime`` (-1128)."""
+    if "fromId" in params and ("startTime" in params or "endTime" in params):
+        raise errors.bad_param_combo()
