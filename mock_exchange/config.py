@@ -240,7 +240,7 @@ def _account(index: int, raw: Any, base_dir: Path, symbols: Mapping[str, SymbolC
     _reject_unknown(spec, where, {"name", "api_key", "hmac_secret", "rsa_public_key", "ed25519_public_key",
                                   "margin_enabled", "cross", "isolated"})
     api_key = str(spec.get("api_key", ""))
-    if not API_KEY_PATTERN.match(api_key):
+    if not API_KEY_PATTERN.fullmatch(api_key):
         raise ConfigError(f"{where}.api_key: must be 1-128 letters and digits")
     hmac_secret = _opt_str(spec.get("hmac_secret"), f"{where}.hmac_secret")
     rsa = _public_key(spec.get("rsa_public_key"), f"{where}.rsa_public_key", base_dir)
@@ -389,7 +389,7 @@ def _bool(raw: Any, where: str) -> bool:
 
 
 def _asset(raw: Any, where: str) -> str:
-    if not isinstance(raw, str) or not _ASSET_RE.match(raw):
+    if not isinstance(raw, str) or not _ASSET_RE.fullmatch(raw):
         raise ConfigError(f"{where}: not an asset name: {raw!r}")
     return raw
 

@@ -21,7 +21,7 @@ DEFAULT_LIMITS: Mapping[str, int] = {
 
 def interval_ms(header: str) -> int | None:
     """Return the window length a weight header refers to, or None if it is not one."""
-    match = _WEIGHT_HEADER.match(header.upper())
+    match = _WEIGHT_HEADER.fullmatch(header.upper())
     if match is None:
         return None
     if match.group(1) is None:

@@ -30,7 +30,8 @@ class NumberFormat(Enum):
 
 def parse_decimal(text: str) -> Decimal | None:
     """``text`` as a Decimal if it matches Binance's decimal syntax, else None."""
-    if not _DECIMAL_RE.match(text):
+    # A full match: with re.match, "$" would also accept "1.5\n".
+    if not _DECIMAL_RE.fullmatch(text):
         return None
     try:
         return Decimal(text)

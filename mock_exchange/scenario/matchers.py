@@ -57,7 +57,7 @@ def as_decimal(value: Any) -> Decimal | None:
         return value
     if isinstance(value, int):
         return Decimal(value)
-    if isinstance(value, str) and _DECIMAL.match(value.strip()):
+    if isinstance(value, str) and _DECIMAL.fullmatch(value.strip()):
         try:
             return Decimal(value.strip())
         except InvalidOperation:

@@ -192,7 +192,7 @@ def _check_assets(c: Checker, assets: dict[Any, Any], where: str) -> None:
 
 def _check_clients(c: Checker, clients: dict[Any, Any]) -> None:
     for name, spec in clients.items():
-        if not isinstance(name, str) or not NAME.match(name):
+        if not isinstance(name, str) or not NAME.fullmatch(name):
             c.problem(clients, name, f"given.clients: bad client name {name!r}")
         if c.mapping(spec, clients, name, f"given.clients.{name}"):
             c.known_keys(spec, CLIENT_KEYS, f"given.clients.{name}")
@@ -276,7 +276,7 @@ def _check_save(c: Checker, step: Step) -> None:
     for name, path in targets.items():
         container = step.data if isinstance(save, str) else save
         key = "save" if isinstance(save, str) else name
-        if not isinstance(name, str) or not NAME.match(name) or name in BUILTINS:
+        if not isinstance(name, str) or not NAME.fullmatch(name) or name in BUILTINS:
             c.problem(container, key, f"save: {name!r} cannot be a saved name")
             continue
         try:

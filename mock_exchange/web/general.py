@@ -20,7 +20,7 @@ from mock_exchange.core import errors
 from mock_exchange.core.decimals import ZERO, plain8
 from mock_exchange.web import order_params
 from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param
+from mock_exchange.web.params import SYMBOLS_PATTERN, Kind, Param, matches_in_full
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
@@ -117,13 +117,14 @@ def _selected_symbols(call: Call) -> list[SymbolConfig]:
 
 
 def _symbol_list(text: str) -> list[str]:
+    # Binance's pattern, matched in full: no spaces, no newline after the bracket.
     try:
-        names = json.loads(text)
-    except ValueError as exc:
-        raise errors.illegal_chars("symbols", r"^\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\]$") from exc
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise errors.illegal_chars("symbols", r"^\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\]$")
-    return names
+        names = json.loads(text) if matches_in_full(SYMBOLS_PATTERN, text) else None
+    except ValueError:  # the pattern's character range admits a backslash
+        names = None
+    if not names:
+        raise errors.illegal_chars("symbols", SYMBOLS_PATTERN)
+    return list(names)
 
 
 def _rate_limits(limits: Any) -> list[dict[str, Any]]:

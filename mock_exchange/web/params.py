@@ -20,13 +20,14 @@ from mock_exchange.core import errors
 from mock_exchange.core.decimals import DECIMAL_PATTERN, parse_decimal
 from mock_exchange.core.errors import BinanceError
 
+# Binance's legal ranges, quoted verbatim in its -1100 message (spec §1). Matched in full
+# (see matches_in_full), never with re.match.
 CLIENT_ID_PATTERN = r"^[\.A-Z\:/a-z0-9_-]{1,36}$"
 SYMBOL_PATTERN = r"^[A-Z0-9-_.]{1,20}$"
 LONG_PATTERN = r"^-?[0-9]{1,20}$"
-_CLIENT_ID_RE = re.compile(CLIENT_ID_PATTERN)
-_SYMBOL_RE = re.compile(SYMBOL_PATTERN)
-_LONG_RE = re.compile(LONG_PATTERN)
-_RECV_WINDOW_RE = re.compile(r"^[0-9]{1,20}(\.[0-9]{1,3})?$")
+RECV_WINDOW_PATTERN = r"^[0-9]{1,20}(\.[0-9]{1,3})?$"
+# A symbol list: no spaces, no trailing comma.
+SYMBOLS_PATTERN = r"^\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\]$"
 
 
 class Kind(Enum):
@@ -112,6 +113,19 @@ def parse_params(raw: Mapping[str, str], spec: tuple[Param, ...]) -> dict[str, A
     return values
 
 
+_PATTERNS = {Kind.LONG: LONG_PATTERN, Kind.RECV_WINDOW: RECV_WINDOW_PATTERN,
+             Kind.SYMBOL: SYMBOL_PATTERN, Kind.CLIENT_ID: CLIENT_ID_PATTERN}
+
+
+def matches_in_full(pattern: str, text: str) -> bool:
+    """Whether all of ``text`` matches ``pattern``.
+
+    Always a full match: with ``re.match`` a ``$`` also matches before a trailing newline,
+    so ``quantity=1%0A`` or a client id ending in a newline would pass.
+    """
+    return re.fullmatch(pattern, text) is not None
+
+
 def parse_value(param: Param, text: str) -> Any:
     """One value of ``param``'s kind, or Binance's error for it."""
     kind = param.kind
@@ -120,22 +134,13 @@ def parse_value(param: Param, text: str) -> Any:
         if value is None:
             raise errors.illegal_chars(param.name, DECIMAL_PATTERN)
         return value
-    if kind is Kind.LONG:
-        if not _LONG_RE.match(text):
-            raise errors.illegal_chars(param.name, LONG_PATTERN)
-        return int(text)
-    if kind is Kind.RECV_WINDOW:
-        if not _RECV_WINDOW_RE.match(text):
-            raise errors.illegal_chars(param.name, r"^[0-9]{1,20}(\.[0-9]{1,3})?$")
-        return Decimal(text)
-    if kind is Kind.SYMBOL:
-        if not _SYMBOL_RE.match(text):
-            raise errors.illegal_chars(param.name, SYMBOL_PATTERN)
-        return text
-    if kind is Kind.CLIENT_ID:
-        if not _CLIENT_ID_RE.match(text):
-            raise errors.illegal_chars(param.name, CLIENT_ID_PATTERN)
-        return text
+    pattern = _PATTERNS.get(kind)
+    if pattern is not None:
+        if not matches_in_full(pattern, text):
+            raise errors.illegal_chars(param.name, pattern)
+        if kind is Kind.LONG:
+            return int(text)
+        return Decimal(text) if kind is Kind.RECV_WINDOW else text
     if kind is Kind.ENUM:
         if text not in param.values:
             raise (param.bad_value or (lambda: errors.invalid_param_value(param.name)))()
