@@ -42,8 +42,6 @@ DEMO_ACCOUNT = "demo"
 IN_PROCESS_URL = "http://mock-exchange.local"
 TOKEN_ENV = "MOCK_EXCHANGE_CONTROL_TOKEN"
 SCOPES = ("function", "class", "module", "package", "session")
-# A reset external server whose clock is further than this from ours is put back on wall time.
-CLOCK_SLACK_MS = 1000
 
 # (option, metavar, help); the ini name is the option with "_" for "-".
 _OPTIONS = (
@@ -148,8 +146,9 @@ class FakeExchange:
         try:
             from margin_client import Clock, HmacSigner, MarginClient, sequential_ids
         except ImportError as exc:  # the reference client is a separate distribution
-            raise RuntimeError("fake_exchange.client needs the reference client: "
-                               "pip install ./client (package margin_client)") from exc
+            raise RuntimeError("fake_exchange.client needs the reference client (package margin_client), "
+                               "which the mock-exchange distribution ships: reinstall it with "
+                               "`pip install --force-reinstall mock-exchange`") from exc
         clock = Clock(self._time_source_ms) if self._time_source_ms is not None else Clock()
         return MarginClient(self.url, self.api_key, HmacSigner(self.api_secret), session=self.session,
                             clock=clock, client_id_factory=sequential_ids("fx"))
@@ -257,11 +256,10 @@ def external(url: str, token: str | None, config: ExchangeConfig, seed: int | No
     url = url.rstrip("/")
     control = RemoteControl(url, token)
     try:
-        control.reset(seed=seed)
-        state = control.clock()
-        if state["frozen"] or abs(int(state["now_ms"]) - _wall_ms()) > CLOCK_SLACK_MS:
-            control.unfreeze()
-            control.set_time(_wall_ms())
+        state = control.reset(seed=seed)["clock"]
+        # A reset returns a served exchange to wall time; one built frozen is told to follow it.
+        if state.get("mode") != "wall":
+            control.use_wall_clock()
     except requests.ConnectionError as exc:
         control.close()
         pytest.fail(f"--fake-exchange-url {url}: cannot connect ({exc.__class__.__name__}); is it running?",

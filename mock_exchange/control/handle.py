@@ -52,12 +52,13 @@ class ControlHandle:
 
     # -- reset and clock ----------------------------------------------------------------
 
-    def reset(self, seed: int | None = None, at_ms: int | None = None) -> dict[str, Any]:
+    def reset(self, seed: int | None = None, at_ms: int | None = None, *, keep_clock: bool = False) -> dict[str, Any]:
         """Back to the configured state; journal and faults cleared.
 
-        The clock is untouched unless ``at_ms`` is given, which freezes it there first.
+        The clock goes back to its start (wall time for a served exchange), unless ``at_ms``
+        is given, which freezes it there first, or ``keep_clock`` leaves it as it is.
         """
-        return self._call("reset", seed=seed, at_ms=at_ms)
+        return self._call("reset", seed=seed, at_ms=at_ms, keep_clock=keep_clock or None)
 
     def clock(self) -> dict[str, Any]:
         return self._call("clock")
@@ -70,6 +71,10 @@ class ControlHandle:
 
     def unfreeze(self) -> int:
         return int(self._call("set_clock", unfreeze=True)["now_ms"])
+
+    def use_wall_clock(self) -> int:
+        """Follow wall time again (not frozen, no offset): what clients signing with their own clock need."""
+        return int(self._call("set_clock", wall=True)["now_ms"])
 
     def set_time(self, ms: int) -> int:
         return int(self._call("set_clock", set_ms=ms)["now_ms"])

@@ -74,19 +74,26 @@ class ControlService(StateOps):
 
     # -- reset and clock ----------------------------------------------------------------
 
-    def reset(self, seed: Any = None, at_ms: Any = None) -> dict[str, Any]:
+    def reset(self, seed: Any = None, at_ms: Any = None, keep_clock: Any = None) -> dict[str, Any]:
         """Exchange back to its config (and ``seed``), limits, journal and faults cleared.
 
-        Without ``seed`` the seed the app started with is used again. The clock is left
-        alone (a frozen clock stays frozen where it is) unless ``at_ms`` is given: then it
-        is frozen there first, so the fresh state is stamped with it.
+        Without ``seed`` the seed the app started with is used again. The clock goes back to
+        its start too: wall time (``mock-exchange serve``), or the instant an in-process
+        exchange was built frozen at. ``at_ms`` freezes it there instead; ``keep_clock``
+        leaves it as it is (frozen, offset or wall). The fresh state is stamped with the
+        clock's time after that choice.
         """
         new_seed = self.start_seed if seed is None else int_value(seed, "seed", minimum=0)
         freeze_at = None if at_ms is None else int_value(at_ms, "at_ms", minimum=0, maximum=MAX_TIME_MS)
+        keep = False if keep_clock is None else bool_value(keep_clock, "keep_clock")
+        if keep and freeze_at is not None:
+            raise bad_request("at_ms and keep_clock exclude each other")
         exchange = self.exchange
         with exchange.lock:
             if freeze_at is not None:
                 exchange.clock.freeze(freeze_at)
+            elif not keep:
+                exchange.clock.restart()
             exchange.reset(new_seed)
         self.runtime.config = dataclasses.replace(self.runtime.config, rate_limits=self.base_rate_limits)
         self.runtime.limiter.reset(self.base_rate_limits)
@@ -101,15 +108,29 @@ class ControlService(StateOps):
             iso = datetime.fromtimestamp(now / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{now % 1000:03d}Z"
         except (OverflowError, ValueError, OSError):
             iso = None  # a clock set out of range by other means than the control API
-        return {"now_ms": now, "frozen": clock.frozen, "iso": iso}
+        return {"now_ms": now, "frozen": clock.frozen, "iso": iso, "mode": clock.mode, "offset_ms": clock.offset_ms}
 
     def set_clock(self, freeze: Any = None, at_ms: Any = None, unfreeze: Any = None, set_ms: Any = None,
-                  advance_ms: Any = None) -> dict[str, Any]:
-        """Exactly one of: ``freeze`` (optionally ``at_ms``), ``unfreeze``, ``set_ms``, ``advance_ms``."""
+                  advance_ms: Any = None, wall: Any = None, mode: Any = None) -> dict[str, Any]:
+        """Exactly one of: ``freeze`` (optionally ``at_ms``), ``unfreeze``, ``set_ms``, ``advance_ms``, ``wall``.
+
+        ``mode`` is the same in the words ``GET /clock`` answers with: ``{"mode": "wall"}`` is
+        ``{"wall": true}``, ``{"mode": "frozen"}`` is ``{"freeze": true}`` (``at_ms`` allowed).
+        """
+        if mode is not None:
+            chosen = str_value(mode, "mode")
+            if chosen == "wall":
+                wall = wall if wall is not None else True
+            elif chosen == "frozen":
+                freeze = freeze if freeze is not None else True
+            else:
+                raise bad_request(f"mode: expected 'wall' or 'frozen' (got {chosen!r}); an offset comes from "
+                                  "set_ms or advance_ms")
         actions = [name for name, value in (("freeze", freeze), ("unfreeze", unfreeze), ("set_ms", set_ms),
-                                            ("advance_ms", advance_ms)) if value not in (None, False)]
+                                            ("advance_ms", advance_ms), ("wall", wall)) if value not in (None, False)]
         if len(actions) != 1:
-            raise bad_request("send exactly one of: freeze (with optional at_ms), unfreeze, set_ms, advance_ms")
+            raise bad_request("send exactly one of: freeze (with optional at_ms), unfreeze, set_ms, advance_ms, "
+                              "wall (or mode: wall / frozen)")
         if at_ms is not None and actions != ["freeze"]:
             raise bad_request("at_ms goes with freeze only")
         exchange = self.exchange
@@ -121,6 +142,9 @@ class ControlService(StateOps):
             elif actions == ["unfreeze"]:
                 bool_value(unfreeze, "unfreeze")
                 clock.unfreeze()
+            elif actions == ["wall"]:
+                bool_value(wall, "wall")
+                clock.follow_wall()
             elif actions == ["set_ms"]:
                 clock.set(int_value(set_ms, "set_ms", minimum=0, maximum=MAX_TIME_MS))
             else:

@@ -1,9 +1,17 @@
-"""The exchange clock: wall time, or frozen at an instant, settable and advanceable.
+"""The exchange clock: wall time, wall time plus an offset, or frozen at an instant.
 
 Every time the exchange uses (timestamps in responses, recvWindow checks, rate-limit
-windows, bans, listen-token expiry) comes from one ``ExchangeClock``. In wall mode it
-reads ``time.time()`` on every call, so freezegun works in-process; over HTTP a server in
-another process is steered with ``freeze`` / ``set`` / ``advance`` instead.
+windows, bans, listen-token expiry) comes from one ``ExchangeClock``. It is in one of
+three modes:
+
+- ``wall``: it reads ``time.time()`` on every call (so freezegun works in-process);
+- ``offset``: it runs with wall time, a fixed number of milliseconds ahead or behind
+  (after ``advance`` or ``set`` on a running clock, or ``unfreeze``);
+- ``frozen``: it stands still at an instant until told to move.
+
+Only ``wall`` agrees with the clients' own clocks: in the other two a client that signs
+with its local time gets -1021 once the difference passes Binance's allowance.
+``follow_wall`` always brings it back; ``restart`` returns to the mode it was built in.
 """
 
 from __future__ import annotations
@@ -11,13 +19,17 @@ from __future__ import annotations
 import threading
 import time
 
+WALL, OFFSET, FROZEN = "wall", "offset", "frozen"
+
 
 class ExchangeClock:
     """Milliseconds since the epoch, as the exchange sees them."""
 
     def __init__(self, frozen_at_ms: int | None = None) -> None:
         self._lock = threading.Lock()
-        self._frozen_at_ms = frozen_at_ms
+        # What `restart` (a control-plane reset) returns to: wall time, or this instant, frozen.
+        self._start_frozen_at_ms = None if frozen_at_ms is None else int(frozen_at_ms)
+        self._frozen_at_ms = self._start_frozen_at_ms
         # In wall mode the exchange time is wall time plus this offset, so `advance`
         # works without freezing.
         self._offset_ms = 0
@@ -37,6 +49,18 @@ class ExchangeClock:
     def frozen(self) -> bool:
         return self._frozen_at_ms is not None
 
+    @property
+    def offset_ms(self) -> int:
+        """How far a running clock is from wall time (0 when frozen or in wall mode)."""
+        return 0 if self.frozen else self._offset_ms
+
+    @property
+    def mode(self) -> str:
+        """``wall``, ``offset`` or ``frozen``."""
+        if self.frozen:
+            return FROZEN
+        return OFFSET if self._offset_ms else WALL
+
     def freeze(self, at_ms: int | None = None) -> int:
         """Stop the clock at ``at_ms`` (default: now)."""
         with self._lock:
@@ -44,11 +68,18 @@ class ExchangeClock:
             return self._frozen_at_ms
 
     def unfreeze(self) -> int:
-        """Let the clock run with wall time again, continuing from the frozen instant."""
+        """Let the clock run again, continuing from the frozen instant (so offset from wall time)."""
         with self._lock:
             if self._frozen_at_ms is not None:
                 self._offset_ms = self._frozen_at_ms - self._wall_ms()
                 self._frozen_at_ms = None
+            return self.now_ms()
+
+    def follow_wall(self) -> int:
+        """Back to wall time: not frozen, no offset. The new time."""
+        with self._lock:
+            self._frozen_at_ms = None
+            self._offset_ms = 0
             return self.now_ms()
 
     def set(self, at_ms: int) -> int:
@@ -72,10 +103,15 @@ class ExchangeClock:
             return self.now_ms()
 
     def reset(self) -> None:
-        """Back to wall time with no offset."""
+        """Back to wall time with no offset (same as :meth:`follow_wall`)."""
+        self.follow_wall()
+
+    def restart(self) -> int:
+        """Back to the start it was built with: frozen at that instant, or wall time."""
         with self._lock:
-            self._frozen_at_ms = None
+            self._frozen_at_ms = self._start_frozen_at_ms
             self._offset_ms = 0
+            return self.now_ms()
 
     def state(self) -> dict[str, object]:
-        return {"now_ms": self.now_ms(), "frozen": self.frozen, "offset_ms": self._offset_ms}
+        return {"now_ms": self.now_ms(), "frozen": self.frozen, "offset_ms": self.offset_ms, "mode": self.mode}

@@ -80,7 +80,7 @@ def check_command(args: argparse.Namespace) -> int:
 def run_command(args: argparse.Namespace) -> int:
     """Run the scenarios, print a line per step and a summary, optionally write JUnit XML."""
     try:
-        from mock_exchange.scenario.environment import LocalEnvironment, RemoteEnvironment
+        from mock_exchange.scenario.environment import LocalEnvironment, RemoteEnvironment, ServerUnreachable
     except ModuleNotFoundError as exc:
         if exc.name != "margin_client":
             raise
@@ -97,12 +97,36 @@ def run_command(args: argparse.Namespace) -> int:
             write_junit(_invalid_report(args.paths, config), args.junit)
         return status
     env = RemoteEnvironment(args.url, args.control_token, config) if args.url else LocalEnvironment(config)
+    if isinstance(env, RemoteEnvironment):
+        try:
+            env.open()
+        except ServerUnreachable as exc:
+            sys.stderr.write(f"mock-exchange scenario: {exc}\n")
+            return EXIT_INVALID
     report = run_all(scenarios, env, PrintingReporter(quiet=args.quiet))
     if args.junit:
         write_junit(report, args.junit)
     _write()
+    if isinstance(env, RemoteEnvironment):
+        _report_restore(env)
     _write(report.summary())
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _report_restore(env: Any) -> None:
+    """Say what the server was left with; loudly (stderr) when a setting could not be put back."""
+    problems = env.restore_problems
+    if not problems:
+        _write(f"{env.base_url}: clock, rate limits and fault rules restored as found; its accounts, orders "
+               "and journal are the last scenario's (POST /mock/v1/reset returns them to the config)")
+        return
+    lines = [f"WARNING: {env.base_url} was NOT fully restored after the scenarios:"]
+    lines += [f"WARNING:   {problem}" for problem in problems]
+    lines.append("WARNING: clients signing with their own clock may now get -1021; put the clock back with "
+                 "curl -X POST -H 'Content-Type: application/json' -d '{\"mode\": \"wall\"}' "
+                 f"{env.base_url}/mock/v1/clock")
+    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.flush()
 
 
 def _invalid_report(paths: list[str], config: Any) -> RunReport:

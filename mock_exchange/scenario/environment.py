@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -67,22 +68,59 @@ class LocalEnvironment(Environment):
             self.app = None
 
 
+class ServerUnreachable(Exception):
+    """The server at ``--url`` does not answer, or its control API refuses us; the message says which."""
+
+
+def transport_reason(exc: BaseException) -> str:
+    """A connection failure in a few words ("Connection refused"), not urllib3's paragraph."""
+    if isinstance(exc, requests.Timeout):
+        return "no answer in time"
+    found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
+    return found.group(1).strip() if found else exc.__class__.__name__
+
+
 class RemoteEnvironment(Environment):
-    """A server already running at ``url``; each scenario starts with a control-plane reset."""
+    """A server already running at ``url``; each scenario starts with a control-plane reset.
+
+    The server's clock, rate limits and fault rules are read before the first scenario and
+    put back by ``close`` (see :mod:`mock_exchange.scenario.server_settings`); what could not
+    be put back is left in ``restore_problems``.
+    """
 
     def __init__(self, url: str, control_token: str | None = None, config: ExchangeConfig | None = None) -> None:
         super().__init__(config)
         from mock_exchange.control import RemoteControl
 
         self.base_url = url.rstrip("/")
-        self.control = RemoteControl(self.base_url, control_token)
+        self.control = RemoteControl(self.base_url, control_token, timeout=30)
         self.session = requests.Session()
+        self.settings: Any = None
+        self.restore_problems: list[str] | None = None
 
     @property
     def label(self) -> str:
         return self.base_url
 
+    def open(self) -> None:
+        """Check the server answers and remember its settings; ServerUnreachable in words if not."""
+        if self.settings is not None:
+            return
+        from mock_exchange.control import ControlError
+        from mock_exchange.scenario.server_settings import ServerSettings
+
+        try:
+            self.settings = ServerSettings.capture(self.control)
+        except requests.RequestException as exc:
+            raise ServerUnreachable(f"cannot reach {self.base_url} ({transport_reason(exc)}); is "
+                                    "`mock-exchange serve` running there?") from None
+        except ControlError as exc:
+            hint = " (pass --control-token or set $MOCK_EXCHANGE_CONTROL_TOKEN)" if exc.code == "unauthorized" else ""
+            raise ServerUnreachable(f"{self.base_url}: the control API refused: {exc.message}{hint}") from None
+        self.restore_problems = None
+
     def start(self, seed: int) -> None:
+        self.open()
         self.control.reset(seed=seed)
         # A previous scenario may have left the clock running or faults behind; reset
         # clears faults and the journal, and the runner freezes the clock next.
@@ -91,6 +129,9 @@ class RemoteEnvironment(Environment):
 
     def close(self) -> None:
         self.session.close()
+        if self.settings is not None:
+            self.restore_problems = self.settings.restore(self.control)
+            self.settings = None
 
 
 def private_key_for(account: AccountConfig) -> tuple[str, str] | None:

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+import requests
+
 from mock_exchange.scenario.describe import describe
-from mock_exchange.scenario.environment import Environment, LocalEnvironment
+from mock_exchange.scenario.environment import Environment, LocalEnvironment, transport_reason
 from mock_exchange.scenario.model import Issue, Location, ScenarioError
 from mock_exchange.scenario.results import FAILED, PASSED, SKIPPED, RunReport, ScenarioResult, StepResult
 from mock_exchange.scenario.runtime import Runtime
@@ -65,6 +67,10 @@ def _run_steps(scenario: Scenario, env: Environment, reporter: Reporter, result:
         env.start(scenario.seed)
         runtime = Runtime(env, scenario.account)
         start_clock(runtime, scenario.start_ms, scenario.seed)
+    except requests.RequestException as exc:
+        result.issues.append(Issue(scenario.location, f"cannot start the exchange: {env.label}: "
+                                                      f"{transport_reason(exc)}"))
+        return
     except Exception as exc:  # noqa: BLE001 - the exchange could not be started or reset
         result.issues.append(Issue(scenario.location, f"cannot start the exchange: {exc}"))
         return

@@ -25,19 +25,23 @@ def test_index_lists_every_route(client: FlaskClient) -> None:
 
 def test_clock_freeze_set_advance_unfreeze(client: FlaskClient) -> None:
     assert client.get(f"{API}/clock").get_json() == {"now_ms": FROZEN_AT_MS, "frozen": True,
-                                                     "iso": "2026-01-01T00:00:00.000Z"}
+                                                     "iso": "2026-01-01T00:00:00.000Z", "mode": "frozen",
+                                                     "offset_ms": 0}
     assert client.post(f"{API}/clock", json={"advance_ms": 1500}).get_json()["now_ms"] == FROZEN_AT_MS + 1500
     assert client.post(f"{API}/clock", json={"set_ms": 1_800_000_000_000}).get_json()["now_ms"] == 1_800_000_000_000
     assert client.post(f"{API}/clock", json={"freeze": True, "at_ms": 5}).get_json()["now_ms"] == 5
     running = client.post(f"{API}/clock", json={"unfreeze": True}).get_json()
     assert running["frozen"] is False and 5 <= running["now_ms"] < 1000
+    # Unfreezing runs on from the frozen instant: an offset from wall time, not wall time.
+    assert running["mode"] == "offset" and running["offset_ms"] < -1_700_000_000_000
     assert client.get("/api/v3/time").get_json()["serverTime"] >= 5
 
 
 @pytest.mark.parametrize("body", [
     {}, {"freeze": True, "advance_ms": 5}, {"advance_ms": -1}, {"advance_ms": "soon"}, {"advance_ms": 1.5},
     {"set_ms": True}, {"unfreeze": "yes"}, {"at_ms": 5}, {"tick": 1}, {"set_ms": 10**20},
-    {"advance_ms": 10**19}, {"freeze": True, "at_ms": -1},
+    {"advance_ms": 10**19}, {"freeze": True, "at_ms": -1}, {"wall": "soon"}, {"wall": True, "freeze": True},
+    {"mode": "offset"}, {"mode": ""}, {"mode": "wall", "at_ms": 5}, {"wall": True, "at_ms": 5},
 ])
 def test_clock_refuses_bad_bodies(client: FlaskClient, body: dict[str, object]) -> None:
     assert error_of(client.post(f"{API}/clock", json=body)) == (400, "bad_request")

@@ -85,7 +85,9 @@ def test_reset_restores_config_limits_and_clears_journal_and_faults(app: Flask, 
     control.advance(seconds=1)
     result = control.reset()
     assert result["seed"] == 0
-    assert result["clock"] == {"now_ms": FROZEN_AT_MS + 1000, "frozen": True, "iso": "2026-01-01T00:00:01.000Z"}
+    # The clock goes back to its start: this app was built frozen at FROZEN_AT_MS.
+    assert result["clock"] == {"now_ms": FROZEN_AT_MS, "frozen": True, "iso": "2026-01-01T00:00:00.000Z",
+                               "mode": "frozen", "offset_ms": 0}
     assert control.rate_limits()["api_weight_per_minute"] == 6000
     assert client.get("/api/v3/exchangeInfo").get_json()["rateLimits"][0]["limit"] == 6000
     assert control.faults() == [] and client.get("/api/v3/time").status_code == 200

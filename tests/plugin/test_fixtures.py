@@ -78,7 +78,7 @@ def test_client_ids_are_deterministic(fake_exchange: FakeExchange) -> None:
 def test_client_needs_the_reference_client_package(fake_exchange: FakeExchange,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "margin_client", None)  # as if it were not installed
-    with pytest.raises(RuntimeError, match="pip install ./client"):
+    with pytest.raises(RuntimeError, match="pip install --force-reinstall mock-exchange"):
         _ = fake_exchange.client
 
 
@@ -102,3 +102,14 @@ def test_live_fixture_client_places_and_cancels(fake_exchange_live: FakeExchange
     placed = client.place_oco(**OCO)
     cancelled = client.cancel_order_list(symbol="BTCUSDT", order_list_id=placed.order_list_id)
     assert cancelled.list_order_status == "ALL_DONE"
+
+
+def test_the_fixture_goes_back_to_wall_time(fake_exchange: FakeExchange) -> None:
+    import time
+
+    fake_exchange.freeze(at_ms=1_767_225_600_000)
+    fake_exchange.advance(minutes=1)
+    assert fake_exchange.clock()["mode"] == "frozen"
+    assert abs(fake_exchange.use_wall_clock() - time.time() * 1000) < 5_000
+    assert fake_exchange.clock()["mode"] == "wall"
+    assert fake_exchange.client.get_open_orders(symbol="BTCUSDT") == []

@@ -112,3 +112,121 @@ def test_run_against_a_running_server(passing: Path, capsys: pytest.CaptureFixtu
     # Reset between scenarios: the second run sees orderListId 1 again and one fill only.
     assert code == 0, out
     assert out.splitlines()[-1] == "2 passed, 0 failed"
+
+
+FREEZING = """\
+name: Freezes, throttles and faults
+steps:
+  - given: {rate_limits: {api_weight_per_minute: 50}}
+  - clock: {advance: 60s}
+  - fault: {endpoint: /api/v3/ping, kind: http_500, count: 3}
+  - call: get_server_time
+"""
+
+
+@pytest.fixture
+def freezing(tmp_path: Path) -> Path:
+    path = tmp_path / "freezing.yaml"
+    path.write_text(FREEZING, encoding="utf-8")
+    return path
+
+
+def _signed_with_wall_time(url: str) -> object:
+    """What a user's bot does next: a signed request stamped with its own wall clock."""
+    from margin_client import HmacSigner, MarginClient
+
+    from mock_exchange.config import default_config
+
+    demo = default_config().accounts[0]
+    client = MarginClient(url, demo.api_key, HmacSigner(str(demo.hmac_secret)))
+    try:
+        return client.get_open_orders(symbol="BTCUSDT")
+    finally:
+        client.close()
+
+
+def test_run_against_a_server_leaves_its_clock_on_wall_time(freezing: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from mock_exchange.control import RemoteControl
+    from mock_exchange.web.app import create_app
+
+    with LiveServer(create_app()) as server, RemoteControl(server.url) as control:
+        assert control.clock()["mode"] == "wall"
+        assert main(["scenario", "run", "--url", server.url, str(freezing)]) == 0
+        out = capsys.readouterr().out
+        assert f"{server.url}: clock, rate limits and fault rules restored as found" in out
+        assert out.splitlines()[-1] == "1 passed, 0 failed"
+        assert control.clock()["mode"] == "wall"
+        assert control.rate_limits()["api_weight_per_minute"] == 6000
+        assert control.faults() == []
+        assert _signed_with_wall_time(server.url) == []  # no -1021
+
+
+def test_run_against_a_server_puts_back_a_frozen_clock_limits_and_faults(freezing: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from mock_exchange.control import RemoteControl
+    from mock_exchange.web.app import create_app
+
+    with LiveServer(create_app()) as server, RemoteControl(server.url) as control:
+        control.freeze(at_ms=1_800_000_000_000)
+        control.set_rate_limits(orders_per_10s=7)
+        control.inject_fault("/sapi/v1/margin/order", "http_500", count=2, method="POST")
+        assert main(["scenario", "run", "--url", server.url, str(freezing)]) == 0
+        assert control.clock()["now_ms"] == 1_800_000_000_000 and control.clock()["mode"] == "frozen"
+        assert control.rate_limits()["orders_per_10s"] == 7
+        [rule] = control.faults()
+        assert (rule["endpoint"], rule["kind"], rule["method"], rule["remaining"]) == (
+            "/sapi/v1/margin/order", "http_500", "POST", 2)
+
+
+def test_run_against_a_server_puts_back_an_offset(freezing: Path) -> None:
+    from mock_exchange.control import RemoteControl
+    from mock_exchange.web.app import create_app
+
+    with LiveServer(create_app()) as server, RemoteControl(server.url) as control:
+        control.advance(hours=1)
+        assert main(["scenario", "run", "--url", server.url, str(freezing)]) == 0
+        state = control.clock()
+        assert state["mode"] == "offset" and abs(int(state["offset_ms"]) - 3_600_000) < 1_000
+
+
+def test_a_failed_restore_is_a_loud_warning(freezing: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_exchange.control import ControlError, RemoteControl
+    from mock_exchange.web.app import create_app
+
+    def refuse(self: RemoteControl) -> int:
+        raise ControlError("internal", "the server went away")
+
+    with LiveServer(create_app()) as server:
+        url = server.url
+        monkeypatch.setattr(RemoteControl, "use_wall_clock", refuse)
+        assert main(["scenario", "run", "--url", url, str(freezing)]) == 0
+    captured = capsys.readouterr()
+    assert f"WARNING: {url} was NOT fully restored" in captured.err
+    assert "WARNING:   clock: the server went away" in captured.err
+    assert '{"mode": "wall"}' in captured.err
+
+
+def test_a_server_that_is_down_is_one_line_and_exit_2(passing: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert main(["scenario", "run", "--url", f"http://127.0.0.1:{port}", str(passing)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (f"mock-exchange scenario: cannot reach http://127.0.0.1:{port} (Connection refused); "
+                            "is `mock-exchange serve` running there?\n")
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_a_wrong_control_token_is_one_line(passing: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mock_exchange.web.app import create_app
+
+    with LiveServer(create_app(control_token="right")) as server:
+        url = server.url
+        assert main(["scenario", "run", "--url", url, "--control-token", "wrong", str(passing)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"mock-exchange scenario: {url}: the control API refused: ")
+    assert err.endswith("(pass --control-token or set $MOCK_EXCHANGE_CONTROL_TOKEN)\n") and err.count("\n") == 1

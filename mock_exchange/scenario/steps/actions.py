@@ -81,10 +81,10 @@ def run_fault(rt: Runtime, step: Step) -> StepOutcome:
 
 
 def start_clock(rt: Runtime, start_ms: int = DEFAULT_START_MS, seed: int = 0) -> None:
-    """Freeze the clock at the start instant, then reset, so all state begins at that instant.
+    """Reset with the clock frozen at the start instant, so all state begins at that instant.
 
-    Resetting after the freeze matters: accounts built while the clock still read wall time
-    would carry that later instant (e.g. as their interest checkpoint) into the scenario.
+    The freeze comes before the state is rebuilt: accounts built while the clock still read
+    wall time would carry that later instant (e.g. as their interest checkpoint) into the
+    scenario.
     """
-    rt.env.control.freeze(start_ms)
-    rt.env.control.reset(seed=seed)
+    rt.env.control.reset(seed=seed, at_ms=start_ms)
