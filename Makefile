@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install clean bench scenarios
+.PHONY: serve test install clean bench scenarios test-container
 
 $(STAMP): pyproject.toml client/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Builds the image and runs it (needs a Docker engine). Without a registry the base is built
+# from Debian packages; elsewhere: make test-container MOCK_EXCHANGE_BASE_IMAGE=python:3.11-slim
+MOCK_EXCHANGE_BASE_IMAGE ?= mock-exchange-base:local
+test-container: $(STAMP)
+	@if [ "$(MOCK_EXCHANGE_BASE_IMAGE)" = mock-exchange-base:local ] && docker info >/dev/null 2>&1; then \
+		$(BIN)/python -m tests.container.local_base; fi
+	MOCK_EXCHANGE_BASE_IMAGE=$(MOCK_EXCHANGE_BASE_IMAGE) $(BIN)/python -m pytest -m container -rs tests/container
 
 scenarios: $(STAMP)
 	$(BIN)/mock-exchange scenario run scenarios/

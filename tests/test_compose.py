@@ -83,7 +83,17 @@ def health_command(service: dict[str, Any]) -> list[str]:
 
 
 def test_compose_builds_this_repository(service: dict[str, Any]) -> None:
-    assert service["build"] in (".", {"context": "."})
+    assert service["build"]["context"] == "."
+
+
+def test_compose_passes_the_base_image_through_with_the_dockerfiles_default(service: dict[str, Any]) -> None:
+    declared = next(rest for keyword, rest in dockerfile_instructions() if keyword == "ARG")
+    name, _, default = declared.partition("=")
+    assert service["build"]["args"][name] == "${MOCK_EXCHANGE_BASE_IMAGE:-" + default + "}"
+
+
+def test_compose_publishes_on_loopback_unless_told_otherwise(service: dict[str, Any]) -> None:
+    assert all(str(p).startswith("${MOCK_EXCHANGE_BIND:-127.0.0.1}:") for p in service["ports"])
 
 
 def test_compose_command_parses_with_the_real_cli(service: dict[str, Any]) -> None:
@@ -141,8 +151,11 @@ def test_compose_and_dockerfile_share_one_healthcheck(service: dict[str, Any]) -
 # -- Dockerfile -----------------------------------------------------------------------------
 
 
-def test_dockerfile_base_image() -> None:
-    assert instruction("FROM") == ["python:3.11-slim"]
+def test_dockerfile_base_image_is_a_build_argument_defaulting_to_python_slim() -> None:
+    (declared,) = [rest for keyword, rest in dockerfile_instructions()[:1] if keyword == "ARG"]
+    name, _, default = declared.partition("=")
+    assert default == "python:3.11-slim"
+    assert instruction("FROM") == ["${" + name + "}"]
 
 
 def test_dockerfile_installs_the_package_with_pip() -> None:
