@@ -47,6 +47,9 @@ def create_app(
         exchange = Exchange(config, seed=seed)
     app = Flask("mock_exchange")
     app.url_rule_class = LazyBuilderRule
+    # "/sapi/v1//margin/order" is an unknown path (JSON 404), not a 308 to a Location built
+    # from the client's Host header; read by each rule as it is added, so set before them.
+    app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
     # No automatic OPTIONS answers (an empty text/html 200): OPTIONS gets the JSON -1020 like any
     # other unsupported method (Flask >= 3.1 reads this before the routes are added).
