@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from mock_exchange.config import ConfigError, ExchangeConfig, load_config
+from mock_exchange.control.token import token_problem
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -41,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"token the control API requires (default: ${CONTROL_TOKEN_ENV}; generated when "
                             "binding beyond loopback without one)")
     serve.add_argument("--threads", type=int, default=8, help="WSGI worker threads")
+    serve.add_argument("--snapshot-dir", help="the only directory state/save and state/load may use "
+                                              "(default: the current directory)")
     serve.add_argument("--ws-port", type=int, help="also serve everything on this port with WebSockets "
                                                    "(user data stream: /ws/<listenKey>, /ws-api/v3)")
 
@@ -87,6 +90,9 @@ def _serve(args: argparse.Namespace) -> int:
     if config is None:
         return 2
     token = args.control_token or config.control_token
+    if token is not None and token_problem(token):
+        sys.stderr.write(f"mock-exchange: config error: control token {token_problem(token)}\n")
+        return 2
     generated = token is None and not is_loopback(args.host)
     if generated:
         # Beyond loopback anyone could steer the exchange: require a token, and say it once.
@@ -95,7 +101,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from mock_exchange.web.app import create_app
 
-    app = create_app(config, seed=args.seed, control_token=token)
+    snapshot_dir = os.path.abspath(args.snapshot_dir or os.getcwd())
+    app = create_app(config, seed=args.seed, control_token=token, snapshot_dir=snapshot_dir)
     _tune_gc()
     _banner(config, args.host, args.port, token, token_generated=generated, show_demo_secret=args.config is None)
     if args.ws_port is not None:

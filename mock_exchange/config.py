@@ -8,7 +8,6 @@ start-up with a :class:`ConfigError` naming the field, e.g.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from mock_exchange import nesting
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("default_config.yaml")
 API_KEY_PATTERN = re.compile(r"^[A-Za-z0-9]{1,128}$")
@@ -138,10 +139,19 @@ def load_config(path: str | Path | None = None) -> ExchangeConfig:
     except OSError as exc:
         raise ConfigError(f"{source}: cannot read config file: {exc.strerror}") from exc
     try:
-        raw = json.loads(text) if source.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raw = nesting.loads(text) if source.suffix == ".json" else _yaml(text)
+    except (ValueError, yaml.YAMLError) as exc:  # TooDeep and JSONDecodeError are ValueErrors
         raise ConfigError(f"{source}: not valid {'JSON' if source.suffix == '.json' else 'YAML'}: {exc}") from exc
     return config_from_dict(raw, base_dir=source.parent)
+
+
+def _yaml(text: str) -> Any:
+    try:
+        raw = yaml.safe_load(text)
+    except RecursionError:
+        raise nesting.TooDeep() from None
+    nesting.check_depth(raw)
+    return raw
 
 
 def default_config() -> ExchangeConfig:

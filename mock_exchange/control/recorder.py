@@ -6,7 +6,6 @@ header is masked, and cookies, ``Authorization`` and the control token are left 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -15,6 +14,7 @@ from flask import Response, g, request
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from mock_exchange import nesting
 from mock_exchange.control.journal import COMPLETE
 from mock_exchange.control.routes import PREFIX
 from mock_exchange.core.errors import BinanceError
@@ -157,6 +157,6 @@ def _parse_json(body: bytes | None) -> Any:
     if body is None:
         return None
     try:
-        return json.loads(body)
+        return nesting.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None

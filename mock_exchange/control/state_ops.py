@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
+from mock_exchange import nesting
 from mock_exchange.control.errors import bad_request
 from mock_exchange.control.event_json import events_json
 from mock_exchange.control.journal import JournalFilter
+from mock_exchange.control.snapshot_paths import snapshot_path, unusable_snapshot_file
 from mock_exchange.control.values import int_value, str_value
 
 
@@ -40,8 +41,8 @@ class StateOps:
         return {"restored": True, "clock": self.clock()}  # type: ignore[attr-defined]
 
     def save_snapshot(self, path: Any) -> dict[str, Any]:
-        """Write the snapshot to ``path`` (on the server's file system) as JSON."""
-        target = Path(str_value(path, "path"))
+        """Write the snapshot to ``path`` (on the server's file system, see ``snapshot_paths``) as JSON."""
+        target = snapshot_path(path, self.runtime.snapshot_dir)
         text = json.dumps(self.snapshot(), indent=1, sort_keys=False)
         try:
             target.write_text(text + "\n", encoding="utf-8")
@@ -51,15 +52,13 @@ class StateOps:
 
     def load_snapshot(self, path: Any) -> dict[str, Any]:
         """Restore from a snapshot file written by ``save_snapshot``."""
-        source = Path(str_value(path, "path"))
+        source = snapshot_path(path, self.runtime.snapshot_dir)
         try:
-            state = json.loads(source.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise bad_request(f"path: cannot read {str(source)!r}: {exc.strerror}") from exc
-        except ValueError as exc:
-            raise bad_request(f"path: {str(source)!r} is not JSON: {exc}") from exc
+            state = nesting.loads(source.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # UnicodeDecodeError and TooDeep are ValueErrors
+            raise unusable_snapshot_file(source) from None
         if not isinstance(state, dict):
-            raise bad_request(f"path: {str(source)!r} does not hold a snapshot object")
+            raise unusable_snapshot_file(source)
         result = self.restore(**state)
         result["path"] = str(source)
         return result

@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from mock_exchange import nesting
+
 
 class LocatedDict(dict):  # type: ignore[type-arg]
     """A mapping that knows its own line and the line of each key (1-based)."""
@@ -111,3 +113,5 @@ def load_located(text: str) -> Any:
         raise YamlSyntaxError(line, f"invalid YAML: {reason}") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlSyntaxError(1, f"invalid YAML: {nesting.TooDeep()}") from None

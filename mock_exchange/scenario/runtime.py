@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -12,6 +11,7 @@ from typing import Any
 from margin_client import Clock, Ed25519Signer, HmacSigner, MarginClient, RsaSigner, sequential_ids
 from margin_client.signing import Signer
 
+from mock_exchange import nesting
 from mock_exchange.scenario.environment import Environment, private_key_for
 from mock_exchange.scenario.references import ReferenceError_, resolve
 
@@ -141,6 +141,6 @@ class Runtime:
 def parse_body(text: str) -> Any:
     """JSON with decimals kept exact; the raw text when it is not JSON."""
     try:
-        return json.loads(text, parse_float=Decimal)
+        return nesting.loads(text, parse_float=Decimal)
     except ValueError:
         return text

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g
 from werkzeug.routing import Rule
 
 from mock_exchange.config import ExchangeConfig, default_config
+from mock_exchange.control.token import token_problem
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.rate_limits import RateLimiter
 from mock_exchange.web import (
@@ -34,6 +36,7 @@ def create_app(
     exchange: object | None = None,
     seed: int | None = None,
     control_token: str | None = None,
+    snapshot_dir: str | Path | None = None,
 ) -> Flask:
     """An isolated fake exchange: its own state, clock, ids and limits.
 
@@ -41,8 +44,12 @@ def create_app(
     :param exchange: an existing ``core.exchange.Exchange`` to serve (else one is built).
     :param seed: overrides the config's seed for ids and generated client order ids.
     :param control_token: when set, the control API requires it (``X-Mock-Token``).
+    :param snapshot_dir: when set, ``state/save`` and ``state/load`` only use files inside it.
     """
     config = config or default_config()
+    token = control_token or config.control_token
+    if token is not None and token_problem(token):
+        raise ValueError(f"control_token: {token_problem(token)}")
     if exchange is None:
         exchange = Exchange(config, seed=seed)
     app = Flask("mock_exchange")
@@ -59,7 +66,8 @@ def create_app(
         config=config,
         exchange=exchange,
         limiter=RateLimiter(config.rate_limits, exchange.clock),  # type: ignore[attr-defined]
-        control_token=control_token or config.control_token,
+        control_token=token,
+        snapshot_dir=Path(snapshot_dir) if snapshot_dir is not None else None,
     )
     app.extensions[EXTENSION_KEY] = runtime
     register_error_handlers(app)

@@ -8,7 +8,6 @@ has a ``control_token`` every control request must carry it in ``X-Mock-Token``.
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 from decimal import Decimal
@@ -17,6 +16,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
+from mock_exchange import nesting
 from mock_exchange.control.errors import ControlError, bad_request
 from mock_exchange.control.faults import FaultInjector
 from mock_exchange.control.handle import CONTROL_EXTENSION_KEY
@@ -24,11 +24,11 @@ from mock_exchange.control.journal import Journal
 from mock_exchange.control.recorder import record_request, remember_arrival
 from mock_exchange.control.routes import PREFIX, ROUTES, Route
 from mock_exchange.control.service import ControlService, check_fields
+from mock_exchange.control.token import TOKEN_HEADER, token_accepted
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.web.runtime import EXTENSION_KEY
 
 log = logging.getLogger(__name__)
-TOKEN_HEADER = "X-Mock-Token"
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
                413: "payload_too_large"}
 
@@ -66,13 +66,10 @@ def _blueprint() -> Blueprint:
 
 
 def _check_token() -> None:
-    token = current_app.extensions[EXTENSION_KEY].control_token
-    if not token:
-        return
     sent = request.headers.get(TOKEN_HEADER, "")
-    if not hmac.compare_digest(sent.encode(), token.encode()):
+    if not token_accepted(current_app.extensions[EXTENSION_KEY].control_token, sent):
         raise ControlError("unauthorized", f"this control API needs the {TOKEN_HEADER} header"
-                           if not sent else f"wrong {TOKEN_HEADER}")
+                           if not sent.strip() else f"wrong {TOKEN_HEADER}")
 
 
 def _view(route: Route) -> Any:
@@ -97,7 +94,7 @@ def _json_body() -> dict[str, Any]:
         return {}
     try:
         # Decimals stay exact: 30000.1 is read as Decimal("30000.1"), never through a float.
-        body = json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+        body = nesting.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise bad_request(f"the body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):

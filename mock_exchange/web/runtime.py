@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -23,6 +24,7 @@ class ExchangeRuntime:
     journal: Any = None  # control plane: request journal
     faults: Any = None  # control plane: fault injection
     control_token: str | None = None  # required on the control API when set
+    snapshot_dir: Path | None = None  # state/save and state/load stay inside it (control.snapshot_paths)
 
 
 def current_runtime() -> ExchangeRuntime:

@@ -10,7 +10,6 @@ the sockets carry at ``GET /mock/v1/user-stream/events``. The WebSocket routes l
 
 from __future__ import annotations
 
-import hmac
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, request
 
 from mock_exchange.control.errors import ControlError, bad_request
+from mock_exchange.control.token import TOKEN_HEADER, token_accepted
 from mock_exchange.core import errors
 from mock_exchange.core.user_stream import (
     LISTEN_KEY_LENGTH,
@@ -258,10 +258,8 @@ def grant_payloads(grant: StreamGrant, events: list[Any]) -> list[tuple[int, dic
 
 
 def _check_control_token() -> None:
-    token = current_runtime().control_token
-    sent = request.headers.get("X-Mock-Token", "")
-    if token and not hmac.compare_digest(sent.encode(), token.encode()):
-        raise ControlError("unauthorized", "missing or wrong X-Mock-Token header")
+    if not token_accepted(current_runtime().control_token, request.headers.get(TOKEN_HEADER)):
+        raise ControlError("unauthorized", f"missing or wrong {TOKEN_HEADER} header")
 
 
 def _int_arg(name: str, default: int | None) -> int | None:

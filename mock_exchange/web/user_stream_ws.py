@@ -24,6 +24,7 @@ from flask import Blueprint, Flask, g, request
 from flask_sock import Sock
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from mock_exchange import nesting
 from mock_exchange.core import errors
 from mock_exchange.core.errors import BinanceError, invalid_listen_key, invalid_listen_token
 from mock_exchange.core.user_stream import (
@@ -140,7 +141,7 @@ class ApiSession:
     def handle(self, text: str | bytes) -> None:
         """Answer one request frame."""
         try:
-            message = json.loads(text)
+            message = nesting.loads(text)
         except ValueError:
             message = None
         if not isinstance(message, dict) or not isinstance(message.get("method"), str):

@@ -119,10 +119,12 @@ def test_a_bad_snapshot_changes_nothing(mutate, message: str) -> None:  # noqa: 
 
 def test_load_errors_are_bad_requests(tmp_path: Path) -> None:
     control = LocalControl(frozen_app())
-    with pytest.raises(ControlError, match="cannot read"):
-        control.load_snapshot(str(tmp_path / "missing.json"))
     (tmp_path / "junk.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ControlError, match="is not JSON"):
-        control.load_snapshot(str(tmp_path / "junk.json"))
+    answers = []
+    for name in ("missing.json", "junk.json"):  # one answer: the API does not tell which files exist
+        with pytest.raises(ControlError, match="no snapshot file at") as refused:
+            control.load_snapshot(str(tmp_path / name))
+        answers.append(refused.value.message.replace(name, "NAME"))
+    assert answers[0] == answers[1]
     with pytest.raises(ControlError, match="cannot write"):
         control.save_snapshot(str(tmp_path / "no" / "such" / "dir.json"))
