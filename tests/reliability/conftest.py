@@ -3,7 +3,9 @@
 A normal run is bounded and deterministic (Hypothesis ``derandomize=True``, fixed example
 counts). ``MOCK_EXCHANGE_SOAK_SECONDS=600`` turns it into a soak: the tests marked
 ``soak`` share that many seconds, in proportion to their weight, and keep drawing new
-examples (fresh seeds) or running new rounds until their share is spent.
+examples (fresh seeds) or running new rounds until their share is spent. The run reports
+the process's RSS at start and end, and a soak fails when it grew beyond the bound of
+``tests/reliability/memory.py`` (documented in docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Any
 
 import pytest
 
+from tests.reliability import memory
 from tests.reliability.harness import Seeded
 from tests.reliability.support import STATS, VIOLATIONS, Budget, soak_seconds
 
 _SHARES: dict[str, float] = {}
+_RSS: dict[str, int] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -25,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    _RSS["start"] = memory.rss_bytes()  # after collection: every module is imported
     total = soak_seconds()
     marked = [(item, float(item.get_closest_marker("soak").kwargs.get("weight", 1)))
               for item in items if item.get_closest_marker("soak") is not None]
@@ -44,7 +49,30 @@ def seeded() -> Iterator[Seeded]:
     yield Seeded()
 
 
+def _memory_report() -> memory.MemoryReport | None:
+    if "start" not in _RSS:
+        return None
+    if "end" not in _RSS:
+        _RSS["end"] = memory.rss_bytes()
+    return memory.MemoryReport(start=_RSS["start"], end=_RSS["end"], peak=max(memory.peak_rss_bytes(), _RSS["end"]),
+                               limit=memory.growth_limit_bytes())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    report = _memory_report()
+    if report is not None and soak_seconds() > 0 and not report.within_bound and exitstatus == 0:
+        # A soak whose memory kept growing has found a store without a bound.
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    report = _memory_report()
+    if report is not None:
+        terminalreporter.section("memory")
+        for line in report.lines():
+            terminalreporter.write_line(line)
+        if soak_seconds() > 0 and not report.within_bound:
+            terminalreporter.write_line(f"FAILED: the soak grew by more than {memory.RSS_GROWTH_ENV} allows")
     if not STATS:
         return
     terminalreporter.section("reliability tally")

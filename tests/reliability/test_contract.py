@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.reliability import memory
 from tests.reliability.support import (
     DIGEST,
     FALLBACK_CODES,
@@ -52,3 +53,16 @@ def test_a_normal_run_is_bounded_by_count_and_a_soak_by_time() -> None:
     assert run_until(Budget(0), 3, lambda i: None) == 3
     expired = Budget(0.001, started=0.0)
     assert run_until(expired, 2, lambda i: None) == 2  # a soak still does the normal rounds
+
+
+def test_the_memory_bound_fails_a_soak_that_keeps_growing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(memory.RSS_GROWTH_ENV, raising=False)
+    limit = memory.growth_limit_bytes()
+    assert limit == memory.DEFAULT_RSS_GROWTH_MB * memory.MIB
+    start = memory.rss_bytes()
+    assert start > 0
+    assert memory.MemoryReport(start, start + limit, start + limit, limit).within_bound
+    assert not memory.MemoryReport(start, start + limit + 1, start + limit + 1, limit).within_bound
+    monkeypatch.setenv(memory.RSS_GROWTH_ENV, "lots")
+    with pytest.raises(ValueError):
+        memory.growth_limit_bytes()
