@@ -232,16 +232,46 @@ FILTER_DECIMAL_FIELDS = {
 }
 
 
+# Filter fields the checks read as whole numbers, and as flags.
+FILTER_INT_FIELDS = {
+    "avgPriceMins", "limit", "maxNumOrders", "maxNumAlgoOrders", "maxNumIcebergOrders", "maxNumOrderLists",
+    "minTrailingAboveDelta", "maxTrailingAboveDelta", "minTrailingBelowDelta", "maxTrailingBelowDelta",
+}
+FILTER_FLAG_FIELDS = {"applyToMarket", "applyMinToMarket", "applyMaxToMarket"}
+_FILTER_FIELDS = FILTER_DECIMAL_FIELDS | FILTER_INT_FIELDS | FILTER_FLAG_FIELDS | {"filterType"}
+# Binance's decimal range: at most 20 digits before the point (spec section 1).
+MAX_FILTER_VALUE = Decimal(10) ** 20
+
+
 def _filter(raw: Any, where: str, allowed: set[str]) -> Mapping[str, Any]:
     spec = dict(_mapping(raw, where))
     kind = spec.get("filterType")
-    if kind not in allowed:
+    if not isinstance(kind, str) or kind not in allowed:
         raise ConfigError(f"{where}.filterType: unknown filter {kind!r} (allowed: {', '.join(sorted(allowed))})")
     for key, value in spec.items():
+        field_where = f"{where}.{key}"
+        if key not in _FILTER_FIELDS:
+            raise ConfigError(f"{field_where}: unknown filter field")
         if key in FILTER_DECIMAL_FIELDS:
+            number = _decimal(value, field_where)
+            if number < 0 or number >= MAX_FILTER_VALUE:
+                raise ConfigError(f"{field_where}: must be a non-negative decimal below 1e20")
             # Kept as the configured text: exchangeInfo shows it as written, checks parse it.
-            spec[key] = format(_decimal(value, f"{where}.{key}"), "f")
+            spec[key] = format(number, "f")
+        elif key in FILTER_INT_FIELDS:
+            # The checks read these with int(); digits in a string are what exchangeInfo may show.
+            text = value if isinstance(value, str) else None
+            if not (isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31) and not (
+                    text is not None and text.isascii() and text.isdigit() and len(text) <= 9):
+                raise ConfigError(f"{field_where}: must be a non-negative integer, got {value!r}")
+        elif key in FILTER_FLAG_FIELDS and not isinstance(value, bool) and value not in ("true", "false"):
+            raise ConfigError(f"{field_where}: must be true or false, got {value!r}")
     return spec
+
+
+def symbol_config(name: str, raw: Any) -> SymbolConfig:
+    """One ``symbols`` entry validated exactly as in a config file (snapshots reuse it)."""
+    return _symbol(name, raw)
 
 
 def _account(index: int, raw: Any, base_dir: Path, symbols: Mapping[str, SymbolConfig]) -> AccountConfig:

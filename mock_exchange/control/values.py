@@ -11,10 +11,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mock_exchange.control.errors import bad_request
+from mock_exchange.core.clock import MAX_TIME_MS  # noqa: F401  (re-exported for the control API)
 
 MAX_DIGITS = 20
-# The last millisecond of year 9999: beyond it no date can be shown.
-MAX_TIME_MS = 253_402_300_799_999
 
 
 def show(raw: Any) -> str:

@@ -20,6 +20,8 @@ import threading
 import time
 
 WALL, OFFSET, FROZEN = "wall", "offset", "frozen"
+# The last millisecond of year 9999: beyond it no date can be shown.
+MAX_TIME_MS = 253_402_300_799_999
 
 
 class ExchangeClock:

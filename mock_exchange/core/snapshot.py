@@ -6,12 +6,14 @@ derived index (the book, open-order indexes, histories) is rebuilt on restore. R
 are encoded field by field from their dataclasses, so a field the engine adds later is
 carried without touching this module, and a snapshot missing it gets the field's default.
 Decimals travel as strings and enums as their wire values, so nothing passes through a
-float.
+float. Restoring is as strict as loading a config: types here, and every rule a running
+exchange keeps in :mod:`core.snapshot_rules`, with the field's path in the message.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -89,7 +91,7 @@ def decode(tp: Any, raw: Any, where: str) -> Any:
     if isinstance(tp, type) and issubclass(tp, Enum):
         try:
             return tp(raw)
-        except ValueError:
+        except (ValueError, TypeError):
             raise SnapshotError(f"{where}: not a {tp.__name__}: {raw!r}") from None
     if origin in (list, tuple) or tp in (list, tuple):
         if not isinstance(raw, list):
@@ -101,24 +103,59 @@ def decode(tp: Any, raw: Any, where: str) -> Any:
         if not isinstance(raw, Mapping):
             raise SnapshotError(f"{where}: expected an object")
         key_type, value_type = args if args else (Any, Any)
-        return {decode(key_type, key, where): decode(value_type, value, f"{where}.{key}") for key, value in raw.items()}
+        return {_key(key_type, key, f"{where}.{key}"): decode(value_type, value, f"{where}.{key}")
+                for key, value in raw.items()}
     return _scalar(tp, raw, where)
 
 
-def _decimal(raw: Any, where: str) -> Decimal:
-    if not isinstance(raw, (str, int)) or isinstance(raw, bool):
-        raise SnapshotError(f"{where}: expected a decimal string, got {raw!r}")
+# A decimal as str(Decimal) writes it (no spaces, underscores, NaN or Infinity), sign allowed
+# so that a negative value gets the "non-negative" message.
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?(E[-+]?[0-9]+)?", re.IGNORECASE)
+# Binance's decimal range (spec section 1): at most 20 digits before the point; nothing the
+# engine computes is finer than 40 places.
+_MAX_INTEGER_DIGITS = 20
+_MAX_PLACES = 40
+_MAX_DECIMAL_TEXT = 64
+_MAX_INT = 2**63 - 1
+
+
+def parse_amount(raw: Any, where: str) -> Decimal:
+    """A finite, non-negative decimal below 1e20 (every amount and price the engine keeps)."""
+    if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        raw = str(raw)  # exact either way (the control API reads JSON numbers as Decimal)
+    if not isinstance(raw, str):
+        raise SnapshotError(f"{where}: must be a finite non-negative decimal as a string, got {raw!r}")
+    if len(raw) > _MAX_DECIMAL_TEXT or not _DECIMAL_TEXT.fullmatch(raw):
+        raise SnapshotError(f"{where}: must be a finite non-negative decimal, got {raw[:40]!r}")
     try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise SnapshotError(f"{where}: not a decimal: {raw!r}") from None
+        value = Decimal(raw)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
+        raise SnapshotError(f"{where}: must be a finite non-negative decimal, got {raw!r}") from None
+    if value < 0:
+        raise SnapshotError(f"{where}: must be a finite non-negative decimal, got {raw!r}")
+    if value and (value.adjusted() >= _MAX_INTEGER_DIGITS or value.adjusted() < -_MAX_PLACES):
+        raise SnapshotError(f"{where}: out of range (below 1e20, at most 40 decimal places), got {raw!r}")
+    return value
+
+
+def _decimal(raw: Any, where: str) -> Decimal:
+    return parse_amount(raw, where)
+
+
+def _key(tp: Any, raw: Any, where: str) -> Any:
+    """A dict key: integer keys travel as their canonical digits ("5", never "05" or "+5")."""
+    if tp is int:
+        if not isinstance(raw, str) or not re.fullmatch(r"-?(0|[1-9][0-9]{0,18})", raw):
+            raise SnapshotError(f"{where}: expected an integer key, got {raw!r}")
+        return _scalar(int, int(raw), where)
+    return decode(tp, raw, where)
 
 
 def _scalar(tp: Any, raw: Any, where: str) -> Any:
     if tp is int:
-        if isinstance(raw, str) and raw.lstrip("-").isdigit():
-            return int(raw)  # integer dict keys travel as strings
         if isinstance(raw, int) and not isinstance(raw, bool):
+            if abs(raw) > _MAX_INT:
+                raise SnapshotError(f"{where}: out of range (a signed 64-bit integer), got {raw}")
             return raw
     elif tp is bool:
         if isinstance(raw, bool):
@@ -194,44 +231,47 @@ def restore(exchange: Any, data: Mapping[str, Any], *, restore_clock: bool = Tru
 
 
 def _decode_snapshot(data: Mapping[str, Any]) -> dict[str, Any]:
+    from mock_exchange.core import snapshot_rules as rules
+    from mock_exchange.core.ids import IdGenerator
     from mock_exchange.core.market import Market
     from mock_exchange.core.state import ExchangeState
 
     if not isinstance(data, Mapping):
         raise SnapshotError("a snapshot is a JSON object")
-    if data.get("version") != SNAPSHOT_VERSION:
-        raise SnapshotError(f"version: expected {SNAPSHOT_VERSION}, got {data.get('version')!r}")
-    unknown = sorted(set(data) - set(_TOP_LEVEL))
-    missing = [key for key in _TOP_LEVEL if key not in data]
-    if unknown or missing:
-        raise SnapshotError(f"unknown {unknown} / missing {missing} top-level fields")
-    clock = _mapping(data["clock"], "clock")
+    rules.check_version(data.get("version"), SNAPSHOT_VERSION)
+    rules.exact_keys(data, "", _TOP_LEVEL)
+    now_ms, frozen = rules.check_clock(data["clock"])
     raw_state = _mapping(data["state"], "state")
     hints = _hints(ExchangeState)
     fields = {f.name for f in _primary_fields()}
     extra = sorted(set(raw_state) - fields)
     if extra:
-        raise SnapshotError(f"state: unknown field(s) {', '.join(extra)}")
-    state = {name: decode(hints[name], raw_state[name], f"state.{name}") for name in fields if name in raw_state}
+        raise SnapshotError(f"state.{extra[0]}: unknown field")
     for required in ("symbols", "accounts"):
-        if required not in state:
+        if required not in raw_state:
             raise SnapshotError(f"state.{required}: missing")
+    state = {name: decode(hints[name], raw_state[name], f"state.{name}")
+             for name in fields if name in raw_state and name != "symbols"}
+    state["symbols"] = rules.check_symbols(raw_state["symbols"])
     # Fields absent from an older snapshot start empty, as in a fresh exchange.
     blank = ExchangeState(symbols={}, accounts={})
     for name in fields - set(state):
         state[name] = getattr(blank, name)
-    _check_references(state)
-    market = _mapping(data["market"], "market")
+    rules.check_state(state)
+    market = rules.check_market(data["market"], state["symbols"])
+    ids = rules.check_ids(data["ids"], state)
     try:
-        Market({}, 0).restore(dict(market))  # parsed once here so a bad tape fails before any change
-    except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
-        raise SnapshotError(f"market: {exc}") from None
+        # Parsed once here so nothing can fail half-way through the restore itself.
+        Market({}, 0).restore(market)
+        IdGenerator().restore(ids)
+    except (KeyError, TypeError, ValueError, OverflowError, InvalidOperation) as exc:  # pragma: no cover
+        raise SnapshotError(f"market or ids: {exc}") from None
     return {
-        "now_ms": _scalar(int, clock.get("now_ms"), "clock.now_ms"),
-        "frozen": _scalar(bool, clock.get("frozen"), "clock.frozen"),
-        "ids": _ids(data["ids"]),
-        "market": dict(market),
-        "last_seq": _scalar(int, _mapping(data["events"], "events").get("last_seq"), "events.last_seq"),
+        "now_ms": now_ms,
+        "frozen": frozen,
+        "ids": ids,
+        "market": market,
+        "last_seq": rules.check_events(data["events"]),
         "state": state,
     }
 
@@ -240,30 +280,3 @@ def _mapping(raw: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
         raise SnapshotError(f"{where}: expected an object")
     return raw
-
-
-def _ids(raw: Any) -> dict[str, Any]:
-    from mock_exchange.core.ids import IdGenerator
-
-    ids = dict(_mapping(raw, "ids"))
-    try:
-        IdGenerator().restore(ids)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SnapshotError(f"ids: {exc}") from None
-    return ids
-
-
-def _check_references(state: dict[str, Any]) -> None:
-    """Orders, lists and trades must name known accounts, symbols and orders."""
-    accounts, symbols, orders = state["accounts"], state["symbols"], state["orders"]
-    for order_id, order in orders.items():
-        if order.order_id != order_id:
-            raise SnapshotError(f"state.orders.{order_id}: holds order {order.order_id}")
-        if order.account not in accounts or order.symbol not in symbols:
-            raise SnapshotError(f"state.orders.{order_id}: unknown account or symbol")
-    for list_id, order_list in state["order_lists"].items():
-        if any(oid not in orders for oid in order_list.order_ids):
-            raise SnapshotError(f"state.order_lists.{list_id}: names an unknown order")
-    for trade_id, trade in state["trades"].items():
-        if trade.account not in accounts or trade.order_id not in orders:
-            raise SnapshotError(f"state.trades.{trade_id}: unknown account or order")

@@ -99,7 +99,7 @@ def test_handles_save_and_load_files(tmp_path: Path) -> None:
     (lambda s: s.pop("market"), "missing"),
     (lambda s: s["state"]["orders"]["1"].update(price="lots"), "state.orders.1.price"),
     (lambda s: s["state"]["orders"]["1"].update(side="UP"), "state.orders.1.side"),
-    (lambda s: s["state"]["orders"]["1"].update(account="ghost"), "unknown account"),
+    (lambda s: s["state"]["orders"]["1"].update(account="ghost"), "state.orders.1.account: no account"),
     (lambda s: s["state"]["accounts"]["demo"].update(colour="red"), "colour"),
     (lambda s: s["ids"].update(random="x"), "ids"),
     (lambda s: s["clock"].update(now_ms="noon"), "clock.now_ms"),
