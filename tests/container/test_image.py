@@ -90,6 +90,9 @@ def test_the_configured_control_token_is_required_from_beyond_loopback(exchange:
     assert get(clock, headers={"X-Mock-Token": "not-" + token}).status_code == 401
     accepted = get(clock, headers={"X-Mock-Token": token})
     assert accepted.status_code == 200 and "now_ms" in accepted.json()
+    # The same rule on the WebSocket port, which serves the whole app too.
+    assert get(f"{exchange.ws_url}/mock/v1/clock").status_code == 401
+    assert get(f"{exchange.ws_url}/mock/v1/clock", headers={"X-Mock-Token": token}).status_code == 200
     # Binance's own paths and the health check never need it.
     assert get(f"{exchange.url}/api/v3/time").status_code == 200
     assert get(f"{exchange.url}/mock/v1/health").status_code == 200
