@@ -18,6 +18,7 @@ from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
+from mock_exchange.core.decimals import NumberFormat
 from mock_exchange.web.serializers import num
 
 blueprint = Blueprint("margin_account", __name__)
@@ -60,13 +61,14 @@ def query_cross_margin_account(call: Call) -> dict[str, Any]:
             "created": True,
             "borrowEnabled": True,
             "marginLevel": level,
-            "collateralMarginLevel": level,
+            # Trimmed in the documented example ("3.2"), unlike marginLevel (docs/fidelity.md).
+            "collateralMarginLevel": num(in_btc.margin_level, NumberFormat.STRIPPED),
             "totalAssetOfBtc": num(in_btc.total_asset),
             "totalLiabilityOfBtc": num(in_btc.total_liability),
             "totalNetAssetOfBtc": num(in_btc.total_net_asset),
             # The capital T is Binance's own key name (spec quirk 6).
             "TotalCollateralValueInUSDT": num(in_usdt.total_asset),
-            "totalOpenOrderLossInUSDT": num(Decimal(0)),
+            "totalOpenOrderLossInUSDT": num(Decimal(0), NumberFormat.STRIPPED),
             "tradeEnabled": call.account.margin_enabled,
             "transferInEnabled": True,
             "transferOutEnabled": True,
@@ -187,7 +189,7 @@ def query_max_borrowable(call: Call) -> dict[str, Any]:
     amount, limit = current_runtime().exchange.max_borrowable(
         call.account, call.params["asset"], isolated_symbol=call.get("isolatedSymbol")
     )
-    return {"amount": num(amount), "borrowLimit": num(limit)}
+    return {"amount": num(amount), "borrowLimit": num(limit, NumberFormat.STRIPPED)}  # "60" in the example
 
 
 def register(app: Flask) -> None:

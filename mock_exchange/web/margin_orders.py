@@ -62,7 +62,8 @@ QUERY_TRADES = Endpoint("query_margin_trades", "GET", "/sapi/v1/margin/myTrades"
                         (_SYMBOL, _ISOLATED, Param("orderId", Kind.LONG), Param("startTime", Kind.LONG),
                          Param("endTime", Kind.LONG), Param("fromId", Kind.LONG), Param("limit", Kind.LONG)))
 
-# Binance answers a margin LIMIT without timeInForce with the generic -1102 form [OBS].
+# A margin LIMIT without timeInForce gets the generic -1102 form: the only margin capture
+# shows it (docs/fidelity.md, Messages).
 _GENERIC_MANDATORY = errors.mandatory_param_missing()
 
 
@@ -138,7 +139,7 @@ def cancel_margin_open_orders(call: Call) -> list[dict[str, Any]]:
             rows.append(serializers.list_cancel_response(result.order_list, result.orders,
                                                          result.cancel_client_order_id, result.transaction_time_ms))
         else:
-            rows.append(serializers.cancel_order_response(result.order, result.cancel_client_order_id))
+            rows.append(serializers.cancel_all_row(result.order, result.cancel_client_order_id))
     return rows
 
 

@@ -1,12 +1,16 @@
 """Domain objects → Binance's margin JSON: field names, field order and number formats.
 
-Number formats follow Binance's documented examples per endpoint (spec §5.1, open
-question §13.4), named once here so a correction is a one-line change:
+Every shape here follows the evidence in ``tests/evidence/`` under the rule in
+docs/fidelity.md (a live capture beats a documentation example, newer beats older, and
+no field that no margin source shows). One named format per field family, so a
+correction is a one-line change:
 
-- single-order placement (RESULT / FULL): trailing zeros stripped (``"0.001"``, ``"0"``)
+- single-order placement (RESULT / FULL) and its fills: trailing zeros stripped
+  (``"0.001"``, ``"0"``, ``"65982.53"``)
+- single-order cancel and order queries: stripped (live captures)
 - order-list placement reports: 8 decimals, a zero price as Java's ``"0E-8"``, filled
   quantities stripped (``"executedQty": "0"``)
-- cancels, queries, trades, accounts: 8 decimals (``"0.00000000"``)
+- cancel-all rows, list cancels, trades, accounts: 8 decimals (``"0.00000000"``)
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
 from mock_exchange.core.requests import Fill
 
-PLACEMENT = NumberFormat.STRIPPED
+PLACEMENT = NumberFormat.STRIPPED  # POST order RESULT / FULL, and its fills
+CANCEL = NumberFormat.STRIPPED  # DELETE order
+ORDER_ROW = NumberFormat.STRIPPED  # GET order / openOrders / allOrders
+CANCEL_ALL_ROW = NumberFormat.PLAIN8  # DELETE openOrders, single-order rows
 LIST_PLACEMENT = NumberFormat.JAVA_SCALE8
 LIST_PLACEMENT_FILLED = NumberFormat.STRIPPED
-QUERY = NumberFormat.PLAIN8
+QUERY = NumberFormat.PLAIN8  # trades, list cancels, list fills, accounts
 
 
 def num(value: Decimal, fmt: NumberFormat = QUERY) -> str:
@@ -34,15 +41,21 @@ def _time_in_force(order: Order) -> str:
     return str(order.time_in_force or "GTC")
 
 
-def _borrow(data: dict[str, Any], amount: Decimal | None, asset: str | None) -> None:
-    # Present only when the placement borrowed (spec §5.2); a string, as in the OCO example.
+def _borrow(data: dict[str, Any], amount: Decimal | None, asset: str | None, as_number: bool) -> None:
+    # Present only when the placement borrowed (spec §5.2). The single-order example shows a
+    # JSON number, the order-list examples a string (docs/fidelity.md, marginBuyBorrowAmount).
     if amount is not None and amount > 0:
-        data["marginBuyBorrowAmount"] = num(amount, PLACEMENT)
+        data["marginBuyBorrowAmount"] = json_number(amount) if as_number else num(amount, PLACEMENT)
         data["marginBuyBorrowAsset"] = asset
 
 
-def fill(item: Fill) -> dict[str, Any]:
-    return {"price": num(item.price), "qty": num(item.qty), "commission": num(item.commission),
+def json_number(value: Decimal) -> int | float:
+    """A decimal as a JSON number: an integer when whole, else the shortest float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def fill(item: Fill, fmt: NumberFormat = QUERY) -> dict[str, Any]:
+    return {"price": num(item.price, fmt), "qty": num(item.qty, fmt), "commission": num(item.commission, fmt),
             "commissionAsset": item.commission_asset, "tradeId": item.trade_id}
 
 
@@ -52,32 +65,44 @@ def fill(item: Fill) -> dict[str, Any]:
 def new_order_response(order: Order, resp_type: str, transact_time: int, fills: list[Fill],
                        borrow_amount: Decimal | None, borrow_asset: str | None) -> dict[str, Any]:
     """POST /sapi/v1/margin/order in ACK, RESULT or FULL form."""
+    # isIsolated right after clientOrderId in every form, as the documented examples show.
     data: dict[str, Any] = {"symbol": order.symbol, "orderId": order.order_id,
-                            "clientOrderId": order.client_order_id}
+                            "clientOrderId": order.client_order_id, "isIsolated": order.isolated,
+                            "transactTime": transact_time}
     if resp_type == "ACK":
-        data.update(isIsolated=order.isolated, transactTime=transact_time)
         return data
-    data["transactTime"] = transact_time
     data.update(_execution(order, PLACEMENT))
+    data["selfTradePreventionMode"] = str(order.self_trade_prevention_mode)
     if resp_type == "FULL":
-        _borrow(data, borrow_amount, borrow_asset)
-    data.update(isIsolated=order.isolated, selfTradePreventionMode=str(order.self_trade_prevention_mode))
-    if resp_type == "FULL":
-        data["fills"] = [fill(f) for f in fills]
+        _borrow(data, borrow_amount, borrow_asset, as_number=True)
+        data["fills"] = [fill(f, PLACEMENT) for f in fills]
     return data
 
 
 def cancel_order_response(order: Order, cancel_client_order_id: str) -> dict[str, Any]:
-    """DELETE /sapi/v1/margin/order (and single orders in DELETE openOrders)."""
+    """DELETE /sapi/v1/margin/order: no orderListId, no STP mode, isIsolated last (live captures)."""
+    data: dict[str, Any] = {
+        "orderId": order.order_id,
+        "symbol": order.symbol,
+        "origClientOrderId": order.client_order_id,
+        "clientOrderId": cancel_client_order_id,
+    }
+    data.update(_execution(order, CANCEL))
+    data["isIsolated"] = order.isolated
+    return data
+
+
+def cancel_all_row(order: Order, cancel_client_order_id: str) -> dict[str, Any]:
+    """A single order in DELETE /sapi/v1/margin/openOrders: orderListId and 8 decimals (live capture)."""
     data: dict[str, Any] = {
         "symbol": order.symbol,
         "isIsolated": order.isolated,
-        "orderId": order.order_id,
         "origClientOrderId": order.client_order_id,
-        "clientOrderId": cancel_client_order_id,
+        "orderId": order.order_id,
         "orderListId": order.order_list_id,
+        "clientOrderId": cancel_client_order_id,
     }
-    data.update(_execution(order, QUERY))
+    data.update(_execution(order, CANCEL_ALL_ROW))
     data["selfTradePreventionMode"] = str(order.self_trade_prevention_mode)
     return data
 
@@ -97,20 +122,19 @@ def _execution(order: Order, fmt: NumberFormat, filled_fmt: NumberFormat | None 
 
 
 def order_query(order: Order) -> dict[str, Any]:
-    """GET order / openOrders / allOrders (spec §5.7)."""
+    """GET order / openOrders / allOrders: no orderListId, trimmed numbers (live captures)."""
     data: dict[str, Any] = {
         "clientOrderId": order.client_order_id,
-        "cummulativeQuoteQty": num(order.cummulative_quote_qty),
-        "executedQty": num(order.executed_qty),
-        "icebergQty": num(order.iceberg_qty),
+        "cummulativeQuoteQty": num(order.cummulative_quote_qty, ORDER_ROW),
+        "executedQty": num(order.executed_qty, ORDER_ROW),
+        "icebergQty": num(order.iceberg_qty, ORDER_ROW),
         "isWorking": order.is_working,
         "orderId": order.order_id,
-        "orderListId": order.order_list_id,
-        "origQty": num(order.quantity),
-        "price": num(order.price),
+        "origQty": num(order.quantity, ORDER_ROW),
+        "price": num(order.price, ORDER_ROW),
         "side": str(order.side),
         "status": str(order.status),
-        "stopPrice": num(order.stop_price),
+        "stopPrice": num(order.stop_price, ORDER_ROW),
         "symbol": order.symbol,
         "isIsolated": order.isolated,
         "time": order.time_ms,
@@ -196,7 +220,7 @@ def list_placement_response(order_list: OrderList, orders: list[Order], resp_typ
                             borrow_asset: str | None) -> dict[str, Any]:
     """POST order/oco, order/oto, order/otoco."""
     data = _list_head(order_list, transaction_time)
-    _borrow(data, borrow_amount, borrow_asset)
+    _borrow(data, borrow_amount, borrow_asset, as_number=False)
     data["isIsolated"] = order_list.isolated
     data["orders"] = _legs(orders)
     data["orderReports"] = [list_placement_report(o, resp_type, transaction_time, fills.get(o.order_id, []))

@@ -139,7 +139,8 @@ def test_oto_and_otoco(live: LiveExchange) -> None:
     working = client.get_order(symbol=SYMBOL, orig_client_order_id="work")
     live.assert_charged(client, ep.GET_ORDER)
     assert isinstance(working, Order)
-    assert (working.status, working.executed_qty, working.order_list_id) == ("FILLED", Decimal("0.002"), oto.order_list_id)
+    # Margin order rows carry no orderListId (docs/fidelity.md), so the model leaves it unset.
+    assert (working.status, working.executed_qty, working.order_list_id) == ("FILLED", Decimal("0.002"), None)
     pending = client.get_order(symbol=SYMBOL, orig_client_order_id="pend")
     assert (pending.status, pending.type, pending.price, pending.is_working) == (
         "NEW", "LIMIT_MAKER", Decimal("32000"), True)
@@ -166,7 +167,8 @@ def test_oto_and_otoco(live: LiveExchange) -> None:
     cancelled = client.cancel_order(symbol=SYMBOL, order_id=working_leg.order_id)
     live.assert_charged(client, ep.CANCEL_ORDER)
     assert isinstance(cancelled, OrderReport)
-    assert (cancelled.status, cancelled.order_list_id) == ("CANCELED", otoco.order_list_id)
+    # The cancel answer names no list (live captures show no orderListId); the list query shows it done.
+    assert (cancelled.status, cancelled.order_list_id) == ("CANCELED", None)
     assert client.get_order_list(order_list_id=otoco.order_list_id).is_done
 
     result = client.cancel_open_orders(symbol=SYMBOL)

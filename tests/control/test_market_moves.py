@@ -79,7 +79,7 @@ def test_a_trade_quantity_fills_partially_in_time_priority(signed: SignedClient,
     assert brief(control.trade("BTCUSDT", "29000", "0.02")) == [
         ("partial_fill", first, "PARTIALLY_FILLED", "29000", "0.02"), ("balance",)]
     order = signed.get("/sapi/v1/margin/order", symbol="BTCUSDT", orderId=first).get_json()
-    assert (order["status"], order["executedQty"]) == ("PARTIALLY_FILLED", "0.02000000")
+    assert (order["status"], order["executedQty"]) == ("PARTIALLY_FILLED", "0.02")
     # The rest of the first order, then the second, from one bigger print (each fill is a step).
     assert brief(control.trade("BTCUSDT", "29000", "0.035")) == [
         ("fill", first, "FILLED", "29000", "0.03"), ("balance",),

@@ -27,8 +27,9 @@ def limit_buy(signed: SignedClient, **extra: Any) -> Any:
 def test_limit_order_full_response_by_default(signed: SignedClient) -> None:
     response = limit_buy(signed, newClientOrderId="bot-1")
     body = response.get_json()
-    assert list(body) == ["symbol", "orderId", "clientOrderId", "transactTime", "price", "origQty", "executedQty",
-                          "cummulativeQuoteQty", "status", "timeInForce", "type", "side", "isIsolated",
+    # isIsolated after clientOrderId, as the documented FULL example (docs/fidelity.md).
+    assert list(body) == ["symbol", "orderId", "clientOrderId", "isIsolated", "transactTime", "price", "origQty",
+                          "executedQty", "cummulativeQuoteQty", "status", "timeInForce", "type", "side",
                           "selfTradePreventionMode", "fills"]
     assert (body["clientOrderId"], body["price"], body["origQty"], body["executedQty"]) == ("bot-1", "29000",
                                                                                              "0.01", "0")
@@ -50,7 +51,8 @@ def test_market_order_fills_at_last_price_with_commission(signed: SignedClient) 
     body = signed.post(ORDER, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.01").get_json()
     assert body["status"] == "FILLED"
     assert body["cummulativeQuoteQty"] == "300"
-    assert body["fills"] == [{"price": "30000.00000000", "qty": "0.01000000", "commission": "0.00001000",
+    # Fills trimmed like the rest of the placement answer (docs/fidelity.md).
+    assert body["fills"] == [{"price": "30000", "qty": "0.01", "commission": "0.00001",
                               "commissionAsset": "BTC", "tradeId": body["fills"][0]["tradeId"]}]
 
 
@@ -106,8 +108,10 @@ def test_cancel_and_query_by_client_order_id(signed: SignedClient) -> None:
     limit_buy(signed, newClientOrderId="mine")
     assert signed.get(ORDER, symbol="BTCUSDT", origClientOrderId="mine").get_json()["status"] == "NEW"
     cancel = signed.delete(ORDER, symbol="BTCUSDT", origClientOrderId="mine", newClientOrderId="cxl-1").get_json()
-    assert (cancel["status"], cancel["origClientOrderId"], cancel["clientOrderId"], cancel["orderListId"]) == (
-        "CANCELED", "mine", "cxl-1", -1)
+    assert (cancel["status"], cancel["origClientOrderId"], cancel["clientOrderId"]) == ("CANCELED", "mine", "cxl-1")
+    # No margin cancel source shows orderListId or selfTradePreventionMode; isIsolated comes last.
+    assert "orderListId" not in cancel and "selfTradePreventionMode" not in cancel
+    assert list(cancel)[:2] == ["orderId", "symbol"] and list(cancel)[-1] == "isIsolated"
     again = signed.delete(ORDER, symbol="BTCUSDT", origClientOrderId="mine")
     assert again.get_json() == {"code": -2011, "msg": "Unknown order sent."}
     needs_ref = signed.delete(ORDER, symbol="BTCUSDT")
@@ -118,8 +122,9 @@ def test_cancel_and_query_by_client_order_id(signed: SignedClient) -> None:
 def test_query_order_shape(signed: SignedClient) -> None:
     order_id = limit_buy(signed).get_json()["orderId"]
     body = signed.get(ORDER, symbol="BTCUSDT", orderId=order_id).get_json()
-    assert body["price"] == "29000.00000000" and body["stopPrice"] == "0.00000000"
-    assert body["icebergQty"] == "0.00000000" and body["isWorking"] is True and body["isIsolated"] is False
+    # Trimmed and without orderListId, as live margin order rows (docs/fidelity.md).
+    assert body["price"] == "29000" and body["stopPrice"] == "0" and "orderListId" not in body
+    assert body["icebergQty"] == "0" and body["isWorking"] is True and body["isIsolated"] is False
     for key in ("clientOrderId", "cummulativeQuoteQty", "executedQty", "origQty", "side", "status", "symbol",
                 "time", "timeInForce", "type", "selfTradePreventionMode", "updateTime"):
         assert key in body
@@ -157,7 +162,7 @@ def test_partial_fill_from_a_traded_quantity(app: Flask, signed: SignedClient) -
     order_id = limit_buy(signed, quantity="0.05").get_json()["orderId"]
     exchange(app).trade("BTCUSDT", Decimal("29000"), Decimal("0.02"))
     body = signed.get(ORDER, symbol="BTCUSDT", orderId=order_id).get_json()
-    assert (body["status"], body["executedQty"]) == ("PARTIALLY_FILLED", "0.02000000")
+    assert (body["status"], body["executedQty"]) == ("PARTIALLY_FILLED", "0.02")
 
 
 def test_order_count_limit_gives_1015(app: Flask, signed: SignedClient) -> None:

@@ -1,0 +1,89 @@
+"""Every sample in tests/evidence/ as a test: drive the fake the same way, compare the shape.
+
+A failure names the sample's source, so the reader can open the evidence the fake broke.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from mock_exchange.parity.shapes import ASPECTS, compare
+from tests.signed_client import SignedClient
+
+EVIDENCE = Path(__file__).parent / "evidence"
+DOCS = Path(__file__).parent.parent / "docs" / "fidelity.md"
+KINDS = {"live capture", "doc example", "SDK fixture", "OpenAPI"}
+_REFERENCE = re.compile(r"^\$(\d+)\.(\w+)$")
+
+
+def _samples() -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path in sorted(EVIDENCE.glob("*.json")):
+        for sample in json.loads(path.read_text())["samples"]:
+            found.append((path.name, sample))
+    return found
+
+
+SAMPLES = _samples()
+
+
+def _resolve(params: dict[str, str], answers: list[Any]) -> dict[str, str]:
+    resolved = {}
+    for key, value in params.items():
+        match = _REFERENCE.match(value)
+        resolved[key] = str(answers[int(match.group(1))][match.group(2)]) if match else value
+    return resolved
+
+
+def _send(signed: SignedClient, step: dict[str, Any], answers: list[Any]) -> Any:
+    params = _resolve(step.get("params", {}), answers)
+    if step.get("signed", True):
+        return signed.request(step["method"], step["path"], **params)
+    return signed.client.open(step["path"], method=step["method"], query_string=params)
+
+
+def _strip(value: Any, keys: set[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v, keys) for k, v in value.items() if k not in keys}
+    if isinstance(value, list):
+        return [_strip(v, keys) for v in value]
+    return value
+
+
+def test_samples_are_well_formed() -> None:
+    ids = [sample["id"] for _, sample in SAMPLES]
+    assert len(ids) == len(set(ids)), "sample ids must be unique"
+    docs = DOCS.read_text()
+    for name, sample in SAMPLES:
+        where = f"{name}: {sample['id']}"
+        assert sample["kind"] in KINDS, where
+        assert sample["source"] and sample["date"], where
+        assert set(sample["aspects"]) <= set(ASPECTS) | {"exact"} and sample["aspects"], where
+        for key, reason in sample.get("ignore", {}).items():
+            anchor = reason.split("#", 1)[1]
+            assert f'<a id="{anchor}"></a>' in docs, f"{where}: ignore {key} cites a missing docs section {reason}"
+
+
+@pytest.mark.parametrize(("file", "sample"), SAMPLES, ids=[sample["id"] for _, sample in SAMPLES])
+def test_fake_matches_sample(app: Flask, signed: SignedClient, file: str, sample: dict[str, Any]) -> None:
+    answers: list[Any] = []
+    for step in sample["setup"]:
+        response = _send(signed, step, answers)
+        assert response.status_code == 200, f"setup step failed: {response.get_json()}"
+        answers.append(response.get_json())
+    response = _send(signed, sample["request"], answers)
+    body = response.get_json()
+    source = f"evidence {file} / {sample['id']} ({sample['kind']}, {sample['date']}): {sample['source']}"
+    assert response.status_code == sample.get("status", 200), f"{source}\nstatus {response.status_code}: {body}"
+    if sample["aspects"] == ["exact"]:
+        assert body == sample["body"], source
+        return
+    ignored = set(sample.get("ignore", {}))
+    drifts = compare(_strip(sample["body"], ignored), _strip(body, ignored), tuple(sample["aspects"]))
+    assert not drifts, source + "\n" + "\n".join(f"  {d}" for d in drifts)
