@@ -99,6 +99,7 @@ def _serve(args: argparse.Namespace) -> int:
         token = secrets.token_urlsafe(24)
     from waitress import serve
 
+    from mock_exchange.serving import waitress_options
     from mock_exchange.web.app import create_app
 
     snapshot_dir = os.path.abspath(args.snapshot_dir or os.getcwd())
@@ -107,8 +108,7 @@ def _serve(args: argparse.Namespace) -> int:
     _banner(config, args.host, args.port, token, token_generated=generated, show_demo_secret=args.config is None)
     if args.ws_port is not None:
         _serve_websockets(app, args.host, args.ws_port)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="mock-exchange",
-          _quiet=True)
+    serve(app, host=args.host, port=args.port, _quiet=True, **waitress_options(args.threads))
     return 0
 
 

@@ -49,8 +49,9 @@ class LiveServer:
             return self
         from waitress import create_server
 
-        self._server = create_server(self.app, host=self.host, port=self.port, threads=self.threads,
-                                     ident="mock-exchange")
+        from mock_exchange.serving import waitress_options
+
+        self._server = create_server(self.app, host=self.host, port=self.port, **waitress_options(self.threads))
         self._thread = threading.Thread(target=self._server.run, name=f"mock-exchange-{self.url}", daemon=True)
         self._thread.start()
         return self
