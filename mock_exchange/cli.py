@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import ipaddress
 import os
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8, help="WSGI worker threads")
     serve.add_argument("--snapshot-dir", help="the only directory state/save and state/load may use "
                                               "(default: the current directory)")
+    serve.add_argument("--no-explain-header", action="store_true",
+                       help="no X-Mock-Explain header on rejections (the journal and the log still explain)")
     serve.add_argument("--ws-port", type=int, help="also serve everything on this port with WebSockets "
                                                    "(user data stream: /ws/<listenKey>, /ws-api/v3)")
 
@@ -89,6 +92,8 @@ def _serve(args: argparse.Namespace) -> int:
     config = _load(args.config)
     if config is None:
         return 2
+    if args.no_explain_header:
+        config = dataclasses.replace(config, explain_header=False)
     token = args.control_token or config.control_token
     if token is not None and token_problem(token):
         sys.stderr.write(f"mock-exchange: config error: control token {token_problem(token)}\n")

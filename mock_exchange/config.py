@@ -120,6 +120,7 @@ class ExchangeConfig:
     rate_limits: RateLimitConfig = field(default_factory=RateLimitConfig)
     exchange_filters: tuple[Mapping[str, Any], ...] = ()
     control_token: str | None = None
+    explain_header: bool = True  # X-Mock-Explain on rejections (web/explain.py)
 
     def exchange_filter(self, filter_type: str) -> Mapping[str, Any] | None:
         for item in self.exchange_filters:
@@ -162,7 +163,7 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> ExchangeConfig:
     """Validate a parsed configuration document and build an :class:`ExchangeConfig`."""
     doc = _mapping(raw, "(top level)")
     _reject_unknown(doc, "", {"seed", "fees", "margin", "rate_limits", "symbols", "exchange_filters",
-                              "accounts", "control_token"})
+                              "accounts", "control_token", "explain_header"})
     symbols = {name: _symbol(name, spec) for name, spec in _mapping(doc.get("symbols"), "symbols").items()}
     if not symbols:
         raise ConfigError("symbols: at least one symbol is required")
@@ -186,6 +187,7 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> ExchangeConfig:
             for i, item in enumerate(_sequence(doc.get("exchange_filters", []), "exchange_filters"))
         ),
         control_token=_opt_str(doc.get("control_token"), "control_token"),
+        explain_header=_bool(doc.get("explain_header", True), "explain_header"),
     )
 
 

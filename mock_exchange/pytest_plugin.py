@@ -8,7 +8,8 @@
 
 ``fake_exchange`` serves Binance in-process (no sockets); ``fake_exchange_live`` serves it on
 a real 127.0.0.1 port for code that needs a URL. Both yield a :class:`FakeExchange`: the
-control API's methods (``set_price``, ``trade``, ``advance``, ``inject_fault``, ``journal``...)
+control API's methods (``set_price``, ``trade``, ``advance``, ``inject_fault``, ``journal``,
+``last_explanation`` - why the latest request was rejected...)
 plus ``.client``, ``.session``, ``.url``, ``.app``, ``.test_client``, ``.api_key``, ``.api_secret``.
 
 Options (command line, or the same names without ``--`` and with ``_`` in the ini file):

@@ -194,6 +194,14 @@ class ControlHandle:
     def events(self, since: int = 0, account: str | None = None) -> list[dict[str, Any]]:
         return self._call("events", since=since, account=account)["events"]
 
+    def last_explanation(self, account: str | None = None) -> dict[str, Any] | None:
+        """Why the latest rejected request (of ``account``, else of anyone) was rejected, or None.
+
+        ``{"code", "cause", "text", "details", "method", "path", "status", "account", "time_ms"}``;
+        ``text`` is what the ``X-Mock-Explain`` header said.
+        """
+        return self._call("last_explanation", account=account)["explanation"]
+
 
 class LocalControl(ControlHandle):
     """Steers an app in this process, calling its control service directly (no HTTP)."""

@@ -59,10 +59,17 @@ def record_request(response: Response) -> Response:
         "status": response.status_code,
         "response": None,
         "fault": g.get("mock_fault"),
+        "explanation": _explanation(),
         COMPLETE: raw.complete,
     }
     runtime.journal.record(lambda seq: {"seq": seq, **entry})
     return response
+
+
+def _explanation() -> dict[str, Any] | None:
+    """Why the request was rejected (web/explain.py), or None for an accepted one."""
+    explanation = g.get("mock_explanation")
+    return explanation.to_json() if explanation is not None else None
 
 
 class _RawExchange:

@@ -62,6 +62,7 @@ ROUTES: tuple[Route, ...] = (
     Route("query_journal", "GET", "/journal"),
     Route("clear_journal", "DELETE", "/journal"),
     Route("events", "GET", "/events"),
+    Route("last_explanation", "GET", "/explain/last"),
 )
 
 ROUTES_BY_OP = {route.op: route for route in ROUTES}

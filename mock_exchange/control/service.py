@@ -98,6 +98,8 @@ class ControlService(StateOps):
         self.runtime.config = dataclasses.replace(self.runtime.config, rate_limits=self.base_rate_limits)
         self.runtime.limiter.reset(self.base_rate_limits)
         self.journal.clear(restart_seq=True)
+        if self.runtime.explanations is not None:
+            self.runtime.explanations.clear()
         self.faults.reset(exchange.ids.seed)
         return {"seed": exchange.ids.seed, "clock": self.clock()}
 
@@ -290,6 +292,14 @@ class ControlService(StateOps):
 
     def clear_faults(self) -> dict[str, Any]:
         return {"cleared": self.faults.clear()}
+
+    # -- explanations -------------------------------------------------------------------
+
+    def last_explanation(self, account: Any = None) -> dict[str, Any]:
+        """Why the latest rejected request (of ``account``, else of anyone) was rejected (web/explain.py)."""
+        name = None if account is None else str_value(account, "account")
+        store = self.runtime.explanations
+        return {"explanation": store.last(name) if store is not None else None}
 
 
 def _balances_json(margin: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from mock_exchange.web import (
     user_stream,
 )
 from mock_exchange.web.errors import register_error_handlers
+from mock_exchange.web.explain import LastExplanations, explain_response
 from mock_exchange.web.runtime import EXTENSION_KEY, ExchangeRuntime
 
 # Large enough for any real request, small enough that a 1 MB parameter is refused cleanly.
@@ -68,11 +69,14 @@ def create_app(
         limiter=RateLimiter(config.rate_limits, exchange.clock),  # type: ignore[attr-defined]
         control_token=token,
         snapshot_dir=Path(snapshot_dir) if snapshot_dir is not None else None,
+        explanations=LastExplanations(),
     )
     app.extensions[EXTENSION_KEY] = runtime
     register_error_handlers(app)
     _register_blueprints(app)
     app.after_request(_add_weight_headers)
+    # Registered last so it runs first: the journal (and the request log) read its explanation.
+    app.after_request(explain_response)
     return app
 
 

@@ -30,6 +30,8 @@ from mock_exchange.web.runtime import current_runtime
 MAX_RECV_WINDOW = Decimal(60000)
 DEFAULT_RECV_WINDOW = Decimal(5000)
 FUTURE_ALLOWANCE_MS = 1000
+# Every Binance endpoint served, by (method, path rule): what web/explain.py reads to name parameters.
+ENDPOINTS: dict[tuple[str, str], Endpoint] = {}
 
 
 @dataclass
@@ -60,6 +62,7 @@ def binance_route(blueprint: Blueprint, endpoint: Endpoint) -> Callable[[Callabl
             return json_response(view(call))
 
         blueprint.add_url_rule(endpoint.path, endpoint.name, handler, methods=[endpoint.method])
+        ENDPOINTS[(endpoint.method, endpoint.path)] = endpoint
         return handler
 
     return decorator

@@ -25,6 +25,7 @@ class ExchangeRuntime:
     faults: Any = None  # control plane: fault injection
     control_token: str | None = None  # required on the control API when set
     snapshot_dir: Path | None = None  # state/save and state/load stay inside it (control.snapshot_paths)
+    explanations: Any = None  # web.explain.LastExplanations: why the latest requests were rejected
 
 
 def current_runtime() -> ExchangeRuntime:

@@ -20,7 +20,7 @@ def error_of(response) -> tuple[int, str]:  # noqa: ANN001
 def test_index_lists_every_route(client: FlaskClient) -> None:
     routes = client.get(f"{API}/").get_json()["routes"]
     assert {"method": "POST", "path": f"{API}/market/<symbol>/path", "op": "price_path"} in routes
-    assert len(routes) == 25
+    assert len(routes) == 26
 
 
 def test_clock_freeze_set_advance_unfreeze(client: FlaskClient) -> None:

@@ -21,7 +21,7 @@ def test_a_signed_order_is_journaled_without_secrets(signed: SignedClient, contr
         "params": {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "quantity": "0.01", "price": "29000",
                    "timeInForce": "GTC", "timestamp": str(FROZEN_AT_MS)},
         "headers": entry["headers"], "account": "demo", "weight": 6, "status": 200,
-        "response": response.get_json(), "fault": None,
+        "response": response.get_json(), "fault": None, "explanation": None,
     }
     assert entry["headers"]["X-Mbx-Apikey"] == "***"
     text = json.dumps(control.journal())

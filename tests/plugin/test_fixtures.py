@@ -113,3 +113,15 @@ def test_the_fixture_goes_back_to_wall_time(fake_exchange: FakeExchange) -> None
     assert abs(fake_exchange.use_wall_clock() - time.time() * 1000) < 5_000
     assert fake_exchange.clock()["mode"] == "wall"
     assert fake_exchange.client.get_open_orders(symbol="BTCUSDT") == []
+
+
+def test_last_explanation_says_why_the_client_was_rejected(fake_exchange: FakeExchange) -> None:
+    from margin_client import FilterFailureError
+
+    assert fake_exchange.last_explanation() is None
+    with pytest.raises(FilterFailureError):
+        fake_exchange.client.place_order(symbol="BTCUSDT", side="BUY", type="LIMIT", quantity="0.01",
+                                         price="29000.001", time_in_force="GTC")
+    explanation = fake_exchange.last_explanation(account="demo")
+    assert explanation["code"] == -1013 and explanation["cause"] == "filter_failure"
+    assert "tickSize 0.01" in explanation["text"] and "price=29000.001" in explanation["text"]
