@@ -1,4 +1,4 @@
-"""The ``mock-exchange`` command: ``serve``, ``check-config`` and ``scenario run``."""
+"""The ``mock-exchange`` command: ``serve``, ``check-config``, ``scenario run`` and ``parity``."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("config")
 
     _add_scenario_commands(commands)
+    _add_parity_command(commands)
     return parser
 
 
@@ -61,6 +62,12 @@ def _add_scenario_commands(commands: argparse._SubParsersAction) -> None:  # typ
     from mock_exchange.scenario.cli import add_scenario_commands
 
     add_scenario_commands(commands)
+
+
+def _add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from mock_exchange.parity.cli import add_parity_command
+
+    add_parity_command(commands)
 
 
 def _load(path: str | None) -> ExchangeConfig | None:
