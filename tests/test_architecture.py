@@ -35,3 +35,11 @@ def test_client_does_not_import_the_server_and_the_server_does_not_need_the_clie
     for package in ("core", "web", "control"):
         for path in (ROOT / "mock_exchange" / package).rglob("*.py"):
             assert not any(n.startswith("margin_client") for n in _imports(path)), path.name
+
+
+def test_error_table_in_the_docs_matches_core_errors() -> None:
+    # Every Binance error the fake can send is listed in docs/errors.md, generated from core/errors.py.
+    from mock_exchange.core import error_table
+
+    assert error_table.documented() == error_table.table(), (
+        "docs/errors.md is out of date: run `python -m mock_exchange.core.error_table --write`")
