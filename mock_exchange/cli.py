@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
                                               "(default: the current directory)")
     serve.add_argument("--no-explain-header", action="store_true",
                        help="no X-Mock-Explain header on rejections (the journal and the log still explain)")
+    serve.add_argument("--log-format", choices=("text", "json"), default="text",
+                       help="request log lines as text or JSON lines (default: text)")
+    serve.add_argument("--quiet", action="store_true", help="no request log on the console")
+    serve.add_argument("--log-file", metavar="PATH", help="also append the request log to PATH (rotated to "
+                                                          "PATH.1 at 100 MB)")
     serve.add_argument("--ws-port", type=int, help="also serve everything on this port with WebSockets "
                                                    "(user data stream: /ws/<listenKey>, /ws-api/v3)")
 
@@ -115,7 +120,15 @@ def _serve(args: argparse.Namespace) -> int:
     from mock_exchange.web.app import create_app
 
     snapshot_dir = os.path.abspath(args.snapshot_dir or os.getcwd())
-    app = create_app(config, seed=args.seed, control_token=token, snapshot_dir=snapshot_dir)
+    from mock_exchange.web.request_log import RequestLog
+
+    try:
+        request_log = RequestLog.for_console(args.log_format, quiet=args.quiet, path=args.log_file)
+    except OSError as exc:
+        sys.stderr.write(f"mock-exchange: --log-file {args.log_file}: {exc.strerror}\n")
+        return 2
+    app = create_app(config, seed=args.seed, control_token=token, snapshot_dir=snapshot_dir,
+                     request_log=request_log)
     _tune_gc()
     _banner(config, args.host, args.port, token, token_generated=generated, show_demo_secret=args.config is None)
     if args.ws_port is not None:

@@ -180,7 +180,7 @@ def candidates(request: SignedRequest, keys: KeySet) -> Iterator[Candidate]:
                "too: sign query + body", query)
     for text in (payload + "&signature=", payload + "&signature", payload + "signature="):
         yield ("signature_included", "you signed a text that already held a 'signature' parameter: sign "
-               "everything except the signature, then append signature=...", text)
+               "everything except the signature, then append the signature parameter", text)
     yield ("path_included", "you signed the URL path too: sign only query + body",
            request.path + "?" + payload)
     yield ("path_included", "you signed the URL path too: sign only query + body", request.path + payload)

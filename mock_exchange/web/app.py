@@ -25,6 +25,7 @@ from mock_exchange.web import (
 )
 from mock_exchange.web.errors import register_error_handlers
 from mock_exchange.web.explain import LastExplanations, explain_response
+from mock_exchange.web.request_log import RequestLog
 from mock_exchange.web.runtime import EXTENSION_KEY, ExchangeRuntime
 
 # Large enough for any real request, small enough that a 1 MB parameter is refused cleanly.
@@ -38,6 +39,7 @@ def create_app(
     seed: int | None = None,
     control_token: str | None = None,
     snapshot_dir: str | Path | None = None,
+    request_log: RequestLog | None = None,
 ) -> Flask:
     """An isolated fake exchange: its own state, clock, ids and limits.
 
@@ -46,6 +48,7 @@ def create_app(
     :param seed: overrides the config's seed for ids and generated client order ids.
     :param control_token: when set, the control API requires it (``X-Mock-Token``).
     :param snapshot_dir: when set, ``state/save`` and ``state/load`` only use files inside it.
+    :param request_log: when set, one line per request goes to it (``web.request_log``).
     """
     config = config or default_config()
     token = control_token or config.control_token
@@ -75,7 +78,9 @@ def create_app(
     register_error_handlers(app)
     _register_blueprints(app)
     app.after_request(_add_weight_headers)
-    # Registered last so it runs first: the journal (and the request log) read its explanation.
+    if request_log is not None:
+        request_log.install(app)
+    # Registered last so it runs first: the journal and the request log read its explanation.
     app.after_request(explain_response)
     return app
 

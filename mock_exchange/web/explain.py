@@ -323,7 +323,8 @@ def _signature(facts: _Facts, code: int, msg: str) -> Explanation:
     received = SignedRequest(facts.method, facts.path, facts.query, facts.body, facts.mimetype)
     found = diagnose(received, _keys(account), others)
     payload = masked_payload(found.payload)
-    text = (f"Signature check failed: {found.text}. The server verified the payload (query + body as received, "
+    cause = found.text if found.text.endswith(("?", ".")) else found.text + "."
+    text = (f"Signature check failed: {cause} The server verified the payload (query + body as received, "
             f"signature removed): '{payload}'.")
     if found.expected is not None:
         text += f" Expected HMAC-SHA256 hex begins {found.expected} - yours begins {found.sent}"

@@ -1,0 +1,163 @@
+"""The request log: one line per request on the console (and/or a file), as text or JSON lines.
+
+    2026-12-01T21:18:35.123Z POST /sapi/v1/margin/order 400 code=-1022 weight=6 account=demo 1.4ms | Signature ...
+
+Each line has the wall-clock time, method, path (never the query string: it holds the
+signature), HTTP status, Binance code, weight, account, duration and, for a rejection, the
+explanation from :mod:`mock_exchange.web.explain`. Nothing in a line is a secret, a whole
+signature or a whole API key: the explanation masks them and nothing else is taken from
+the request. ``mock-exchange serve`` logs to stdout (``--log-format text|json``, ``--quiet``,
+``--log-file PATH``); ``create_app(request_log=RequestLog(...))`` does the same in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from flask import Flask, Response, g, request
+
+FORMATS = ("text", "json")
+MAX_EXPLANATION_CHARS = 2000
+# A log file is rotated to PATH.1 past this size, so a long-running server never fills the disk.
+DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024
+_CONTROL_PREFIX = "/mock/v1"
+
+
+class RequestLog:
+    """Writes one line per request to every stream (and file) it was given; thread-safe."""
+
+    def __init__(self, format: str = "text", streams: Sequence[TextIO] = (), path: str | Path | None = None,
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
+        if format not in FORMATS:
+            raise ValueError(f"log format: expected one of {', '.join(FORMATS)} (got {format!r})")
+        self.format = format
+        self.streams = list(streams)
+        self.path = Path(path) if path is not None else None
+        self.max_file_bytes = max_file_bytes
+        self._lock = threading.Lock()
+        self._file: TextIO | None = None
+        if self.path is not None:
+            self._file = self._open()
+
+    @classmethod
+    def for_console(cls, format: str = "text", *, quiet: bool = False, path: str | None = None) -> RequestLog | None:
+        """What ``serve`` logs to: stdout unless ``quiet``, and ``path`` if given; None when neither."""
+        if quiet and path is None:
+            return None
+        return cls(format, [] if quiet else [sys.stdout], path)
+
+    def _open(self) -> TextIO:
+        assert self.path is not None
+        return open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the server's life
+
+    # -- Flask hooks ------------------------------------------------------------------------
+
+    def install(self, app: Flask) -> None:
+        """Time every request of ``app`` and log it once answered (after its explanation is built)."""
+        app.before_request(_note_start)
+        app.after_request(self._after_request)
+
+    def _after_request(self, response: Response) -> Response:
+        self.write(record_of(response))
+        return response
+
+    # -- output -----------------------------------------------------------------------------
+
+    def write(self, record: dict[str, Any]) -> None:
+        line = format_line(record, self.format) + "\n"
+        with self._lock:
+            for stream in self.streams:
+                try:
+                    stream.write(line)
+                    stream.flush()
+                except (OSError, ValueError):
+                    continue  # a closed console must not fail the request
+            if self._file is not None:
+                self._write_file(line)
+
+    def _write_file(self, line: str) -> None:
+        assert self._file is not None and self.path is not None
+        try:
+            if self._file.tell() + len(line) > self.max_file_bytes:
+                self._file.close()
+                os.replace(self.path, self.path.with_name(self.path.name + ".1"))
+                self._file = self._open()
+            self._file.write(line)
+            self._file.flush()
+        except (OSError, ValueError):
+            return
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+def _note_start() -> None:
+    g.mock_log_started = time.perf_counter()
+
+
+def record_of(response: Response) -> dict[str, Any]:
+    """The fields of the current request's log line."""
+    started = g.get("mock_log_started")
+    duration = (time.perf_counter() - started) * 1000 if started is not None else None
+    explanation = g.get("mock_explanation")
+    code = explanation.code if explanation is not None else None
+    text = explanation.text if explanation is not None else None
+    if response.status_code >= 400 and explanation is None:
+        code, text = _code_of(response)
+    charge = g.get("weight_charge")
+    now = time.time()
+    return {
+        "time": datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(now * 1000) % 1000:03d}Z",
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "code": code,
+        "weight": getattr(charge, "weight", 0),
+        "account": g.get("account_name"),
+        "duration_ms": round(duration, 2) if duration is not None else None,
+        "explanation": text[:MAX_EXPLANATION_CHARS] if text else None,
+    }
+
+
+def _code_of(response: Response) -> tuple[Any, str | None]:
+    """Binance's code, or the control API's error code and message, of an unexplained failure."""
+    if response.is_streamed or response.direct_passthrough:
+        return None, None
+    try:
+        body = json.loads(response.get_data())
+    except (ValueError, UnicodeDecodeError):
+        return None, None
+    if not isinstance(body, dict):
+        return None, None
+    if isinstance(body.get("code"), int):
+        return body["code"], None
+    error = body.get("error")
+    if request.path.startswith(_CONTROL_PREFIX) and isinstance(error, dict):
+        return error.get("code"), str(error.get("message", ""))[:MAX_EXPLANATION_CHARS]
+    return None, None
+
+
+def format_line(record: dict[str, Any], format: str) -> str:
+    if format == "json":
+        return json.dumps(record, ensure_ascii=True, separators=(",", ":"))
+    duration = record.get("duration_ms")
+    parts = [record["time"], record["method"], record["path"], str(record["status"]),
+             f"code={record['code'] if record['code'] is not None else '-'}",
+             f"weight={record['weight']}", f"account={record['account'] or '-'}",
+             f"{duration:.1f}ms" if duration is not None else "-"]
+    line = " ".join(parts)
+    if record.get("explanation"):
+        line += " | " + record["explanation"]
+    # One ASCII line per request, whatever a path or a message holds.
+    return line.replace("\r", " ").replace("\n", " ").encode("ascii", "backslashreplace").decode("ascii")
