@@ -45,7 +45,8 @@ def docker_engine() -> None:
     info = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], capture_output=True, text=True,
                           timeout=60)
     if info.returncode or not info.stdout.strip():
-        pytest.skip(f"no Docker engine reachable: {(info.stderr or info.stdout).strip().splitlines()[-1:]}")
+        said = (info.stderr or info.stdout).strip().splitlines()
+        pytest.skip(f"no Docker engine reachable ({said[-1] if said else f'docker info exit {info.returncode}'})")
 
 
 @pytest.fixture(scope="session")
