@@ -10,8 +10,14 @@ unchecked.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
+import shutil
+import socket
+import subprocess
+import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -238,3 +244,68 @@ def test_the_checker_refuses_what_does_not_exist() -> None:
                  "docker compose --file mock-exchange/docker-compose.yml up --detach bot"):
         with pytest.raises((AssertionError, SystemExit)):
             check_command(line, job)
+
+
+# -- the plugin and server jobs, run here ----------------------------------------------------------
+
+USER_TEST = '''
+def test_a_take_profit_fill_completes_the_oco(fake_exchange):
+    oco = fake_exchange.client.place_oco(symbol="BTCUSDT", side="SELL", quantity="0.001", price="31000",
+                                         stop_price="29000", stop_limit_price="28900",
+                                         stop_limit_time_in_force="GTC")
+    fake_exchange.set_price("BTCUSDT", "31000")
+    assert fake_exchange.client.get_order_list(order_list_id=oco.order_list_id).list_order_status == "ALL_DONE"
+'''
+
+
+def run_lines(name: str) -> list[str]:
+    steps = load()["jobs"][name]["steps"]
+    return [line for step in steps if "run" in step for line in step["run"].splitlines() if line.strip()]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def runner_env(tmp_path: Path) -> dict[str, str]:
+    """The job's environment on this machine: the workflow's env, this interpreter's scripts first on PATH."""
+    (tmp_path / "test_bot.py").write_text(USER_TEST)
+    scripts = str(Path(sys.executable).parent)
+    return {**os.environ, **{k: str(v) for k, v in load()["env"].items()},
+            "PATH": scripts + os.pathsep + os.environ.get("PATH", "")}
+
+
+def test_the_plugin_jobs_test_step_passes_a_users_test(tmp_path: Path, runner_env: dict[str, str]) -> None:
+    (line,) = [line for line in run_lines("plugin") if line.startswith("pytest")]
+    result = subprocess.run(shlex.split(line) + ["-p", "no:cacheprovider"], cwd=tmp_path, env=runner_env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "1 passed" in result.stdout
+
+
+def test_the_server_jobs_steps_start_wait_for_and_test_against_a_server(tmp_path: Path,
+                                                                       runner_env: dict[str, str]) -> None:
+    """Every step but the install (this environment has it), with the job's ports swapped for free ones."""
+    if shutil.which("curl") is None:
+        pytest.skip("no curl here to run the job's health wait")
+    ports = {"8080": str(free_port()), "8081": str(free_port())}
+    lines = [re.sub(r"\b(8080|8081)\b", lambda m: ports[m.group(1)], line) for line in run_lines("server")
+             if not line.startswith(("pip install", "cat "))]
+    start, wait, test = lines
+    words = shlex.split(start)
+    assert (words[0], words[-1], words[-4:-1]) == ("nohup", "&", [">", "exchange.log", "2>&1"])
+    with (tmp_path / "exchange.log").open("w") as log:
+        server = subprocess.Popen(words[1:-4], cwd=tmp_path, env=runner_env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        waited = subprocess.run(shlex.split(wait), env=runner_env, capture_output=True, text=True, timeout=60)
+        assert waited.returncode == 0 and json.loads(waited.stdout) == {"status": "ok"}, waited.stderr
+        result = subprocess.run(shlex.split(test) + ["-p", "no:cacheprovider"], cwd=tmp_path, env=runner_env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout[-3000:] + (tmp_path / "exchange.log").read_text()[-2000:]
+        assert "1 passed" in result.stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
