@@ -36,6 +36,7 @@ class BinanceError(Exception):
         http_status: int | None = None,
         request: RequestInfo | None = None,
         body: str | None = None,
+        explanation: str | None = None,
     ) -> None:
         super().__init__(msg)
         self.msg = msg
@@ -43,6 +44,9 @@ class BinanceError(Exception):
         self.http_status = http_status
         self.request = request
         self.body = body
+        # Why the fake exchange (mock-exchange) rejected it, from its X-Mock-Explain header;
+        # always None against Binance itself.
+        self.explanation = explanation
 
     def __str__(self) -> str:
         parts = []
@@ -52,7 +56,8 @@ class BinanceError(Exception):
             parts.append(f"code {self.code}")
         where = f" [{self.request.method} {self.request.path}]" if self.request else ""
         prefix = f"{', '.join(parts)}: " if parts else ""
-        return f"{prefix}{self.msg}{where}"
+        why = f" (why: {self.explanation})" if self.explanation else ""
+        return f"{prefix}{self.msg}{where}{why}"
 
 
 class BinanceAPIError(BinanceError):

@@ -44,6 +44,10 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
     return max(seconds, 0.0)
 
 
+# Sent only by the fake exchange beside a rejection; Binance never sends it.
+EXPLAIN_HEADER = "X-Mock-Explain"
+
+
 def _error_fields(payload: Any) -> tuple[int, str] | None:
     """Return (code, msg) when the payload is Binance's error object."""
     if isinstance(payload, dict) and "code" in payload:
@@ -62,7 +66,8 @@ def error_for_response(
     payload = parse_json(text)
     fields = _error_fields(payload)
     code, msg = fields if fields else (None, text.strip()[:200] or f"HTTP {status}")
-    common: dict[str, Any] = {"code": code, "http_status": status, "request": request, "body": text}
+    common: dict[str, Any] = {"code": code, "http_status": status, "request": request, "body": text,
+                              "explanation": headers.get(EXPLAIN_HEADER) or None}
     if status == 418:
         return IpBannedError(msg, retry_after=parse_retry_after(headers), **common)
     if status == 429:

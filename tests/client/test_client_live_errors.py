@@ -60,6 +60,9 @@ def test_wrong_secret(live: LiveExchange, placement: str) -> None:
     assert (err.request.method, err.request.path) == ("POST", "/sapi/v1/margin/order")
     assert err.request.params["timestamp"] == str(START_MS) and "signature" not in err.request.params
     assert live.control.journal_count(path="/sapi/v1/margin/order", status=400) == 1
+    # The fake's X-Mock-Explain header travels with the error (None against Binance).
+    assert err.explanation is not None and "secret is not the one of this API key" in err.explanation
+    assert f"(why: {err.explanation})" in str(err)
 
 
 @covers(TimestampError, "sync_time", "get_account")
