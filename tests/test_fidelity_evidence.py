@@ -44,7 +44,7 @@ def _resolve(params: dict[str, str], answers: list[Any]) -> dict[str, str]:
 def _send(signed: SignedClient, step: dict[str, Any], answers: list[Any]) -> Any:
     params = _resolve(step.get("params", {}), answers)
     if step.get("signed", True):
-        return signed.request(step["method"], step["path"], **params)
+        return signed.request(step["method"], step["path"], placement=step.get("placement", "query"), **params)
     return signed.client.open(step["path"], method=step["method"], query_string=params)
 
 

@@ -107,7 +107,8 @@ def new_margin_order(call: Call) -> dict[str, Any]:
 
 def _order_ref(call: Call) -> dict[str, Any]:
     if "orderId" not in call.params and "origClientOrderId" not in call.params:
-        raise errors.one_of_params_missing("orderId", "origClientOrderId")
+        # The generic form, as a live margin query without either id shows (docs/fidelity.md, Messages).
+        raise _GENERIC_MANDATORY
     return {"order_id": call.get("orderId"), "orig_client_order_id": call.get("origClientOrderId")}
 
 
