@@ -44,6 +44,7 @@ def add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: i
 
 
 def run_parity(args: argparse.Namespace) -> int:
+    from mock_exchange.parity.market import MarketError
     from mock_exchange.parity.report import render
     from mock_exchange.parity.runner import run
     from mock_exchange.parity.targets import HttpTarget, TargetError
@@ -62,6 +63,8 @@ def run_parity(args: argparse.Namespace) -> int:
         outcomes = run(requests, fake, other, allow_orders=args.allow_orders)
     except TargetError as exc:
         return _fail(f"cannot reach {exc}")
+    except MarketError as exc:
+        return _fail(str(exc))
     sys.stdout.write(render(outcomes, other.name, fake.name))
     return 1 if any(outcome.drifts for outcome in outcomes) else 0
 

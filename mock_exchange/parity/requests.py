@@ -53,10 +53,14 @@ def read_only_set(symbol: str = "BTCUSDT", asset: str = "USDT") -> list[ParityRe
             + [ParityRequest("GET", path, params) for path, params in signed])
 
 
-def orders_set(symbol: str = "BTCUSDT", price: str = "1000", quantity: str = "0.01") -> list[ParityRequest]:
-    """A resting LIMIT_MAKER far below the market, queried and cancelled: writes, so --allow-orders only."""
-    place = {"symbol": symbol, "side": "BUY", "type": "LIMIT_MAKER", "quantity": quantity, "price": price,
-             "newOrderRespType": "FULL"}
+def orders_set(symbol: str = "BTCUSDT") -> list[ParityRequest]:
+    """A LIMIT_MAKER bid 10 % under each side's market (small notional), queried and cancelled.
+
+    Writes, so sent only with --allow-orders. LIMIT_MAKER is refused rather than filled if
+    the market moved through its price (parity/market.py works the price out per side).
+    """
+    place = {"symbol": symbol, "side": "BUY", "type": "LIMIT_MAKER", "quantity": "@quantity:6:0.9",
+             "price": "@price:0.9", "newOrderRespType": "FULL"}
     ref = {"symbol": symbol, "orderId": "$0.orderId"}
     return [ParityRequest("POST", "/sapi/v1/margin/order", place),
             ParityRequest("GET", "/sapi/v1/margin/order", ref),

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mock_exchange.parity.market import MarketFacts, is_market_value
 from mock_exchange.parity.requests import ParityRequest
 from mock_exchange.parity.shapes import Drift, compare
 from mock_exchange.parity.targets import Answer, Target
@@ -44,14 +45,18 @@ def answer_drift(other: Answer, fake: Answer) -> list[Drift]:
 
 
 class _References:
-    """Answers so far on one target, for ``$N.key`` parameters."""
+    """Answers so far on one target, for ``$N.key`` parameters, and its market for ``@`` values."""
 
-    def __init__(self) -> None:
+    def __init__(self, target: Target) -> None:
         self.answers: list[Any] = []
+        self.market = MarketFacts(target)
 
     def resolve(self, params: dict[str, str]) -> dict[str, str] | None:
         resolved = {}
         for key, value in params.items():
+            if is_market_value(value):
+                resolved[key] = self.market.resolve(value, params.get("symbol", ""))
+                continue
             match = _REFERENCE.match(value)
             if match is None:
                 resolved[key] = value
@@ -67,7 +72,7 @@ class _References:
 def run(requests: list[ParityRequest], fake: Target, other: Target, allow_orders: bool = False) -> list[Outcome]:
     """Every request in order; writes are skipped (never sent anywhere) unless ``allow_orders``."""
     outcomes = []
-    fake_refs, other_refs = _References(), _References()
+    fake_refs, other_refs = _References(fake), _References(other)
     for request in requests:
         outcome = Outcome(request)
         outcomes.append(outcome)

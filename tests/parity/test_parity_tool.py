@@ -8,6 +8,7 @@ read-only default is shown to send nothing but GETs.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -204,3 +205,36 @@ def test_unreachable_reference_is_one_line_and_exit_2(capsys: pytest.CaptureFixt
     # Port 9 (discard) on loopback: nothing listens there in a test environment.
     assert main(["parity", "--against", "http://127.0.0.1:9", "--key", "k", "--secret", "s"]) == 2
     assert "cannot reach http://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_built_in_orders_set_rests_a_bid_under_each_sides_own_market(
+        fake: tuple[LiveServer, Rewriting]) -> None:
+    from mock_exchange.parity.requests import orders_set
+    from mock_exchange.parity.runner import run
+    from mock_exchange.parity.targets import HttpTarget, InProcessTarget
+
+    moved = create_app()
+    moved.extensions["mock_exchange"].exchange.set_price("BTCUSDT", Decimal("20000"))
+    outcomes = run(orders_set(), InProcessTarget(moved, DEMO_KEY, DEMO_SECRET),
+                   HttpTarget(fake[0].url, DEMO_KEY, DEMO_SECRET), allow_orders=True)
+    placed_here, placed_there = outcomes[0].fake, outcomes[0].other
+    assert placed_here is not None and placed_there is not None
+    assert (placed_here.status, placed_there.status) == (200, 200)
+    # 90 % of each side's own last price, on the tick; enough quantity for a notional of 6.
+    assert (placed_here.body["price"], placed_there.body["price"]) == ("18000", "27000")
+    assert (placed_here.body["status"], placed_there.body["executedQty"]) == ("NEW", "0")
+    assert placed_there.body["origQty"] == "0.00023"
+    assert [o.fake.body["status"] for o in outcomes[1:2] if o.fake] == ["NEW"]
+    assert outcomes[3].other is not None and outcomes[3].other.body["status"] == "CANCELED"
+
+
+def test_built_in_orders_set_sends_nothing_without_the_flag(capsys: pytest.CaptureFixture[str],
+                                                             reference: tuple[LiveServer, Rewriting],
+                                                             fake: tuple[LiveServer, Rewriting]) -> None:
+    code, report = _parity(capsys, "orders", "--against", reference[0].url, "--key", DEMO_KEY, "--secret",
+                           DEMO_SECRET, "--url", fake[0].url)
+    # The placement and the cancel are skipped, and so is the query of the order never placed;
+    # the open-orders read still goes out.
+    assert (code, report.count("SKIP")) == (0, 3) and "same   GET /sapi/v1/margin/openOrders" in report
+    for middleware in (reference[1], fake[1]):
+        assert {method for method, _ in middleware.seen} == {"GET"}
