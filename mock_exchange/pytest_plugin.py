@@ -16,7 +16,8 @@ Options (command line, or the same names without ``--`` and with ``_`` in the in
 ``--fake-exchange-config FILE``, ``--fake-exchange-seed N``, ``--fake-exchange-scope SCOPE``,
 ``--fake-exchange-url URL`` (use a running server, reset before each fixture) and
 ``--fake-exchange-token TOKEN`` (its control token; default ``$MOCK_EXCHANGE_CONTROL_TOKEN``).
-The ``fake_exchange_config`` and ``fake_exchange_seed`` fixtures can be overridden.
+The ``fake_exchange_config`` and ``fake_exchange_seed`` fixtures can be overridden. A test that
+fails after using a fake exchange gets a report section with its latest rejection's explanation.
 """
 
 from __future__ import annotations
@@ -70,6 +71,28 @@ def pytest_configure(config: pytest.Config) -> None:
     seed = _option(config, "fake_exchange_seed")
     if seed is not None and not seed.isdigit():
         raise pytest.UsageError(f"fake_exchange_seed: expected a non-negative integer, got {seed!r}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed test that used a fake exchange shows why its latest request was rejected."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for name in ("fake_exchange", "fake_exchange_live"):
+        handle = getattr(item, "funcargs", {}).get(name)
+        if handle is None:
+            continue
+        try:
+            last = handle.last_explanation()
+        except Exception:  # noqa: BLE001 - a report section must never turn into an error of its own
+            return
+        if last is not None:
+            report.sections.append((f"{name}: the latest rejection",
+                                    f"{last['method']} {last['path']} -> {last['status']} {last['code']}\n"
+                                    f"{last['text']}"))
+        return
 
 
 def _option(config: pytest.Config, dest: str) -> str | None:

@@ -165,3 +165,19 @@ def test_options_are_listed_in_help(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*--fake-exchange-config=FILE*", "*--fake-exchange-seed=N*",
                                  "*--fake-exchange-scope=SCOPE*", "*--fake-exchange-url=URL*",
                                  "*--fake-exchange-token=TOKEN*"])
+
+
+def test_a_failed_test_shows_the_latest_rejection(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("""
+        def test_order(fake_exchange):
+            answer = fake_exchange.session.post(fake_exchange.url + "/fapi/v1/order", json={"priceLimit": "1"})
+            assert answer.status_code == 200
+
+        def test_passes(fake_exchange):
+            fake_exchange.session.get(fake_exchange.url + "/fapi/v1/order")
+    """)
+    result = run(pytester)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*fake_exchange: the latest rejection*", "POST /fapi/v1/order -> 404 -1020",
+                                 "*not emulated*priceLimit (did you mean price?)*"])
+    assert result.stdout.str().count("the latest rejection") == 1
