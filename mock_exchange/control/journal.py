@@ -1,8 +1,9 @@
 """The request journal: every Binance request the fake exchange answered, queryable.
 
 Entries are plain JSON-ready dicts; the web layer builds them (with secrets removed) and
-this module only stores, filters and counts them. It is bounded: past ``capacity`` the
-oldest entries fall off, while ``seq`` keeps counting so ``since_seq`` paging still works.
+this module only stores, filters and counts them. It is bounded twice: past ``capacity``
+entries or past ``max_bytes`` (each entry's estimated size, see ``recorder.entry_bytes``)
+the oldest entries fall off, while ``seq`` keeps counting so ``since_seq`` paging still works.
 An entry may defer its costly fields: a callable under ``COMPLETE`` fills them in the
 first time :meth:`Journal.query` returns the entry (filters read only the eager fields).
 """
@@ -17,6 +18,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 DEFAULT_CAPACITY = 100_000
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # An entry may hold a callable under this key that fills in fields parsed lazily on read.
 COMPLETE = "_complete"
 
@@ -64,23 +66,37 @@ def _fault_matches(wanted: str, fault: dict[str, Any] | None) -> bool:
 class Journal:
     """A bounded, thread-safe list of request entries with gap-free sequence numbers."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(self, capacity: int = DEFAULT_CAPACITY, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.capacity = capacity
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._entries: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self._entries: deque[dict[str, Any]] = deque()
+        self._sizes: deque[int] = deque()  # each entry's estimated bytes, beside it
+        self._bytes = 0
         self._complete_lock = threading.Lock()
         self._last_seq = 0
+
+    @property
+    def bytes(self) -> int:
+        """The estimated size of the entries kept (never above ``max_bytes``, but for one entry)."""
+        return self._bytes
 
     @property
     def last_seq(self) -> int:
         return self._last_seq
 
-    def record(self, build: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
-        """Append the entry ``build(seq)`` makes; seq is assigned under the lock."""
+    def record(self, build: Callable[[int], dict[str, Any]], size: int = 0) -> dict[str, Any]:
+        """Append the entry ``build(seq)`` makes (about ``size`` bytes); seq is assigned under the lock."""
         with self._lock:
             self._last_seq += 1
             entry = build(self._last_seq)
             self._entries.append(entry)
+            self._sizes.append(size)
+            self._bytes += size
+            # The newest entry always stays, however large; older ones go first.
+            while len(self._entries) > 1 and (len(self._entries) > self.capacity or self._bytes > self.max_bytes):
+                self._entries.popleft()
+                self._bytes -= self._sizes.popleft()
             return entry
 
     def _matching(self, query: JournalFilter) -> Iterator[dict[str, Any]]:
@@ -113,6 +129,8 @@ class Journal:
         with self._lock:
             dropped = len(self._entries)
             self._entries.clear()
+            self._sizes.clear()
+            self._bytes = 0
             if restart_seq:
                 self._last_seq = 0
             return dropped

@@ -2,6 +2,10 @@
 
 Secrets never reach the journal: the ``signature`` parameter is dropped, the API key
 header is masked, and cookies, ``Authorization`` and the control token are left out.
+
+Nor does anything large: an entry keeps a bounded prefix of the query, the body, each
+header and the response (:data:`KEPT`), and of a request whose API key names no account
+only a small prefix of its body; what was cut is listed in the entry's ``truncated``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,13 @@ from mock_exchange.web.params import merge_sources
 from mock_exchange.web.runtime import current_runtime
 
 MASK = "***"
+# How much of each part of an exchange an entry keeps, in bytes.
+KEPT = {"query": 8 * 1024, "body": 16 * 1024, "unauthenticated_body": 512, "header": 512,
+        "response": 64 * 1024}
+MAX_HEADERS = 32
+# Dicts, strings and parsed copies cost more than the raw bytes: the estimate an entry
+# counts against the journal's byte bound is this much per entry plus three times its bytes.
+ENTRY_OVERHEAD = 1024
 _DROPPED_HEADERS = {"cookie", "authorization", "x-mock-token", "proxy-authorization"}
 _MASKED_HEADERS = {"x-mbx-apikey"}
 _SECRET_PARAMS = {"signature"}
@@ -46,8 +57,11 @@ def record_request(response: Response) -> Response:
     if runtime.journal is None or _is_control(request.path):
         return response
     arrival = g.get("mock_arrival_ms")
-    raw = _RawExchange(request.method, request.query_string, _raw_body(), request.mimetype,
-                       _header_environ(request.environ), _response_bytes(response))
+    truncated: list[str] = []
+    body_kept = KEPT["body"] if g.get("account_name") is not None else KEPT["unauthenticated_body"]
+    raw = _RawExchange(request.method, _prefix(request.query_string, KEPT["query"], "query", truncated),
+                       _prefix(_raw_body(), body_kept, "body", truncated), request.mimetype,
+                       _header_environ(request.environ, truncated), _response_prefix(response, truncated))
     entry = {
         "time_ms": arrival if arrival is not None else runtime.exchange.clock.now_ms(),
         "method": request.method,
@@ -62,8 +76,26 @@ def record_request(response: Response) -> Response:
         "explanation": _explanation(),
         COMPLETE: raw.complete,
     }
-    runtime.journal.record(lambda seq: {"seq": seq, **entry})
+    if truncated:
+        entry["truncated"] = truncated
+    runtime.journal.record(lambda seq: {"seq": seq, **entry}, entry_bytes(raw, entry["explanation"]))
     return response
+
+
+def entry_bytes(raw: _RawExchange, explanation: Any) -> int:
+    """An entry's estimated memory, counted against the journal's byte bound."""
+    kept = len(raw.query) + len(raw.body) + len(raw.response or b"")
+    kept += sum(len(key) + len(value) for key, value in raw.header_environ.items())
+    if explanation is not None:
+        kept += len(str(explanation))
+    return ENTRY_OVERHEAD + 3 * kept
+
+
+def _prefix(data: bytes, limit: int, part: str, truncated: list[str]) -> bytes:
+    if len(data) <= limit:
+        return data
+    truncated.append(part)
+    return data[:limit]  # a copy: the request's own (large) bytes are freed with the request
 
 
 def _explanation() -> dict[str, Any] | None:
@@ -100,17 +132,33 @@ def _raw_body() -> bytes:
         return b""
 
 
-def _header_environ(environ: dict[str, Any]) -> dict[str, str]:
-    """The environ entries ``EnvironHeaders`` reads (the request's headers), as a plain dict."""
-    return {key: value for key, value in environ.items()
-            if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")}
+def _header_environ(environ: dict[str, Any], truncated: list[str]) -> dict[str, str]:
+    """The environ entries ``EnvironHeaders`` reads (the request's headers), as a plain dict, bounded."""
+    headers: dict[str, str] = {}
+    limit = KEPT["header"]
+    for key, value in environ.items():
+        if not (key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")):
+            continue
+        if len(headers) == MAX_HEADERS:
+            truncated.append("headers")
+            break
+        if isinstance(value, str) and len(value) > limit:
+            value = value[:limit]
+            if "header" not in truncated:
+                truncated.append("header")
+        headers[key] = value
+    return headers
 
 
-def _response_bytes(response: Response) -> bytes | None:
+def _response_prefix(response: Response, truncated: list[str]) -> bytes | None:
     # A streamed (dropped-connection) response must not be consumed here.
     if response.is_streamed or response.direct_passthrough:
         return None
-    return response.get_data()
+    data = response.get_data()
+    if len(data) > KEPT["response"]:
+        truncated.append("response")
+        return None  # a cut JSON document says nothing; its status and size are in the entry
+    return data
 
 
 def _is_control(path: str) -> bool:

@@ -25,6 +25,9 @@ from mock_exchange.core.clock import ExchangeClock
 MINUTE_MS = 60_000
 FIRST_BAN_MS = 2 * MINUTE_MS
 MAX_BAN_MS = 3 * 24 * 60 * MINUTE_MS
+# Weight counters kept before those of past minutes are dropped: one per (IP, endpoint) or
+# (account, endpoint) in use, so a server reached from many addresses stays bounded too.
+MAX_BUCKETS = 10_000
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,16 @@ class RateLimiter:
                     if ban.until_ms > now:
                         raise _with_header(errors.ip_banned(ban.until_ms, _seconds(ban.until_ms - now)), header, used)
                 raise _with_header(errors.too_much_weight(limit, "1 MINUTE", retry_after), header, used)
+            if len(self._weights) >= MAX_BUCKETS:
+                self._forget_old_windows(window)
             self._weights[bucket] = (window, used + charge.weight)
             return {header: str(used + charge.weight)}
+
+    def _forget_old_windows(self, window: int) -> None:
+        """Drop the counters of past minutes (they count as zero anyway) and of ended bans."""
+        self._weights = {bucket: value for bucket, value in self._weights.items() if value[0] == window}
+        now = self.clock.now_ms()
+        self._bans = {ip: ban for ip, ban in self._bans.items() if ban.until_ms > now or ban.strikes}
 
     def _strike(self, ip: str, now: int) -> None:
         ban = self._bans.setdefault(ip, _Ban())

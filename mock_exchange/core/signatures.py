@@ -103,6 +103,7 @@ def _verify_ed25519(pem: str, signature: bytes, data: bytes) -> bool:
 
 
 _KEY_CACHE: dict[str, object] = {}
+_KEY_CACHE_LIMIT = 256  # accounts come and go through the control API; the cache must not grow with them
 
 
 def _public_key(pem: str) -> object:
@@ -110,5 +111,7 @@ def _public_key(pem: str) -> object:
     key = _KEY_CACHE.get(pem)
     if key is None:
         key = load_pem_public_key(pem.encode("ascii"))
+        if len(_KEY_CACHE) >= _KEY_CACHE_LIMIT:
+            _KEY_CACHE.clear()
         _KEY_CACHE[pem] = key
     return key

@@ -23,6 +23,9 @@ LISTEN_KEY_VALIDITY_MS = 60 * 60 * 1000  # a listen key lives 60 minutes unless 
 TOKEN_MAX_VALIDITY_MS = 24 * 60 * 60 * 1000  # userListenToken: default and maximum validity
 LISTEN_KEY_LENGTH = 64
 TOKEN_LENGTH = 70  # the length of the token in Binance's documentation example
+# Grants kept at most; each is a few hundred bytes. A new token is issued on every call, so
+# without a bound a client in a loop would grow the registry for ever.
+MAX_GRANTS = 10_000
 
 
 class GrantKind(StrEnum):
@@ -82,7 +85,7 @@ class StreamRegistry:
                     grant.expires_ms = now_ms + LISTEN_KEY_VALIDITY_MS
                     return grant
             grant = StreamGrant(new_value(), kind, account, isolated_symbol, now_ms, now_ms + LISTEN_KEY_VALIDITY_MS)
-            self._grants[grant.value] = grant
+            self._add(grant, now_ms)
             return grant
 
     def keep_alive(self, value: str, kind: GrantKind, account: str, isolated_symbol: str | None,
@@ -106,7 +109,7 @@ class StreamRegistry:
         """POST userListenToken: a new token every time, valid ``validity_ms``."""
         with self._lock:
             grant = StreamGrant(new_value(), GrantKind.TOKEN, account, isolated_symbol, now_ms, now_ms + validity_ms)
-            self._grants[grant.value] = grant
+            self._add(grant, now_ms)
             return grant
 
     def active(self, value: str, kind: GrantKind, now_ms: int) -> StreamGrant | None:
@@ -124,6 +127,19 @@ class StreamRegistry:
     def clear(self) -> None:
         with self._lock:
             self._grants.clear()
+
+    def _add(self, grant: StreamGrant, now_ms: int) -> None:
+        """Keep ``grant``; at :data:`MAX_GRANTS` the ended ones go first, then the oldest.
+
+        A stream already open holds its grant itself, so it runs on even when its grant
+        is dropped here; only new connections with a dropped value are refused (-1125).
+        """
+        if len(self._grants) >= MAX_GRANTS:
+            for value in [v for v, g in self._grants.items() if not g.active(now_ms)]:
+                del self._grants[value]
+            while len(self._grants) >= MAX_GRANTS:
+                del self._grants[next(iter(self._grants))]  # dicts keep insertion order: the oldest
+        self._grants[grant.value] = grant
 
     def _owned(self, value: str, kind: GrantKind, account: str, isolated_symbol: str | None,
                now_ms: int) -> StreamGrant:

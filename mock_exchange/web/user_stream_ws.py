@@ -38,6 +38,7 @@ from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.user_stream import events_since, grant_payloads, last_event_seq, registry
 
 POLL_INTERVAL_S = 0.01
+MAX_FRAME_BYTES = 64 * 1024  # a WebSocket API request is a few hundred bytes
 SHUTDOWN_POLL_S = 0.05  # how often the server loop looks for a stop request
 LISTEN_KEY_PATH = "/ws/<listen_key>"
 WS_API_PATH = "/ws-api/v3"
@@ -261,4 +262,5 @@ class _QuietHandler(WSGIRequestHandler):
 def register(app: Flask) -> None:
     app.register_blueprint(blueprint)
     # Binance pings every 20 s and drops a client that does not answer.
-    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 20})
+    # A frame over MAX_FRAME_BYTES closes the connection (1009) instead of being buffered whole.
+    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 20, "max_message_size": MAX_FRAME_BYTES})
