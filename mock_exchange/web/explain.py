@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -31,6 +32,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagnose
 from mock_exchange.web.runtime import current_runtime
 
+log = logging.getLogger(__name__)
 HEADER = "X-Mock-Explain"
 CONTROL_PREFIX = "/mock/v1"
 MAX_HEADER_CHARS = 2000
@@ -71,7 +73,11 @@ def explain_response(response: Response) -> Response:
     """After a Binance request: explain a rejection, add the header, remember the explanation."""
     if response.status_code < 400 or _is_control(request.path):
         return response
-    explanation = explain_current(response)
+    try:
+        explanation = explain_current(response)
+    except Exception:  # noqa: BLE001 - an explanation must never change Binance's answer
+        log.exception("could not explain the rejection of %s %s", request.method, request.path)
+        return response
     if explanation is None:
         return response
     g.mock_explanation = explanation
@@ -255,10 +261,12 @@ def _invalid_api_key(facts: _Facts, code: int, msg: str) -> Explanation:
                            f"(margin_enabled: false), which {facts.where()} (a TRADE endpoint) needs.",
                            "no_permission", {"account": account.name})
     key = facts.api_key or ""
-    names = [a.name for a in facts.exchange.accounts.values()]
+    with facts.exchange.lock:
+        accounts = list(facts.exchange.accounts.values())
+    names = [a.name for a in accounts]
     shown = show_key(key)
     hint = ""
-    if key != key.strip() and any(a.api_key == key.strip() for a in facts.exchange.accounts.values()):
+    if key != key.strip() and any(a.api_key == key.strip() for a in accounts):
         hint = " It has whitespace around it: strip it."
     text = (f"No account has the API key {shown} ({len(key)} characters).{hint} The accounts are: "
             f"{', '.join(names) or 'none'} (GET /mock/v1/accounts; the demo key is printed by mock-exchange serve). "
@@ -352,7 +360,8 @@ def _quoted_name(msg: str) -> str | None:
 
 
 def _missing(facts: _Facts, code: int, msg: str) -> Explanation:
-    name = _quoted_name(msg)
+    pair = re.search(r"Param '([^']*)' or '([^']*)'", msg)
+    name = None if pair else _quoted_name(msg)
     endpoint = facts.endpoint
     if name == "timestamp":
         return Explanation(code, f"{facts.where()} is signed: send timestamp (ms since the epoch, on the server's "
@@ -363,9 +372,8 @@ def _missing(facts: _Facts, code: int, msg: str) -> Explanation:
                            "as sent> with your secret.", "missing_signature", {"param": name})
     required = [p.name for p in endpoint.params if p.required] if endpoint is not None else []
     if name is None:
-        pair = re.search(r"Param '([^']*)' or '([^']*)'", msg)
         text = (f"{facts.where()} needs one of {pair.group(1)} or {pair.group(2)}." if pair
-                else f"{facts.where()}: a mandatory parameter was not sent or was empty.")
+                else _generic_missing(facts, required))
     else:
         sent = facts.params.get(name)
         state = "was sent empty" if sent == "" else "was not sent"
@@ -376,6 +384,18 @@ def _missing(facts: _Facts, code: int, msg: str) -> Explanation:
                      if difflib.get_close_matches(k, [name], n=1, cutoff=0.6)), "")
         text += hint
     return Explanation(code, text, "missing_param", {"param": name, "required": required})
+
+
+def _generic_missing(facts: _Facts, required: list[str]) -> str:
+    """Binance's -1102 without a name: which required parameter, or which order reference, is missing."""
+    absent = [name for name in required if not facts.params.get(name)]
+    if absent:
+        return f"{facts.where()}: {', '.join(absent)} not sent (or empty)."
+    known = _known_params(facts)
+    for refs in (("orderId", "origClientOrderId"), ("orderListId", "listClientOrderId")):
+        if all(r in known for r in refs) and not any(facts.params.get(r) for r in refs):
+            return f"{facts.where()} needs one of {refs[0]} or {refs[1]}."
+    return f"{facts.where()}: a mandatory parameter was not sent or was empty (it reads: {', '.join(known)})."
 
 
 def _unread(facts: _Facts, code: int, msg: str) -> Explanation:
@@ -432,6 +452,25 @@ def _enum_value(facts: _Facts, code: int, msg: str) -> Explanation:
     if values:
         text += f"; allowed: {', '.join(values)}{_did_you_mean(facts.params.get(name, ''), list(values))}"
     return Explanation(code, text + ".", "bad_value", {"param": name, "allowed": list(values)})
+
+
+def _not_required(facts: _Facts, code: int, msg: str) -> Explanation:
+    name = _quoted_name(msg) or "a parameter"
+    kind = ", ".join(f"{k}={facts.value(k)}" for k in ("type", "timeInForce") if k in facts.params and k != name)
+    return Explanation(code, f"{name} is not used{' with ' + kind if kind else ' here'}: leave it out.",
+                       "param_not_required", {"param": name})
+
+
+def _precision(facts: _Facts, code: int, msg: str) -> Explanation:
+    config = facts.exchange.config.symbols.get(facts.params.get("symbol", ""))
+    sent = ", ".join(f"{k}={facts.value(k)}" for k in ("quantity", "price", "stopPrice", "quoteOrderQty",
+                                                       "icebergQty", "amount") if k in facts.params)
+    limits = ""
+    if config is not None:
+        limits = (f" {config.symbol}: {config.base_asset} has {config.base_asset_precision} decimals, "
+                  f"{config.quote_asset} {config.quote_asset_precision}; quantities also follow LOT_SIZE stepSize, "
+                  "prices PRICE_FILTER tickSize.")
+    return Explanation(code, f"Too many decimals in {sent or 'a decimal parameter'}.{limits}", "bad_precision")
 
 
 def _symbol(facts: _Facts, code: int, msg: str) -> Explanation:
@@ -610,8 +649,6 @@ _HINTS = {
     -1002: "This request is not authorised for this key.",
     -1014: "This combination of order type and parameters is not supported.",
     -1015: "Too many orders in the order-count window (orders_per_10s / orders_per_day in the config).",
-    -1106: "A parameter was sent that this order type does not use: leave it out.",
-    -1111: "More decimals than the asset's precision (base/quote precision in GET /api/v3/exchangeInfo).",
     -1125: "No such listenKey (it may have expired: keep it alive with PUT every 30 minutes).",
     -1127: "startTime and endTime are further apart than the endpoint allows.",
     -1128: "These optional parameters cannot be combined (e.g. fromId with startTime/endTime).",
@@ -647,6 +684,8 @@ _EXPLAINERS: dict[int, Explainer] = {
     -1117: _enum_value,
     -1130: _enum_value,
     -1121: _symbol,
+    -1106: _not_required,
+    -1111: _precision,
     -1013: _filter,
     -2010: _order_rejected,
     -2011: _unknown_order,

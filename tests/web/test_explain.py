@@ -231,3 +231,53 @@ def test_last_explanation_over_http_on_a_live_server(app: Flask) -> None:
         none = session.get(f"{server.url}/mock/v1/explain/last", params={"account": "other"}, timeout=10).json()
         assert none == {"explanation": None}
     assert json.dumps(last)  # JSON all the way
+
+
+def test_param_not_required_names_the_order_type(signed: SignedClient) -> None:
+    response = signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.01",
+                           price="29000")
+    explained(response, -1106, "price is not used with type=MARKET", "leave it out")
+
+
+def test_too_much_precision_names_the_asset_precision(signed: SignedClient) -> None:
+    response = signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="LIMIT",
+                           quantity="0.000000001", price="29000", timeInForce="GTC")
+    explained(response, -1111, "quantity=0.000000001", "BTC has 8 decimals")
+
+
+def test_cancel_without_a_reference_names_both(signed: SignedClient) -> None:
+    response = signed.delete("/sapi/v1/margin/order", symbol="BTCUSDT")
+    assert response.get_json()["code"] == -1102
+    explained(response, -1102, "needs one of orderId or origClientOrderId")
+
+
+def test_stop_that_would_trigger_at_once(signed: SignedClient) -> None:
+    response = signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="SELL", type="STOP_LOSS_LIMIT",
+                           quantity="0.01", price="31000", stopPrice="31000", timeInForce="GTC")
+    assert response.get_json() == {"code": -2010, "msg": "Order would trigger immediately."}
+    explained(response, -2010, "stopPrice=31000", "last price 30000", "a SELL stop goes below")
+
+
+def test_limit_maker_that_would_take(signed: SignedClient) -> None:
+    response = signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="LIMIT_MAKER",
+                           quantity="0.01", price="31000")
+    assert response.get_json()["code"] == -2010
+    explained(response, -2010, "LIMIT_MAKER price=31000", "last price 30000")
+
+
+def test_duplicate_client_order_id(signed: SignedClient) -> None:
+    order = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "quantity": "0.01", "price": "29000",
+             "timeInForce": "GTC", "newClientOrderId": "dup-1"}
+    assert signed.post("/sapi/v1/margin/order", **order).status_code == 200
+    response = signed.post("/sapi/v1/margin/order", **order)
+    explained(response, -2010, "newClientOrderId=dup-1")
+
+
+def test_an_explanation_that_fails_leaves_the_answer_alone(app: Flask, client: FlaskClient,
+                                                           monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import mock_exchange.web.explain as explain
+
+    monkeypatch.setattr(explain, "_EXPLAINERS", {-1020: lambda *args: 1 / 0})
+    response = client.get("/fapi/v1/order")
+    assert response.status_code == 404 and response.data == b'{"code":-1020,"msg":"This operation is not supported."}'
+    assert "X-Mock-Explain" not in response.headers
