@@ -2,6 +2,7 @@
 
     mock-exchange parity --against https://api.binance.com --key K --secret S            # read-only set
     mock-exchange parity --against URL --key K --secret S requests.json --allow-orders
+    mock-exchange parity --against URL --key K --secret S scenarios/oco_take_profit_hit.yaml --allow-orders
 
 The default request set only reads. A request file's writes (any method but GET: orders,
 cancels, borrows) are skipped unless ``--allow-orders`` is given, so an order that could
@@ -25,8 +26,8 @@ def add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: i
     parity = commands.add_parser("parity", help="compare the fake's answers with another base URL's",
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parity.add_argument("requests", nargs="?", default=READ_ONLY,
-                        help=f"a JSON/YAML file of requests, or a built-in set: {READ_ONLY} (default), "
-                             f"{ORDERS} (a far-from-market LIMIT_MAKER placed, queried, cancelled)")
+                        help=f"a scenario file, a JSON/YAML file of requests, or a built-in set: {READ_ONLY} "
+                             f"(default), {ORDERS} (a LIMIT_MAKER bid under the market placed, queried, cancelled)")
     parity.add_argument("--against", required=True, help="base URL to compare with (e.g. https://api.binance.com)")
     # From the environment by default, so a real secret need not show in `ps` or shell history.
     parity.add_argument("--key", default=os.environ.get(KEY_ENV), help=f"API key there (default: ${KEY_ENV})")
@@ -51,8 +52,18 @@ def run_parity(args: argparse.Namespace) -> int:
 
     if not args.key or not args.secret:
         return _fail(f"--key and --secret (or ${KEY_ENV} / ${SECRET_ENV}) are required for --against")
+    from mock_exchange.parity.scenario_requests import is_scenario_file, record_scenario
+
+    notes: tuple[str, ...] = ()
     try:
-        requests = load_requests(args.requests, args.symbol)
+        if is_scenario_file(args.requests):
+            recorded = record_scenario(args.requests)
+            requests = recorded.requests
+            notes = (f"scenario {args.requests}: {len(requests)} requests recorded on a fresh fake; "
+                     f"{recorded.steering_steps} steps steer the fake through its control API and are not "
+                     "replayed, so states (prices, fills) may differ",)
+        else:
+            requests = load_requests(args.requests, args.symbol)
     except RequestFileError as exc:
         return _fail(str(exc))
     fake = _fake_target(args)
@@ -65,7 +76,7 @@ def run_parity(args: argparse.Namespace) -> int:
         return _fail(f"cannot reach {exc}")
     except MarketError as exc:
         return _fail(str(exc))
-    sys.stdout.write(render(outcomes, other.name, fake.name))
+    sys.stdout.write(render(outcomes, other.name, fake.name, notes))
     return 1 if any(outcome.drifts for outcome in outcomes) else 0
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from mock_exchange.parity.runner import Outcome
 
 
-def render(outcomes: list[Outcome], other_name: str, fake_name: str) -> str:
-    lines = [f"parity: {other_name} (reference) vs {fake_name}", ""]
+def render(outcomes: list[Outcome], other_name: str, fake_name: str, notes: tuple[str, ...] = ()) -> str:
+    lines = [f"parity: {other_name} (reference) vs {fake_name}", *notes, ""]
     drifting = skipped = 0
     for outcome in outcomes:
         label = outcome.request.label()

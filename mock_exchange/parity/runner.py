@@ -11,7 +11,7 @@ from mock_exchange.parity.requests import ParityRequest
 from mock_exchange.parity.shapes import Drift, compare
 from mock_exchange.parity.targets import Answer, Target
 
-_REFERENCE = re.compile(r"^\$(\d+)\.(\w+)$")
+_REFERENCE = re.compile(r"^\$(\d+)\.([\w.]+)$")
 
 
 @dataclass
@@ -61,12 +61,24 @@ class _References:
             if match is None:
                 resolved[key] = value
                 continue
-            index, name = int(match.group(1)), match.group(2)
-            earlier = self.answers[index] if index < len(self.answers) else None
-            if not isinstance(earlier, dict) or name not in earlier:
+            index = int(match.group(1))
+            found = _walk(self.answers[index] if index < len(self.answers) else None, match.group(2).split("."))
+            if found is None:
                 return None
-            resolved[key] = str(earlier[name])
+            resolved[key] = str(found)
         return resolved
+
+
+def _walk(node: Any, steps: list[str]) -> Any:
+    """``node.a.0.b``: dict keys and list positions; None where the answer has no such place."""
+    for step in steps:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+            node = node[int(step)]
+        else:
+            return None
+    return None if isinstance(node, (dict, list)) else node
 
 
 def run(requests: list[ParityRequest], fake: Target, other: Target, allow_orders: bool = False) -> list[Outcome]:

@@ -72,10 +72,12 @@ class Rewriting:
         self.app = app
         self.rewrites = rewrites
         self.seen: list[tuple[str, str]] = []
+        self.queries: list[str] = []
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
         self.seen.append((method, path))
+        self.queries.append(f"{method} {path}?{environ.get('QUERY_STRING', '')}")
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], Any]:
@@ -238,3 +240,35 @@ def test_built_in_orders_set_sends_nothing_without_the_flag(capsys: pytest.Captu
     assert (code, report.count("SKIP")) == (0, 3) and "same   GET /sapi/v1/margin/openOrders" in report
     for middleware in (reference[1], fake[1]):
         assert {method for method, _ in middleware.seen} == {"GET"}
+
+
+SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "oco_cancel_one_leg.yaml"
+
+
+def test_a_scenario_is_recorded_and_replayed_with_each_sides_own_ids(
+        capsys: pytest.CaptureFixture[str], fake: tuple[LiveServer, Rewriting]) -> None:
+    app = create_app()
+    recorder = Rewriting(app.wsgi_app, {})
+    app.wsgi_app = recorder  # type: ignore[method-assign]
+    with LiveServer(app) as other:
+        base = ["--against", other.url, "--key", DEMO_KEY, "--secret", DEMO_SECRET, "--url", fake[0].url,
+                str(SCENARIO)]
+        # Two orders placed there first: the reference's ids run two ahead of the fake's.
+        _parity(capsys, "--against", other.url, "--key", DEMO_KEY, "--secret", DEMO_SECRET, "--url", other.url,
+                "orders", "--allow-orders")
+        recorder.seen.clear()
+        recorder.queries.clear()
+        code, report = _parity(capsys, *base)
+        assert "steps steer the fake through its control API and are not replayed" in report
+        assert code == 0 and "SKIP   POST /sapi/v1/margin/order/oco" in report
+        assert {method for method, _ in recorder.seen} == {"GET"}
+
+        code, report = _parity(capsys, *base, "--allow-orders")
+    assert code == 0, report
+    assert "SKIP" not in report and "DRIFT" not in report
+    assert "same   DELETE /sapi/v1/margin/order?symbol=BTCUSDT&orderId=$0.orders.1.orderId" in report
+    assert ("POST", "/sapi/v1/margin/order/oco") in recorder.seen
+    # Its OCO legs are orders 3 and 4 (stop leg first); the cancel went to its own LIMIT_MAKER leg.
+    cancels = [q for q in recorder.queries if q.startswith("DELETE /sapi/v1/margin/order?")]
+    assert len(cancels) == 1 and "orderId=4&" in cancels[0]
+    assert [q for q in fake[1].queries if q.startswith("DELETE /sapi/v1/margin/order?") and "orderId=2&" in q]
