@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--quiet", action="store_true", help="no request log on the console")
     serve.add_argument("--log-file", metavar="PATH", help="also append the request log to PATH (rotated to "
                                                           "PATH.1 at 100 MB)")
+    serve.add_argument("--state-file", help="keep the exchange state in this file across restarts "
+                                            "(restored on start, written after changes and on stop)")
+    serve.add_argument("--state-interval-ms", type=int, help="write the state file at most this often "
+                                                             "(default: 1000)")
     serve.add_argument("--ws-port", type=int, help="also serve everything on this port with WebSockets "
                                                    "(user data stream: /ws/<listenKey>, /ws-api/v3)")
 
@@ -129,12 +133,43 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     app = create_app(config, seed=args.seed, control_token=token, snapshot_dir=snapshot_dir,
                      request_log=request_log)
+    writer = _start_persistence(app, args, config)
+    if writer is False:
+        return 2
     _tune_gc()
     _banner(config, args.host, args.port, token, token_generated=generated, show_demo_secret=args.config is None)
     if args.ws_port is not None:
         _serve_websockets(app, args.host, args.ws_port)
-    serve(app, host=args.host, port=args.port, _quiet=True, **waitress_options(args.threads))
+    try:
+        serve(app, host=args.host, port=args.port, _quiet=True, **waitress_options(args.threads))
+    finally:
+        if writer is not None:
+            writer.stop()  # after the last request: nothing acknowledged is left unwritten
+            writer.state_file.release()
     return 0
+
+
+def _start_persistence(app: object, args: argparse.Namespace, config: ExchangeConfig) -> object:
+    """The state-file writer (``--state-file`` or the config's ``state_file``), None, or False on error."""
+    path = args.state_file or config.state_file
+    if path is None:
+        return None
+    from mock_exchange.persistence import DEFAULT_INTERVAL_MS, StateFileError, start_persistence, stop_on_sigterm
+
+    interval = args.state_interval_ms if args.state_interval_ms is not None else (
+        config.state_interval_ms or DEFAULT_INTERVAL_MS)
+    if interval < 1:
+        sys.stderr.write("mock-exchange: --state-interval-ms must be at least 1\n")
+        return False
+    exchange = app.extensions["mock_exchange"].exchange  # type: ignore[attr-defined]
+    try:
+        writer = start_persistence(exchange, path, interval)
+    except StateFileError as exc:
+        sys.stderr.write(f"mock-exchange: state file error: {exc}\n")
+        return False
+    stop_on_sigterm()
+    sys.stdout.write(f"state file: {writer.state_file.path} (written at most every {interval} ms and on stop)\n")
+    return writer
 
 
 def _tune_gc() -> None:

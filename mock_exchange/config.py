@@ -121,6 +121,8 @@ class ExchangeConfig:
     exchange_filters: tuple[Mapping[str, Any], ...] = ()
     control_token: str | None = None
     explain_header: bool = True  # X-Mock-Explain on rejections (web/explain.py)
+    state_file: str | None = None  # persistent mode (serve --state-file); relative to the config file
+    state_interval_ms: int | None = None
 
     def exchange_filter(self, filter_type: str) -> Mapping[str, Any] | None:
         for item in self.exchange_filters:
@@ -163,7 +165,7 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> ExchangeConfig:
     """Validate a parsed configuration document and build an :class:`ExchangeConfig`."""
     doc = _mapping(raw, "(top level)")
     _reject_unknown(doc, "", {"seed", "fees", "margin", "rate_limits", "symbols", "exchange_filters",
-                              "accounts", "control_token", "explain_header"})
+                              "accounts", "control_token", "explain_header", "state_file", "state_interval_ms"})
     symbols = {name: _symbol(name, spec) for name, spec in _mapping(doc.get("symbols"), "symbols").items()}
     if not symbols:
         raise ConfigError("symbols: at least one symbol is required")
@@ -188,7 +190,25 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> ExchangeConfig:
         ),
         control_token=_opt_str(doc.get("control_token"), "control_token"),
         explain_header=_bool(doc.get("explain_header", True), "explain_header"),
+        state_file=_state_file(doc.get("state_file"), base_dir),
+        state_interval_ms=_opt_positive_int(doc.get("state_interval_ms"), "state_interval_ms"),
     )
+
+
+def _state_file(raw: Any, base_dir: Path | None) -> str | None:
+    path = _opt_str(raw, "state_file")
+    if path is None or base_dir is None or Path(path).is_absolute():
+        return path
+    return str(base_dir / path)
+
+
+def _opt_positive_int(raw: Any, where: str) -> int | None:
+    if raw is None:
+        return None
+    value = _int(raw, where)
+    if value < 1:
+        raise ConfigError(f"{where}: must be at least 1")
+    return value
 
 
 def _symbol(name: str, raw: Any) -> SymbolConfig:

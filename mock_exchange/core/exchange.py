@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import threading
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from mock_exchange.config import AccountConfig, ExchangeConfig, SymbolConfig
 from mock_exchange.core import cancels, funding, matching, placement, queries, valuation
@@ -48,6 +51,21 @@ from mock_exchange.core.requests import (
 from mock_exchange.core.state import BorrowRepayRecord, ExchangeState
 
 AccountRef = Account | str
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _changes_state(method: F) -> F:
+    """Counts a call as a change of state (persistent mode writes the state file when it moved)."""
+
+    @functools.wraps(method)
+    def counted(self: Exchange, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self.changes += 1
+
+    return counted  # type: ignore[return-value]
 
 
 class Exchange:
@@ -55,6 +73,9 @@ class Exchange:
 
     def __init__(self, config: ExchangeConfig, clock: ExchangeClock | None = None, seed: int | None = None) -> None:
         self.lock = threading.RLock()
+        # Bumped by every call that may change the state (never by reads), so a watcher can
+        # tell "something changed" by comparing one integer.
+        self.changes = 0
         self.initial_config = config
         self.clock = clock if clock is not None else ExchangeClock()
         self._build(config, config.seed if seed is None else seed)
@@ -96,11 +117,13 @@ class Exchange:
                     return account
             return None
 
+    @_changes_state
     def reset(self, seed: int | None = None) -> None:
         """Back to the configured initial state (symbols, accounts, prices), ids from ``seed``."""
         with self.lock:
             self._build(self.initial_config, self.initial_config.seed if seed is None else seed)
 
+    @_changes_state
     def add_symbol(self, spec: SymbolConfig) -> None:
         """Add (or redefine) a symbol at run time; a new symbol starts at its ``last_price``."""
         with self.lock:
@@ -109,6 +132,7 @@ class Exchange:
             self._ctx.state.symbols[spec.symbol] = spec
             self._set_config(dataclasses.replace(self.config, symbols={**self.config.symbols, spec.symbol: spec}))
 
+    @_changes_state
     def add_account(self, spec: AccountConfig) -> Account:
         """Create an account at run time (its name and API key must be new)."""
         with self.lock:
@@ -123,6 +147,7 @@ class Exchange:
         self.config = config
         self._ctx.config = config
 
+    @_changes_state
     def add_isolated_pair(self, account: AccountRef, symbol: str) -> MarginAccount:
         """Open an isolated margin account for ``symbol`` (no-op when it exists)."""
         with self.lock:
@@ -133,6 +158,7 @@ class Exchange:
                 found.isolated[symbol] = MarginAccount(symbol, {}, self.clock.now_ms())
             return found.isolated[symbol]
 
+    @_changes_state
     def set_balance(self, account: AccountRef, asset: str, free: Decimal | None = None,
                     borrowed: Decimal | None = None, interest: Decimal | None = None,
                     isolated_symbol: str | None = None) -> None:
@@ -162,6 +188,7 @@ class Exchange:
             raise KeyError(f"no account named {name!r}")
         return found
 
+    @_changes_state
     def rebuild_indexes(self) -> None:
         """Recreate the book and lookup indexes from orders, lists and trades (after a restore)."""
         with self.lock:
@@ -169,21 +196,25 @@ class Exchange:
 
     # -- placement -----------------------------------------------------------------------
 
+    @_changes_state
     def place_order(self, account: AccountRef, request: NewOrder) -> PlacementResult:
         """POST /sapi/v1/margin/order."""
         with self.lock:
             return placement.place_order(self._ctx, self._account(account), request)
 
+    @_changes_state
     def place_oco(self, account: AccountRef, request: NewOco) -> ListPlacementResult:
         """POST /sapi/v1/margin/order/oco."""
         with self.lock:
             return placement.place_list(self._ctx, placement.draft_oco(self._ctx, self._account(account), request))
 
+    @_changes_state
     def place_oto(self, account: AccountRef, request: NewOto) -> ListPlacementResult:
         """POST /sapi/v1/margin/order/oto."""
         with self.lock:
             return placement.place_list(self._ctx, placement.draft_oto(self._ctx, self._account(account), request))
 
+    @_changes_state
     def place_otoco(self, account: AccountRef, request: NewOtoco) -> ListPlacementResult:
         """POST /sapi/v1/margin/order/otoco."""
         with self.lock:
@@ -191,6 +222,7 @@ class Exchange:
 
     # -- cancels -------------------------------------------------------------------------
 
+    @_changes_state
     def cancel_order(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
                      orig_client_order_id: str | None = None,
                      new_client_order_id: str | None = None) -> OrderCancelResult:
@@ -199,6 +231,7 @@ class Exchange:
             return cancels.cancel_order(self._ctx, self._account(account), symbol, isolated, order_id,
                                         orig_client_order_id, new_client_order_id)
 
+    @_changes_state
     def cancel_order_list(self, account: AccountRef, symbol: str, isolated: bool = False,
                           order_list_id: int | None = None, list_client_order_id: str | None = None,
                           new_client_order_id: str | None = None) -> ListCancelResult:
@@ -207,6 +240,7 @@ class Exchange:
             return cancels.cancel_order_list(self._ctx, self._account(account), symbol, isolated, order_list_id,
                                              list_client_order_id, new_client_order_id)
 
+    @_changes_state
     def cancel_open_orders(self, account: AccountRef, symbol: str,
                            isolated: bool = False) -> list[OrderCancelResult | ListCancelResult]:
         """DELETE /sapi/v1/margin/openOrders: single orders and lists, by order id."""
@@ -315,6 +349,7 @@ class Exchange:
             self._check_margin_asset(found, asset, isolated_symbol)
             return funding.max_borrowable(self._ctx, found.name, isolated_symbol, asset)
 
+    @_changes_state
     def borrow(self, account: AccountRef, asset: str, amount: Decimal, isolated_symbol: str | None = None) -> int:
         """POST /sapi/v1/margin/borrow-repay type=BORROW; returns the tranId."""
         with self.lock:
@@ -329,6 +364,7 @@ class Exchange:
             self._ctx.flush_balances()
             return tran_id
 
+    @_changes_state
     def repay(self, account: AccountRef, asset: str, amount: Decimal, isolated_symbol: str | None = None) -> int:
         """POST /sapi/v1/margin/borrow-repay type=REPAY (interest first); returns the tranId."""
         with self.lock:
@@ -388,6 +424,7 @@ class Exchange:
         """Prints at each price in turn (unlimited liquidity); returns the events they caused."""
         return self._prints(symbol, [(price, None) for price in prices])
 
+    @_changes_state
     def _prints(self, symbol: str, prints: list[tuple[Decimal, Decimal | None]]) -> list[Event]:
         with self.lock:
             if symbol not in self._ctx.state.symbols:

@@ -145,7 +145,7 @@ HOSTILE: list[tuple[str, Callable[[Snapshot], None], str]] = [
     ("market missing a symbol", _set("market.BTCUSDT", _DELETE), "market.BTCUSDT"),
     ("market for an unknown symbol", _set("market.XRPUSDT", {"last": "1", "tape": []}), "market.XRPUSDT"),
     ("tape junk", _set("market.BTCUSDT.tape", [["noon", "1", "0"]]), "market.BTCUSDT.tape[0][0]"),
-    ("tape out of order", _set("market.BTCUSDT.tape", [[5, "1", "0"], [4, "1", "0"]]), "market.BTCUSDT.tape[1][0]"),
+    ("tape price 0", _set("market.BTCUSDT.tape", [[5, "1", "0"], [4, "0", "0"]]), "market.BTCUSDT.tape[1][1]"),
     ("symbol removed while orders use it", _drop_symbol, "BTCUSDT"),
     ("symbol last_price 0", _set("state.symbols.BTCUSDT.last_price", "0"), "state.symbols.BTCUSDT.last_price"),
     ("junk filter type", _set("state.symbols.BTCUSDT.filters", [{"filterType": "NOPE"}]),
