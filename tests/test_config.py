@@ -84,3 +84,35 @@ def test_not_yaml_at_all(tmp_path: Path) -> None:
 def test_check_config_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-config", str(DEFAULT_CONFIG_PATH)]) == 0
     assert "OK (4 symbols, 5 accounts)" in capsys.readouterr().out
+
+
+def test_persistent_mode_keys(tmp_path: Path) -> None:
+    raw = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    target = tmp_path / "exchange.yaml"
+    raw["accounts"] = [a for a in raw["accounts"] if "hmac_secret" in a]  # key files are relative paths
+    target.write_text(yaml.safe_dump({**raw, "state_file": "state/exchange.json", "state_interval_ms": 250}),
+                      encoding="utf-8")
+    config = load_config(target)
+    assert config.state_file == str(tmp_path / "state" / "exchange.json")  # relative to the config file
+    assert config.state_interval_ms == 250
+    assert default_config().state_file is None
+    for bad, message in (({"state_interval_ms": 0}, "state_interval_ms: must be at least 1"),
+                         ({"state_interval_ms": "1s"}, "state_interval_ms: not an integer"),
+                         ({"state_file": ""}, "state_file: expected a non-empty string")):
+        with pytest.raises(ConfigError, match=message):
+            config_from_dict({**raw, **bad})
+
+
+@pytest.mark.parametrize(("filter_spec", "message"), [
+    ({"filterType": "MAX_NUM_ORDERS", "maxNumOrders": "many"}, "maxNumOrders: must be a non-negative integer"),
+    ({"filterType": "MAX_NUM_ORDERS", "maxNumOrders": True}, "maxNumOrders: must be a non-negative integer"),
+    ({"filterType": "NOTIONAL", "applyMinToMarket": "sometimes"}, "applyMinToMarket: must be true or false"),
+    ({"filterType": "LOT_SIZE", "stepSize": "-1"}, "stepSize: must be a non-negative decimal below 1e20"),
+    ({"filterType": "LOT_SIZE", "maxQty": "1e400"}, "maxQty: must be a non-negative decimal below 1e20"),
+    ({"filterType": "LOT_SIZE", "colour": "red"}, "colour: unknown filter field"),
+])
+def test_filter_fields_are_typed(filter_spec: dict[str, object], message: str) -> None:
+    raw = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    raw["symbols"]["BTCUSDT"]["filters"] = [filter_spec]
+    with pytest.raises(ConfigError, match=f"symbols.BTCUSDT.filters\\[0\\].{message}"):
+        config_from_dict(raw)
