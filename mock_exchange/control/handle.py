@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from mock_exchange.control.values import reject_floats
+from mock_exchange.core.decimals import engine_arithmetic
 
 CONTROL_EXTENSION_KEY = "mock_exchange.control"
 _MS_PER = {"ms": 1, "seconds": 1000, "minutes": 60_000, "hours": 3_600_000}
@@ -48,7 +49,8 @@ class ControlHandle:
 
     def _call(self, op: str, /, **kwargs: Any) -> Any:
         reject_floats(**kwargs)
-        return self._op(op, **jsonable({k: v for k, v in kwargs.items() if v is not None}))
+        with engine_arithmetic():  # as over HTTP (web/app.py): the same figures, never a decimal trap
+            return self._op(op, **jsonable({k: v for k, v in kwargs.items() if v is not None}))
 
     # -- reset and clock ----------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from mock_exchange.control.event_json import dec, events_json
 from mock_exchange.control.faults import KINDS, FaultInjector
 from mock_exchange.control.journal import Journal
 from mock_exchange.control.state_ops import StateOps
-from mock_exchange.control.values import MAX_TIME_MS, bool_value, decimal_value, int_value, str_value
+from mock_exchange.control.values import MAX_TIME_MS, amount_value, bool_value, int_value, str_value
 from mock_exchange.core.errors import BinanceError
 
 T = TypeVar("T")
@@ -179,14 +179,14 @@ class ControlService(StateOps):
     def set_price(self, symbol: Any, price: Any) -> dict[str, Any]:
         """A market print at ``price`` (no quantity): triggers stops, fills crossed limits."""
         name = self._symbol(symbol)
-        value = decimal_value(price, "price", positive=True)
+        value = amount_value(price, "price", positive=True)
         return self._moved(name, engine_call(lambda: self.exchange.set_price(name, value)))
 
     def trade(self, symbol: Any, price: Any, qty: Any) -> dict[str, Any]:
         """A market trade of ``qty`` at ``price``: crossed orders fill up to ``qty`` in priority order."""
         name = self._symbol(symbol)
-        value = decimal_value(price, "price", positive=True)
-        amount = decimal_value(qty, "qty", positive=True)
+        value = amount_value(price, "price", positive=True)
+        amount = amount_value(qty, "qty", positive=True)
         return self._moved(name, engine_call(lambda: self.exchange.trade(name, value, amount)))
 
     def price_path(self, symbol: Any, prices: Any) -> dict[str, Any]:
@@ -194,7 +194,7 @@ class ControlService(StateOps):
         name = self._symbol(symbol)
         if not isinstance(prices, list) or not prices:
             raise bad_request("prices: expected a non-empty list of decimals")
-        values = [decimal_value(p, f"prices[{i}]", positive=True) for i, p in enumerate(prices)]
+        values = [amount_value(p, f"prices[{i}]", positive=True) for i, p in enumerate(prices)]
         return self._moved(name, engine_call(lambda: self.exchange.price_path(name, values)))
 
     # -- accounts and symbols ------------------------------------------------------------
@@ -239,9 +239,9 @@ class ControlService(StateOps):
                     isolated_symbol: Any = None) -> dict[str, Any]:
         """Set one asset's free (and optionally borrowed) balance, cross or isolated."""
         asset_name = str_value(asset, "asset")
-        values: dict[str, Any] = {"free": decimal_value(free, "free", non_negative=True)}
+        values: dict[str, Any] = {"free": amount_value(free, "free", non_negative=True)}
         if borrowed is not None:
-            values["borrowed"] = decimal_value(borrowed, "borrowed", non_negative=True)
+            values["borrowed"] = amount_value(borrowed, "borrowed", non_negative=True)
         isolated = None if isolated_symbol is None else self._symbol(isolated_symbol)
         exchange = self.exchange
         with exchange.lock:

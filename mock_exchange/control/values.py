@@ -14,6 +14,9 @@ from mock_exchange.control.errors import bad_request
 from mock_exchange.core.clock import MAX_TIME_MS  # noqa: F401  (re-exported for the control API)
 
 MAX_DIGITS = 20
+# Binance keeps prices, quantities and balances to 8 decimal places; a control value with
+# more would be shown rounded by every endpoint, so it is refused instead.
+AMOUNT_PLACES = 8
 
 
 def show(raw: Any) -> str:
@@ -57,6 +60,15 @@ def decimal_value(raw: Any, name: str, *, positive: bool = False, non_negative: 
         raise bad_request(f"{name}: must be positive (got {raw})")
     if non_negative and value < 0:
         raise bad_request(f"{name}: must not be negative (got {raw})")
+    return value
+
+
+def amount_value(raw: Any, name: str, *, positive: bool = False, non_negative: bool = False) -> Decimal:
+    """A price, quantity or balance: a decimal in Binance's range with at most 8 decimal places."""
+    value = decimal_value(raw, name, positive=positive, non_negative=non_negative)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > AMOUNT_PLACES and value != value.quantize(Decimal(1).scaleb(-8)):
+        raise bad_request(f"{name}: at most {AMOUNT_PLACES} decimal places, as Binance keeps (got {show(raw)})")
     return value
 
 

@@ -9,7 +9,8 @@ serialiser names the format it uses, so a correction is a one-line change here.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from contextlib import AbstractContextManager
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 from enum import Enum
 
 # Binance's legal range for DECIMAL parameters (spec §1); no exponent notation.
@@ -18,6 +19,19 @@ _DECIMAL_RE = re.compile(DECIMAL_PATTERN)
 
 ZERO = Decimal(0)
 _EIGHT = Decimal("0.00000001")
+
+# The arithmetic every request runs in (web/app.py) and the control handles use. Python's
+# default keeps 28 digits, and quantizing a result that needs more (a balance of 1e19 valued
+# at a price of 1e19, to 8 places) raises InvalidOperation: a 500. Amounts the engine
+# accepts stay below 1e20 with at most 40 places, so no product of a few of them needs 150.
+ENGINE_PRECISION = 150
+ENGINE_CONTEXT = Context(prec=ENGINE_PRECISION, rounding=ROUND_HALF_EVEN,
+                         traps=[InvalidOperation, DivisionByZero, Overflow])
+
+
+def engine_arithmetic() -> AbstractContextManager[Context]:
+    """``with engine_arithmetic():`` the decimal context of :data:`ENGINE_CONTEXT` (thread-local)."""
+    return localcontext(ENGINE_CONTEXT)
 
 
 class NumberFormat(Enum):

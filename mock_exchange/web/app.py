@@ -11,6 +11,7 @@ from werkzeug.routing import Rule
 
 from mock_exchange.config import ExchangeConfig, default_config
 from mock_exchange.control.token import token_problem
+from mock_exchange.core.decimals import engine_arithmetic
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.rate_limits import RateLimiter
 from mock_exchange.web import (
@@ -82,7 +83,18 @@ def create_app(
         request_log.install(app)
     # Registered last so it runs first: the journal and the request log read its explanation.
     app.after_request(explain_response)
+    app.wsgi_app = _in_engine_arithmetic(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+def _in_engine_arithmetic(wsgi_app: Callable[..., Any]) -> Callable[..., Any]:
+    """Every request, Binance or control, computes in the engine's decimal context (core.decimals)."""
+
+    def wsgi(environ: Any, start_response: Any) -> Any:
+        with engine_arithmetic():
+            return wsgi_app(environ, start_response)
+
+    return wsgi
 
 
 class LazyBuilderRule(Rule):
