@@ -198,9 +198,13 @@ def test_the_installed_package_carries_every_file_the_default_config_reads() -> 
     package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
     package = ROOT / "mock_exchange"
     shipped = {path for pattern in package_data.get("mock_exchange", []) for path in package.glob(pattern)}
+    # The default config carries its keys inline (it works wherever it is copied) ...
     referenced = re.findall(r"_public_key:\s*(\S+)", DEFAULT_CONFIG_PATH.read_text())
-    assert referenced
-    missing = [name for name in referenced if DEFAULT_CONFIG_PATH.parent / name not in shipped]
+    assert referenced and set(referenced) == {"|"}
+    # ... and init-config copies the demo key pairs out of the package.
+    from mock_exchange.init_config import DEMO_KEYS, KEY_FILES
+
+    missing = [name for name in KEY_FILES if DEMO_KEYS / name not in shipped]
     assert not missing, f"add to [tool.setuptools.package-data] mock_exchange: {missing}"
 
 

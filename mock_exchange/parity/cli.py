@@ -28,7 +28,7 @@ def add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: i
     parity.add_argument("requests", nargs="?", default=READ_ONLY,
                         help=f"a scenario file, a JSON/YAML file of requests, or a built-in set: {READ_ONLY} "
                              f"(default), {ORDERS} (a LIMIT_MAKER bid under the market placed, queried, cancelled)")
-    parity.add_argument("--against", required=True, help="base URL to compare with (e.g. https://api.binance.com)")
+    parity.add_argument("--against", required=True, help="base URL to compare with, e.g. https://api.binance.com (required)")
     # From the environment by default, so a real secret need not show in `ps` or shell history.
     parity.add_argument("--key", default=os.environ.get(KEY_ENV), help=f"API key there (default: ${KEY_ENV})")
     parity.add_argument("--secret", default=os.environ.get(SECRET_ENV),
@@ -38,9 +38,10 @@ def add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: i
     parity.add_argument("--fake-key", help="the fake's API key (default: the config's first account)")
     parity.add_argument("--fake-secret", help="the fake's HMAC secret (default: the config's first account)")
     parity.add_argument("--symbol", default="BTCUSDT", help="symbol for the built-in sets (default BTCUSDT)")
-    parity.add_argument("--recv-window", type=int, default=5000)
+    parity.add_argument("--recv-window", type=int, default=5000, help="recvWindow of signed requests (default: 5000)")
     parity.add_argument("--allow-orders", action="store_true",
-                        help="also send writes (orders, cancels, borrows); on a real account they can fill")
+                        help="also send writes (orders, cancels, borrows); on a real account they can fill "
+                             "(default: reads only)")
     parity.set_defaults(run=run_parity)
 
 

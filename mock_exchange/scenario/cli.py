@@ -13,23 +13,35 @@ EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
 def add_scenario_commands(commands: Any) -> None:
     """Add ``scenario run`` and ``scenario check`` to the ``mock-exchange`` command."""
-    scenario = commands.add_parser("scenario", help="run scenario files against the fake exchange")
-    actions = scenario.add_subparsers(dest="scenario_command", required=True)
+    scenario = commands.add_parser("scenario", help="run scenario files against the fake exchange",
+                                   description="Run or check YAML scenario files (see scenarios/README.md).")
+    actions = scenario.add_subparsers(dest="scenario_command", required=True, metavar="ACTION")
 
-    run = actions.add_parser("run", help="run scenario files (or directories of them)")
-    run.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or directories")
-    run.add_argument("--url", help="run against a server at URL (default: a fresh in-process exchange "
-                                   "per scenario)")
-    run.add_argument("--control-token", help="token for the server's control API (X-Mock-Token)")
-    run.add_argument("--config", help="exchange config file: the in-process exchange's config, or the "
-                                      "running server's (for its account keys)")
-    run.add_argument("--junit", metavar="FILE", help="write JUnit XML (one testcase per scenario)")
-    run.add_argument("-q", "--quiet", action="store_true", help="print only failures and the summary")
+    run = actions.add_parser("run", help="run scenario files (or directories of them)",
+                             description="Run scenarios: one line per step, a summary, exit 1 if any failed "
+                                         "(2 if a file does not load or the server cannot be reached).")
+    run.add_argument("paths", nargs="+", metavar="PATH", help="scenario files, or directories searched for "
+                                                              "*.yaml / *.yml")
+    run.add_argument("--url", help="run against a running server at URL, reset before each scenario; its "
+                                   "clock, rate limits and fault rules are put back afterwards (default: a "
+                                   "fresh in-process exchange per scenario)")
+    run.add_argument("--control-token", metavar="TOKEN",
+                     help="the server's control token, sent as X-Mock-Token (default: none)")
+    run.add_argument("--config", metavar="FILE",
+                     help="exchange config: the in-process exchange's, or the running server's, for its "
+                          "account keys (default: the built-in demo config)")
+    run.add_argument("--junit", metavar="FILE", help="also write JUnit XML, one testcase per scenario "
+                                                     "(default: none)")
+    run.add_argument("-q", "--quiet", action="store_true",
+                     help="print only failures and the summary (default: every step)")
     run.set_defaults(run=run_command)
 
-    check = actions.add_parser("check", help="validate scenario files without running them")
-    check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument("--config", help="exchange config file (for the account names)")
+    check = actions.add_parser("check", help="validate scenario files without running them",
+                               description="Load and validate scenarios; every problem as file:line, exit 2 "
+                                           "if there is any.")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or directories")
+    check.add_argument("--config", metavar="FILE", help="exchange config, for its account names "
+                                                        "(default: the built-in demo config)")
     check.set_defaults(run=check_command)
 
 
@@ -84,8 +96,9 @@ def run_command(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name != "margin_client":
             raise
-        sys.stderr.write("mock-exchange scenario: the scenarios drive the exchange through the reference client; "
-                         "install it with `pip install ./client`\n")
+        sys.stderr.write("mock-exchange scenario: the scenarios drive the exchange through the reference client "
+                         "(package margin_client), which the mock-exchange distribution ships: reinstall it with "
+                         "`pip install --force-reinstall mock-exchange`\n")
         return 2
     from mock_exchange.scenario.junit import write_junit
     from mock_exchange.scenario.runner import run_all

@@ -55,15 +55,31 @@ def test_remote_control_sends_the_token(guarded: Flask) -> None:
         assert refused.value.code == "unauthorized" and refused.value.status == 401
 
 
+class NotServing:
+    """What ``cli.listen`` returns, without binding (192.0.2.1 is no address of this machine)."""
+
+    effective_port = 8080
+
+    def __init__(self, record: dict[str, Any] | list[Any], app: Flask) -> None:
+        if isinstance(record, dict):
+            record["app"] = app
+        else:
+            record.append(app)
+
+    def run(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 @pytest.mark.parametrize(("host", "needs_token"), [("127.0.0.1", False), ("localhost", False), ("::1", False),
                                                    ("0.0.0.0", True), ("192.0.2.1", True), ("my-host", True)])
 def test_serve_generates_a_token_beyond_loopback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                                                  host: str, needs_token: bool) -> None:
-    import waitress
-
     served: dict[str, Any] = {}
     monkeypatch.delenv(cli.CONTROL_TOKEN_ENV, raising=False)
-    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: served.update(app=app, **kwargs))
+    monkeypatch.setattr(cli, "listen", lambda app, host, port, threads: NotServing(served, app))
     assert cli.main(["serve", "--host", host, "--port", "0"]) == 0
     assert cli.is_loopback(host) is not needs_token
     token = served["app"].extensions["mock_exchange"].control_token
@@ -80,11 +96,9 @@ def test_serve_generates_a_token_beyond_loopback(monkeypatch: pytest.MonkeyPatch
 
 
 def test_two_servers_beyond_loopback_get_different_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
-    import waitress
-
     apps: list[Flask] = []
     monkeypatch.delenv(cli.CONTROL_TOKEN_ENV, raising=False)
-    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: apps.append(app))
+    monkeypatch.setattr(cli, "listen", lambda app, host, port, threads: NotServing(apps, app))
     for _ in range(2):
         cli.main(["serve", "--host", "0.0.0.0", "--port", "0"])
     tokens = [app.extensions["mock_exchange"].control_token for app in apps]
@@ -92,21 +106,17 @@ def test_two_servers_beyond_loopback_get_different_tokens(monkeypatch: pytest.Mo
 
 
 def test_an_explicit_token_is_used_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    import waitress
-
     apps: list[Flask] = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: apps.append(app))
+    monkeypatch.setattr(cli, "listen", lambda app, host, port, threads: NotServing(apps, app))
     cli.main(["serve", "--host", "127.0.0.1", "--port", "0", "--control-token", "mine"])
     assert apps[0].extensions["mock_exchange"].control_token == "mine"
 
 
 def test_a_configured_token_is_required_but_never_printed(monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    import waitress
-
     served: dict[str, Any] = {}
     monkeypatch.setenv(cli.CONTROL_TOKEN_ENV, "ci-secret-token")
-    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: served.update(app=app, **kwargs))
+    monkeypatch.setattr(cli, "listen", lambda app, host, port, threads: NotServing(served, app))
     assert cli.main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 0
     output = capsys.readouterr().out
     assert "ci-secret-token" not in output

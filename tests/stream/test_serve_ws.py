@@ -67,4 +67,4 @@ def test_serve_streams_on_the_ws_port(served: tuple[str, str, subprocess.Popen[s
     finally:
         api.close()
     process.terminate()
-    assert f"websockets on {ws_url}" in process.communicate(timeout=10)[0]
+    assert f"  WebSockets    {ws_url}/ws-api/v3  {ws_url}/ws/<listenKey>" in process.communicate(timeout=10)[0]
