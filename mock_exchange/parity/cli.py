@@ -24,7 +24,8 @@ SECRET_ENV = "MOCK_EXCHANGE_PARITY_SECRET"
 
 def add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parity = commands.add_parser("parity", help="compare the fake's answers with another base URL's",
-                                 description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                 description=(__doc__ or "").replace("``", ""),  # help is plain text
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     parity.add_argument("requests", nargs="?", default=READ_ONLY,
                         help=f"a scenario file, a JSON/YAML file of requests, or a built-in set: {READ_ONLY} "
                              f"(default), {ORDERS} (a LIMIT_MAKER bid under the market placed, queried, cancelled)")

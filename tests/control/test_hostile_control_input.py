@@ -136,13 +136,15 @@ def test_missing_unreadable_and_not_json_get_one_answer(jailed) -> None:
 
 def test_serve_keeps_snapshots_in_the_current_directory_by_default(monkeypatch: pytest.MonkeyPatch,
                                                                   tmp_path: Path) -> None:
-    import waitress
+    from types import SimpleNamespace
 
     from mock_exchange import cli
 
     apps: list = []
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: apps.append(app))
+    # Bound but never run: the banner, then straight back.
+    monkeypatch.setattr(cli, "listen", lambda app, host, port, threads: apps.append(app) or SimpleNamespace(
+        effective_port=port, run=lambda: None, close=lambda: None))
     cli.main(["serve", "--port", "0"])
     cli.main(["serve", "--port", "0", "--snapshot-dir", "snaps"])
     dirs = [app.extensions["mock_exchange"].snapshot_dir for app in apps]
