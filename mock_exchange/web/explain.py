@@ -14,6 +14,7 @@ or a full API key.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import logging
@@ -721,7 +722,8 @@ class LastExplanations:
 
     def last(self, account: str | None = None) -> dict[str, Any] | None:
         with self._lock:
-            return self._latest if account is None else self._by_account.get(account)
+            entry = self._latest if account is None else self._by_account.get(account)
+        return copy.deepcopy(entry)
 
     def clear(self) -> None:
         with self._lock:
