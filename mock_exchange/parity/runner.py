@@ -57,7 +57,7 @@ class _References:
             if is_market_value(value):
                 resolved[key] = self.market.resolve(value, params.get("symbol", ""))
                 continue
-            match = _REFERENCE.match(value)
+            match = _REFERENCE.fullmatch(value)
             if match is None:
                 resolved[key] = value
                 continue

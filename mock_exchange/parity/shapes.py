@@ -46,9 +46,9 @@ def json_type(value: Any) -> str:
 
 def number_formats(text: str) -> frozenset[str] | None:
     """The formats a decimal string could be written in, or None if it is not a decimal."""
-    if _EXPONENT_STRING.match(text):
+    if _EXPONENT_STRING.fullmatch(text):
         return frozenset({"java-exponent"})
-    if not _DECIMAL_STRING.match(text):
+    if not _DECIMAL_STRING.fullmatch(text):
         return None
     if "." not in text:
         return frozenset({"trimmed"})

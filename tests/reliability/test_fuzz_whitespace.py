@@ -105,3 +105,20 @@ def test_whitespace_and_control_characters_are_illegal_everywhere(endpoint: Endp
                 code, msg = outcome.error
                 assert code == -1100 and f"parameter '{name}'" in msg, f"{where}: {outcome.error}"
             assert seeded.state() == before, f"{where}: the rejected request changed the exchange"
+
+
+def test_no_anchored_pattern_in_the_sources_is_matched_with_re_match() -> None:
+    # The class of bug, not one input: a pattern ending in "$" used with .match() or
+    # .search() accepts a trailing newline. Every such pattern must be used with fullmatch.
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in [*(root / "mock_exchange").rglob("*.py"), *(root / "client" / "margin_client").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        for name in re.findall(r"^\s*(\w+)\s*=\s*re\.compile\(r?[\"'].*\$[\"']\)", text, flags=re.M):
+            if re.search(rf"\b{name}\.(match|search)\(", text):
+                found.append(f"{path.relative_to(root)}: {name}")
+        found += [f"{path.relative_to(root)}: {m}" for m in re.findall(r"re\.(?:match|search)\(r?[\"'][^\"']*\$[\"']", text)]
+    assert not found, f"anchored patterns matched with re.match/search (use fullmatch): {found}"
