@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 HEADER = "X-Mock-Explain"
 CONTROL_PREFIX = "/mock/v1"
 MAX_HEADER_CHARS = 2000
-MAX_SHOWN_PAYLOAD = 400
+MAX_SHOWN_PAYLOAD = 400  # in the one-line text
+MAX_DETAIL_PAYLOAD = 4096  # in the journal's and the control API's details
 _FORM = "application/x-www-form-urlencoded"
 # Parameter names whose values are never echoed (a beginner may send the secret as a field).
 _SECRET_NAMES = re.compile(r"secret|signature|api_?key|password|token", re.IGNORECASE)
@@ -193,14 +194,14 @@ def show_value(name: str, value: str) -> str:
     return value if len(value) <= 60 else value[:57] + "..."
 
 
-def masked_payload(payload: str) -> str:
+def masked_payload(payload: str, limit: int = MAX_SHOWN_PAYLOAD) -> str:
     """A signed payload safe to show: secret-looking values masked, cut to a readable length."""
     parts = []
     for part in payload.split("&"):
         key, sep, _ = part.partition("=")
         parts.append(f"{key}{sep}***" if sep and _SECRET_NAMES.search(key) else part)
     text = "&".join(parts)
-    return text if len(text) <= MAX_SHOWN_PAYLOAD else text[:MAX_SHOWN_PAYLOAD] + "..."
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _iso(ms: int) -> str:
@@ -337,7 +338,7 @@ def _signature(facts: _Facts, code: int, msg: str) -> Explanation:
             f"signature removed): '{payload}'.")
     if found.expected is not None:
         text += f" Expected HMAC-SHA256 hex begins {found.expected} - yours begins {found.sent}"
-    details = {"payload": payload, "expected_signature_begins": found.expected,
+    details = {"payload": masked_payload(found.payload, MAX_DETAIL_PAYLOAD), "expected_signature_begins": found.expected,
                "sent_signature_begins": found.sent, "key_types": _keys(account).kinds}
     return Explanation(code, text, found.cause, details)
 

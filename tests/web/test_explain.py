@@ -8,6 +8,7 @@ import dataclasses
 import json
 from urllib.parse import urlencode
 
+import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
@@ -118,6 +119,13 @@ def test_the_beginner_futures_request(client: FlaskClient) -> None:
                        "/sapi/v1/margin/order/oco|oto|otoco", "priceLimit (did you mean price?)",
                        "application/x-www-form-urlencoded only", "X-MBX-APIKEY header", "secret never leaves")
     assert DEMO_SECRET not in header and DEMO_KEY not in header
+
+
+@pytest.mark.parametrize("path", ["/dapi/v1/order", "/papi/v1/um/order", "/eapi/v1/order", "/fapi/v2/account"])
+def test_every_futures_and_options_family_is_named(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    explained(response, -1020, f"{path}: futures/options", "POST /sapi/v1/margin/order")
 
 
 def test_unknown_path_suggests_a_close_one(client: FlaskClient) -> None:
