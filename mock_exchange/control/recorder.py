@@ -22,6 +22,7 @@ from mock_exchange import nesting
 from mock_exchange.control.journal import COMPLETE
 from mock_exchange.control.routes import PREFIX
 from mock_exchange.core.errors import BinanceError
+from mock_exchange.web.explain import is_credential_field
 from mock_exchange.web.params import merge_sources
 from mock_exchange.web.runtime import current_runtime
 
@@ -183,7 +184,9 @@ def parse_params(method: str, mimetype: str, raw_query: bytes, raw_body: bytes) 
         raw = {}
         for source in (body, query):
             raw.update(parse_qsl(source, keep_blank_values=True, errors="replace"))
-    return {key: value for key, value in raw.items() if key not in _SECRET_PARAMS}
+    # A beginner may send the API key or the secret as a parameter: kept as a name, never a value.
+    return {key: MASK if is_credential_field(key) else value for key, value in raw.items()
+            if key not in _SECRET_PARAMS}
 
 
 def _utf8(text: str) -> str:

@@ -236,9 +236,14 @@ def _json_body_note(facts: _Facts, found: Explanation) -> str | None:
 _CREDENTIAL_FIELDS = {"apikey", "api_key", "secret", "secretkey", "secret_key", "apisecret", "api_secret"}
 
 
+def is_credential_field(name: str) -> bool:
+    """Whether a parameter named ``name`` is an API key or a secret sent where it does not belong."""
+    return name.lower() in _CREDENTIAL_FIELDS
+
+
 def _credentials_note(facts: _Facts) -> str | None:
     names = set(facts.params) | set(facts.json_fields or {})
-    sent = sorted(n for n in names if n.lower() in _CREDENTIAL_FIELDS)
+    sent = sorted(n for n in names if is_credential_field(n))
     if not sent:
         return None
     return (f"Do not send {', '.join(sent)} as parameters: the API key goes in the X-MBX-APIKEY header, and the "
@@ -618,7 +623,7 @@ def _futures(facts: _Facts, code: int) -> Explanation:
         from mock_exchange.web.margin_orders import NEW_ORDER
 
         known = [p.name for p in NEW_ORDER.all_params()]
-        unknown = [k for k in fields if k not in known and k.lower() not in _CREDENTIAL_FIELDS]
+        unknown = [k for k in fields if k not in known and not is_credential_field(k)]
         if unknown:
             parts.append("POST /sapi/v1/margin/order would not read " + ", ".join(
                 f"{k}{_did_you_mean(k, known)}" for k in unknown[:12]) + ".")

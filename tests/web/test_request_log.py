@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from mock_exchange.config import default_config
+from mock_exchange.control import LocalControl
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.testing import LiveServer
@@ -142,6 +143,11 @@ def test_no_secret_signature_or_api_key_in_the_log_of_a_live_server() -> None:
         assert secret not in text
     for signature in sent_signatures + expected:
         assert len(signature) >= 40 and signature not in text and signature[:20] not in text
+    # The journal and the explanations keep a secret sent as a parameter as a name only, too.
+    journal = json.dumps(LocalControl(app).journal())  # type: ignore[arg-type]
+    assert '"secret": "***"' in journal
+    for secret in (DEMO_SECRET, OTHER_SECRET):
+        assert secret not in journal
 
 
 # -- the CLI ------------------------------------------------------------------------------------
