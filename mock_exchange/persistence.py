@@ -17,7 +17,9 @@ What a restart keeps: everything the snapshot holds (accounts, balances, orders,
 trades, loans, ledgers, symbols, market, ids, the event sequence, a frozen clock's time).
 What it does not: the request journal, faults, listen keys and rate-limit windows, and a
 running clock's offset (a running clock follows the new server's wall time). After a
-SIGKILL at most the changes of the last ``interval_ms`` (plus one write's duration) are lost.
+SIGKILL at most the changes of the last ``interval_ms`` (plus one write's duration) are lost;
+with a state so large that one snapshot holds the lock for more than a fifth of the
+interval, the writer waits four snapshot durations instead, and that is the window.
 """
 
 from __future__ import annotations
@@ -26,12 +28,15 @@ import json
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from mock_exchange.core.snapshot import SnapshotError, restore, snapshot
 
 DEFAULT_INTERVAL_MS = 1000
+# The writer waits at least this many times as long as its last snapshot held the lock.
+LOCK_SHARE_FACTOR = 4
 
 try:  # a lock file keeps two servers from writing one state file (POSIX only)
     import fcntl
@@ -153,6 +158,7 @@ class StateWriter:
         self.state_file = state_file
         self.interval_s = interval_ms / 1000
         self.writes = 0
+        self.last_lock_s = 0.0  # how long the last snapshot held the exchange lock
         self._written: tuple[int, bool, int] | None = None
         self._stop = threading.Event()
         self._flush_lock = threading.Lock()
@@ -170,14 +176,24 @@ class StateWriter:
                 seen = fingerprint(exchange)
                 if seen == self._written:
                     return False
+                started = time.perf_counter()
                 data = snapshot(exchange)
+                self.last_lock_s = time.perf_counter() - started
             self.state_file.write(data)
             self._written = seen
             self.writes += 1
             return True
 
+    def pause_s(self) -> float:
+        """The wait before the next check: the interval, longer when snapshots are slow.
+
+        A large state takes a while to snapshot, and requests wait for the lock meanwhile; the
+        writer holds it for at most a fifth of the time, whatever the interval asks.
+        """
+        return max(self.interval_s, LOCK_SHARE_FACTOR * self.last_lock_s)
+
     def _run(self) -> None:
-        while not self._stop.wait(self.interval_s):
+        while not self._stop.wait(self.pause_s()):
             try:
                 self.flush()
             except OSError as exc:

@@ -34,19 +34,35 @@ class SnapshotError(ValueError):
 
 def encode(value: Any) -> Any:
     """``value`` as JSON: dataclasses as objects, Decimal as str, enums as their values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {str(key): encode(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode(item) for item in value]
-    if value is None or isinstance(value, (str, int, bool)):
-        return value
-    raise TypeError(f"cannot snapshot a {type(value).__name__}")
+    encoder = _ENCODERS.get(type(value))
+    if encoder is None:
+        encoder = _ENCODERS[type(value)] = _encoder_for(type(value))
+    return encoder(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _encoder_for(cls: type) -> Any:
+    """How to encode instances of ``cls``, decided once per class (snapshots encode every record)."""
+    if dataclasses.is_dataclass(cls):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        return lambda value: {name: encode(getattr(value, name)) for name in names}
+    if issubclass(cls, Enum):
+        return lambda value: value.value
+    if issubclass(cls, Decimal):
+        return str
+    if issubclass(cls, Mapping):
+        return lambda value: {str(key): encode(item) for key, item in value.items()}
+    if issubclass(cls, (list, tuple)):
+        return lambda value: [encode(item) for item in value]
+    if cls is type(None) or issubclass(cls, (str, int, bool)):
+        return _same
+    raise TypeError(f"cannot snapshot a {cls.__name__}")
+
+
+_ENCODERS: dict[type, Any] = {}
 
 
 # -- decoding -----------------------------------------------------------------------------

@@ -313,3 +313,29 @@ def test_a_missing_file_is_a_first_start_and_a_stale_temp_file_is_ignored(tmp_pa
     first.process.send_signal(signal.SIGTERM)
     first.output()
     assert os.stat(state_file).st_mode & 0o077 == 0  # the file holds account secrets: owner only
+
+
+def test_the_writer_writes_only_after_changes_and_yields_the_lock_to_requests(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from mock_exchange.persistence import LOCK_SHARE_FACTOR, StateFile, StateWriter
+
+    exchange = Exchange(default_config())
+    state_file = StateFile(tmp_path / "state.json")
+    writer = StateWriter(exchange, state_file, interval_ms=50)
+    assert writer.flush() is True and writer.writes == 1
+    assert writer.flush() is False  # nothing changed: no write
+    exchange.margin_account("demo")  # a read changes nothing
+    assert writer.flush() is False
+    exchange.set_balance("other", "BTC", free=Decimal("3"))
+    assert writer.flush() is True
+    assert json.loads(state_file.path.read_text(encoding="utf-8"))["state"]["accounts"]["other"]["cross"][
+        "balances"]["BTC"]["free"] == "3"
+    exchange.clock.freeze(1_767_225_600_000)
+    assert writer.flush() is True  # a frozen clock that moved is a change
+    assert writer.flush() is False
+    writer.last_lock_s = 1.0  # a huge state: one snapshot held the lock for a second
+    assert writer.pause_s() == LOCK_SHARE_FACTOR * 1.0
+    writer.last_lock_s = 0.0
+    assert writer.pause_s() == 0.05
+    assert not state_file.temp_path.exists()
