@@ -210,6 +210,7 @@ def _serve(args: argparse.Namespace) -> int:
             show_demo_secret=args.config is None, ws_port=None if ws_server is None else ws_server.port)
     if ws_server is not None:
         ws_server.start()
+    saved = True
     try:
         server.run()  # returns on Ctrl+C (waitress catches KeyboardInterrupt and shuts down)
     except KeyboardInterrupt:  # pragma: no cover - between the banner and the loop
@@ -218,9 +219,9 @@ def _serve(args: argparse.Namespace) -> int:
         if ws_server is not None:
             ws_server.stop(timeout_s=2)
         if writer is not None:
-            writer.stop()  # after the last request: nothing acknowledged is left unwritten
+            saved = writer.stop()  # after the last request: nothing acknowledged is left unwritten
             writer.state_file.release()
-    return 0
+    return 0 if saved else 1
 
 
 def _start_persistence(app: object, args: argparse.Namespace, config: ExchangeConfig) -> Any:

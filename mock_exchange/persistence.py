@@ -194,19 +194,23 @@ class StateWriter:
 
     def _run(self) -> None:
         while not self._stop.wait(self.pause_s()):
-            try:
-                self.flush()
-            except OSError as exc:
-                # A full disk or a vanished directory must not stop the server: say so, retry next time.
-                sys.stderr.write(f"mock-exchange: cannot write the state file {self.state_file.path}: {exc}\n")
-                sys.stderr.flush()
+            self._flush_or_report()
 
-    def stop(self) -> None:
-        """Stop the thread and write the last changes (on SIGTERM / SIGINT and at exit)."""
+    def _flush_or_report(self) -> bool:
+        try:
+            return self.flush()
+        except OSError as exc:
+            # A full disk or a vanished directory must not stop the server: say so, retry next time.
+            sys.stderr.write(f"mock-exchange: cannot write the state file {self.state_file.path}: {exc}\n")
+            sys.stderr.flush()
+            return False
+
+    def stop(self) -> bool:
+        """Stop the thread and write the last changes (on SIGTERM / SIGINT and at exit); False if that failed."""
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
-        self.flush()
+        return self._flush_or_report() or self._written == fingerprint(self.exchange)
 
 
 def start_persistence(exchange: Any, path: str | Path, interval_ms: int = DEFAULT_INTERVAL_MS) -> StateWriter:
