@@ -70,8 +70,8 @@ def test_samples_are_well_formed() -> None:
             assert f'<a id="{anchor}"></a>' in docs, f"{where}: ignore {key} cites a missing docs section {reason}"
 
 
-@pytest.mark.parametrize(("file", "sample"), SAMPLES, ids=[sample["id"] for _, sample in SAMPLES])
-def test_fake_matches_sample(app: Flask, signed: SignedClient, file: str, sample: dict[str, Any]) -> None:
+def mismatches(signed: SignedClient, file: str, sample: dict[str, Any]) -> list[str]:
+    """What the fake does differently from ``sample``; each message starts with the sample's source."""
     answers: list[Any] = []
     for step in sample["setup"]:
         response = _send(signed, step, answers)
@@ -80,10 +80,33 @@ def test_fake_matches_sample(app: Flask, signed: SignedClient, file: str, sample
     response = _send(signed, sample["request"], answers)
     body = response.get_json()
     source = f"evidence {file} / {sample['id']} ({sample['kind']}, {sample['date']}): {sample['source']}"
-    assert response.status_code == sample.get("status", 200), f"{source}\nstatus {response.status_code}: {body}"
+    if response.status_code != sample.get("status", 200):
+        return [f"{source}\n  status {response.status_code}: {body}"]
     if sample["aspects"] == ["exact"]:
-        assert body == sample["body"], source
-        return
+        return [] if body == sample["body"] else [f"{source}\n  expected {sample['body']}, got {body}"]
     ignored = set(sample.get("ignore", {}))
     drifts = compare(_strip(sample["body"], ignored), _strip(body, ignored), tuple(sample["aspects"]))
-    assert not drifts, source + "\n" + "\n".join(f"  {d}" for d in drifts)
+    return [f"{source}\n  {drift}" for drift in drifts]
+
+
+@pytest.mark.parametrize(("file", "sample"), SAMPLES, ids=[sample["id"] for _, sample in SAMPLES])
+def test_fake_matches_sample(app: Flask, signed: SignedClient, file: str, sample: dict[str, Any]) -> None:
+    found = mismatches(signed, file, sample)
+    assert not found, "\n".join(found)
+
+
+def test_a_mismatch_names_the_source_and_the_field(app: Flask, signed: SignedClient) -> None:
+    # A sample that shows orderListId on an order row: the fake, following the evidence, sends none.
+    wrong = {"id": "made-up", "kind": "live capture", "source": "https://example.invalid/capture", "date": "2026-01-01",
+             "setup": [{"method": "POST", "path": "/sapi/v1/margin/order",
+                        "params": {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "quantity": "0.01",
+                                   "price": "29000", "timeInForce": "GTC"}}],
+             "request": {"method": "GET", "path": "/sapi/v1/margin/order",
+                         "params": {"symbol": "BTCUSDT", "orderId": "$0.orderId"}},
+             "aspects": ["keys", "numbers"], "body": {"orderListId": -1, "price": "29000.00000000"}}
+    found = mismatches(signed, "made-up.json", wrong)
+    assert found and all(m.startswith("evidence made-up.json / made-up (live capture, 2026-01-01): "
+                                      "https://example.invalid/capture\n  ") for m in found)
+    details = {m.split("\n  ", 1)[1] for m in found}
+    assert {"orderListId: keys: expected present, got missing", "price: numbers: expected padded8, got trimmed",
+            "isWorking: keys: expected absent, got present"} <= details

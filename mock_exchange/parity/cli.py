@@ -43,12 +43,13 @@ def add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: i
     parity.add_argument("--allow-orders", action="store_true",
                         help="also send writes (orders, cancels, borrows); on a real account they can fill "
                              "(default: reads only)")
+    parity.add_argument("--json", action="store_true", help="print the report as JSON")
     parity.set_defaults(run=run_parity)
 
 
 def run_parity(args: argparse.Namespace) -> int:
     from mock_exchange.parity.market import MarketError
-    from mock_exchange.parity.report import render
+    from mock_exchange.parity.report import as_json, render
     from mock_exchange.parity.runner import run
     from mock_exchange.parity.targets import HttpTarget, TargetError
 
@@ -78,7 +79,7 @@ def run_parity(args: argparse.Namespace) -> int:
         return _fail(f"cannot reach {exc}")
     except MarketError as exc:
         return _fail(str(exc))
-    sys.stdout.write(render(outcomes, other.name, fake.name, notes))
+    sys.stdout.write((as_json if args.json else render)(outcomes, other.name, fake.name, notes))
     return 1 if any(outcome.drifts for outcome in outcomes) else 0
 
 

@@ -25,3 +25,23 @@ def render(outcomes: list[Outcome], other_name: str, fake_name: str, notes: tupl
     compared = len(outcomes) - skipped
     lines += ["", f"{compared} compared, {drifting} with drift, {skipped} skipped"]
     return "\n".join(lines) + "\n"
+
+
+def as_json(outcomes: list[Outcome], other_name: str, fake_name: str, notes: tuple[str, ...] = ()) -> str:
+    """The same report as one JSON document, for CI to keep or compare."""
+    import json
+
+    requests = []
+    for outcome in outcomes:
+        request = outcome.request
+        requests.append({
+            "method": request.method, "path": request.path, "params": request.params,
+            "result": "skipped" if outcome.skipped else ("drift" if outcome.drifts else "same"),
+            "skipped": outcome.skipped,
+            "status": None if outcome.fake is None or outcome.other is None else
+            {"reference": outcome.other.status, "fake": outcome.fake.status},
+            "drifts": [{"path": d.path, "aspect": d.aspect, "reference": d.expected, "fake": d.actual}
+                       for d in outcome.drifts],
+        })
+    return json.dumps({"reference": other_name, "fake": fake_name, "notes": list(notes), "requests": requests},
+                      indent=2) + "\n"

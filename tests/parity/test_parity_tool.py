@@ -272,3 +272,16 @@ def test_a_scenario_is_recorded_and_replayed_with_each_sides_own_ids(
     cancels = [q for q in recorder.queries if q.startswith("DELETE /sapi/v1/margin/order?")]
     assert len(cancels) == 1 and "orderId=4&" in cancels[0]
     assert [q for q in fake[1].queries if q.startswith("DELETE /sapi/v1/margin/order?") and "orderId=2&" in q]
+
+
+def test_json_report(capsys: pytest.CaptureFixture[str], reference: tuple[LiveServer, Rewriting],
+                     fake: tuple[LiveServer, Rewriting]) -> None:
+    code, out = _parity(capsys, "--json", "--against", reference[0].url, "--key", DEMO_KEY, "--secret", DEMO_SECRET,
+                        "--url", fake[0].url)
+    report = json.loads(out)
+    assert code == 1 and report["reference"] == reference[0].url
+    by_path = {r["path"]: r for r in report["requests"]}
+    assert by_path["/api/v3/ticker/price"]["drifts"] == [
+        {"path": "price", "aspect": "types", "reference": "number", "fake": "string"}]
+    assert by_path["/api/v3/ping"]["status"] == {"reference": 503, "fake": 200}
+    assert by_path["/api/v3/depth"]["result"] == "same"
