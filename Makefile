@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml client/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,compat]' -e './client[keys,stream]'
+	$(BIN)/python -m pip install --quiet -e '.[test,compat]'
 	@touch $(STAMP)
 
 install: $(STAMP)

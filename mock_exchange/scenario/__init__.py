@@ -8,8 +8,8 @@ YAML files (``scenarios/*.yaml``, format in ``scenarios/README.md``) or the Pyth
 import importlib
 from typing import Any
 
-# Names are loaded on first use: running scenarios needs the reference client
-# (``pip install ./client``), but the ``mock-exchange`` command must start without it.
+# Names are loaded on first use: running scenarios needs the reference client (which the
+# mock-exchange distribution ships), and the ``mock-exchange`` command starts faster without it.
 _EXPORTS = {
     "Scenario": "api", "LocalEnvironment": "environment", "RemoteEnvironment": "environment",
     "load_file": "loader", "load_text": "loader", "Issue": "model", "Location": "model",
