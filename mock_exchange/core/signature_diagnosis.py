@@ -334,13 +334,15 @@ def _match_asymmetric(request: SignedRequest, keys: KeySet, others: Sequence[Key
 def _unmatched(keys: KeySet, sent: _SentSignature) -> tuple[str, str]:
     if not sent.text:
         return "empty_signature", "the signature parameter is empty"
-    if keys.hmac_secret is not None and sent.hex_digest is None and sent.b64 is None:
-        length = len(sent.text)
-        if all(c in "0123456789abcdefABCDEF" for c in sent.text):
-            return ("malformed_signature", f"the signature has {length} hex characters; an HMAC-SHA256 hex "
-                    "digest has 64 (cut off, or built by hand?)")
-        return ("malformed_signature", "the signature is neither hex nor base64: send the HMAC-SHA256 digest "
-                "as 64 hex characters")
+    if keys.hmac_secret is not None and sent.hex_digest is None:
+        if all(c in _HEX_DIGITS for c in sent.text):
+            return ("malformed_signature", f"the signature has {len(sent.text)} hex characters; an HMAC-SHA256 "
+                    "hex digest has 64 (cut off, or built by hand?)")
+        if sent.b64 is not None and len(sent.b64) == 32:
+            return ("base64_signature", "the signature is base64 (and not of this payload either): for an HMAC "
+                    "key Binance expects the HMAC-SHA256 digest as 64 hex characters")
+        return ("malformed_signature", "the signature is not an HMAC-SHA256 hex digest: send it as 64 hex "
+                "characters")
     return ("wrong_secret", f"the signature matches none of the common mistakes the fake checks: most likely "
             f"the secret is not the one of this API key (account '{keys.account}'); compare your signature of the "
             "payload below with the one expected")

@@ -46,6 +46,9 @@ def test_frozen_server_clock_says_how_to_return_to_wall_time(signed: SignedClien
     response = signed.get("/sapi/v1/margin/account", timestamp=wall)
     header = explained(response, -1021, "frozen at 2026-01-01T00:00:00.000Z", '{"mode": "wall"}', "GET /api/v3/time")
     assert f"difference +{wall - FROZEN_AT_MS} ms" in header
+    # Following the advice works.
+    assert signed.client.post("/mock/v1/clock", json={"mode": "wall"}).status_code == 200
+    assert signed.get("/sapi/v1/margin/account", timestamp=int(time.time() * 1000)).status_code == 200
 
 
 def test_advanced_server_clock_is_named_as_an_offset() -> None:

@@ -215,3 +215,46 @@ def test_over_a_live_server_the_header_and_the_journal_explain(app: Flask) -> No
         assert "base64" in response.headers["X-Mock-Explain"]
     causes = [e["explanation"]["cause"] for e in LocalControl(app).journal()]
     assert causes == ["signed_other_order", "sent_as_json", "base64_signature"]
+
+
+# -- the rarer causes ----------------------------------------------------------------------------
+
+
+def test_url_path_included_in_the_signed_text(app: Flask, client: FlaskClient) -> None:
+    response = send(client, hmac_hex(f"{ORDER}?{QUERY}"), query=QUERY)
+    assert_explained(response, app, "path_included", "URL path")
+
+
+def test_api_key_used_as_the_hmac_key(app: Flask, client: FlaskClient) -> None:
+    response = send(client, hmac_hex(QUERY, DEMO_KEY), query=QUERY)
+    header = assert_explained(response, app, "api_key_as_secret", "API key as the HMAC key")
+    assert DEMO_KEY not in header
+
+
+def test_only_the_body_signed(app: Flask, client: FlaskClient) -> None:
+    query, body = urlencode(PARAMS[:3]), urlencode(PARAMS[3:])
+    response = send(client, hmac_hex(body), query=query, body=body)
+    assert_explained(response, app, "signed_body_only", "only the body")
+
+
+def test_spaces_encoded_another_way(app: Flask, client: FlaskClient) -> None:
+    pairs = PARAMS[:-2] + [("newClientOrderId", "bot 1")] + PARAMS[-1:]
+    sent = urlencode(pairs)  # spaces as +
+    response = send(client, hmac_hex(urlencode(pairs, quote_via=quote)), query=sent)  # signed with %20
+    assert_explained(response, app, "encoded_differently", "spaces as %20")
+
+
+def test_get_body_is_not_read(app: Flask, client: FlaskClient) -> None:
+    body = "symbol=BTCUSDT"
+    query = f"timestamp={FROZEN_AT_MS}"
+    response = send(client, hmac_hex(body + "&" + query), query=query, body=body, method="GET",
+                    path="/sapi/v1/margin/openOrders")
+    assert_explained(response, app, "body_not_read", "GET request's body is not read")
+
+
+def test_rsa_pss_padding(app: Flask, client: FlaskClient) -> None:
+    key = private_key("demo-rsa-private.pem")
+    raw = key.sign(QUERY.encode(), padding.PSS(padding.MGF1(hashes.SHA256()), padding.PSS.MAX_LENGTH),  # type: ignore
+                   hashes.SHA256())
+    response = send(client, base64.b64encode(raw).decode(), query=QUERY, api_key=RSA_KEY)
+    assert_explained(response, app, "rsa_pss_padding", "PKCS#1 v1.5")
