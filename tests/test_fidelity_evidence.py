@@ -43,9 +43,11 @@ def _resolve(params: dict[str, str], answers: list[Any]) -> dict[str, str]:
 
 def _send(signed: SignedClient, step: dict[str, Any], answers: list[Any]) -> Any:
     params = _resolve(step.get("params", {}), answers)
-    if step.get("signed", True):
+    mode = step.get("signed", True)
+    if mode is True:
         return signed.request(step["method"], step["path"], placement=step.get("placement", "query"), **params)
-    return signed.client.open(step["path"], method=step["method"], query_string=params)
+    headers = {"X-MBX-APIKEY": signed.api_key} if mode == "key" else {}
+    return signed.client.open(step["path"], method=step["method"], query_string=params, headers=headers)
 
 
 def _strip(value: Any, keys: set[str]) -> Any:

@@ -76,7 +76,8 @@ def _pair(symbol: SymbolConfig) -> dict[str, Any]:
 
 @binance_route(blueprint, CROSS_PAIRS)
 def margin_all_pairs(call: Call) -> list[dict[str, Any]]:
-    return [{"id": pair_id(s.symbol), **_pair(s)}
+    # id after base, as the documented example orders it (docs/fidelity.md, reference data).
+    return [{"base": s.base_asset, "id": pair_id(s.symbol), **_pair(s)}
             for s in _selected((s for s in _symbols() if s.margin_enabled), call)]
 
 

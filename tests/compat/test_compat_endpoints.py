@@ -61,7 +61,8 @@ def test_cross_pairs_from_the_config(fake_exchange: FakeExchange) -> None:
     assert [p["symbol"] for p in pairs] == ["BTCUSDT", "ETHUSDT", "BNBUSDT", "ETHBTC"]
     assert pairs[0] == {"id": pair_id("BTCUSDT"), "base": "BTC", "isBuyAllowed": True, "isMarginTrade": True,
                         "isSellAllowed": True, "quote": "USDT", "symbol": "BTCUSDT"}
-    assert list(pairs[0]) == ["id", "base", "isBuyAllowed", "isMarginTrade", "isSellAllowed", "quote", "symbol"]
+    # id after base, as the documented example (docs/fidelity.md, reference data).
+    assert list(pairs[0]) == ["base", "id", "isBuyAllowed", "isMarginTrade", "isSellAllowed", "quote", "symbol"]
     assert weight_of(fake_exchange, "/sapi/v1/margin/allPairs") == 1
 
 
