@@ -292,3 +292,17 @@ def test_an_explanation_that_fails_leaves_the_answer_alone(app: Flask, client: F
     response = client.get("/fapi/v1/order")
     assert response.status_code == 404 and response.data == b'{"code":-1020,"msg":"This operation is not supported."}'
     assert "X-Mock-Explain" not in response.headers
+
+
+def test_the_beginner_futures_request_over_a_live_server(app: Flask) -> None:
+    with LiveServer(app) as server:
+        response = requests.post(f"{server.url}/fapi/v1/order", timeout=10,
+                                 json={"apikey": DEMO_KEY, "secret": DEMO_SECRET, "symbol": "BTCUSDT", "side": "BUY",
+                                       "type": "LIMIT", "quantity": 0.01, "priceLimit": 29000})
+    assert response.status_code == 404
+    assert response.content == b'{"code":-1020,"msg":"This operation is not supported."}'
+    header = response.headers["X-Mock-Explain"]
+    for words in ("not emulated", "POST /sapi/v1/margin/order", "priceLimit (did you mean price?)",
+                  "x-www-form-urlencoded only", "X-MBX-APIKEY header"):
+        assert words in header, header
+    assert DEMO_SECRET not in header
