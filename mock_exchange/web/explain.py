@@ -27,10 +27,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagnose
+from mock_exchange.web.margin_orders import NEW_ORDER
+from mock_exchange.web.pipeline import ENDPOINTS
 from mock_exchange.web.runtime import current_runtime
 
 log = logging.getLogger(__name__)
@@ -170,8 +172,6 @@ class _Facts:
 
     @property
     def endpoint(self) -> Any:
-        from mock_exchange.web.pipeline import ENDPOINTS
-
         rule = request.url_rule
         return ENDPOINTS.get((self.method, rule.rule)) if rule is not None else None
 
@@ -610,8 +610,6 @@ def _unsupported(facts: _Facts, code: int, msg: str) -> Explanation:
 
 
 def _url_rules() -> list[Any]:
-    from flask import current_app
-
     return list(current_app.url_map.iter_rules())
 
 
@@ -620,8 +618,6 @@ def _futures(facts: _Facts, code: int) -> Explanation:
     fields = dict(facts.params)
     fields.update({k: str(v) for k, v in (facts.json_fields or {}).items()})
     if facts.path.rstrip("/").endswith("/order") and fields:
-        from mock_exchange.web.margin_orders import NEW_ORDER
-
         known = [p.name for p in NEW_ORDER.all_params()]
         unknown = [k for k in fields if k not in known and not is_credential_field(k)]
         if unknown:
