@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from mock_exchange.core.user_stream import to_payload
 from mock_exchange.parity.shapes import ASPECTS, compare
 from tests.signed_client import SignedClient
 
@@ -82,6 +83,13 @@ def mismatches(signed: SignedClient, file: str, sample: dict[str, Any]) -> list[
     response = _send(signed, sample["request"], answers)
     body = response.get_json()
     source = f"evidence {file} / {sample['id']} ({sample['kind']}, {sample['date']}): {sample['source']}"
+    if "stream" in sample:
+        # The user data stream payload the request caused, as a WebSocket subscriber receives it.
+        payloads = [to_payload(event) for event in signed.app.extensions["mock_exchange"].exchange.events_since(0)]
+        sent = [p for p in payloads if p is not None and p.get("e") == sample["stream"]]
+        if not sent:
+            return [f"{source}\n  no {sample['stream']} event was sent"]
+        body, response.status_code = sent[-1], 200
     if response.status_code != sample.get("status", 200):
         return [f"{source}\n  status {response.status_code}: {body}"]
     if sample["aspects"] == ["exact"]:
