@@ -69,6 +69,7 @@ def test_an_unexpected_error_fails_the_call_step() -> None:
               .market("BTCUSDT", price="31000").run())
     [message] = result.messages
     assert "place_oco failed: HTTP 400 -2010 The relationship of the prices for the orders is not correct." in message
+    assert "why: The relationship of the prices for the orders is not correct. Sent side=SELL" in message
     assert [s.status for s in result.steps] == ["passed", "failed", "skipped"]
 
 

@@ -40,8 +40,9 @@ def run_call(rt: Runtime, step: Step, error_expected: bool) -> StepOutcome:
     rt.last = outcome
     _save(rt, step, outcome)
     if outcome.failed and not error_expected:
-        raise StepFailed(f"{request} failed: {outcome.summary()} (if this is intended, check it with "
-                         f"`expect: {{error: ...}}` on the call or in the next step)")
+        why = outcome.headers.get("x-mock-explain")  # the fake's reason beside Binance's answer
+        raise StepFailed(f"{request} failed: {outcome.summary()}{f' - why: {why}' if why else ''} (if this is "
+                         f"intended, check it with `expect: {{error: ...}}` on the call or in the next step)")
     return StepOutcome(detail=f"→ {outcome.summary()}")
 
 
