@@ -21,6 +21,7 @@ from typing import Any
 from mock_exchange.scenario.located import line_of
 from mock_exchange.scenario.paths import MISSING, PathError, format_path, get_path, parse_path, render
 from mock_exchange.scenario.references import REFERENCE
+from mock_exchange.scenario.suggest import did_you_mean
 
 ANY = "any"
 COMPARISONS = ("gt", "gte", "lt", "lte")
@@ -128,8 +129,8 @@ def _near_matcher(key: Any) -> str | None:
 def _check_matcher(spec: dict[Any, Any], path: str, line: int) -> list[tuple[int, str]]:
     unknown = [k for k in spec if k not in MATCHER_KEYS]
     if unknown:
-        reason = (f"{path or 'value'}: bad matcher: unknown key {unknown[0]!r} next to matcher keys "
-                  f"(matchers: any, {', '.join(sorted(MATCHER_KEYS))})")
+        reason = (f"{path or 'value'}: bad matcher: unknown key {unknown[0]!r} next to matcher keys"
+                  f"{did_you_mean(unknown[0], MATCHER_KEYS)} (matchers: any, {', '.join(sorted(MATCHER_KEYS))})")
         return [(line_of(spec, unknown[0], line), reason)]
     problems: list[tuple[int, str]] = []
     for key, arg in spec.items():

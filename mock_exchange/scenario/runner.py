@@ -104,11 +104,12 @@ def load_all(files: Iterable[Path], accounts: Iterable[str] | None = None) -> tu
     """Load and validate every file; the scenarios that loaded, and every issue found."""
     from mock_exchange.scenario.loader import load_file
 
+    accounts = None if accounts is None else list(accounts)  # read once per file
     scenarios: list[Scenario] = []
     issues: list[Issue] = []
     for path in files:
         try:
-            scenario = load_file(path)
+            scenario = load_file(path, accounts)
         except ScenarioError as exc:
             issues.extend(exc.issues)
             continue

@@ -15,6 +15,7 @@ from mock_exchange.scenario.model import STEP_KINDS, Issue, ScenarioSpec, Step
 from mock_exchange.scenario.paths import PathError, parse_path
 from mock_exchange.scenario.references import BUILTINS, references_in, split_reference
 from mock_exchange.scenario.schema_expect import check_expect
+from mock_exchange.scenario.suggest import closest, did_you_mean
 from mock_exchange.scenario.timeparse import parse_duration_ms, parse_instant_ms
 
 STEP_EXTRAS = {"call": {"args", "save", "as", "expect"}}
@@ -59,7 +60,8 @@ class Checker:
         allowed = tuple(allowed)
         for key in value:
             if key not in allowed:
-                self.problem(value, key, f"{what}: unknown field {key!r} (expected one of: {', '.join(allowed)})")
+                self.problem(value, key, f"{what}: unknown field {key!r}{did_you_mean(key, allowed)} "
+                                         f"(expected one of: {', '.join(allowed)})")
 
     def expected(self, value: Any, path: str, line: int) -> None:
         for problem_line, reason in check_expected(value, path, line):
@@ -83,7 +85,8 @@ class Checker:
             self.problem(container, key, "as: expected a client or account name")
         elif value not in self.clients and self.accounts is not None and value not in self.accounts:
             known = ", ".join(sorted(self.clients | self.accounts))
-            self.problem(container, key, f"as: unknown client or account {value!r} (known: {known})")
+            self.problem(container, key, f"as: unknown client or account {value!r}"
+                                         f"{did_you_mean(value, self.clients | self.accounts)} (known: {known})")
 
 
 def check_scenario(spec: ScenarioSpec, accounts: Iterable[str] | None = None) -> list[Issue]:
@@ -95,13 +98,14 @@ def check_scenario(spec: ScenarioSpec, accounts: Iterable[str] | None = None) ->
     for index, step in enumerate(spec.steps):
         checker.step = step
         if step.kind not in STEP_KINDS:
-            checker.issues.append(Issue(step.location, f"unknown step kind {step.kind!r}"))
+            checker.issues.append(Issue(step.location, f"unknown step kind {step.kind!r}"
+                                                       f"{did_you_mean(step.kind, STEP_KINDS)}"))
             continue
         allowed = (step.kind, "name", *STEP_EXTRAS.get(step.kind, ()))
         for key in step.data:
             if key not in allowed:
-                checker.problem(step.data, key, f"{step.kind} step: unknown field {key!r} "
-                                                f"(allowed: {', '.join(allowed)})")
+                checker.problem(step.data, key, f"{step.kind} step: unknown field {key!r}"
+                                                f"{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})")
         _check_no_floats(checker, step.data, step.data, None)
         _CHECKS[step.kind](checker, step, leading_given)
         leading_given = leading_given and step.kind == "given"
@@ -168,7 +172,8 @@ def _check_given_clock(c: Checker, body: dict[str, Any]) -> None:
 def _check_balances(c: Checker, balances: dict[Any, Any]) -> None:
     for account, spec in balances.items():
         if c.accounts is not None and account not in c.accounts:
-            c.problem(balances, account, f"given.balances: unknown account {account!r}")
+            c.problem(balances, account, f"given.balances: unknown account {account!r}"
+                                         f"{did_you_mean(account, c.accounts)}")
         if not c.mapping(spec, balances, account, f"given.balances.{account}"):
             continue
         c.known_keys(spec, ("cross", "isolated"), f"given.balances.{account}")
@@ -251,14 +256,18 @@ def _check_named_call(c: Checker, step: Step, method: str) -> None:
         return
     methods = client_methods()
     if method not in methods:
-        near = ", ".join(sorted(m for m in methods if m.split("_")[0] == method.split("_")[0])[:6])
+        best = closest(method, methods)
+        # The best guess first, then other methods of the same family (place_, get_, cancel_...).
+        family = sorted(m for m in methods if m.split("_")[0] == method.split("_")[0] and m != best)
+        near = ", ".join(([best] if best else []) + family[:5])
         c.problem(step.data, "call", f"call: unknown client method {method!r}"
                                      + (f" (did you mean: {near})" if near else ""))
         return
     params = methods[method].parameters
+    accepted = [name for name in params if name != "self"]
     for key in args:
-        if key not in params or key == "self":
-            c.problem(args, key, f"call {method}: unknown argument {key!r}")
+        if key not in accepted:
+            c.problem(args, key, f"call {method}: unknown argument {key!r}{did_you_mean(key, accepted)}")
     for name, param in params.items():
         if name != "self" and param.default is inspect.Parameter.empty and name not in args:
             c.problem(step.data, "args" if "args" in step.data else "call",
@@ -315,8 +324,10 @@ def _check_clock(c: Checker, step: Step, leading: bool) -> None:
     if body in ("freeze", "unfreeze"):
         return
     if not isinstance(body, dict) or len(body) != 1 or next(iter(body)) not in CLOCK_ACTIONS:
+        written = next(iter(body)) if isinstance(body, dict) and len(body) == 1 else body
         c.problem(step.data, "clock", "clock: write `freeze`, `unfreeze`, or one of "
-                                      "{advance: 60s}, {freeze_at: <time>}, {set: <time>}")
+                                      "{advance: 60s}, {freeze_at: <time>}, {set: <time>}"
+                                      + did_you_mean(written, (*CLOCK_ACTIONS, "freeze", "unfreeze")))
         return
     action, value = next(iter(body.items()))
     c.references(body, "clock")
@@ -343,12 +354,14 @@ def _check_fault(c: Checker, step: Step, leading: bool) -> None:
     kind = body.get("kind")
     if kinds is not None and isinstance(kind, str):
         if kind not in kinds:
-            c.problem(body, "kind", f"fault: unknown kind {kind!r} (known: {', '.join(kinds)})")
+            c.problem(body, "kind", f"fault: unknown kind {kind!r}{did_you_mean(kind, kinds)} "
+                                    f"(known: {', '.join(kinds)})")
             return
         for key in body:
             if key not in FAULT_FIELDS and key not in kinds[kind]:
-                c.problem(body, key, f"fault: unknown field {key!r} for kind {kind} "
-                                     f"(fields: {', '.join((*FAULT_FIELDS, *kinds[kind]))})")
+                fields = (*FAULT_FIELDS, *kinds[kind])
+                c.problem(body, key, f"fault: unknown field {key!r} for kind {kind}{did_you_mean(key, fields)} "
+                                     f"(fields: {', '.join(fields)})")
 
 
 def _fault_kinds() -> dict[str, dict[str, Any]] | None:

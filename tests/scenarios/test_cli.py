@@ -77,9 +77,14 @@ def test_invalid_files_stop_everything_before_running(passing: Path, tmp_path: P
     junit = tmp_path / "junit.xml"
     assert main(["scenario", "run", str(passing), str(invalid), "--junit", str(junit)]) == 2
     out = capsys.readouterr().out.splitlines()
+    # Every problem of the file at once: the unknown step kind hides none of the others.
     assert out == [
         f"{invalid}:{line_of(invalid, '- wait:')}: unknown step kind 'wait' (step kinds: given, call, market, clock, fault, expect)",
-        "1 problem(s) in scenario files; nothing was run",
+        f"{invalid}:{line_of(invalid, 'order_list:')}: expect: bad reference ${{lst.orderListId}}: 'lst' is not "
+        "saved by any earlier step (known: now)",
+        f"{invalid}:{line_of(invalid, 'lenght')}: response.orderReports: bad matcher: unknown key 'lenght' "
+        "(did you mean 'len'?)",
+        "3 problem(s) in scenario files; nothing was run",
     ]
     errors = [c.find("error") for c in ET.parse(junit).getroot().findall("testcase")]
     assert errors[0] is None and errors[1] is not None

@@ -16,7 +16,7 @@ ACCOUNTS = ["demo", "other"]
 def issues_of(text: str) -> list[Issue]:
     """Load (structure) and validate (semantics) a scenario; every issue found."""
     try:
-        scenario = load_text(textwrap.dedent(text).lstrip("\n"), "story.yaml")
+        scenario = load_text(textwrap.dedent(text).lstrip("\n"), "story.yaml", accounts=ACCOUNTS)
     except ScenarioError as exc:
         return exc.issues
     return scenario.validate(accounts=ACCOUNTS)
@@ -151,7 +151,7 @@ def test_client_methods_and_arguments_are_checked() -> None:
     reasons = [(i.location.line, i.reason) for i in found]
     assert reasons[0][0] == 2 and "unknown client method 'place_oko'" in reasons[0][1]
     assert "did you mean" in reasons[0][1] and "place_oco" in reasons[0][1]
-    assert (4, "call place_oco: unknown argument 'stop_prize'") in reasons
+    assert (4, "call place_oco: unknown argument 'stop_prize' (did you mean 'stop_price'?)") in reasons
     assert any(line == 4 and "missing argument 'stop_price'" in reason for line, reason in reasons)
 
 
@@ -252,3 +252,70 @@ def test_a_misspelt_matcher_is_not_taken_for_a_field() -> None:
     """)
     assert issue.location.line == 4
     assert "bad matcher: unknown key 'lenght' (did you mean 'len'?)" in issue.reason
+
+
+# -- every problem at once, with "did you mean" ---------------------------------------------
+
+
+TYPOS = """
+    name: Typos everywhere
+    steps:
+      - given: {prices: {BTCUSDT: "30000"}, balance: {}}
+      - cal: place_oco
+        args: {symbol: BTCUSDT, side: SELL, quantity: "0.01", price: "32000", stop_prize: "29000"}
+        save: oco
+      - wait: 5s
+      - clock: {advnce: 60s}
+      - fault: {endpoint: /api/v3/ping, kind: http_50}
+      - expect:
+          response: {orderReports: {lenght: 2}, listOrderStatus: {eq: EXECUTING, nee: x}}
+      - call: get_account
+        as: demoo
+"""
+
+
+def test_every_load_error_is_reported_at_once_in_line_order() -> None:
+    found = [(issue.location.line, issue.reason) for issue in issues_of(TYPOS)]
+    assert [line for line, _ in found] == sorted(line for line, _ in found)
+    reasons = dict(found)  # one problem per line here, except line 5
+    assert reasons[3].startswith("given: unknown field 'balance' (did you mean 'balances'?)")
+    assert reasons[4].startswith("unknown step kind 'cal' (did you mean 'call'?)")
+    assert (5, "call place_oco: unknown argument 'stop_prize' (did you mean 'stop_price'?)") in found
+    assert reasons[7].startswith("unknown step kind 'wait' (step kinds:")  # nothing close: no guess
+    assert reasons[8].endswith("(did you mean 'advance'?)")
+    assert reasons[9].startswith("fault: unknown kind 'http_50' (did you mean 'http_500'?)")
+    assert (11, "response.orderReports: bad matcher: unknown key 'lenght' (did you mean 'len'?)") in found
+    assert any(line == 11 and "unknown key 'nee' next to matcher keys (did you mean 'ne'?)" in reason
+               for line, reason in found)
+    assert reasons[13].startswith("as: unknown client or account 'demoo' (did you mean 'demo'?)")
+    assert len(found) == 10
+
+
+def test_a_misspelt_kind_with_nothing_else_wrong_is_one_issue() -> None:
+    issue = only_issue("""
+        steps:
+          - cal: get_account
+    """)
+    assert issue.reason.startswith("unknown step kind 'cal' (did you mean 'call'?)")
+
+
+def test_a_misspelt_method_suggests_the_closest_first() -> None:
+    issue = only_issue("""
+        steps:
+          - call: get_acount
+    """)
+    assert "unknown client method 'get_acount' (did you mean: get_account" in issue.reason
+
+
+def test_the_cli_prints_every_problem_of_every_file(tmp_path, capsys) -> None:  # noqa: ANN001
+    from mock_exchange.cli import main
+
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(textwrap.dedent(TYPOS).lstrip("\n"), encoding="utf-8")
+    second.write_text("steps:\n  - markt: {symbol: BTCUSDT, price: '1'}\n", encoding="utf-8")
+    assert main(["scenario", "check", str(first), str(second)]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert sum(line.startswith(f"{first}:") for line in out) == 10
+    assert out[-2] == (f"{second}:2: unknown step kind 'markt' (did you mean 'market'?) "
+                       "(step kinds: given, call, market, clock, fault, expect)")
+    assert out[-1] == "11 problem(s) in scenario files; nothing was run"
