@@ -43,7 +43,7 @@ def add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: i
     parity.add_argument("--allow-orders", action="store_true",
                         help="also send writes (orders, cancels, borrows); on a real account they can fill "
                              "(default: reads only)")
-    parity.add_argument("--json", action="store_true", help="print the report as JSON")
+    parity.add_argument("--json", action="store_true", help="print the report as JSON (default: text)")
     parity.set_defaults(run=run_parity)
 
 
