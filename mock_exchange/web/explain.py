@@ -585,6 +585,27 @@ def _unknown_order(facts: _Facts, code: int, msg: str) -> Explanation:
     return Explanation(code, text, "unknown_order")
 
 
+def _margin_balance(facts: _Facts, code: int, msg: str) -> Explanation:
+    """-3006 / -3015 / -3041: the asset's free, borrowed and interest amounts beside the amount sent."""
+    account, asset = facts.account, facts.params.get("asset", "")
+    isolated = facts.params.get("isIsolated", "").upper() == "TRUE"
+    symbol = facts.params.get("symbol", "")
+    balance = None
+    if account is not None:
+        with facts.exchange.lock:
+            margin = account.isolated.get(symbol) if isolated else account.cross
+            balance = margin.balances.get(asset) if margin is not None else None
+    where = f"isolated {symbol}" if isolated else "cross margin"
+    held = (f"free {balance.free}, borrowed {balance.borrowed}, interest {balance.interest}" if balance is not None
+            else "nothing")
+    hint = {-3006: " The most you can borrow: GET /sapi/v1/margin/maxBorrowable.",
+            -3015: " Repay at most borrowed + interest.",
+            -3041: ""}.get(code, "")
+    return Explanation(code, f"{msg} {asset or 'The asset'} in {where} of account "
+                       f"'{account.name if account is not None else '?'}': {held}; amount sent "
+                       f"{facts.value('amount') or '-'}.{hint}", "margin_balance", {"asset": asset})
+
+
 # -- paths, limits, faults -----------------------------------------------------------------
 
 
@@ -656,11 +677,8 @@ _HINTS = {
     -1127: "startTime and endTime are further apart than the endpoint allows.",
     -1128: "These optional parameters cannot be combined (e.g. fromId with startTime/endTime).",
     -3003: "This account has no margin account.",
-    -3006: "The borrow would exceed the maximum borrowable (GET /sapi/v1/margin/maxBorrowable).",
-    -3015: "The repay amount exceeds what is borrowed.",
     -3027: "This asset is not a margin asset of the fake (the config's symbols define them).",
     -3028: "This symbol is not margin-enabled in the config.",
-    -3041: "Not enough free balance for this margin operation.",
     -11001: "No isolated margin account for this symbol (configure accounts[].isolated).",
 }
 
@@ -695,6 +713,9 @@ _EXPLAINERS: dict[int, Explainer] = {
     -2013: _unknown_order,
     -1020: _unsupported,
     -1003: _rate_limited,
+    -3006: _margin_balance,
+    -3015: _margin_balance,
+    -3041: _margin_balance,
 }
 
 

@@ -306,3 +306,18 @@ def test_the_beginner_futures_request_over_a_live_server(app: Flask) -> None:
                   "x-www-form-urlencoded only", "X-MBX-APIKEY header"):
         assert words in header, header
     assert DEMO_SECRET not in header
+
+
+def test_rate_limit_names_the_weight_and_the_limits(app: Flask, signed: SignedClient) -> None:
+    LocalControl(app).set_rate_limits(api_weight_per_minute=30)
+    answers = [signed.client.get("/api/v3/exchangeInfo") for _ in range(3)]  # weight 20 each
+    limited = answers[-1]
+    assert limited.status_code == 429
+    explained(limited, -1003, "this request weighs 20", "/api 30", "PUT /mock/v1/rate-limits")
+
+
+def test_a_repay_over_the_debt_shows_the_debt(signed: SignedClient) -> None:
+    response = signed.post("/sapi/v1/margin/borrow-repay", asset="BTC", amount="1000000", type="REPAY",
+                           isIsolated="FALSE", symbol="BTCUSDT")
+    assert response.get_json() == {"code": -3015, "msg": "Repay amount exceeds borrow amount."}
+    explained(response, -3015, "BTC in cross margin of account 'demo'", "borrowed 0", "amount sent 1000000")
