@@ -18,13 +18,13 @@ WORKDIR /src
 # Only what the install reads, so edits to tests or docs do not invalidate the layer.
 COPY pyproject.toml README.md ./
 COPY mock_exchange ./mock_exchange
-# The reference client too: `mock-exchange` imports it for its `scenario` commands.
+# The reference client's package ships in the same distribution (the `scenario` commands use it).
 COPY client ./client
 # A virtual environment: the same install on the slim image and on a distribution's Python
 # (which refuses system-wide pip installs). Then drop the sources so the installed packages
 # are the only copy on the path.
 RUN python3 -m venv /opt/mock-exchange \
-    && pip install . ./client \
+    && pip install . \
     && rm -rf /src \
     && useradd --system --uid 10001 --create-home --shell /usr/sbin/nologin exchange
 

@@ -230,10 +230,10 @@ def test_every_step_of_the_job_uses_a_real_action_or_runs_commands_that_exist(na
                 check_command(line, job)
 
 
-def test_every_job_installs_the_reference_client_the_plugin_fixture_uses() -> None:
+def test_every_job_installs_the_package_with_the_pytest_extra_the_fixtures_need() -> None:
     for name, spec in load()["jobs"].items():
-        installs = " ".join(step["run"] for step in spec["steps"] if "pip install" in step.get("run", ""))
-        assert f"./{CHECKOUT}/client" in installs or f"./{CHECKOUT}[" in installs, name
+        installs = [shlex.split(line) for line in run_lines(name) if line.startswith("pip install")]
+        assert [f"./{CHECKOUT}[pytest]"] in [words[2:] for words in installs], name
 
 
 def test_the_checker_refuses_what_does_not_exist() -> None:

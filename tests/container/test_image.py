@@ -50,6 +50,12 @@ def test_the_websocket_api_answers_from_the_host(exchange: Container) -> None:
     assert isinstance(reply["result"]["serverTime"], int)
 
 
+def test_one_distribution_carries_the_server_and_the_reference_client(exchange: Container) -> None:
+    owners = exchange.exec_python("import importlib.metadata as m; d = m.packages_distributions(); "
+                                  "print(d['mock_exchange'], d['margin_client'])")
+    assert owners.stdout.split() == ["['mock-exchange']", "['mock-exchange']"], owners.stderr
+
+
 def test_it_runs_as_a_non_root_user(exchange: Container) -> None:
     uid = exchange.exec_python("import os; print(os.getuid())")
     assert uid.returncode == 0 and uid.stdout.strip() not in ("", "0")
