@@ -55,6 +55,7 @@ class AccountConfig:
     margin_enabled: bool = True
     cross: Mapping[str, BalanceConfig] = field(default_factory=dict)
     isolated: Mapping[str, Mapping[str, BalanceConfig]] = field(default_factory=dict)
+    spot: Mapping[str, BalanceConfig] = field(default_factory=dict)  # free balances only
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class MarginConfig:
     isolated_max_leverage: Decimal = Decimal(5)
     hourly_interest_rate: Mapping[str, Decimal] = field(default_factory=lambda: {"default": Decimal("0.00000417")})
     borrow_limits: Mapping[str, Decimal] = field(default_factory=dict)
+    # How many isolated pairs an account may have enabled at once (isolated/accountLimit).
+    isolated_account_limit: int = 10
 
     def interest_rate(self, asset: str) -> Decimal:
         return self.hourly_interest_rate.get(asset, self.hourly_interest_rate.get("default", Decimal(0)))
@@ -300,7 +303,7 @@ def _account(index: int, raw: Any, base_dir: Path, symbols: Mapping[str, SymbolC
     where = f"accounts[{index}]"
     spec = _mapping(raw, where)
     _reject_unknown(spec, where, {"name", "api_key", "hmac_secret", "rsa_public_key", "ed25519_public_key",
-                                  "margin_enabled", "cross", "isolated"})
+                                  "margin_enabled", "cross", "isolated", "spot"})
     api_key = str(spec.get("api_key", ""))
     if not API_KEY_PATTERN.fullmatch(api_key):
         raise ConfigError(f"{where}.api_key: must be 1-128 letters and digits")
@@ -310,6 +313,7 @@ def _account(index: int, raw: Any, base_dir: Path, symbols: Mapping[str, SymbolC
     if not (hmac_secret or rsa or ed):
         raise ConfigError(f"{where}: needs hmac_secret, rsa_public_key or ed25519_public_key")
     cross = _balances(spec.get("cross", {}), f"{where}.cross")
+    spot = _balances(spec.get("spot", {}), f"{where}.spot", ("free",))
     isolated: dict[str, Mapping[str, BalanceConfig]] = {}
     for symbol, balances in _mapping(spec.get("isolated", {}), f"{where}.isolated").items():
         pair_where = f"{where}.isolated.{symbol}"
@@ -325,7 +329,7 @@ def _account(index: int, raw: Any, base_dir: Path, symbols: Mapping[str, SymbolC
         name=str(spec.get("name", f"account{index}")), api_key=api_key, hmac_secret=hmac_secret,
         rsa_public_key=rsa, ed25519_public_key=ed,
         margin_enabled=_bool(spec.get("margin_enabled", True), f"{where}.margin_enabled"),
-        cross=cross, isolated=isolated,
+        cross=cross, isolated=isolated, spot=spot,
     )
 
 
@@ -349,14 +353,15 @@ def _public_key(raw: Any, where: str, base_dir: Path) -> str | None:
     return text
 
 
-def _balances(raw: Any, where: str) -> dict[str, BalanceConfig]:
+def _balances(raw: Any, where: str,
+              names: tuple[str, ...] = ("free", "borrowed", "interest")) -> dict[str, BalanceConfig]:
     result = {}
     for asset, spec in _mapping(raw, where).items():
         asset_where = f"{where}.{asset}"
         _asset(asset, asset_where)
         fields = _mapping(spec, asset_where)
-        _reject_unknown(fields, asset_where, {"free", "borrowed", "interest"})
-        values = {k: _decimal(fields.get(k, "0"), f"{asset_where}.{k}") for k in ("free", "borrowed", "interest")}
+        _reject_unknown(fields, asset_where, set(names))
+        values = {k: _decimal(fields.get(k, "0"), f"{asset_where}.{k}") for k in names}
         for key, value in values.items():
             if value < 0:
                 raise ConfigError(f"{asset_where}.{key}: must not be negative")
@@ -373,7 +378,8 @@ def _fees(raw: Any) -> FeeConfig:
 
 def _margin(raw: Any) -> MarginConfig:
     spec = _mapping(raw, "margin")
-    _reject_unknown(spec, "margin", {"max_leverage", "isolated_max_leverage", "hourly_interest_rate", "borrow_limits"})
+    _reject_unknown(spec, "margin", {"max_leverage", "isolated_max_leverage", "hourly_interest_rate", "borrow_limits",
+                                     "isolated_account_limit"})
     rates = {k: _decimal(v, f"margin.hourly_interest_rate.{k}")
              for k, v in _mapping(spec.get("hourly_interest_rate", {"default": "0.00000417"}),
                                   "margin.hourly_interest_rate").items()}
@@ -383,6 +389,7 @@ def _margin(raw: Any) -> MarginConfig:
         max_leverage=_decimal(spec.get("max_leverage", "3"), "margin.max_leverage"),
         isolated_max_leverage=_decimal(spec.get("isolated_max_leverage", "5"), "margin.isolated_max_leverage"),
         hourly_interest_rate=rates, borrow_limits=limits,
+        isolated_account_limit=_int(spec.get("isolated_account_limit", 10), "margin.isolated_account_limit"),
     )
 
 

@@ -3,7 +3,7 @@
 Each event gets an ``action`` naming what happened in plain words, so a test can assert
 on a price path's outcome (``["fill", "expire", "list_done", "balance"]``) without decoding
 execution types: new, trigger, partial_fill, fill, cancel, expire, reject, prevented,
-list_status, list_done, balance, borrow, repay.
+list_status, list_done, balance, borrow, repay, transfer.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from mock_exchange.core.decimals import stripped
 from mock_exchange.core.enums import ExecutionType, ListOrderStatus, OrderStatus
-from mock_exchange.core.events import BalanceEvent, LiabilityEvent, ListStatusEvent, OrderEvent
+from mock_exchange.core.events import BalanceEvent, LiabilityEvent, ListStatusEvent, OrderEvent, TransferEvent
 
 
 def dec(value: Decimal | None) -> str | None:
@@ -89,6 +89,12 @@ def liability_event_json(event: LiabilityEvent) -> dict[str, Any]:
     return data
 
 
+def transfer_event_json(event: TransferEvent) -> dict[str, Any]:
+    data = _base(event, "transfer")
+    data.update({"asset": event.asset, "delta": dec(event.delta), "tran_id": event.tran_id})
+    return data
+
+
 def event_json(event: Any) -> dict[str, Any]:
     """One domain event as JSON (unknown event types keep their seq, kind and account)."""
     if isinstance(event, OrderEvent):
@@ -99,6 +105,8 @@ def event_json(event: Any) -> dict[str, Any]:
         return balance_event_json(event)
     if isinstance(event, LiabilityEvent):
         return liability_event_json(event)
+    if isinstance(event, TransferEvent):
+        return transfer_event_json(event)
     kind = getattr(event, "kind", type(event).__name__)
     return {"seq": getattr(event, "seq", None), "type": kind, "action": kind,
             "time_ms": getattr(event, "time_ms", None), "account": getattr(event, "account", None),

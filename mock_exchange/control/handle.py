@@ -111,6 +111,10 @@ class ControlHandle:
 
     # -- accounts and symbols -------------------------------------------------------------
 
+    def set_index_price(self, symbol: str, price: str | int | Decimal | None) -> dict[str, Any]:
+        """Set the symbol's index price (GET /sapi/v1/margin/priceIndex, margin valuation); None follows the last price."""
+        return self._call("set_index_price", symbol=symbol, price=None if price is None else str(price))
+
     def accounts(self) -> list[dict[str, Any]]:
         return self._call("accounts")["accounts"]
 

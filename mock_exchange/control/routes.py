@@ -44,6 +44,7 @@ ROUTES: tuple[Route, ...] = (
     Route("set_price", "POST", "/market/<symbol>/price"),
     Route("trade", "POST", "/market/<symbol>/trade"),
     Route("price_path", "POST", "/market/<symbol>/path"),
+    Route("set_index_price", "POST", "/market/<symbol>/index"),
     Route("accounts", "GET", "/accounts"),
     Route("add_account", "POST", "/accounts"),
     Route("account", "GET", "/accounts/<name>"),

@@ -168,6 +168,7 @@ class ControlService(StateOps):
             now = exchange.clock.now_ms()
             stats = exchange.market.stats_24h(name, now)
             return {"symbol": name, "last_price": dec(exchange.market.last_price(name)),
+                    "index_price": dec(exchange.index_prices().index_price(name)),
                     "avg_price_5m": dec(exchange.market.avg_price(name, 5, now)),
                     "high_24h": dec(stats["high_price"]), "low_24h": dec(stats["low_price"]),
                     "volume_24h": dec(stats["volume"]), "trades_24h": stats["count"]}
@@ -196,6 +197,13 @@ class ControlService(StateOps):
             raise bad_request("prices: expected a non-empty list of decimals")
         values = [amount_value(p, f"prices[{i}]", positive=True) for i, p in enumerate(prices)]
         return self._moved(name, engine_call(lambda: self.exchange.price_path(name, values)))
+
+    def set_index_price(self, symbol: Any, price: Any = None) -> dict[str, Any]:
+        """The index price margin accounts are valued at, apart from the last price (None: follow it again)."""
+        name = self._symbol(symbol)
+        value = None if price is None else decimal_value(price, "price", positive=True)
+        self.exchange.set_index_price(name, value)
+        return self.market(name)
 
     # -- accounts and symbols ------------------------------------------------------------
 

@@ -1,10 +1,12 @@
-"""Accounts and their margin balances: free / locked / borrowed / interest per asset.
+"""Accounts and their wallets: free / locked / borrowed / interest per asset.
 
-One :class:`Account` holds one cross :class:`MarginAccount` and any number of isolated
-ones (one per symbol). The operations here are bookkeeping primitives; they assume the
-caller has already checked that an amount is available (the engine validates first,
-then mutates), and raise ``ValueError`` if that promise is broken, so a bug shows up as
-a crash instead of a negative balance.
+One :class:`Account` holds a spot :class:`SpotWallet`, one cross :class:`MarginAccount`
+and any number of isolated ones (one per symbol). Every wallet keeps its balances the
+same way (:class:`WalletBalances`: one wallet model); margin accounts add loans and
+interest. The operations here are bookkeeping primitives; they assume the caller has
+already checked that an amount is available (the engine validates first, then mutates),
+and raise ``ValueError`` if that promise is broken, so a bug shows up as a crash instead
+of a negative balance.
 """
 
 from __future__ import annotations
@@ -57,14 +59,29 @@ class RepayResult:
         return self.interest + self.principal
 
 
-@dataclass
-class MarginAccount:
-    """The cross margin account, or one isolated pair (``isolated_symbol`` set)."""
+@dataclass(frozen=True, slots=True)
+class InterestCharge:
+    """One hour's interest on one asset's principal (a row of GET margin/interestHistory)."""
 
-    isolated_symbol: str | None
-    balances: dict[str, AssetBalance] = field(default_factory=dict)
-    # Interest is accrued lazily up to this instant, in whole hours.
-    interest_checkpoint_ms: int = 0
+    asset: str
+    time_ms: int  # the end of the hour charged
+    principal: Decimal
+    hourly_rate: Decimal
+    amount: Decimal
+
+
+@dataclass(slots=True)
+class InterestAccrual:
+    """What one accrual charged: totals per asset, and the hourly charges behind them."""
+
+    charged: dict[str, Decimal] = field(default_factory=dict)
+    hours: list[InterestCharge] = field(default_factory=list)
+
+
+class WalletBalances:
+    """The balance primitives every wallet shares; the subclass provides ``balances``."""
+
+    balances: dict[str, AssetBalance]
 
     def balance(self, asset: str) -> AssetBalance:
         """The asset's balance, created at zero on first use."""
@@ -107,6 +124,32 @@ class MarginAccount:
         """Funds arrive as free balance."""
         self.balance(asset).free += amount
 
+    def holdings(self) -> dict[str, AssetBalance]:
+        """The assets with anything in them (free, locked or owed), by name."""
+        return {asset: entry for asset, entry in sorted(self.balances.items())
+                if entry.total != 0 or entry.liability != 0}
+
+
+@dataclass
+class SpotWallet(WalletBalances):
+    """The spot wallet: what ``GET /api/v3/account`` shows and universal transfers move."""
+
+    balances: dict[str, AssetBalance] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, balances: Mapping[str, BalanceConfig]) -> SpotWallet:
+        return cls({asset: AssetBalance(free=spec.free) for asset, spec in balances.items()})
+
+
+@dataclass
+class MarginAccount(WalletBalances):
+    """The cross margin account, or one isolated pair (``isolated_symbol`` set)."""
+
+    isolated_symbol: str | None
+    balances: dict[str, AssetBalance] = field(default_factory=dict)
+    # Interest is accrued lazily up to this instant, in whole hours.
+    interest_checkpoint_ms: int = 0
+
     def borrow(self, asset: str, amount: Decimal) -> None:
         """A loan: the amount becomes free and is owed."""
         entry = self.balance(asset)
@@ -124,26 +167,37 @@ class MarginAccount:
         entry.free -= amount
         return RepayResult(interest, principal)
 
-    def accrue_interest(self, now_ms: int, margin: MarginConfig) -> dict[str, Decimal]:
-        """Charge each whole hour elapsed since the checkpoint on borrowed principal."""
+    def accrue_interest(self, now_ms: int, margin: MarginConfig, max_rows: int = 0) -> InterestAccrual:
+        """Charge each whole hour elapsed since the checkpoint on borrowed principal.
+
+        Each hour is charged on its own (principal x hourly rate, rounded down to 8
+        decimals), as Binance charges hourly. The hourly charges returned are the newest
+        ``max_rows`` per asset when ``max_rows`` is set: a clock advanced by years must not
+        build millions of rows (the balance is charged for every hour all the same).
+        """
+        accrual = InterestAccrual()
         if now_ms < self.interest_checkpoint_ms:
             # The exchange clock was set back (e.g. frozen at an earlier instant): count from now.
             self.interest_checkpoint_ms = now_ms
-            return {}
+            return accrual
         hours = (now_ms - self.interest_checkpoint_ms) // HOUR_MS
         if hours <= 0:
-            return {}
+            return accrual
+        start = self.interest_checkpoint_ms
         self.interest_checkpoint_ms += hours * HOUR_MS
-        charged: dict[str, Decimal] = {}
         for asset, entry in self.balances.items():
-            if entry.borrowed > 0:
-                amount = (entry.borrowed * margin.interest_rate(asset) * hours).quantize(
-                    INTEREST_QUANTUM, rounding=ROUND_DOWN
-                )
-                if amount > 0:
-                    entry.interest += amount
-                    charged[asset] = amount
-        return charged
+            if entry.borrowed <= 0:
+                continue
+            rate = margin.interest_rate(asset)
+            per_hour = (entry.borrowed * rate).quantize(INTEREST_QUANTUM, rounding=ROUND_DOWN)
+            if per_hour <= 0:
+                continue
+            entry.interest += per_hour * hours
+            accrual.charged[asset] = per_hour * hours
+            shown = hours if not max_rows else min(hours, max_rows)
+            accrual.hours.extend(InterestCharge(asset, start + hour * HOUR_MS, entry.borrowed, rate, per_hour)
+                                 for hour in range(hours - shown + 1, hours + 1))
+        return accrual
 
     @classmethod
     def from_config(
@@ -171,6 +225,9 @@ class Account:
     margin_enabled: bool
     cross: MarginAccount
     isolated: dict[str, MarginAccount] = field(default_factory=dict)
+    spot: SpotWallet = field(default_factory=SpotWallet)
+    # isolated symbol -> when its pair was last disabled (Binance allows one disable a day)
+    isolated_disabled_ms: dict[str, int] = field(default_factory=dict)
 
     def margin_account(self, isolated_symbol: str | None) -> MarginAccount:
         """The cross account (None) or the isolated pair; -11001 when the pair does not exist."""
@@ -199,6 +256,7 @@ class Account:
                 symbol: MarginAccount.from_config(balances, symbol, now_ms)
                 for symbol, balances in spec.isolated.items()
             },
+            spot=SpotWallet.from_config(spec.spot),
         )
 
 

@@ -30,7 +30,8 @@ from mock_exchange.core.market import Market
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order
 from mock_exchange.core.requests import Fill
-from mock_exchange.core.state import ExchangeState
+from mock_exchange.core.state import HISTORY_RETENTION, ExchangeState, InterestRecord
+from mock_exchange.core.valuation import IndexPrices
 
 T = TypeVar("T")
 _CLONERS: dict[type, Callable[[Any], Any]] = {}
@@ -78,6 +79,10 @@ class EngineContext:
     def now(self) -> int:
         return self.clock.now_ms()
 
+    def index_prices(self) -> IndexPrices:
+        """The prices margin accounts are valued at (index price where set, else last price)."""
+        return IndexPrices(self.market, self.state.index_prices)
+
     def symbol(self, name: str) -> SymbolConfig:
         return self.state.symbols[name]
 
@@ -87,8 +92,15 @@ class EngineContext:
     def margin_account(self, account: str, isolated_symbol: str | None) -> MarginAccount:
         """The margin account, with interest accrued up to now (interest accrues lazily)."""
         found = self.state.accounts[account].margin_account(isolated_symbol)
-        for asset, amount in found.accrue_interest(self.now(), self.config.margin).items():
+        accrual = found.accrue_interest(self.now(), self.config.margin, HISTORY_RETENTION)
+        for asset, amount in accrual.charged.items():
             self.state.add_interest(asset, amount)
+        if accrual.hours:
+            self.state.add_interest_records([
+                InterestRecord(self.ids.next("interest"), account, isolated_symbol, charge.asset, charge.principal,
+                               charge.hourly_rate, charge.amount, charge.time_ms)
+                for charge in accrual.hours
+            ])
         return found
 
     def margin_account_of(self, order: Order | OrderList) -> MarginAccount:

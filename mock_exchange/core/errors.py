@@ -345,3 +345,32 @@ def internal_error() -> BinanceError:
 
 def service_unavailable() -> BinanceError:
     return BinanceError(-1008, "Spot server is currently overloaded with other requests. Please try again in a few minutes.", 503)
+
+
+# -- wallets and transfers (universal transfer, isolated pairs) ---------------------
+
+
+def transfer_out_exceeds_max() -> BinanceError:
+    # Observed wording (ccxt's error map); what backs a loan cannot leave a margin account.
+    return BinanceError(-3020, "Transfer out amount exceeds max amount.")
+
+
+def transfer_insufficient_balance() -> BinanceError:
+    # Observed for universal transfers out of the spot wallet (ccxt's error map, undocumented).
+    return BinanceError(-5013, "Asset transfer failed: insufficient balance")
+
+
+def isolated_pair_refused() -> BinanceError:
+    # Enabling past the account limit, disabling a pair that holds funds, debt or open orders,
+    # or disabling one twice within 24 hours: Binance documents the rules but not the codes,
+    # so the fake answers its documented "input invalid" code (docs/wallets.md).
+    return BinanceError(-3026, "Your input param is invalid.")
+
+
+def symbol_does_not_match_status() -> BinanceError:
+    return BinanceError(-1220, "The symbol's status does not match the requested symbolStatus.")
+
+
+def time_interval_too_long(days: int) -> BinanceError:
+    # capital-flow's wording (-4047 since 2026-02-02, margin change log).
+    return BinanceError(-4047, f"Time interval must be within 0-{days} days")

@@ -5,7 +5,8 @@ Every order change appends an :class:`OrderEvent` (the user data stream's
 (``listStatus``), and each step ends with one :class:`BalanceEvent` per touched margin
 account (``outboundAccountPosition``: free and locked of the assets that changed).
 Borrowing, repaying and balance edits by the control plane add a :class:`LiabilityEvent`
-or a :class:`BalanceEvent`. Events carry snapshots (copies), never live objects.
+or a :class:`BalanceEvent`; a transfer into or out of a margin account a :class:`TransferEvent`
+(the spot wallet has no user data stream here). Events carry snapshots (copies), never live objects.
 
 Order within one engine step: the executionReports (the other OCO leg's EXPIRED before the
 executing leg's TRADE; a working order's TRADE before its pending legs' NEW), then the
@@ -104,7 +105,21 @@ class LiabilityEvent:
     kind: str = "liability"
 
 
-Event = OrderEvent | ListStatusEvent | BalanceEvent | LiabilityEvent
+@dataclass(slots=True)
+class TransferEvent:
+    """Funds moved into (positive ``delta``) or out of a margin account by a transfer (``balanceUpdate``)."""
+
+    seq: int
+    account: str
+    isolated_symbol: str | None
+    time_ms: int
+    asset: str
+    delta: Decimal
+    tran_id: int
+    kind: str = "balance_update"
+
+
+Event = OrderEvent | ListStatusEvent | BalanceEvent | LiabilityEvent | TransferEvent
 
 
 # How many of the newest events are kept for the user stream and the control API.

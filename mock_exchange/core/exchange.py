@@ -18,10 +18,11 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from mock_exchange.config import AccountConfig, ExchangeConfig, SymbolConfig
-from mock_exchange.core import cancels, funding, matching, placement, queries, valuation
-from mock_exchange.core.accounts import Account, MarginAccount
+from mock_exchange.core import cancels, funding, matching, placement, queries, transfers, valuation, wallet_history
+from mock_exchange.core.accounts import Account, MarginAccount, SpotWallet
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.context import EngineContext, clone
+from mock_exchange.core import errors
 from mock_exchange.core.errors import (
     balance_not_enough,
     exceed_max_borrowable,
@@ -48,7 +49,7 @@ from mock_exchange.core.requests import (
     OrderCancelResult,
     PlacementResult,
 )
-from mock_exchange.core.state import BorrowRepayRecord, ExchangeState
+from mock_exchange.core.state import BorrowRepayRecord, ExchangeState, InterestRecord, TransferRecord
 
 AccountRef = Account | str
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,6 +83,7 @@ class Exchange:
 
     def _build(self, config: ExchangeConfig, seed: int) -> None:
         now = self.clock.now_ms()
+        self.started_ms = now
         self.config = config
         self.ids = IdGenerator(seed)
         self.market = Market({name: spec.last_price for name, spec in config.symbols.items()}, now)
@@ -401,12 +403,126 @@ class Exchange:
         """Total asset / liability (and net, margin level) of a margin account in ``in_asset``."""
         with self.lock:
             margin = self._ctx.margin_account(self._account(account).name, isolated_symbol)
-            return valuation.totals(margin, self._ctx.state.symbols, self.market, in_asset)
+            return valuation.totals(margin, self._ctx.state.symbols, self._ctx.index_prices(), in_asset)
 
     def asset_value(self, amount: Decimal, asset: str, in_asset: str = valuation.BTC) -> Decimal:
         """``amount`` of ``asset`` valued in ``in_asset`` at last prices."""
         with self.lock:
-            return valuation.asset_value(amount, asset, self._ctx.state.symbols, self.market, in_asset)
+            return valuation.asset_value(amount, asset, self._ctx.state.symbols, self._ctx.index_prices(), in_asset)
+
+    # -- wallets and transfers ------------------------------------------------------------
+
+    def spot_wallet(self, account: AccountRef) -> SpotWallet:
+        """A copy of the account's spot wallet (GET /api/v3/account)."""
+        with self.lock:
+            return copy.deepcopy(self._account(account).spot)
+
+    def transfer(self, account: AccountRef, type: str, asset: str, amount: Decimal, from_symbol: str | None = None,
+                 to_symbol: str | None = None) -> int:
+        """POST /sapi/v1/asset/transfer; returns the tranId (rules: core/transfers.py)."""
+        with self.lock:
+            found = self._account(account)
+            request = transfers.TransferRequest(transfers.transfer_type(type), asset, amount, from_symbol, to_symbol)
+            tran_id = transfers.transfer(self._ctx, found, request)
+            self._ctx.flush_balances()
+            return tran_id
+
+    def max_transferable(self, account: AccountRef, asset: str, isolated_symbol: str | None = None) -> Decimal:
+        """GET /sapi/v1/margin/maxTransferable: what can leave the margin account without breaking its loans."""
+        with self.lock:
+            found = self._account(account)
+            self._check_margin_asset(found, asset, isolated_symbol)
+            return transfers.max_transferable(self._ctx, found.name, isolated_symbol, asset)
+
+    def universal_transfers(self, account: AccountRef, type: str, from_symbol: str | None = None,
+                            to_symbol: str | None = None, start_time: int | None = None,
+                            end_time: int | None = None) -> list[TransferRecord]:
+        """GET /sapi/v1/asset/transfer rows, oldest first (the web layer pages them)."""
+        with self.lock:
+            return wallet_history.universal_transfers(self._ctx, self._account(account).name, type, from_symbol,
+                                                      to_symbol, start_time, end_time)
+
+    def margin_transfers(self, account: AccountRef, isolated_symbol: str | None = None, asset: str | None = None,
+                         direction: str | None = None, start_time: int | None = None,
+                         end_time: int | None = None) -> list[wallet_history.MarginTransfer]:
+        """GET /sapi/v1/margin/transfer rows, oldest first."""
+        with self.lock:
+            found = self._account(account)
+            if isolated_symbol is not None:
+                self._check_symbol_scope(found, isolated_symbol, True)
+            return wallet_history.margin_transfers(self._ctx, found.name, isolated_symbol, asset, direction,
+                                                   start_time, end_time)
+
+    def interest_history(self, account: AccountRef, isolated_symbol: str | None = None, asset: str | None = None,
+                         start_time: int | None = None, end_time: int | None = None) -> list[InterestRecord]:
+        """GET /sapi/v1/margin/interestHistory rows (interest accrued to now first), oldest first."""
+        with self.lock:
+            found = self._account(account)
+            if isolated_symbol is not None:
+                self._check_symbol_scope(found, isolated_symbol, True)
+            return wallet_history.interest_history(self._ctx, found.name, isolated_symbol, asset, start_time,
+                                                   end_time)
+
+    def capital_flow(self, account: AccountRef, isolated_symbol: str | None = None) -> list[wallet_history.CapitalFlow]:
+        """GET /sapi/v1/margin/capital-flow rows of one margin account, oldest first."""
+        with self.lock:
+            found = self._account(account)
+            if isolated_symbol is not None:
+                self._check_symbol_scope(found, isolated_symbol, True)
+            return wallet_history.capital_flow(self._ctx, found.name, isolated_symbol)
+
+    def daily_interest_rates(self, asset: str, start_time: int | None = None, end_time: int | None = None,
+                             max_days: int = wallet_history.MAX_WINDOW_DAYS) -> list[tuple[int, Decimal]]:
+        """GET /sapi/v1/margin/interestRateHistory: (day, daily rate), newest first."""
+        with self.lock:
+            return wallet_history.daily_rate_rows(self._ctx, asset, start_time, end_time, max_days)
+
+    def enable_isolated(self, account: AccountRef, symbol: str) -> None:
+        """POST /sapi/v1/margin/isolated/account: enable one isolated pair (within the account limit)."""
+        with self.lock:
+            found = self._account(account)
+            spec = self._ctx.state.symbols.get(symbol)
+            if spec is None:
+                raise invalid_symbol()
+            if not spec.isolated_margin_enabled:
+                raise errors.not_valid_margin_pair()
+            if symbol in found.isolated:
+                return
+            if len(found.isolated) >= self.config.margin.isolated_account_limit:
+                raise errors.isolated_pair_refused()
+            found.isolated[symbol] = MarginAccount(symbol, {}, self.clock.now_ms())
+
+    def disable_isolated(self, account: AccountRef, symbol: str) -> None:
+        """DELETE /sapi/v1/margin/isolated/account: only an empty pair, once per 24 hours."""
+        with self.lock:
+            found = self._account(account)
+            if symbol not in self._ctx.state.symbols:
+                raise invalid_symbol()
+            margin = self._ctx.margin_account(found.name, symbol)  # -11001 when not enabled
+            now = self.clock.now_ms()
+            last = found.isolated_disabled_ms.get(symbol)
+            if last is not None and now - last < wallet_history.DAY_MS:
+                raise errors.isolated_pair_refused()
+            if margin.holdings() or self._ctx.state.counts(found.name, f"{symbol}|ISOLATED").orders:
+                raise errors.isolated_pair_refused()
+            del found.isolated[symbol]
+            found.isolated_disabled_ms[symbol] = now
+
+    def set_index_price(self, symbol: str, price: Decimal | None) -> None:
+        """Control plane: the index price margin accounts are valued at (None: follow the last price)."""
+        with self.lock:
+            if symbol not in self._ctx.state.symbols:
+                raise invalid_symbol()
+            if price is None:
+                self._ctx.state.index_prices.pop(symbol, None)
+            elif price <= 0:
+                raise ValueError("an index price must be positive")
+            else:
+                self._ctx.state.index_prices[symbol] = price
+
+    def index_prices(self) -> valuation.IndexPrices:
+        """The prices margin accounts are valued at (index where set, else last)."""
+        return self._ctx.index_prices()
 
     # -- market events ---------------------------------------------------------------------
 

@@ -98,7 +98,7 @@ def max_borrowable(ctx: EngineContext, account: str, isolated_symbol: str | None
                    asset: str) -> tuple[Decimal, Decimal]:
     """(borrowable now, borrow limit) of ``asset`` in one margin account."""
     margin = ctx.margin_account(account, isolated_symbol)
-    return valuation.max_borrowable(margin, asset, ctx.config.margin, ctx.state.symbols, ctx.market)
+    return valuation.max_borrowable(margin, asset, ctx.config.margin, ctx.state.symbols, ctx.index_prices())
 
 
 def plan_borrow(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: str, amount: Decimal,

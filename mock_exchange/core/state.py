@@ -61,6 +61,47 @@ class BorrowRepayRecord:
     status: str = "CONFIRMED"
 
 
+# Wallet names as Binance's transfer histories show them (transFrom / transTo).
+SPOT_WALLET = "SPOT"
+CROSS_WALLET = "CROSS_MARGIN"
+ISOLATED_WALLET = "ISOLATED_MARGIN"
+# The newest records kept of each history (transfers, interest charges): a fake that runs
+# for months with a loan open must stay bounded.
+HISTORY_RETENTION = 100_000
+
+
+@dataclass
+class TransferRecord:
+    """One universal transfer between two wallets of an account (GET asset/transfer, margin/transfer)."""
+
+    tran_id: int
+    account: str
+    type: str  # the universal transfer type as requested, e.g. "MAIN_MARGIN"
+    asset: str
+    amount: Decimal
+    from_wallet: str  # SPOT_WALLET / CROSS_WALLET / ISOLATED_WALLET
+    to_wallet: str
+    from_symbol: str | None
+    to_symbol: str | None
+    time_ms: int
+    status: str = "CONFIRMED"
+
+
+@dataclass
+class InterestRecord:
+    """One hour's interest charged on one asset of one margin account (GET margin/interestHistory)."""
+
+    tx_id: int
+    account: str
+    isolated_symbol: str | None
+    asset: str
+    principal: Decimal
+    hourly_rate: Decimal
+    interest: Decimal
+    time_ms: int
+    type: str = "PERIODIC"
+
+
 @dataclass
 class ExchangeState:
     """Everything that changes while the exchange runs (except ids, market and clock)."""
@@ -73,6 +114,10 @@ class ExchangeState:
     borrow_history: list[BorrowRepayRecord] = field(default_factory=list)
     fees_collected: dict[str, Decimal] = field(default_factory=dict)
     interest_charged: dict[str, Decimal] = field(default_factory=dict)
+    transfers: list[TransferRecord] = field(default_factory=list)
+    interest_history: list[InterestRecord] = field(default_factory=list)
+    # symbol -> index price set through the control plane (else the index is the last price)
+    index_prices: dict[str, Decimal] = field(default_factory=dict)
     # account -> interval name -> [window start ms, orders placed in the window]
     # -- derived ---------------------------------------------------------------------
     book: Book = field(default_factory=Book)
@@ -175,6 +220,14 @@ class ExchangeState:
         """Book interest charged in ``asset``."""
         self.interest_charged[asset] = self.interest_charged.get(asset, Decimal(0)) + amount
 
+    def add_transfer(self, record: TransferRecord) -> None:
+        self.transfers.append(record)
+        _trim(self.transfers)
+
+    def add_interest_records(self, records: list[InterestRecord]) -> None:
+        self.interest_history.extend(records)
+        _trim(self.interest_history)
+
     # -- derived indexes -----------------------------------------------------------------
 
     def rebuild_indexes(self) -> None:
@@ -198,3 +251,9 @@ class ExchangeState:
             key = scope_key(trade.symbol, trade.isolated)
             self.trade_history.setdefault(trade.account, {}).setdefault(key, []).append(trade_id)
         self.book.rebuild(order for order in self.orders.values() if order.is_open)
+
+
+def _trim(history: list[TransferRecord] | list[InterestRecord]) -> None:
+    # In batches, so appending stays amortised O(1).
+    if len(history) > HISTORY_RETENTION + HISTORY_RETENTION // 10:
+        del history[:len(history) - HISTORY_RETENTION]

@@ -18,11 +18,15 @@ from mock_exchange.web import (
     compat_endpoints,
     control,
     general,
+    isolated_pairs,
     margin_account,
     margin_order_lists,
+    margin_rates,
+    margin_reference,
     margin_orders,
     margin_rate_limit,
     user_stream,
+    wallets,
 )
 from mock_exchange.web.errors import register_error_handlers
 from mock_exchange.web.explain import LastExplanations, explain_response
@@ -119,7 +123,8 @@ class LazyBuilderRule(Rule):
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(general.blueprint)
     for family in (margin_orders, margin_order_lists, margin_account, margin_rate_limit, compat_endpoints,
-                   user_stream, control):
+                   wallets, isolated_pairs, margin_rates,
+                   margin_reference, user_stream, control):
         family.register(app)
 
 

@@ -47,6 +47,11 @@ _ASSET_NAMES = {"BTC": "Bitcoin", "ETH": "Ethereum", "BNB": "BNB", "USDT": "Teth
 _FIAT = {"USD", "EUR", "GBP", "TRY", "BRL"}
 
 
+def asset_name(asset: str) -> str:
+    """The display name Binance uses for an asset (its code when the fake knows no other)."""
+    return _ASSET_NAMES.get(asset, asset)
+
+
 def pair_id(symbol: str) -> int:
     """A stable 18-digit pair id (Binance's are opaque large integers)."""
     digest = hashlib.sha256(symbol.encode()).digest()

@@ -53,7 +53,7 @@ def query_cross_margin_account(call: Call) -> dict[str, Any]:
     exchange = current_runtime().exchange
     with exchange.lock:
         account = exchange.margin_account(call.account, None)
-        symbols, market = exchange.config.symbols, exchange.market
+        symbols, market = exchange.config.symbols, exchange.index_prices()
         in_btc = valuation.totals(account, symbols, market)
         in_usdt = valuation.totals(account, symbols, market, "USDT")
         level = num(in_btc.margin_level)
@@ -92,7 +92,7 @@ def _level_status(level: Decimal) -> str:
 
 def _isolated_side(asset: str, account: MarginAccount, exchange: Any) -> dict[str, Any]:
     balance = account.balances.get(asset, AssetBalance())
-    net_btc = valuation.asset_value(balance.net_asset, asset, exchange.config.symbols, exchange.market)
+    net_btc = valuation.asset_value(balance.net_asset, asset, exchange.config.symbols, exchange.index_prices())
     return {"asset": asset, "borrowEnabled": True, "borrowed": num(balance.borrowed), "free": num(balance.free),
             "interest": num(balance.interest), "locked": num(balance.locked), "netAsset": num(balance.net_asset),
             "netAssetOfBtc": num(net_btc), "repayEnabled": True, "totalAsset": num(balance.total)}
@@ -100,7 +100,7 @@ def _isolated_side(asset: str, account: MarginAccount, exchange: Any) -> dict[st
 
 def _isolated_pair(symbol: str, account: MarginAccount, exchange: Any) -> dict[str, Any]:
     spec = exchange.config.symbols[symbol]
-    level = valuation.totals(account, exchange.config.symbols, exchange.market, spec.quote_asset).margin_level
+    level = valuation.totals(account, exchange.config.symbols, exchange.index_prices(), spec.quote_asset).margin_level
     return {
         "baseAsset": _isolated_side(spec.base_asset, account, exchange),
         "quoteAsset": _isolated_side(spec.quote_asset, account, exchange),
@@ -110,7 +110,7 @@ def _isolated_pair(symbol: str, account: MarginAccount, exchange: Any) -> dict[s
         "marginLevel": num(level),
         "marginLevelStatus": _level_status(level),
         "marginRatio": num(exchange.config.margin.isolated_max_leverage),
-        "indexPrice": num(exchange.market.last_price(symbol)),
+        "indexPrice": num(exchange.index_prices().index_price(symbol)),
         "liquidatePrice": num(Decimal(0)),
         "liquidateRate": num(Decimal(0)),
         "tradeEnabled": True,
@@ -136,7 +136,7 @@ def query_isolated_margin_account(call: Call) -> dict[str, Any]:
             # Totals only when every pair is shown (spec §5.10).
             total_asset = total_liability = Decimal(0)
             for account in views.values():
-                figures = valuation.totals(account, exchange.config.symbols, exchange.market)
+                figures = valuation.totals(account, exchange.config.symbols, exchange.index_prices())
                 total_asset += figures.total_asset
                 total_liability += figures.total_liability
             data.update(totalAssetOfBtc=num(total_asset), totalLiabilityOfBtc=num(total_liability),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,32 @@ def test_load_errors_are_bad_requests(tmp_path: Path) -> None:
     assert answers[0] == answers[1]
     with pytest.raises(ControlError, match="cannot write"):
         control.save_snapshot(str(tmp_path / "no" / "such" / "dir.json"))
+
+
+def test_wallets_transfers_interest_and_index_prices_round_trip() -> None:
+    """Spot wallets, transfer and interest histories, a disabled pair and a set index price survive."""
+    original = frozen_app(seed=3)
+    exchange = original.extensions["mock_exchange"].exchange
+    signed = SignedClient(original.test_client(), original)
+    assert signed.post("/sapi/v1/asset/transfer", type="MAIN_MARGIN", asset="USDT", amount="123.45").status_code == 200
+    assert signed.post("/sapi/v1/asset/transfer", type="MAIN_ISOLATED_MARGIN", asset="BTC", amount="0.1",
+                       toSymbol="BTCUSDT").status_code == 200
+    assert signed.post("/sapi/v1/margin/borrow-repay", asset="USDT", isIsolated="FALSE", amount="1000",
+                       type="BORROW").status_code == 200
+    assert signed.post("/sapi/v1/margin/isolated/account", symbol="ETHUSDT").status_code == 200
+    assert signed.delete("/sapi/v1/margin/isolated/account", symbol="ETHUSDT").status_code == 200
+    exchange.set_index_price("BTCUSDT", Decimal("30123.4"))
+    LocalControl(original).advance(minutes=150)
+
+    state = LocalControl(original).snapshot()
+    copy = frozen_app()
+    LocalControl(copy).restore(json.loads(json.dumps(state)))
+    assert LocalControl(copy).snapshot() == state
+    reader = SignedClient(copy.test_client(), copy)
+    for path, params in (("/api/v3/account", {}), ("/sapi/v1/margin/transfer", {}),
+                         ("/sapi/v1/asset/transfer", {"type": "MAIN_ISOLATED_MARGIN"}),
+                         ("/sapi/v1/margin/account", {}), ("/sapi/v1/margin/isolated/account", {})):
+        assert reader.get(path, **params).get_data() == signed.get(path, **params).get_data(), path
+    # The 24-hour rule on disabling survives too.
+    assert reader.post("/sapi/v1/margin/isolated/account", symbol="ETHUSDT").status_code == 200
+    assert reader.delete("/sapi/v1/margin/isolated/account", symbol="ETHUSDT").get_json()["code"] == -3026

@@ -38,11 +38,12 @@ def simple_config(**overrides: Any) -> ExchangeConfig:
         },
         "accounts": [
             {"name": "alice", "api_key": "aliceKey", "hmac_secret": "s1",
+             "spot": {"BTC": {"free": "2"}, "USDT": {"free": "20000"}},
              "cross": {"BTC": {"free": "10"}, "USDT": {"free": "500000"}, "ETH": {"free": "50"}},
              "isolated": {"BTCUSDT": {"BTC": {"free": "1"}, "USDT": {"free": "50000"}}}},
             {"name": "bob", "api_key": "bobKey", "hmac_secret": "s2",
              "cross": {"BTC": {"free": "5"}, "USDT": {"free": "200000"}}},
-            {"name": "poor", "api_key": "poorKey", "hmac_secret": "s3",
+            {"name": "poor", "api_key": "poorKey", "hmac_secret": "s3", "spot": {"USDT": {"free": "100"}},
              "cross": {"BTC": {"free": "0.1"}, "USDT": {"free": "1000"}}},
         ],
     }
@@ -62,9 +63,13 @@ def balance(ex: Exchange, account: str, asset: str, isolated_symbol: str | None 
 
 
 def asset_totals(ex: Exchange) -> dict[str, dict[str, Decimal]]:
-    """Per asset, summed over every margin account: held (free + locked), borrowed, interest."""
+    """Per asset, summed over every wallet: held (free + locked, spot and margin), borrowed,
+    interest, and the spot wallets' part of what is held."""
     totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for account in ex.accounts.values():
+        for asset, entry in account.spot.balances.items():
+            totals[asset]["held"] += entry.free + entry.locked
+            totals[asset]["spot"] += entry.free + entry.locked
         for margin in account.margin_accounts():
             for asset, entry in margin.balances.items():
                 totals[asset]["held"] += entry.free + entry.locked
@@ -79,11 +84,12 @@ def fingerprint(ex: Exchange) -> Any:
         (name, margin.isolated_symbol or "", asset, str(e.free), str(e.locked), str(e.borrowed), str(e.interest))
         for name, account in ex.accounts.items() for margin in account.margin_accounts()
         for asset, e in margin.balances.items()
-    )
+    ) + sorted((name, "SPOT", asset, str(e.free)) for name, account in ex.accounts.items()
+               for asset, e in account.spot.balances.items())
     orders = sorted((o.order_id, o.status.value, str(o.executed_qty), str(o.locked_amount))
                     for o in ex.state.orders.values())
     return (ex.ids.state(), ex.events.last_seq, balances, orders, len(ex.state.order_lists),
-            len(ex.state.trades), len(ex.state.borrow_history))
+            len(ex.state.trades), len(ex.state.borrow_history), len(ex.state.transfers))
 
 
 def check_invariants(ex: Exchange, start: dict[str, dict[str, Decimal]]) -> None:
@@ -107,8 +113,20 @@ def check_invariants(ex: Exchange, start: dict[str, dict[str, Decimal]]) -> None
         loans[record.asset]["principal"] += sign * record.principal
         loans[record.asset]["interest_paid"] += record.interest if record.type == "REPAY" else 0
 
+    spot_moved: dict[str, Decimal] = defaultdict(Decimal)
+    for transfer in state.transfers:
+        assert transfer.amount > 0, transfer
+        if transfer.to_wallet == "SPOT":
+            spot_moved[transfer.asset] += transfer.amount
+        if transfer.from_wallet == "SPOT":
+            spot_moved[transfer.asset] -= transfer.amount
+
     now = asset_totals(ex)
     for asset in set(now) | set(start) | set(flow):
+        # Transfers move funds between wallets, never in or out of the exchange: the spot
+        # wallets change by exactly what the transfer records say, the total not at all.
+        expected_spot = start[asset]["spot"] + spot_moved[asset]
+        assert now[asset]["spot"] == expected_spot, f"{asset}: spot {now[asset]['spot']} != {expected_spot}"
         expected_held = start[asset]["held"] + loans[asset]["held"] + flow[asset]
         assert now[asset]["held"] == expected_held, f"{asset}: held {now[asset]['held']} != {expected_held}"
         assert now[asset]["borrowed"] == start[asset]["borrowed"] + loans[asset]["principal"], asset

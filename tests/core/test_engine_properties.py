@@ -1,9 +1,10 @@
-"""Random place / cancel / price / trade / borrow sequences keep every invariant of the engine.
+"""Random place / cancel / price / trade / borrow / transfer sequences keep every invariant of the engine.
 
 After each step (see ``engine_helpers.check_invariants``): no order filled beyond its
 quantity; at most one leg of an OCO pair executes; pending legs never go live before
 their working order is FILLED; per asset, what accounts hold equals the initial holdings
-plus loans minus repayments plus trade flows minus commission; borrowed and interest
+plus loans minus repayments plus trade flows minus commission, over every wallet (spot
+and margin: a transfer moves funds, to the last unit, and creates none); borrowed and interest
 follow the loan records; locked equals what open orders reserve. A rejected step
 changes nothing at all. At the end, the derived indexes (book, open orders, counts,
 client ids, histories) equal what a rebuild from the primary records gives, which is
@@ -69,6 +70,10 @@ operations = st.one_of(
     st.tuples(st.just("borrow"), accounts, st.sampled_from(("BTC", "USDT")), qty_index),
     st.tuples(st.just("repay"), accounts, st.sampled_from(("BTC", "USDT")), qty_index),
     st.tuples(st.just("advance"), st.integers(1, 3)),
+    st.tuples(st.just("transfer"), accounts,
+              st.sampled_from(("MAIN_MARGIN", "MARGIN_MAIN", "MAIN_ISOLATED_MARGIN", "ISOLATED_MARGIN_MAIN",
+                               "MARGIN_ISOLATEDMARGIN", "ISOLATEDMARGIN_MARGIN")),
+              st.sampled_from(("BTC", "USDT")), qty_index, st.sampled_from((D("1"), D("0.12345678"), D("7")))),
 )
 # SELL pairs: limit or take-profit above, stop-loss below; BUY pairs the other way round.
 ABOVE = {Side.SELL: (OrderType.LIMIT_MAKER, OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT),
@@ -182,6 +187,12 @@ def _run_other(ex: Exchange, op: tuple) -> None:  # type: ignore[type-arg]
         ex.borrow(op[1], op[2], _qty("BTCUSDT", op[3]) * (1000 if op[2] == "USDT" else 1))
     elif kind == "repay":
         ex.repay(op[1], op[2], _qty("BTCUSDT", op[3]) * (1000 if op[2] == "USDT" else 1))
+    elif kind == "transfer":
+        _, account, type_, asset, qty, scale = op
+        amount = _qty("BTCUSDT", qty) * scale * (1000 if asset == "USDT" else 1)
+        ex.transfer(account, type_, asset, amount,
+                    from_symbol="BTCUSDT" if type_.startswith("ISOLATED") else None,
+                    to_symbol="BTCUSDT" if type_.endswith(("ISOLATED_MARGIN", "ISOLATEDMARGIN")) else None)
     elif kind == "advance":
         ex.clock.advance(op[1] * 60 * 60 * 1000)
         for account in ex.accounts.values():  # accrue now, so later rejections see settled interest

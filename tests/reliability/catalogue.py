@@ -68,6 +68,7 @@ def seed(app: Flask) -> dict[str, Any]:
         "orderId"]
     ids["loan"] = _ok(client, "POST", "/sapi/v1/margin/borrow-repay",
                       {"asset": "USDT", "isIsolated": "FALSE", "amount": "100", "type": "BORROW"})["tranId"]
+    _ok(client, "POST", "/sapi/v1/margin/isolated/account", {"symbol": "BNBUSDT"})  # one pair to disable
     ids["other_order"] = _ok(client, "POST", "/sapi/v1/margin/order", {**LIMIT_BUY, "newClientOrderId": "seedOther"},
                              OTHER)["orderId"]
     ids["listen_key"] = _unsigned_ok(client, "POST", "/sapi/v1/userDataStream", {})["listenKey"]
@@ -129,6 +130,28 @@ def baselines(ids: dict[str, Any]) -> dict[str, list[Params]]:
         "risk_listen_key_create": [{}],
         "risk_listen_key_keepalive": [{"listenKey": ids["risk_key"]}],
         "risk_listen_key_close": [{"listenKey": ids["risk_key"]}, {}],
+        "spot_account": [{}, {"omitZeroBalances": "true"}],
+        "universal_transfer": [{"type": "MAIN_MARGIN", "asset": "USDT", "amount": "10"},
+                               {"type": "MARGIN_ISOLATEDMARGIN", "asset": "USDT", "amount": "1",
+                                "toSymbol": "BTCUSDT"}],
+        "universal_transfer_history": [{"type": "MAIN_MARGIN"}, {"type": "MAIN_MARGIN", "size": "5"}],
+        "margin_transfer_history": [{}, {"isolatedSymbol": "BTCUSDT"}],
+        "query_max_transferable": [{"asset": "BTC"}, {"asset": "USDT", "isolatedSymbol": "BTCUSDT"}],
+        "enable_isolated_margin_account": [{"symbol": "ETHUSDT"}],
+        "disable_isolated_margin_account": [{"symbol": "BNBUSDT"}],
+        "isolated_margin_account_limit": [{}],
+        "margin_interest_history": [{}, {"isolatedSymbol": "BTCUSDT"}],
+        "margin_interest_rate_history": [{"asset": "BTC"}],
+        "margin_next_hourly_interest_rate": [{"assets": "BTC,USDT", "isIsolated": "FALSE"}],
+        "margin_cross_margin_data": [{}, {"coin": "BTC"}],
+        "margin_isolated_margin_data": [{}, btc],
+        "margin_isolated_margin_tier": [btc],
+        "margin_all_assets": [{}, {"asset": "BTC"}],
+        "margin_price_index": [btc],
+        "margin_capital_flow": [{}],
+        "asset_trade_fee": [{}, btc],
+        "account_status": [{}],
+        "account_api_restrictions": [{}],
     }
 
 

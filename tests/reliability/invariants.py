@@ -6,7 +6,8 @@ restored from a snapshot:
 - no order filled beyond its quantity; executed quantities match the trades;
 - at most one leg of an OCO pair executes (an OTOCO's pending pair is an OCO);
 - no pending leg goes live (or trades) before its working order is FILLED;
-- per asset, to the last satoshi: what the accounts hold equals the configured holdings
+- per asset, to the last satoshi, over every wallet (spot and margin: transfers move funds
+  between them and create none): what the accounts hold equals the configured holdings
   plus loans minus repayments plus trade flows minus commission, and the commission is
   what ``fees_collected`` says; borrowed and interest follow the loan records;
 - locked balances equal what open orders reserve; nothing is negative;
@@ -28,10 +29,10 @@ Totals = dict[str, dict[str, Decimal]]
 
 
 def configured_totals(config: ExchangeConfig) -> Totals:
-    """Per asset, over every configured account (cross and isolated): held, borrowed, interest."""
+    """Per asset, over every configured account (spot, cross and isolated): held, borrowed, interest."""
     totals: Totals = defaultdict(lambda: defaultdict(Decimal))
     for account in config.accounts:
-        books = [account.cross, *account.isolated.values()]
+        books = [account.spot, account.cross, *account.isolated.values()]
         for balances in books:
             for asset, spec in balances.items():
                 totals[asset]["held"] += spec.free
@@ -43,7 +44,7 @@ def configured_totals(config: ExchangeConfig) -> Totals:
 def held_totals(state: Any) -> Totals:
     totals: Totals = defaultdict(lambda: defaultdict(Decimal))
     for account in state.accounts.values():
-        for margin in account.margin_accounts():
+        for margin in (account.spot, *account.margin_accounts()):
             for asset, entry in margin.balances.items():
                 totals[asset]["held"] += entry.free + entry.locked
                 totals[asset]["borrowed"] += entry.borrowed

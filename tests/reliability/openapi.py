@@ -29,6 +29,7 @@ KNOWN_DISAGREEMENTS: frozenset[Disagreement] = frozenset({
     ('GET /api/v3/exchangeInfo', 'symbols[].filters[]', 'missing required "minPrice"'),
     ('GET /api/v3/exchangeInfo', 'symbols[].filters[]', 'missing required "tickSize"'),
     ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalAssetOfBtc"'),
+    ('GET /sapi/v1/margin/maxTransferable', '(body)', 'missing required "borrowLimit"'),
     ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalLiabilityOfBtc"'),
     ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalNetAssetOfBtc"'),
     ('POST /sapi/v1/margin/order/oco', '(body)', 'missing required "marginBuyBorrowAmount"'),

@@ -94,7 +94,8 @@ class Worker:
 
     def step(self) -> None:
         op = self.rng.choices(("order", "oco", "oto", "otoco", "cancel", "cancel_list", "cancel_all", "query",
-                               "borrow", "price", "trade"), weights=(30, 6, 6, 6, 14, 4, 1, 10, 3, 12, 8))[0]
+                               "borrow", "transfer", "price", "trade"),
+                              weights=(30, 6, 6, 6, 14, 4, 1, 10, 3, 3, 12, 8))[0]
         symbol = self.rng.choice(SYMBOLS)
         getattr(self, f"op_{op}")(symbol)
         count("concurrent operations")
@@ -166,6 +167,11 @@ class Worker:
         kind = self.rng.choice(("BORROW", "REPAY"))
         self.binance("POST", "/sapi/v1/margin/borrow-repay",
                      {"asset": "USDT", "isIsolated": "FALSE", "amount": "10", "type": kind})
+
+    def op_transfer(self, symbol: str) -> None:
+        # Spot <-> cross margin both ways; the invariants check nothing is created or lost.
+        kind = self.rng.choice(("MAIN_MARGIN", "MARGIN_MAIN"))
+        self.binance("POST", "/sapi/v1/asset/transfer", {"type": kind, "asset": "USDT", "amount": "7.5"})
 
     def op_price(self, symbol: str) -> None:
         self.control(f"/market/{symbol}/price", {"price": self.price(symbol)})

@@ -1,0 +1,55 @@
+"""Enabling and disabling isolated margin pairs, and the account's limit on them.
+
+- ``POST /sapi/v1/margin/isolated/account``: enable a pair (``{"success": true, "symbol"}``).
+- ``DELETE /sapi/v1/margin/isolated/account``: disable it: only an empty pair (no funds, no
+  debt, no open orders), and once per 24 hours (the endpoint's doc).
+- ``GET /sapi/v1/margin/isolated/accountLimit``: ``enabledAccount`` / ``maxAccount``
+  (``margin.isolated_account_limit`` in the config).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask
+
+from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.params import Kind, Param
+from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.runtime import current_runtime
+
+blueprint = Blueprint("isolated_pairs", __name__)
+
+_SYMBOL = (Param("symbol", Kind.SYMBOL, True),)
+# Enable / Disable Isolated Margin Account: TRADE, weight 300 (UID).
+ENABLE = Endpoint("enable_isolated_margin_account", "POST", "/sapi/v1/margin/isolated/account", Security.TRADE, 300,
+                  _SYMBOL, uid_weighted=True)
+DISABLE = Endpoint("disable_isolated_margin_account", "DELETE", "/sapi/v1/margin/isolated/account", Security.TRADE,
+                   300, _SYMBOL, uid_weighted=True)
+# Query Enabled Isolated Margin Account Limit: USER_DATA, weight 1 (IP).
+ACCOUNT_LIMIT = Endpoint("isolated_margin_account_limit", "GET", "/sapi/v1/margin/isolated/accountLimit",
+                         Security.USER_DATA, 1)
+
+
+@binance_route(blueprint, ENABLE)
+def enable_isolated_margin_account(call: Call) -> dict[str, Any]:
+    current_runtime().exchange.enable_isolated(call.account, call.params["symbol"])
+    return {"success": True, "symbol": call.params["symbol"]}
+
+
+@binance_route(blueprint, DISABLE)
+def disable_isolated_margin_account(call: Call) -> dict[str, Any]:
+    current_runtime().exchange.disable_isolated(call.account, call.params["symbol"])
+    return {"success": True, "symbol": call.params["symbol"]}
+
+
+@binance_route(blueprint, ACCOUNT_LIMIT)
+def isolated_margin_account_limit(call: Call) -> dict[str, Any]:
+    exchange = current_runtime().exchange
+    with exchange.lock:
+        enabled = len(exchange.accounts[call.account.name].isolated)
+    return {"enabledAccount": enabled, "maxAccount": exchange.config.margin.isolated_account_limit}
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(blueprint)
