@@ -132,9 +132,13 @@ class ControlHandle:
                           isolated=None if isolated is None else {s: _balances(b) for s, b in isolated.items()})
 
     def set_balance(self, account: str, asset: str, free: str | int | Decimal, borrowed: str | int | Decimal | None = None,
-                    isolated_symbol: str | None = None) -> dict[str, Any]:
+                    isolated_symbol: str | None = None, wallet: str | None = None) -> dict[str, Any]:
+        """Set a balance: cross margin by default, an isolated pair, or ``wallet="spot"``."""
+        if wallet is None:
+            return self._call("set_balance", name=account, asset=asset, free=free, borrowed=borrowed,
+                              isolated_symbol=isolated_symbol)
         return self._call("set_balance", name=account, asset=asset, free=free, borrowed=borrowed,
-                          isolated_symbol=isolated_symbol)
+                          isolated_symbol=isolated_symbol, wallet=wallet)
 
     def symbols(self) -> list[dict[str, Any]]:
         return self._call("symbols")["symbols"]

@@ -201,7 +201,7 @@ class ControlService(StateOps):
     def set_index_price(self, symbol: Any, price: Any = None) -> dict[str, Any]:
         """The index price margin accounts are valued at, apart from the last price (None: follow it again)."""
         name = self._symbol(symbol)
-        value = None if price is None else decimal_value(price, "price", positive=True)
+        value = None if price is None else amount_value(price, "price", positive=True)
         self.exchange.set_index_price(name, value)
         return self.market(name)
 
@@ -226,6 +226,8 @@ class ControlService(StateOps):
         keys = [kind for kind, value in (("hmac", account.hmac_secret), ("rsa", account.rsa_public_key),
                                          ("ed25519", account.ed25519_public_key)) if value]
         return {"name": account.name, "margin_enabled": account.margin_enabled, "key_types": keys,
+                "spot": {asset: {"free": dec(b.free), "locked": dec(b.locked)}
+                         for asset, b in sorted(account.spot.balances.items())},
                 "cross": _balances_json(account.cross),
                 "isolated": {symbol: _balances_json(account.isolated[symbol]) for symbol in sorted(account.isolated)}}
 
@@ -244,9 +246,19 @@ class ControlService(StateOps):
             return self._account_json(exchange.accounts[name])
 
     def set_balance(self, name: Any, asset: Any, free: Any, borrowed: Any = None,
-                    isolated_symbol: Any = None) -> dict[str, Any]:
-        """Set one asset's free (and optionally borrowed) balance, cross or isolated."""
+                    isolated_symbol: Any = None, wallet: Any = None) -> dict[str, Any]:
+        """Set one asset's free (and optionally borrowed) balance: cross, isolated, or the spot wallet."""
         asset_name = str_value(asset, "asset")
+        if wallet not in (None, "margin", "spot"):
+            raise bad_request('wallet: expected "spot" or "margin"')
+        if wallet == "spot":
+            if borrowed is not None or isolated_symbol is not None:
+                raise bad_request("the spot wallet holds free balances only (no borrowed, no isolated_symbol)")
+            amount = amount_value(free, "free", non_negative=True)
+            with self.exchange.lock:
+                account = self._find_account(name)
+                engine_call(lambda: self.exchange.set_spot_balance(account.name, asset_name, amount))
+                return self._account_json(account)
         values: dict[str, Any] = {"free": amount_value(free, "free", non_negative=True)}
         if borrowed is not None:
             values["borrowed"] = amount_value(borrowed, "borrowed", non_negative=True)

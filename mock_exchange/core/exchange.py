@@ -183,6 +183,13 @@ class Exchange:
             self._ctx.mark(found.name, isolated_symbol, asset)
             self._ctx.flush_balances()
 
+    def set_spot_balance(self, account: AccountRef, asset: str, free: Decimal) -> None:
+        """Control plane: set an asset's free balance in the spot wallet."""
+        with self.lock:
+            if free < 0:
+                raise ValueError("free must not be negative")
+            self._account(account).spot.balance(asset).free = free
+
     def _account(self, account: AccountRef) -> Account:
         name = account if isinstance(account, str) else account.name
         found = self._ctx.state.accounts.get(name)

@@ -153,6 +153,8 @@ def test_wallets_transfers_interest_and_index_prices_round_trip() -> None:
     reader = SignedClient(copy.test_client(), copy)
     for path, params in (("/api/v3/account", {}), ("/sapi/v1/margin/transfer", {}),
                          ("/sapi/v1/asset/transfer", {"type": "MAIN_ISOLATED_MARGIN"}),
+                         ("/sapi/v1/margin/interestHistory", {}),
+                         ("/sapi/v1/margin/priceIndex", {"symbol": "BTCUSDT"}),
                          ("/sapi/v1/margin/account", {}), ("/sapi/v1/margin/isolated/account", {})):
         assert reader.get(path, **params).get_data() == signed.get(path, **params).get_data(), path
     # The 24-hour rule on disabling survives too.
