@@ -10,7 +10,6 @@ from werkzeug.exceptions import HTTPException
 from mock_exchange.core import errors
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.web.responses import json_response
-from mock_exchange.web.unsupported import explain_unsupported
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +30,6 @@ def _http_exception(error: HTTPException) -> Response:
     status = error.code or 400
     if status in (404, 405):
         body = errors.unsupported_operation().to_dict()
-        # A retired endpoint or a product left out says why, and what to call instead.
-        explanation = explain_unsupported(request.method, request.path)
-        if explanation is not None:
-            return json_response(body, status, {"X-Mock-Explain": explanation})
     elif status == 413:
         body = {"code": -1101, "msg": "Too many parameters sent for this endpoint."}
     else:

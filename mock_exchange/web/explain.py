@@ -34,6 +34,7 @@ from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagno
 from mock_exchange.web.margin_orders import NEW_ORDER
 from mock_exchange.web.pipeline import ENDPOINTS
 from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.unsupported import explain_unsupported
 
 log = logging.getLogger(__name__)
 HEADER = "X-Mock-Explain"
@@ -613,6 +614,9 @@ def _unsupported(facts: _Facts, code: int, msg: str) -> Explanation:
     path = facts.path
     if path.startswith(_UNEMULATED_PREFIXES):
         return _futures(facts, code)
+    known = explain_unsupported(facts.method, path)  # a retired endpoint, or a product left out
+    if known is not None:
+        return Explanation(code, known[1], known[0], {})
     adapter_rules = [rule for rule in _url_rules() if not rule.rule.startswith(CONTROL_PREFIX)]
     methods = sorted({m for rule in adapter_rules if rule.rule == path for m in (rule.methods or ())}
                      - {"HEAD", "OPTIONS"})

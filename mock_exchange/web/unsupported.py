@@ -2,7 +2,8 @@
 
 Both answer as an unknown path does (HTTP 404, ``{"code": -1020, "msg": "This operation is
 not supported."}``, docs/behaviour.md); :func:`explain_unsupported` says why and what to
-call instead, and the error handler sends that text in the ``X-Mock-Explain`` header.
+call instead, and :mod:`mock_exchange.web.explain` sends that text in the ``X-Mock-Explain``
+header (and the journal).
 
 Retired endpoints (margin change log, 2024-01-09, removed 2024-03-31; the official SDK
 dropped them, binance-connector-python 3.6.0): python-binance still calls several of them.
@@ -46,13 +47,17 @@ LEFT_OUT: tuple[tuple[str, str], ...] = (
 )
 
 
-def explain_unsupported(method: str, path: str) -> str | None:
-    """Why ``method path`` is not served and what to use instead; None for a plain unknown path."""
+def explain_unsupported(method: str, path: str) -> tuple[str, str] | None:
+    """(cause, text): why ``method path`` is not served and what to use instead; None for a plain unknown path.
+
+    The cause is ``"retired"`` (Binance removed the endpoint) or ``"left_out"`` (a product
+    this fake does not emulate).
+    """
     replacement = RETIRED.get((method, path))
     if replacement is not None:
-        return f"Binance retired {method} {path} on 2024-03-31; use {replacement}."
+        return "retired", f"Binance retired {method} {path} on 2024-03-31; use {replacement}."
     for prefix, product in LEFT_OUT:
         if path.startswith(prefix):
-            return (f"{product} is not part of this fake exchange (it emulates margin trading and its market data); "
-                    "see the README's list of what is left out.")
+            return "left_out", (f"{product} is not part of this fake exchange (it emulates margin trading and its "
+                                "market data); see the README's list of what is left out.")
     return None

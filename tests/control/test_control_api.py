@@ -21,7 +21,7 @@ def test_index_lists_every_route(client: FlaskClient) -> None:
     routes = client.get(f"{API}/").get_json()["routes"]
     assert {"method": "POST", "path": f"{API}/market/<symbol>/path", "op": "price_path"} in routes
     assert {"method": "POST", "path": f"{API}/market/<symbol>/index", "op": "set_index_price"} in routes
-    assert len(routes) == 26
+    assert len(routes) == 27
 
 
 def test_clock_freeze_set_advance_unfreeze(client: FlaskClient) -> None:
