@@ -367,8 +367,8 @@ def isolated_pair_refused() -> BinanceError:
     return BinanceError(-3026, "Your input param is invalid.")
 
 
-def symbol_does_not_match_status() -> BinanceError:
-    return BinanceError(-1220, "The symbol's status does not match the requested symbolStatus.")
+def invalid_symbol_status() -> BinanceError:
+    return BinanceError(-1122, "Invalid symbolStatus.")
 
 
 def time_interval_too_long(days: int) -> BinanceError:

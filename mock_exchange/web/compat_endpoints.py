@@ -3,8 +3,8 @@
 - ``GET /sapi/v1/margin/allPairs`` and ``/margin/isolated/allPairs``: ccxt's ``load_markets``
   reads them when it has credentials; built from the configured symbols.
 - ``GET /sapi/v1/capital/config/getall``: ccxt's ``fetch_currencies``; one entry per
-  configured asset. The fake has no spot wallet and no chains, so balances are zero and
-  ``networkList`` is empty (deposits and withdrawals disabled).
+  configured asset, ``free`` / ``locked`` from the caller's spot wallet. The fake has no
+  chains, so ``networkList`` is empty (deposits and withdrawals disabled).
 - ``GET /sapi/v1/margin/oto/openOrderList``: the official SDK's open OTO / OTOCO lists.
 """
 
@@ -110,11 +110,18 @@ def _assets() -> dict[str, bool]:
 @binance_route(blueprint, ALL_COINS)
 def capital_config_getall(call: Call) -> list[dict[str, Any]]:
     zero = "0"
+    wallet = current_runtime().exchange.spot_wallet(call.account)
     return [{"coin": asset, "depositAllEnable": False, "withdrawAllEnable": False,
-             "name": _ASSET_NAMES.get(asset, asset), "free": zero, "locked": zero, "freeze": zero,
+             "name": asset_name(asset), "free": _plain(wallet.free(asset)),
+             "locked": _plain(wallet.balance(asset).locked), "freeze": zero,
              "withdrawing": zero, "ipoing": zero, "ipoable": zero, "storage": zero,
              "isLegalMoney": asset in _FIAT, "trading": trading, "networkList": []}
             for asset, trading in _assets().items()]
+
+
+def _plain(value: Any) -> str:
+    # This endpoint writes amounts without trailing zeros ("0", "1.5").
+    return format(value.normalize(), "f") if value else "0"
 
 
 def _oto_order(order: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ first of them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -50,8 +51,11 @@ SYMBOLS = Param("symbols")
 PING = Endpoint("ping", "GET", "/api/v3/ping", Security.NONE, 1)
 TIME = Endpoint("time", "GET", "/api/v3/time", Security.NONE, 1)
 EXCHANGE_INFO = Endpoint("exchange_info", "GET", "/api/v3/exchangeInfo", Security.NONE, 20,
-                         (SYMBOL, SYMBOLS, Param("permissions"), Param("showPermissionSets"),
+                         (SYMBOL, SYMBOLS, Param("permissions"), Param("showPermissionSets", Kind.BOOLEAN),
                           Param("symbolStatus")))
+# exchangeInfo's symbolStatus values (spot rest-api.md) and the permissions it filters by (enums.md).
+EXCHANGE_INFO_STATUSES = ("TRADING", "HALT", "BREAK")
+_PERMISSION_RE = re.compile(r"SPOT|MARGIN|LEVERAGED|TRD_GRP_\d{3}")
 TICKER_PRICE = Endpoint("ticker_price", "GET", "/api/v3/ticker/price", Security.NONE,
                         _symbol_or_symbols_weight(2, 4), (SYMBOL, SYMBOLS))
 BOOK_TICKER = Endpoint("book_ticker", "GET", "/api/v3/ticker/bookTicker", Security.NONE,
@@ -89,14 +93,49 @@ def health() -> Any:
 def exchange_info(call: Call) -> dict[str, Any]:
     runtime = current_runtime()
     exchange = runtime.exchange
-    symbols = _selected_symbols(call)
+    symbols = _exchange_info_symbols(call)
+    show_sets = call.get("showPermissionSets", True)
     return {
         "timezone": "UTC",
         "serverTime": exchange.clock.now_ms(),
         "rateLimits": _rate_limits(runtime.config.rate_limits),
         "exchangeFilters": [_render_filter(f) for f in exchange.config.exchange_filters],
-        "symbols": [_symbol_info(s) for s in symbols],
+        "symbols": [_symbol_info(s, show_sets) for s in symbols],
     }
+
+
+def _exchange_info_symbols(call: Call) -> list[SymbolConfig]:
+    """``symbol`` / ``symbols``, or every symbol filtered by ``permissions`` and ``symbolStatus``
+    (neither combines with ``symbol`` / ``symbols``: -1128; a bad status -1122)."""
+    named = "symbol" in call.params or "symbols" in call.params
+    if named and ("permissions" in call.params or "symbolStatus" in call.params):
+        raise errors.bad_param_combo()
+    symbols = _selected_symbols(call)
+    status = call.get("symbolStatus")
+    if status is not None:
+        if status not in EXCHANGE_INFO_STATUSES:
+            raise errors.invalid_symbol_status()
+        symbols = [s for s in symbols if s.status == status]
+    if "permissions" in call.params:
+        wanted = _permission_list(call.params["permissions"])
+        symbols = [s for s in symbols if wanted & set(_permissions(s))]
+    return symbols
+
+
+def _permission_list(text: str) -> set[str]:
+    """``SPOT`` or a JSON array like ``["MARGIN","LEVERAGED"]``; -1130 for anything else (inferred)."""
+    try:
+        names = json.loads(text) if text.startswith("[") else [text]
+    except ValueError:
+        names = None
+    if not isinstance(names, list) or not names or not all(
+            isinstance(n, str) and _PERMISSION_RE.fullmatch(n) for n in names):
+        raise errors.invalid_param_value("permissions")
+    return set(names)
+
+
+def _permissions(symbol: SymbolConfig) -> list[str]:
+    return ["SPOT", "MARGIN"] if symbol.margin_enabled else ["SPOT"]
 
 
 def _selected_symbols(call: Call) -> list[SymbolConfig]:
@@ -142,8 +181,8 @@ def _render_filter(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: plain8(Decimal(v)) if k in FILTER_DECIMAL_FIELDS else v for k, v in item.items()}
 
 
-def _symbol_info(symbol: SymbolConfig) -> dict[str, Any]:
-    permissions = ["SPOT", "MARGIN"] if symbol.margin_enabled else ["SPOT"]
+def _symbol_info(symbol: SymbolConfig, show_permission_sets: bool = True) -> dict[str, Any]:
+    permissions = _permissions(symbol)
     return {
         "symbol": symbol.symbol,
         "status": symbol.status,
@@ -168,7 +207,8 @@ def _symbol_info(symbol: SymbolConfig) -> dict[str, Any]:
         "isMarginTradingAllowed": symbol.margin_enabled,
         "filters": [_render_filter(f) for f in symbol.filters],
         "permissions": [],
-        "permissionSets": [permissions],
+        # showPermissionSets=false leaves the field empty (spot rest-api.md: "populated or not").
+        "permissionSets": [permissions] if show_permission_sets else [],
         "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
         "allowedSelfTradePreventionModes": STP_MODES,
     }

@@ -93,13 +93,15 @@ def test_unknown_symbol_is_minus_1121(fake_exchange: FakeExchange) -> None:
     assert (response.status_code, response.json()["code"]) == (400, -1121)
 
 
-def test_all_coins_lists_every_configured_asset(signed: Signed, fake_exchange: FakeExchange) -> None:
+def test_all_coins_lists_every_configured_asset_with_spot_balances(signed: Signed, fake_exchange: FakeExchange) -> None:
     response = signed.get("/sapi/v1/capital/config/getall")
     assert response.status_code == 200
     coins = {c["coin"]: c for c in response.json()}
     assert set(coins) == {"BTC", "USDT", "ETH", "BNB"}
     assert coins["BTC"]["name"] == "Bitcoin" and coins["BTC"]["trading"] is True
-    assert coins["USDT"]["networkList"] == [] and coins["USDT"]["free"] == "0"
+    assert coins["USDT"]["networkList"] == []
+    # free / locked are the caller's spot wallet (the demo account: 10000 USDT, 0.5 BTC)
+    assert (coins["USDT"]["free"], coins["BTC"]["free"], coins["ETH"]["free"]) == ("10000", "0.5", "0")
     assert weight_of(fake_exchange, "/sapi/v1/capital/config/getall") == 10
 
 
