@@ -18,11 +18,20 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from mock_exchange.config import AccountConfig, ExchangeConfig, SymbolConfig
-from mock_exchange.core import cancels, funding, matching, placement, queries, transfers, valuation, wallet_history
+from mock_exchange.core import (
+    cancels,
+    errors,
+    funding,
+    matching,
+    placement,
+    queries,
+    transfers,
+    valuation,
+    wallet_history,
+)
 from mock_exchange.core.accounts import Account, MarginAccount, SpotWallet
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.context import EngineContext, clone
-from mock_exchange.core import errors
 from mock_exchange.core.errors import (
     balance_not_enough,
     exceed_max_borrowable,
@@ -183,6 +192,7 @@ class Exchange:
             self._ctx.mark(found.name, isolated_symbol, asset)
             self._ctx.flush_balances()
 
+    @_changes_state
     def set_spot_balance(self, account: AccountRef, asset: str, free: Decimal) -> None:
         """Control plane: set an asset's free balance in the spot wallet."""
         with self.lock:
@@ -424,6 +434,7 @@ class Exchange:
         with self.lock:
             return copy.deepcopy(self._account(account).spot)
 
+    @_changes_state
     def transfer(self, account: AccountRef, type: str, asset: str, amount: Decimal, from_symbol: str | None = None,
                  to_symbol: str | None = None) -> int:
         """POST /sapi/v1/asset/transfer; returns the tranId (rules: core/transfers.py)."""
@@ -484,6 +495,7 @@ class Exchange:
         with self.lock:
             return wallet_history.daily_rate_rows(self._ctx, asset, start_time, end_time, max_days)
 
+    @_changes_state
     def enable_isolated(self, account: AccountRef, symbol: str) -> None:
         """POST /sapi/v1/margin/isolated/account: enable one isolated pair (within the account limit)."""
         with self.lock:
@@ -499,6 +511,7 @@ class Exchange:
                 raise errors.isolated_pair_refused()
             found.isolated[symbol] = MarginAccount(symbol, {}, self.clock.now_ms())
 
+    @_changes_state
     def disable_isolated(self, account: AccountRef, symbol: str) -> None:
         """DELETE /sapi/v1/margin/isolated/account: only an empty pair, once per 24 hours."""
         with self.lock:
@@ -515,6 +528,7 @@ class Exchange:
             del found.isolated[symbol]
             found.isolated_disabled_ms[symbol] = now
 
+    @_changes_state
     def set_index_price(self, symbol: str, price: Decimal | None) -> None:
         """Control plane: the index price margin accounts are valued at (None: follow the last price)."""
         with self.lock:

@@ -214,3 +214,12 @@ def test_other_accounts_see_none_of_it(signed: SignedClient, other: SignedClient
     signed.post(TRANSFER, type="MAIN_MARGIN", asset="USDT", amount="10")
     assert other.get(TRANSFER, type="MAIN_MARGIN").get_json() == {"total": 0, "rows": []}
     assert other.get("/api/v3/account").get_json()["balances"] == []
+
+
+def test_transfers_count_as_changes_for_persistent_mode(signed: SignedClient, app: Flask) -> None:
+    exchange = app.extensions["mock_exchange"].exchange
+    before = exchange.changes
+    assert signed.post(TRANSFER, type="MAIN_MARGIN", asset="USDT", amount="1").status_code == 200
+    assert signed.post("/sapi/v1/margin/isolated/account", symbol="ETHUSDT").status_code == 200
+    exchange.set_index_price("BTCUSDT", Decimal("30001"))
+    assert exchange.changes >= before + 3
