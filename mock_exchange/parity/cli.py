@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 from typing import Any
+from urllib.parse import urlparse
 
 from mock_exchange.parity.requests import ORDERS, READ_ONLY, RequestFileError, load_requests
 
@@ -53,6 +54,8 @@ def run_parity(args: argparse.Namespace) -> int:
     from mock_exchange.parity.runner import run
     from mock_exchange.parity.targets import HttpTarget, TargetError
 
+    if urlparse(args.against).scheme not in ("http", "https") or not urlparse(args.against).netloc:
+        return _fail(f"--against must be an http(s) base URL, got {args.against!r}")
     if not args.key or not args.secret:
         return _fail(f"--key and --secret (or ${KEY_ENV} / ${SECRET_ENV}) are required for --against")
     from mock_exchange.parity.scenario_requests import is_scenario_file, record_scenario
@@ -73,6 +76,8 @@ def run_parity(args: argparse.Namespace) -> int:
     if fake is None:
         return 2
     other = HttpTarget(args.against, args.key, args.secret, args.recv_window)
+    if args.allow_orders and any(request.is_write for request in requests):
+        sys.stderr.write(f"mock-exchange parity: --allow-orders: writes go to {other.name} too\n")
     try:
         outcomes = run(requests, fake, other, allow_orders=args.allow_orders)
     except TargetError as exc:

@@ -285,3 +285,8 @@ def test_json_report(capsys: pytest.CaptureFixture[str], reference: tuple[LiveSe
         {"path": "price", "aspect": "types", "reference": "number", "fake": "string"}]
     assert by_path["/api/v3/ping"]["status"] == {"reference": 503, "fake": 200}
     assert by_path["/api/v3/depth"]["result"] == "same"
+
+
+def test_against_must_be_an_http_url(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parity", "--against", "api.binance.com", "--key", "k", "--secret", "s"]) == 2
+    assert "--against must be an http(s) base URL" in capsys.readouterr().err
