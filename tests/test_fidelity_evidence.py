@@ -44,6 +44,9 @@ def _resolve(params: dict[str, str], answers: list[Any]) -> dict[str, str]:
 
 def _send(signed: SignedClient, step: dict[str, Any], answers: list[Any]) -> Any:
     params = _resolve(step.get("params", {}), answers)
+    if "json" in step:
+        # A control-plane step (the fake's own API, e.g. advancing the clock): a JSON body, unsigned.
+        return signed.client.open(step["path"], method=step["method"], json=step["json"])
     mode = step.get("signed", True)
     if mode is True:
         return signed.request(step["method"], step["path"], placement=step.get("placement", "query"), **params)

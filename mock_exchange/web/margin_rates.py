@@ -21,6 +21,7 @@ from flask import Blueprint, Flask
 
 from mock_exchange.config import SymbolConfig
 from mock_exchange.core import errors, wallet_history
+from mock_exchange.core.decimals import NumberFormat
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, binance_route
@@ -109,7 +110,10 @@ def margin_interest_history(call: Call) -> dict[str, Any]:
 
 def _interest_row(row: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"txId": row.tx_id, "interestAccuredTime": row.time_ms, "asset": row.asset,
-                            "rawAsset": row.asset, "principal": num(row.principal), "interest": num(row.interest),
+                            "rawAsset": row.asset,
+                            # Trimmed as in the documented example ("45.3313"), unlike the amounts
+                            # beside it (docs/fidelity.md, borrowing and interest).
+                            "principal": num(row.principal, NumberFormat.STRIPPED), "interest": num(row.interest),
                             # interestRate is the rate of the charge: hourly, as each row is one hour.
                             "interestRate": num(row.hourly_rate), "type": row.type}
     if row.isolated_symbol:

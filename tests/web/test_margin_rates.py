@@ -25,7 +25,7 @@ def test_interest_history_one_row_per_hour_newest_first(signed: SignedClient, ap
     assert body["total"] == 3
     # 1000 x 0.00000417 per hour (the default rate), rounded down to 8 decimals
     assert body["rows"][0] == {"txId": body["rows"][0]["txId"], "interestAccuredTime": FROZEN_AT_MS + 3 * HOUR_MS,
-                               "asset": "USDT", "rawAsset": "USDT", "principal": "1000.00000000",
+                               "asset": "USDT", "rawAsset": "USDT", "principal": "1000",
                                "interest": "0.00417000", "interestRate": "0.00000417", "type": "PERIODIC"}
     assert [r["interestAccuredTime"] for r in body["rows"]] == [FROZEN_AT_MS + h * HOUR_MS for h in (3, 2, 1)]
     cross = {a["asset"]: a for a in signed.get("/sapi/v1/margin/account").get_json()["userAssets"]}
