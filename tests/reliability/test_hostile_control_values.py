@@ -93,12 +93,6 @@ def test_values_beyond_binance_precision_or_range_are_refused_and_change_nothing
     assert state_of(live.app) == before
 
 
-def _routes() -> dict[str, str]:
-    from mock_exchange.control.routes import ROUTES
-
-    return {r.op: r.path for r in ROUTES}
-
-
 EDGE = st.one_of(
     st.sampled_from([HUGE, "0.00000001", "1", "99999999999999999999.99999999", "0.99999999", "10000000000000000000",
                      "0.000000001", "1e19", "1E-8", "123456789012345678901234567890", "0", "-1"]),
