@@ -285,6 +285,11 @@ def invalid_listen_token() -> BinanceError:
     return BinanceError(-1209, "Invalid listenToken.")
 
 
+def too_many_subscriptions(limit: int) -> BinanceError:
+    # errors.md: -1191 TOO_MANY_SUBSCRIPTIONS; the WebSocket API allows 1,000 active ones.
+    return BinanceError(-1191, f"Too many subscriptions. Connection may create up to '{limit}' subscriptions at a time.")
+
+
 def unknown_order() -> BinanceError:
     return BinanceError(-2011, "Unknown order sent.")
 

@@ -39,6 +39,9 @@ from mock_exchange.web.user_stream import events_since, grant_payloads, last_eve
 
 POLL_INTERVAL_S = 0.01
 MAX_FRAME_BYTES = 64 * 1024  # a WebSocket API request is a few hundred bytes
+# Binance's WebSocket API: 1,000 active subscriptions per session, 65,535 over its lifetime.
+MAX_ACTIVE_SUBSCRIPTIONS = 1000
+MAX_LIFETIME_SUBSCRIPTIONS = 65_535
 SHUTDOWN_POLL_S = 0.05  # how often the server loop looks for a stop request
 LISTEN_KEY_PATH = "/ws/<listen_key>"
 WS_API_PATH = "/ws-api/v3"
@@ -175,6 +178,10 @@ class ApiSession:
         grant = registry().active(token, GrantKind.TOKEN, _now())
         if grant is None:
             raise invalid_listen_token()
+        if len(self.subscriptions) >= MAX_ACTIVE_SUBSCRIPTIONS:
+            raise errors.too_many_subscriptions(MAX_ACTIVE_SUBSCRIPTIONS)
+        if self.next_id >= MAX_LIFETIME_SUBSCRIPTIONS:
+            raise errors.too_many_subscriptions(MAX_LIFETIME_SUBSCRIPTIONS)
         subscription = Subscription(self.next_id, grant, last_event_seq(self.exchange))
         self.next_id += 1
         self.subscriptions[subscription.id] = subscription

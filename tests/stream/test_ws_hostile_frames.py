@@ -23,3 +23,23 @@ def test_a_frame_over_the_limit_closes_the_connection(connect: Any) -> None:
     fresh = connect("/ws-api/v3")
     fresh.send({"id": 2, "method": "ping"})
     assert fresh.recv()["status"] == 200
+
+
+def test_subscriptions_per_connection_are_capped_as_binance_caps_them(http: Any, server: Any, connect: Any,
+                                                                      monkeypatch: Any) -> None:
+    from mock_exchange.web import user_stream_ws
+
+    monkeypatch.setattr(user_stream_ws, "MAX_ACTIVE_SUBSCRIPTIONS", 3)
+    token = http.post(f"{server.url}/sapi/v1/userListenToken").json()["token"]
+    ws = connect("/ws-api/v3")
+    answers = []
+    for request_id in range(5):
+        ws.send({"id": request_id, "method": "userDataStream.subscribe.listenToken", "params": {"listenToken": token}})
+        answers.append(ws.recv())
+    assert [a["status"] for a in answers] == [200, 200, 200, 400, 400]
+    assert answers[3]["error"] == {"code": -1191, "msg": "Too many subscriptions. Connection may create up to "
+                                                         "'3' subscriptions at a time."}
+    ws.send({"id": 9, "method": "userDataStream.unsubscribe", "params": {"subscriptionId": 0}})
+    assert ws.recv()["status"] == 200
+    ws.send({"id": 10, "method": "userDataStream.subscribe.listenToken", "params": {"listenToken": token}})
+    assert ws.recv()["status"] == 200  # room again after an unsubscribe
