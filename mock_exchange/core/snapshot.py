@@ -16,7 +16,7 @@ import dataclasses
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import cache
@@ -75,53 +75,102 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def decode_dataclass(cls: type, raw: Any, where: str) -> Any:
     """An instance of ``cls`` from its encoded form; missing fields take their defaults."""
-    if not isinstance(raw, Mapping):
-        raise SnapshotError(f"{where}: expected an object")
-    hints = _hints(cls)
-    names = {f.name for f in dataclasses.fields(cls) if f.init}
-    unknown = sorted(set(raw) - names)
-    if unknown:
-        raise SnapshotError(f"{where}: unknown field(s) {', '.join(unknown)}")
-    values = {name: decode(hints[name], raw[name], f"{where}.{name}") for name in names if name in raw}
-    try:
-        return cls(**values)
-    except TypeError as exc:
-        raise SnapshotError(f"{where}: {exc}") from None
+    return _decoder(cls)(raw, where)
 
 
 def decode(tp: Any, raw: Any, where: str) -> Any:
     """``raw`` decoded as type ``tp`` (the annotation of the field it came from)."""
+    return _decoder(tp)(raw, where)
+
+
+Decoder = Callable[[Any, str], Any]
+
+
+def _any(raw: Any, where: str) -> Any:
+    return raw
+
+
+@cache
+def _decoder(tp: Any) -> Decoder:
+    """How to decode a value annotated ``tp``, decided once per type (a restore decodes every record)."""
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if tp is Any:
-        return raw
+        return _any
     if origin in (Union, types.UnionType):
-        if raw is None and type(None) in args:
-            return None
         options = [a for a in args if a is not type(None)]
-        return decode(options[0], raw, where) if len(options) == 1 else raw
+        if len(options) != 1:
+            return _any
+        inner = _decoder(options[0])
+        if type(None) not in args:
+            return inner
+        return lambda raw, where: None if raw is None else inner(raw, where)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return decode_dataclass(tp, raw, where)
+        return _dataclass_decoder(tp)
     if tp is Decimal:
-        return _decimal(raw, where)
+        return _decimal
     if isinstance(tp, type) and issubclass(tp, Enum):
-        try:
-            return tp(raw)
-        except (ValueError, TypeError):
-            raise SnapshotError(f"{where}: not a {tp.__name__}: {raw!r}") from None
+        return _enum_decoder(tp)
     if origin in (list, tuple) or tp in (list, tuple):
-        if not isinstance(raw, list):
-            raise SnapshotError(f"{where}: expected a list")
-        item = args[0] if args else Any
-        items = [decode(item, value, f"{where}[{i}]") for i, value in enumerate(raw)]
-        return tuple(items) if origin is tuple or tp is tuple else items
+        return _sequence_decoder(_decoder(args[0] if args else Any), origin is tuple or tp is tuple)
     if origin in (dict, Mapping) or tp in (dict, Mapping):
+        key_type, value_type = args if args else (Any, Any)
+        return _mapping_decoder(key_type, _decoder(value_type))
+    return lambda raw, where: _scalar(tp, raw, where)
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    hints = _hints(cls)
+    fields = {f.name: _decoder(hints[f.name]) for f in dataclasses.fields(cls) if f.init}
+
+    def decode_record(raw: Any, where: str) -> Any:
         if not isinstance(raw, Mapping):
             raise SnapshotError(f"{where}: expected an object")
-        key_type, value_type = args if args else (Any, Any)
-        return {_key(key_type, key, f"{where}.{key}"): decode(value_type, value, f"{where}.{key}")
-                for key, value in raw.items()}
-    return _scalar(tp, raw, where)
+        unknown = sorted(str(key) for key in raw if key not in fields)
+        if unknown:
+            raise SnapshotError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        values = {name: fields[name](value, f"{where}.{name}") for name, value in raw.items()}
+        try:
+            return cls(**values)
+        except TypeError as exc:
+            raise SnapshotError(f"{where}: {exc}") from None
+
+    return decode_record
+
+
+def _enum_decoder(enum: type[Enum]) -> Decoder:
+    members = enum._value2member_map_
+
+    def decode_member(raw: Any, where: str) -> Any:
+        found = members.get(raw) if type(raw) in (str, int) else None
+        if found is None:
+            raise SnapshotError(f"{where}: not a {enum.__name__}: {raw!r}")
+        return found
+
+    return decode_member
+
+
+def _sequence_decoder(item: Decoder, as_tuple: bool) -> Decoder:
+    def decode_items(raw: Any, where: str) -> Any:
+        if not isinstance(raw, list):
+            raise SnapshotError(f"{where}: expected a list")
+        items = [item(value, f"{where}[{i}]") for i, value in enumerate(raw)]
+        return tuple(items) if as_tuple else items
+
+    return decode_items
+
+
+def _mapping_decoder(key_type: Any, value: Decoder) -> Decoder:
+    def decode_entries(raw: Any, where: str) -> Any:
+        if not isinstance(raw, Mapping):
+            raise SnapshotError(f"{where}: expected an object")
+        result = {}
+        for key, item in raw.items():
+            path = f"{where}.{key}"
+            result[_key(key_type, key, path)] = value(item, path)
+        return result
+
+    return decode_entries
 
 
 # A decimal as str(Decimal) writes it (no spaces, underscores, NaN or Infinity), sign allowed
