@@ -4,8 +4,8 @@ A normal run is bounded and deterministic (Hypothesis ``derandomize=True``, fixe
 counts). ``MOCK_EXCHANGE_SOAK_SECONDS=600`` turns it into a soak: the tests marked
 ``soak`` share that many seconds, in proportion to their weight, and keep drawing new
 examples (fresh seeds) or running new rounds until their share is spent. The run reports
-the process's RSS at start and end, and a soak fails when it grew beyond the bound of
-``tests/reliability/memory.py`` (documented in docs/reliability.md).
+the process's RSS at start and end, and a soak fails when its extra rounds made it grow
+beyond the bound of ``tests/reliability/memory.py`` (documented in docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from tests.reliability.support import STATS, VIOLATIONS, Budget, soak_seconds
 
 _SHARES: dict[str, float] = {}
 _RSS: dict[str, int] = {}
+_PER_TEST: list[tuple[str, int, int]] = []  # soak tests: (test, RSS after the normal rounds, RSS at the end)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -39,9 +40,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def budget(request: pytest.FixtureRequest) -> Budget:
-    """This test's share of the soak budget (0 seconds in a normal run)."""
-    return Budget(_SHARES.get(request.node.nodeid, 0.0))
+def budget(request: pytest.FixtureRequest) -> Iterator[Budget]:
+    """This test's share of the soak budget (0 seconds in a normal run); its RSS before and after."""
+    given = Budget(_SHARES.get(request.node.nodeid, 0.0))
+    yield given
+    if given.soak and given.warm_rss is not None:
+        _PER_TEST.append((request.node.nodeid, given.warm_rss, memory.rss_bytes()))
 
 
 @pytest.fixture
@@ -55,7 +59,7 @@ def _memory_report() -> memory.MemoryReport | None:
     if "end" not in _RSS:
         _RSS["end"] = memory.rss_bytes()
     return memory.MemoryReport(start=_RSS["start"], end=_RSS["end"], peak=max(memory.peak_rss_bytes(), _RSS["end"]),
-                               limit=memory.growth_limit_bytes())
+                               limit=memory.growth_limit_bytes(), soaked=list(_PER_TEST))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -72,7 +76,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         for line in report.lines():
             terminalreporter.write_line(line)
         if soak_seconds() > 0 and not report.within_bound:
-            terminalreporter.write_line(f"FAILED: the soak grew by more than {memory.RSS_GROWTH_ENV} allows")
+            terminalreporter.write_line(f"FAILED: the soak rounds added more memory than {memory.RSS_GROWTH_ENV} allows")
     if not STATS:
         return
     terminalreporter.section("reliability tally")

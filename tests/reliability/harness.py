@@ -41,6 +41,7 @@ def run_property(test: Callable[[], None], budget: Budget, examples: int) -> int
         print(f"soak round {rounds}: seed {base + rounds} (MOCK_EXCHANGE_SOAK_SEED={base})")
         seed(base + rounds)(configured)()
         rounds += 1
+        budget.warmed()
     return rounds
 
 

@@ -66,6 +66,15 @@ class Budget:
 
     seconds: float = 0.0
     started: float = field(default_factory=time.monotonic)
+    # RSS once the normal rounds are done: what a soak adds after this is accumulation.
+    warm_rss: int | None = None
+
+    def warmed(self) -> None:
+        """The normal rounds are done (called by the loops below; only the first call counts)."""
+        if self.warm_rss is None:
+            from tests.reliability.memory import rss_bytes
+
+            self.warm_rss = rss_bytes()
 
     @property
     def soak(self) -> bool:
@@ -385,4 +394,6 @@ def run_until(budget: Budget, rounds: int, body: Callable[[int], None], limit: i
     while done < rounds or (budget.soak and not budget.expired() and (limit is None or done < limit)):
         body(done)
         done += 1
+        if done == rounds:
+            budget.warmed()
     return done

@@ -61,8 +61,14 @@ def test_the_memory_bound_fails_a_soak_that_keeps_growing(monkeypatch: pytest.Mo
     assert limit == memory.DEFAULT_RSS_GROWTH_MB * memory.MIB
     start = memory.rss_bytes()
     assert start > 0
-    assert memory.MemoryReport(start, start + limit, start + limit, limit).within_bound
-    assert not memory.MemoryReport(start, start + limit + 1, start + limit + 1, limit).within_bound
+    # The normal rounds may use what they need; only what the soak rounds add counts.
+    fixed_costs = memory.MemoryReport(start, start + 4 * limit, start + 4 * limit, limit,
+                                      soaked=[("a", start + 2 * limit, start + 2 * limit + limit // 2),
+                                              ("b", start + 3 * limit, start + 3 * limit + limit // 2)])
+    assert fixed_costs.within_bound and fixed_costs.soak_growth == 2 * (limit // 2)
+    leaking = memory.MemoryReport(start, start + limit, start + limit, limit, soaked=[("a", start, start + limit + 1)])
+    assert not leaking.within_bound
+    assert any("while soaking a" in line for line in leaking.lines())
     monkeypatch.setenv(memory.RSS_GROWTH_ENV, "lots")
     with pytest.raises(ValueError):
         memory.growth_limit_bytes()
