@@ -12,6 +12,7 @@ breaks, so a restored state is one the exchange could really be in:
   (scope, list membership, no overfill, no two open orders with one client id);
 - the market has exactly the symbols, each with a positive last price and a bounded tape;
 - id counters are not negative and not behind an id already used (no id handed out twice);
+- transfers, interest rows and index prices name known accounts, symbols, wallets, types;
 - the event sequence is not negative.
 
 A failed rule raises :class:`~mock_exchange.core.snapshot.SnapshotError` whose message
@@ -30,13 +31,17 @@ from typing import Any
 from mock_exchange.config import API_KEY_PATTERN, ConfigError, SymbolConfig, symbol_config
 from mock_exchange.core.clock import MAX_TIME_MS
 from mock_exchange.core.market import TAPE_LIMIT
+from mock_exchange.core.state import CROSS_WALLET, ISOLATED_WALLET, SPOT_WALLET
 
 # Binance's id fields are signed 64-bit integers.
 MAX_ID = 2**63 - 1
 # The alphabet and length Binance allows for client order ids (as web/params.py checks them).
 CLIENT_ID_RE = re.compile(r"[.A-Z:/a-z0-9_-]{1,36}")
 ASSET_RE = re.compile(r"[A-Z0-9]{1,20}")
-ID_KINDS = ("order", "order_list", "trade", "tran")
+# A counter's name: the engine adds kinds over time ("interest" for interest rows), so any
+# such name is kept; the kinds below are also checked against the ids their records use.
+ID_KIND_RE = re.compile(r"[a-z][a-z_]{0,31}")
+WALLETS = {SPOT_WALLET, CROSS_WALLET, ISOLATED_WALLET}
 LIST_ROLES = {"", "stop", "limit", "working", "pending", "above", "below"}
 BORROW_TYPES = {"BORROW", "REPAY"}
 BORROW_KINDS = {"MANUAL", "AUTO"}
@@ -113,12 +118,13 @@ def check_ids(raw: Any, state: Mapping[str, Any]) -> dict[str, Any]:
         "order": max(state["orders"], default=0),
         "order_list": max(state["order_lists"], default=0),
         "trade": max(state["trades"], default=0),
-        "tran": max((record.tran_id for record in state["borrow_history"]), default=0),
+        "tran": max((record.tran_id for record in (*state["borrow_history"], *state["transfers"])), default=0),
+        "interest": max((record.tx_id for record in state["interest_history"]), default=0),
     }
     for kind, value in counters.items():
         where = f"ids.counters.{kind}"
-        if kind not in ID_KINDS:
-            fail(where, f"unknown id kind (known: {', '.join(ID_KINDS)})")
+        if not isinstance(kind, str) or not ID_KIND_RE.fullmatch(kind):
+            fail(where, "an id kind is 1-32 lower-case letters and underscores")
         integer(value, where, 0, MAX_ID)
     for kind, highest in used.items():
         if counters.get(kind, 0) < highest:
@@ -227,6 +233,11 @@ def check_accounts(accounts: Mapping[str, Any], symbols: Mapping[str, SymbolConf
             fail(f"{where}.api_key", f"duplicate API key (also used by account {keys[account.api_key]!r})")
         keys[account.api_key] = name
         _check_credentials(account, where)
+        for asset, entry in account.spot.balances.items():
+            if not ASSET_RE.fullmatch(asset):
+                fail(f"{where}.spot.balances.{asset}", "not an asset name")
+            if entry.locked or entry.borrowed or entry.interest:
+                fail(f"{where}.spot.balances.{asset}", "a spot balance is free funds only")
         _check_margin(account.cross, f"{where}.cross", None, None)
         for symbol, pair in account.isolated.items():
             pair_where = f"{where}.isolated.{symbol}"
@@ -418,6 +429,52 @@ def check_borrow_history(state: Mapping[str, Any]) -> None:
         time_ms(record.time_ms, f"{where}.time_ms")
 
 
+def check_transfers(state: Mapping[str, Any]) -> None:
+    from mock_exchange.core.transfers import TRANSFER_TYPES
+
+    accounts, symbols = state["accounts"], state["symbols"]
+    for i, record in enumerate(state["transfers"]):
+        where = f"state.transfers[{i}]"
+        integer(record.tran_id, f"{where}.tran_id", 1, MAX_ID)
+        if record.account not in accounts:
+            fail(f"{where}.account", f"no account named {record.account!r}")
+        if record.type not in TRANSFER_TYPES:
+            fail(f"{where}.type", f"not a transfer type: {record.type!r}")
+        for field in ("from_wallet", "to_wallet"):
+            if getattr(record, field) not in WALLETS:
+                fail(f"{where}.{field}", f"must be one of {', '.join(sorted(WALLETS))}")
+        for field in ("from_symbol", "to_symbol"):
+            symbol = getattr(record, field)
+            if symbol is not None and symbol not in symbols:
+                fail(f"{where}.{field}", "not a symbol of state.symbols")
+        if not ASSET_RE.fullmatch(record.asset):
+            fail(f"{where}.asset", "not an asset name")
+        time_ms(record.time_ms, f"{where}.time_ms")
+
+
+def check_interest_history(state: Mapping[str, Any]) -> None:
+    accounts, symbols = state["accounts"], state["symbols"]
+    for i, record in enumerate(state["interest_history"]):
+        where = f"state.interest_history[{i}]"
+        integer(record.tx_id, f"{where}.tx_id", 1, MAX_ID)
+        if record.account not in accounts:
+            fail(f"{where}.account", f"no account named {record.account!r}")
+        if record.isolated_symbol is not None and record.isolated_symbol not in symbols:
+            fail(f"{where}.isolated_symbol", "not a symbol of state.symbols")
+        if not ASSET_RE.fullmatch(record.asset):
+            fail(f"{where}.asset", "not an asset name")
+        time_ms(record.time_ms, f"{where}.time_ms")
+
+
+def check_index_prices(state: Mapping[str, Any]) -> None:
+    for symbol, price in state["index_prices"].items():
+        where = f"state.index_prices.{symbol}"
+        if symbol not in state["symbols"]:
+            fail(where, "not a symbol of state.symbols")
+        if price <= 0:
+            fail(where, f"must be positive, got {price}")
+
+
 def check_ledgers(state: Mapping[str, Any]) -> None:
     for ledger in ("fees_collected", "interest_charged"):
         for asset in state[ledger]:
@@ -432,4 +489,7 @@ def check_state(state: Mapping[str, Any]) -> None:
     check_orders(state)
     check_trades(state)
     check_borrow_history(state)
+    check_transfers(state)
+    check_interest_history(state)
+    check_index_prices(state)
     check_ledgers(state)

@@ -160,3 +160,19 @@ def test_wallets_transfers_interest_and_index_prices_round_trip() -> None:
     # The 24-hour rule on disabling survives too.
     assert reader.post("/sapi/v1/margin/isolated/account", symbol="ETHUSDT").status_code == 200
     assert reader.delete("/sapi/v1/margin/isolated/account", symbol="ETHUSDT").get_json()["code"] == -3026
+
+
+def test_a_snapshot_after_interest_was_charged_restores() -> None:
+    """Interest rows take ids of their own kind; a snapshot that holds them must restore."""
+    original = frozen_app(seed=4)
+    signed = SignedClient(original.test_client(), original)
+    assert signed.post("/sapi/v1/asset/transfer", type="MAIN_MARGIN", asset="USDT", amount="10").status_code == 200
+    assert signed.post("/sapi/v1/margin/borrow-repay", asset="USDT", isIsolated="FALSE", amount="1000",
+                       type="BORROW").status_code == 200
+    LocalControl(original).advance(minutes=180)
+    assert signed.get("/sapi/v1/margin/account").status_code == 200  # accrues the three hours
+    state = LocalControl(original).snapshot()
+    assert state["ids"]["counters"].get("interest", 0) >= 1 and state["state"]["interest_history"]
+    copy = frozen_app()
+    LocalControl(copy).restore(json.loads(json.dumps(state)))
+    assert LocalControl(copy).snapshot() == state
