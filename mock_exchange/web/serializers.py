@@ -7,10 +7,10 @@ correction is a one-line change:
 
 - single-order placement (RESULT / FULL) and its fills: trailing zeros stripped
   (``"0.001"``, ``"0"``, ``"65982.53"``)
-- single-order cancel and order queries: stripped (live captures)
+- single-order cancel, order queries and trades: stripped (live captures)
 - order-list placement reports: 8 decimals, a zero price as Java's ``"0E-8"``, filled
   quantities stripped (``"executedQty": "0"``)
-- cancel-all rows, list cancels, trades, accounts: 8 decimals (``"0.00000000"``)
+- cancel-all rows, list cancels, accounts: 8 decimals (``"0.00000000"``)
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ PLACEMENT = NumberFormat.STRIPPED  # POST order RESULT / FULL, and its fills
 CANCEL = NumberFormat.STRIPPED  # DELETE order
 ORDER_ROW = NumberFormat.STRIPPED  # GET order / openOrders / allOrders
 CANCEL_ALL_ROW = NumberFormat.PLAIN8  # DELETE openOrders, single-order rows
+TRADE = NumberFormat.STRIPPED  # GET myTrades
 LIST_PLACEMENT = NumberFormat.JAVA_SCALE8
 LIST_PLACEMENT_FILLED = NumberFormat.STRIPPED
-QUERY = NumberFormat.PLAIN8  # trades, list cancels, list fills, accounts
+QUERY = NumberFormat.PLAIN8  # list cancels, list fills, accounts
 
 
 def num(value: Decimal, fmt: NumberFormat = QUERY) -> str:
@@ -150,17 +151,18 @@ def order_query(order: Order) -> dict[str, Any]:
 
 
 def trade(item: Trade) -> dict[str, Any]:
-    """GET myTrades (spec §5.8)."""
+    """GET myTrades: trimmed, with quoteQty, as live margin captures show (docs/fidelity.md)."""
     return {
-        "commission": num(item.commission),
+        "commission": num(item.commission, TRADE),
         "commissionAsset": item.commission_asset,
         "id": item.trade_id,
         "isBestMatch": True,
         "isBuyer": item.is_buyer,
         "isMaker": item.is_maker,
         "orderId": item.order_id,
-        "price": num(item.price),
-        "qty": num(item.qty),
+        "price": num(item.price, TRADE),
+        "qty": num(item.qty, TRADE),
+        "quoteQty": num(item.quote_qty, TRADE),
         "symbol": item.symbol,
         "isIsolated": item.isolated,
         "time": item.time_ms,

@@ -156,7 +156,7 @@ def test_resting_limit_fills_on_price_move_and_shows_in_trades(app: Flask, signe
     exchange(app).set_price("BTCUSDT", Decimal("28999"))
     assert signed.get(ORDER, symbol="BTCUSDT", orderId=order_id).get_json()["status"] == "FILLED"
     trades = signed.get("/sapi/v1/margin/myTrades", symbol="BTCUSDT").get_json()
-    assert trades[0]["price"] == "29000.00000000" and trades[0]["isBuyer"] is True and trades[0]["isMaker"] is True
+    assert trades[0]["price"] == "29000" and trades[0]["isBuyer"] is True and trades[0]["isMaker"] is True
 
 
 def test_partial_fill_from_a_traded_quantity(app: Flask, signed: SignedClient) -> None:
