@@ -183,3 +183,24 @@ def test_borrow_and_repay_stream_balance_updates_and_liability_changes(
         {"e": "USER_LIABILITY_CHANGE", "E": T0, "a": "USDT", "t": "BORROW", "p": "100.00000000", "i": Z8},
         {"e": "USER_LIABILITY_CHANGE", "E": T1, "a": "USDT", "t": "REPAY", "p": "40.00000000", "i": Z8},
     ])
+
+
+def test_transfers_stream_balance_updates_on_each_margin_account(
+        http: requests.Session, server: Any, connect: Any, exchange: Any) -> None:
+    cross_key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
+    isolated_key = http.post(f"{server.url}/sapi/v1/userDataStream/isolated", params={"symbol": "BTCUSDT"}).json()[
+        "listenKey"]
+    cross, isolated = connect(f"/ws/{cross_key}"), connect(f"/ws/{isolated_key}")
+    exchange.transfer("demo", "MAIN_MARGIN", "USDT", Decimal("250"))
+    exchange.clock.advance(1000)
+    exchange.transfer("demo", "MARGIN_ISOLATEDMARGIN", "USDT", Decimal("50"), to_symbol="BTCUSDT")
+    assert_stream(cross.recv_many(4), [
+        {"e": "balanceUpdate", "E": T0, "a": "USDT", "d": "250.00000000", "T": T0},
+        position(T0, ("USDT", "100250.00000000", Z8)),
+        {"e": "balanceUpdate", "E": T1, "a": "USDT", "d": "-50.00000000", "T": T1},
+        position(T1, ("USDT", "100200.00000000", Z8)),
+    ])
+    assert_stream(isolated.recv_many(2), [
+        {"e": "balanceUpdate", "E": T1, "a": "USDT", "d": "50.00000000", "T": T1},
+        position(T1, ("USDT", "50050.00000000", Z8)),
+    ])
