@@ -299,6 +299,21 @@ def external(url: str, token: str | None, config: ExchangeConfig, seed: int | No
                         time_source_ms=mirror.now_ms)
 
 
+def leave_on_wall_time(handle: FakeExchange) -> None:
+    """After a test froze or moved an external server's clock, put it back for whoever comes next.
+
+    The next fixture resets it anyway; this is for what runs after the suite (the bot itself,
+    python-binance signing with its own clock). A server that is gone by now is left alone.
+    """
+    try:
+        if handle.control.clock().get("mode") != "wall":
+            handle.control.use_wall_clock()
+    except Exception as exc:  # noqa: BLE001 - teardown must not turn a passed test into an error
+        import warnings
+
+        warnings.warn(f"{handle.url}: could not put the clock back on wall time: {exc}", stacklevel=1)
+
+
 # -- fixtures ------------------------------------------------------------------------------
 
 
@@ -334,6 +349,8 @@ def fake_exchange(request: pytest.FixtureRequest, fake_exchange_config: Exchange
     try:
         yield handle
     finally:
+        if url is not None:
+            leave_on_wall_time(handle)
         handle.close()
 
 
@@ -348,6 +365,7 @@ def fake_exchange_live(request: pytest.FixtureRequest, fake_exchange_config: Exc
         try:
             yield handle
         finally:
+            leave_on_wall_time(handle)
             handle.close()
         return
     from mock_exchange.testing import LiveServer

@@ -77,6 +77,23 @@ def test_a_frozen_clock_is_followed_then_put_back_on_wall_time(pytester: pytest.
     run(pytester, server, "--fake-exchange-token", TOKEN).assert_outcomes(passed=2)
 
 
+def test_the_last_test_leaves_the_server_on_wall_time(pytester: pytest.Pytester, server: LiveServer) -> None:
+    from mock_exchange.control import RemoteControl
+
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.parametrize("name", ["fake_exchange", "fake_exchange_live"])
+        def test_freezes_and_advances(request, name):
+            handle = request.getfixturevalue(name)
+            handle.freeze(at_ms=1_767_225_600_000)
+            handle.advance(minutes=1)
+    """)
+    run(pytester, server, "--fake-exchange-token", TOKEN).assert_outcomes(passed=2)
+    with RemoteControl(server.url, TOKEN) as control:
+        assert control.clock()["mode"] == "wall"  # what the bot run after the suite needs
+
+
 def test_token_from_the_environment(pytester: pytest.Pytester, server: LiveServer,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOCK_EXCHANGE_CONTROL_TOKEN", TOKEN)
