@@ -76,6 +76,9 @@ def transport_reason(exc: BaseException) -> str:
     """A connection failure in a few words ("Connection refused"), not urllib3's paragraph."""
     if isinstance(exc, requests.Timeout):
         return "no answer in time"
+    if isinstance(exc, (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                        requests.exceptions.InvalidURL)):
+        return "not an http:// URL; write it as http://HOST:PORT"
     found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(exc))
     return found.group(1).strip() if found else exc.__class__.__name__
 

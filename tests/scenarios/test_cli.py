@@ -235,3 +235,9 @@ def test_a_wrong_control_token_is_one_line(passing: Path, capsys: pytest.Capture
     err = capsys.readouterr().err
     assert err.startswith(f"mock-exchange scenario: {url}: the control API refused: ")
     assert err.endswith("(pass --control-token or set $MOCK_EXCHANGE_CONTROL_TOKEN)\n") and err.count("\n") == 1
+
+
+def test_a_url_without_its_scheme_is_one_line(passing: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenario", "run", "--url", "localhost:8080", str(passing)]) == 2
+    assert capsys.readouterr().err == ("mock-exchange scenario: cannot reach localhost:8080 (not an http:// URL; "
+                                       "write it as http://HOST:PORT); is `mock-exchange serve` running there?\n")
