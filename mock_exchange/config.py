@@ -89,6 +89,33 @@ class FeeConfig:
     taker: Decimal = Decimal("0.001")
 
 
+@dataclass(frozen=True, slots=True)
+class MarginLevelBars:
+    """The levels where the status changes (``margin.level_bars``; rules: core/margin_level.py).
+
+    ``normal`` is the initial level: what a fully used loan leaves, L / (L - 1) for leverage
+    L (1.5 at 3x); it is reported by tradeCoeff as ``normalBar`` and does not move a status.
+    """
+
+    excessive: Decimal = Decimal(2)
+    normal: Decimal = Decimal("1.5")
+    margin_call: Decimal = Decimal("1.3")
+    pre_liquidation: Decimal = Decimal("1.2")
+    force_liquidation: Decimal = Decimal("1.1")
+
+    def problems(self) -> list[str]:
+        """Why these bars cannot work (empty when they can): each must lie below the one before."""
+        found = []
+        if not self.force_liquidation > 0:
+            found.append("force_liquidation must be positive")
+        order = (("excessive", self.excessive), ("normal", self.normal), ("margin_call", self.margin_call),
+                 ("pre_liquidation", self.pre_liquidation), ("force_liquidation", self.force_liquidation))
+        for (high_name, high), (low_name, low) in zip(order, order[1:]):
+            if not high > low and not (high_name == "excessive" and high == low):
+                found.append(f"{low_name} ({low}) must be below {high_name} ({high})")
+        return found
+
+
 @dataclass(frozen=True)
 class MarginConfig:
     max_leverage: Decimal = Decimal(3)
@@ -97,6 +124,7 @@ class MarginConfig:
     borrow_limits: Mapping[str, Decimal] = field(default_factory=dict)
     # How many isolated pairs an account may have enabled at once (isolated/accountLimit).
     isolated_account_limit: int = 10
+    level_bars: MarginLevelBars = field(default_factory=MarginLevelBars)
 
     def interest_rate(self, asset: str) -> Decimal:
         return self.hourly_interest_rate.get(asset, self.hourly_interest_rate.get("default", Decimal(0)))
@@ -379,7 +407,7 @@ def _fees(raw: Any) -> FeeConfig:
 def _margin(raw: Any) -> MarginConfig:
     spec = _mapping(raw, "margin")
     _reject_unknown(spec, "margin", {"max_leverage", "isolated_max_leverage", "hourly_interest_rate", "borrow_limits",
-                                     "isolated_account_limit"})
+                                     "isolated_account_limit", "level_bars"})
     rates = {k: _decimal(v, f"margin.hourly_interest_rate.{k}")
              for k, v in _mapping(spec.get("hourly_interest_rate", {"default": "0.00000417"}),
                                   "margin.hourly_interest_rate").items()}
@@ -390,7 +418,20 @@ def _margin(raw: Any) -> MarginConfig:
         isolated_max_leverage=_decimal(spec.get("isolated_max_leverage", "5"), "margin.isolated_max_leverage"),
         hourly_interest_rate=rates, borrow_limits=limits,
         isolated_account_limit=_int(spec.get("isolated_account_limit", 10), "margin.isolated_account_limit"),
+        level_bars=_level_bars(spec.get("level_bars", {})),
     )
+
+
+def _level_bars(raw: Any) -> MarginLevelBars:
+    spec = _mapping(raw, "margin.level_bars")
+    defaults = MarginLevelBars()
+    _reject_unknown(spec, "margin.level_bars", set(defaults.__dataclass_fields__))
+    bars = MarginLevelBars(**{name: _decimal(spec.get(name, str(getattr(defaults, name))), f"margin.level_bars.{name}")
+                              for name in defaults.__dataclass_fields__})
+    problems = bars.problems()
+    if problems:
+        raise ConfigError(f"margin.level_bars: {'; '.join(problems)}")
+    return bars
 
 
 def _rate_limits(raw: Any) -> RateLimitConfig:

@@ -115,6 +115,16 @@ class ControlHandle:
         """Set the symbol's index price (GET /sapi/v1/margin/priceIndex, margin valuation); None follows the last price."""
         return self._call("set_index_price", symbol=symbol, price=None if price is None else str(price))
 
+    def margin_level(self, account: str, isolated_symbol: str | None = None) -> dict[str, Any]:
+        """The margin level of the cross account (or an isolated pair) at index prices, with its status."""
+        return self._call("margin_level", name=account, isolated_symbol=isolated_symbol)
+
+    def drive_margin_level(self, account: str, level: str | int | Decimal, symbol: str,
+                           isolated_symbol: str | None = None) -> dict[str, Any]:
+        """Move ``symbol``'s index price so the account sits at margin ``level``; the reading after it."""
+        return self._call("drive_margin_level", name=account, level=level, symbol=symbol,
+                          isolated_symbol=isolated_symbol)
+
     def accounts(self) -> list[dict[str, Any]]:
         return self._call("accounts")["accounts"]
 

@@ -49,6 +49,8 @@ ROUTES: tuple[Route, ...] = (
     Route("add_account", "POST", "/accounts"),
     Route("account", "GET", "/accounts/<name>"),
     Route("set_balance", "PUT", "/accounts/<name>/balances"),
+    Route("margin_level", "GET", "/accounts/<name>/margin-level"),
+    Route("drive_margin_level", "POST", "/accounts/<name>/margin-level"),
     Route("symbols", "GET", "/symbols"),
     Route("add_symbol", "POST", "/symbols"),
     Route("rate_limits", "GET", "/rate-limits"),

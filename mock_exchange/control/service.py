@@ -22,6 +22,7 @@ from mock_exchange.control.errors import ControlError, bad_request, conflict, no
 from mock_exchange.control.event_json import dec, events_json
 from mock_exchange.control.faults import KINDS, FaultInjector
 from mock_exchange.control.journal import Journal
+from mock_exchange.control.margin_ops import MarginOps
 from mock_exchange.control.state_ops import StateOps
 from mock_exchange.control.values import MAX_TIME_MS, amount_value, bool_value, int_value, str_value
 from mock_exchange.core.errors import BinanceError
@@ -57,7 +58,7 @@ def check_fields(operation: Any, kwargs: dict[str, Any], path_args: set[str] | f
         raise bad_request(f"missing field(s): {', '.join(missing)}")
 
 
-class ControlService(StateOps):
+class ControlService(StateOps, MarginOps):
     """Everything the control plane can do to one app's runtime."""
 
     def __init__(self, runtime: Any, journal: Journal, faults: FaultInjector) -> None:

@@ -22,6 +22,7 @@ from mock_exchange.core import (
     cancels,
     errors,
     funding,
+    margin_risk,
     matching,
     placement,
     queries,
@@ -421,6 +422,23 @@ class Exchange:
         with self.lock:
             margin = self._ctx.margin_account(self._account(account).name, isolated_symbol)
             return valuation.totals(margin, self._ctx.state.symbols, self._ctx.index_prices(), in_asset)
+
+    def margin_risk(self, account: AccountRef, isolated_symbol: str | None = None) -> margin_risk.MarginRisk:
+        """Margin level, status and restrictions of a margin account at index prices (-11001)."""
+        with self.lock:
+            margin = self._ctx.margin_account(self._account(account).name, isolated_symbol)
+            return margin_risk.assess(margin, self._ctx.config.margin, self._ctx.state.symbols,
+                                      self._ctx.index_prices())
+
+    def index_price_for_level(self, account: AccountRef, level: Decimal, symbol: str,
+                              isolated_symbol: str | None = None) -> Decimal | None:
+        """The index price of ``symbol`` that puts the margin account at ``level`` (None: none does)."""
+        with self.lock:
+            if symbol not in self._ctx.state.symbols:
+                raise invalid_symbol()
+            margin = self._ctx.margin_account(self._account(account).name, isolated_symbol)
+            return margin_risk.index_price_for_level(margin, level, symbol, self._ctx.state.symbols,
+                                                     self._ctx.index_prices())
 
     def asset_value(self, amount: Decimal, asset: str, in_asset: str = valuation.BTC) -> Decimal:
         """``amount`` of ``asset`` valued in ``in_asset`` at last prices."""

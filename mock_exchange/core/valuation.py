@@ -17,12 +17,11 @@ from decimal import ROUND_DOWN, Decimal
 from mock_exchange.config import MarginConfig, SymbolConfig
 from mock_exchange.core.accounts import MarginAccount
 from mock_exchange.core.decimals import ZERO
+from mock_exchange.core.margin_level import margin_level
 from mock_exchange.core.market import Market
 
 VALUE_QUANTUM = Decimal("0.00000001")
 BTC = "BTC"
-# Binance shows a large margin level when nothing is owed (spec §13.16, open); we say 999.
-MARGIN_LEVEL_NO_LIABILITY = Decimal("999")
 
 
 @dataclass(frozen=True)
@@ -54,14 +53,8 @@ class AccountTotals:
 
     @property
     def margin_level(self) -> Decimal:
+        """The rule: :func:`mock_exchange.core.margin_level.margin_level`."""
         return margin_level(self.total_asset, self.total_liability)
-
-
-def margin_level(total_asset: Decimal, total_liability: Decimal) -> Decimal:
-    """total asset / total liability; :data:`MARGIN_LEVEL_NO_LIABILITY` when nothing is owed."""
-    if total_liability <= 0:
-        return MARGIN_LEVEL_NO_LIABILITY
-    return (total_asset / total_liability).quantize(VALUE_QUANTUM, rounding=ROUND_DOWN)
 
 
 def price_in(asset: str, target: str, symbols: Mapping[str, SymbolConfig], market: Market | IndexPrices) -> Decimal:

@@ -1,8 +1,9 @@
 """Margin accounts and borrowing: cross and isolated account details, borrow / repay,
 their history and the maximum borrowable (spec §4.15-4.16, §5.9-5.10).
 
-Liquidation is not modelled (docs/behaviour.md): isolated pairs report
-``liquidatePrice`` "0" and margin levels come from last prices.
+Margin levels, their statuses and the isolated ``liquidatePrice`` are valued at index prices
+(core/margin_level.py, core/margin_risk.py); ``GET /sapi/v1/margin/tradeCoeff`` shows the
+configured bars. Forced liquidation itself is not modelled (docs/behaviour.md).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from mock_exchange.core import errors, valuation
+from mock_exchange.core import errors, margin_risk, valuation
 from mock_exchange.core.accounts import AssetBalance, MarginAccount
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, enum
@@ -39,6 +40,8 @@ BORROW_REPAY_HISTORY = Endpoint(
      enum("type", ("BORROW", "REPAY"), True)),
 )
 # 750 (UID) since 2026-04-16 (margin change log; the SDK docstring still says 50 IP).
+# "Get Summary of Margin account": the user's margin level bars (weight 10, IP).
+TRADE_COEFF = Endpoint("margin_trade_coeff", "GET", "/sapi/v1/margin/tradeCoeff", Security.USER_DATA, 10)
 MAX_BORROWABLE = Endpoint("query_max_borrowable", "GET", "/sapi/v1/margin/maxBorrowable", Security.USER_DATA, 750,
                           (Param("asset", required=True), Param("isolatedSymbol", Kind.SYMBOL)), uid_weighted=True)
 
@@ -54,66 +57,56 @@ def query_cross_margin_account(call: Call) -> dict[str, Any]:
     with exchange.lock:
         account = exchange.margin_account(call.account, None)
         symbols, market = exchange.config.symbols, exchange.index_prices()
-        in_btc = valuation.totals(account, symbols, market)
+        risk = margin_risk.assess(account, exchange.config.margin, symbols, market)
+        in_btc = risk.totals
         in_usdt = valuation.totals(account, symbols, market, "USDT")
-        level = num(in_btc.margin_level)
         return {
             "created": True,
-            "borrowEnabled": True,
-            "marginLevel": level,
+            "borrowEnabled": risk.allowed.borrow_enabled,
+            "marginLevel": num(risk.level),
             # Trimmed in the documented example ("3.2"), unlike marginLevel (docs/fidelity.md).
-            "collateralMarginLevel": num(in_btc.margin_level, NumberFormat.STRIPPED),
+            "collateralMarginLevel": num(risk.level, NumberFormat.STRIPPED),
             "totalAssetOfBtc": num(in_btc.total_asset),
             "totalLiabilityOfBtc": num(in_btc.total_liability),
             "totalNetAssetOfBtc": num(in_btc.total_net_asset),
             # The capital T is Binance's own key name (spec quirk 6).
             "TotalCollateralValueInUSDT": num(in_usdt.total_asset),
             "totalOpenOrderLossInUSDT": num(Decimal(0), NumberFormat.STRIPPED),
-            "tradeEnabled": call.account.margin_enabled,
+            "tradeEnabled": call.account.margin_enabled and risk.allowed.trade_enabled,
             "transferInEnabled": True,
-            "transferOutEnabled": True,
+            "transferOutEnabled": risk.allowed.transfer_out_enabled,
             "accountType": "MARGIN_1",
             "userAssets": [_user_asset(asset, account.balances[asset]) for asset in sorted(account.balances)],
         }
 
 
-def _level_status(level: Decimal) -> str:
-    # Binance's bands for isolated pairs (margin level thresholds 2 / 1.3 / 1.2 / 1.1).
-    if level >= 2:
-        return "EXCESSIVE"
-    if level >= Decimal("1.3"):
-        return "NORMAL"
-    if level >= Decimal("1.2"):
-        return "MARGIN_CALL"
-    if level >= Decimal("1.1"):
-        return "PRE_LIQUIDATION"
-    return "FORCE_LIQUIDATION"
-
-
-def _isolated_side(asset: str, account: MarginAccount, exchange: Any) -> dict[str, Any]:
+def _isolated_side(asset: str, account: MarginAccount, exchange: Any, borrow_enabled: bool) -> dict[str, Any]:
     balance = account.balances.get(asset, AssetBalance())
     net_btc = valuation.asset_value(balance.net_asset, asset, exchange.config.symbols, exchange.index_prices())
-    return {"asset": asset, "borrowEnabled": True, "borrowed": num(balance.borrowed), "free": num(balance.free),
+    return {"asset": asset, "borrowEnabled": borrow_enabled, "borrowed": num(balance.borrowed), "free": num(balance.free),
             "interest": num(balance.interest), "locked": num(balance.locked), "netAsset": num(balance.net_asset),
             "netAssetOfBtc": num(net_btc), "repayEnabled": True, "totalAsset": num(balance.total)}
 
 
 def _isolated_pair(symbol: str, account: MarginAccount, exchange: Any) -> dict[str, Any]:
     spec = exchange.config.symbols[symbol]
-    level = valuation.totals(account, exchange.config.symbols, exchange.index_prices(), spec.quote_asset).margin_level
+    margin = exchange.config.margin
+    risk = margin_risk.assess(account, margin, exchange.config.symbols, exchange.index_prices())
+    borrow_enabled = risk.allowed.borrow_enabled
     return {
-        "baseAsset": _isolated_side(spec.base_asset, account, exchange),
-        "quoteAsset": _isolated_side(spec.quote_asset, account, exchange),
+        "baseAsset": _isolated_side(spec.base_asset, account, exchange, borrow_enabled),
+        "quoteAsset": _isolated_side(spec.quote_asset, account, exchange, borrow_enabled),
         "symbol": symbol,
         "isolatedCreated": True,
         "enabled": True,
-        "marginLevel": num(level),
-        "marginLevelStatus": _level_status(level),
-        "marginRatio": num(exchange.config.margin.isolated_max_leverage),
+        "marginLevel": num(risk.level),
+        "marginLevelStatus": risk.status.value,
+        "marginRatio": num(margin.isolated_max_leverage),
         "indexPrice": num(exchange.index_prices().index_price(symbol)),
-        "liquidatePrice": num(Decimal(0)),
-        "liquidateRate": num(Decimal(0)),
-        "tradeEnabled": True,
+        "liquidatePrice": num(risk.liquidate_price),
+        # The level liquidatePrice is computed at (docs/behaviour.md, "Margin level": an inference).
+        "liquidateRate": num(margin.level_bars.force_liquidation),
+        "tradeEnabled": risk.allowed.trade_enabled,
     }
 
 
@@ -190,6 +183,15 @@ def query_max_borrowable(call: Call) -> dict[str, Any]:
         call.account, call.params["asset"], isolated_symbol=call.get("isolatedSymbol")
     )
     return {"amount": num(amount), "borrowLimit": num(limit, NumberFormat.STRIPPED)}  # "60" in the example
+
+
+@binance_route(blueprint, TRADE_COEFF)
+def margin_trade_coeff(call: Call) -> dict[str, Any]:
+    bars = current_runtime().exchange.config.margin.level_bars
+    # Trimmed, as in the documented example ("1.5", "1.3", "1.1").
+    return {"normalBar": num(bars.normal, NumberFormat.STRIPPED),
+            "marginCallBar": num(bars.margin_call, NumberFormat.STRIPPED),
+            "forceLiquidationBar": num(bars.force_liquidation, NumberFormat.STRIPPED)}
 
 
 def register(app: Flask) -> None:

@@ -36,8 +36,6 @@ _VIP = Param("vipLevel", Kind.LONG)
 DEFAULT_VIP_LEVEL = 0
 MAX_ASSETS = 20
 DAYS_PER_YEAR = 365
-# Binance force-liquidates an isolated pair at margin level 1.1 (margin_account._level_status).
-LIQUIDATION_RISK_RATIO = Decimal("1.1")
 
 
 def _weight_when(name: str, single: int, many: int) -> Any:
@@ -194,10 +192,11 @@ def margin_isolated_margin_tier(call: Call) -> list[dict[str, Any]]:
     tier = call.get("tier")
     if tier is not None and tier != 1:
         return []  # the fake has one tier per pair
-    leverage = current_runtime().exchange.config.margin.isolated_max_leverage
+    margin = current_runtime().exchange.config.margin
+    leverage = margin.isolated_max_leverage
     initial = leverage / (leverage - 1) if leverage > 1 else Decimal(0)
     return [{"symbol": spec.symbol, "tier": 1, "effectiveMultiple": num(leverage),
-             "initialRiskRatio": num(initial), "liquidationRiskRatio": num(LIQUIDATION_RISK_RATIO),
+             "initialRiskRatio": num(initial), "liquidationRiskRatio": num(margin.level_bars.force_liquidation),
              "baseAssetMaxBorrowable": num(_borrow_limit(spec.base_asset)),
              "quoteAssetMaxBorrowable": num(_borrow_limit(spec.quote_asset))}]
 

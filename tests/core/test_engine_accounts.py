@@ -7,7 +7,7 @@ import pytest
 from mock_exchange.config import AccountConfig, BalanceConfig
 from mock_exchange.core.accounts import HOUR_MS, Account, AssetBalance, MarginAccount
 from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.valuation import MARGIN_LEVEL_NO_LIABILITY, margin_level
+from mock_exchange.core.margin_level import MARGIN_LEVEL_NO_LIABILITY, margin_level
 from tests.core.engine_helpers import D, balance, make_exchange
 
 

@@ -116,6 +116,7 @@ def baselines(ids: dict[str, Any]) -> dict[str, list[Params]]:
                                 {"asset": "USDT", "isIsolated": "FALSE", "amount": "10", "type": "REPAY"}],
         "query_margin_borrow_repay": [{"type": "BORROW"}, {"type": "REPAY", "asset": "USDT"}],
         "query_max_borrowable": [{"asset": "BTC"}, {"asset": "USDT", "isolatedSymbol": "BTCUSDT"}],
+        "margin_trade_coeff": [{}],
         "margin_order_count_usage": [{}],
         "margin_all_pairs": [{}, btc], "margin_isolated_all_pairs": [{}, btc],
         "capital_config_getall": [{}],
