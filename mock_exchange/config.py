@@ -59,6 +59,23 @@ class AccountConfig:
 
 
 @dataclass(frozen=True)
+class HistoryConfig:
+    """A symbol's warm-up history: a seeded random walk, or a Binance klines CSV file.
+
+    README "Candles and trades" documents the fields; ``rows`` holds the file's parsed klines.
+    """
+
+    interval: str = "1m"
+    candles: int = 0
+    volatility: Decimal = Decimal("0.001")
+    volume: Decimal = Decimal("1")
+    seed: int | None = None  # default: the exchange's seed
+    file: str | None = None
+    rows: tuple[Any, ...] = ()
+    align_to_start: bool = True
+
+
+@dataclass(frozen=True)
 class SymbolConfig:
     symbol: str
     base_asset: str
@@ -74,6 +91,7 @@ class SymbolConfig:
     oco_allowed: bool = True
     oto_allowed: bool = True
     allow_trailing_stop: bool = True
+    history: HistoryConfig | None = None
 
     def filter(self, filter_type: str) -> Mapping[str, Any] | None:
         """This symbol's filter of ``filter_type``, if configured."""
@@ -197,7 +215,8 @@ def config_from_dict(raw: Any, base_dir: Path | None = None) -> ExchangeConfig:
     doc = _mapping(raw, "(top level)")
     _reject_unknown(doc, "", {"seed", "fees", "margin", "rate_limits", "symbols", "exchange_filters",
                               "accounts", "control_token", "explain_header", "state_file", "state_interval_ms"})
-    symbols = {name: _symbol(name, spec) for name, spec in _mapping(doc.get("symbols"), "symbols").items()}
+    symbols = {name: _symbol(name, spec, base_dir or DEFAULT_CONFIG_PATH.parent)
+               for name, spec in _mapping(doc.get("symbols"), "symbols").items()}
     if not symbols:
         raise ConfigError("symbols: at least one symbol is required")
     accounts = tuple(
@@ -242,7 +261,7 @@ def _opt_positive_int(raw: Any, where: str) -> int | None:
     return value
 
 
-def _symbol(name: str, raw: Any) -> SymbolConfig:
+def _symbol(name: str, raw: Any, base_dir: Path = DEFAULT_CONFIG_PATH.parent) -> SymbolConfig:
     where = f"symbols.{name}"
     if not re.fullmatch(r"[A-Z0-9]{2,20}", str(name)):
         raise ConfigError(f"{where}: symbol names are upper-case letters and digits")
@@ -250,7 +269,7 @@ def _symbol(name: str, raw: Any) -> SymbolConfig:
     _reject_unknown(spec, where, {"base_asset", "quote_asset", "last_price", "filters", "status",
                                   "base_asset_precision", "quote_asset_precision", "margin_enabled",
                                   "isolated_margin_enabled", "iceberg_allowed", "oco_allowed", "oto_allowed",
-                                  "allow_trailing_stop"})
+                                  "allow_trailing_stop", "history"})
     base = _asset(spec.get("base_asset"), f"{where}.base_asset")
     quote = _asset(spec.get("quote_asset"), f"{where}.quote_asset")
     if base + quote != name:
@@ -275,7 +294,46 @@ def _symbol(name: str, raw: Any) -> SymbolConfig:
         oco_allowed=_bool(spec.get("oco_allowed", True), f"{where}.oco_allowed"),
         oto_allowed=_bool(spec.get("oto_allowed", True), f"{where}.oto_allowed"),
         allow_trailing_stop=_bool(spec.get("allow_trailing_stop", True), f"{where}.allow_trailing_stop"),
+        history=None if spec.get("history") is None else _history(spec["history"], f"{where}.history", base_dir),
     )
+
+
+MAX_WARM_UP_CANDLES = 100_000
+
+
+def _history(raw: Any, where: str, base_dir: Path) -> HistoryConfig:
+    """``history``: {interval, candles, volatility, volume, seed} or {file, align_to_start}."""
+    from mock_exchange.core import intervals, warmup
+
+    spec = _mapping(raw, where)
+    if "file" in spec:
+        _reject_unknown(spec, where, {"file", "align_to_start"})
+        text = str(spec["file"])
+        path = Path(text) if Path(text).is_absolute() else base_dir / text
+        try:
+            rows = warmup.parse_klines_csv(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{where}.file: cannot read {text!r}: {exc.strerror}") from exc
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{where}.file: {text}: {exc}") from exc
+        return HistoryConfig(file=text, rows=tuple(rows),
+                             align_to_start=_bool(spec.get("align_to_start", True), f"{where}.align_to_start"))
+    _reject_unknown(spec, where, {"interval", "candles", "volatility", "volume", "seed"})
+    interval = str(spec.get("interval", "1m"))
+    if interval not in intervals.KLINE_INTERVALS:
+        raise ConfigError(f"{where}.interval: unknown interval {interval!r} "
+                          f"(allowed: {', '.join(intervals.KLINE_INTERVALS)})")
+    candles = _int(spec.get("candles", 0), f"{where}.candles")
+    if not 0 <= candles <= MAX_WARM_UP_CANDLES:
+        raise ConfigError(f"{where}.candles: must be 0..{MAX_WARM_UP_CANDLES}")
+    volatility = _decimal(spec.get("volatility", "0.001"), f"{where}.volatility")
+    if not 0 <= volatility < 1:
+        raise ConfigError(f"{where}.volatility: must be at least 0 and below 1")
+    volume = _decimal(spec.get("volume", "1"), f"{where}.volume")
+    if volume < 0:
+        raise ConfigError(f"{where}.volume: must not be negative")
+    seed = None if spec.get("seed") is None else _int(spec["seed"], f"{where}.seed")
+    return HistoryConfig(interval=interval, candles=candles, volatility=volatility, volume=volume, seed=seed)
 
 
 FILTER_DECIMAL_FIELDS = {

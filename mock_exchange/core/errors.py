@@ -372,6 +372,17 @@ def isolated_pair_refused() -> BinanceError:
     return BinanceError(-3026, "Your input param is invalid.")
 
 
+# -- market data (rest-api.md "Market data endpoints"; errors.md) -----------------------
+
+
+def invalid_interval() -> BinanceError:
+    return BinanceError(-1120, "Invalid interval.")
+
+
+def invalid_ticker_type() -> BinanceError:
+    return BinanceError(-1139, "Invalid ticker type.")
+
+
 def invalid_symbol_status() -> BinanceError:
     return BinanceError(-1122, "Invalid symbolStatus.")
 
@@ -379,3 +390,12 @@ def invalid_symbol_status() -> BinanceError:
 def time_interval_too_long(days: int) -> BinanceError:
     # capital-flow's wording (-4047 since 2026-02-02, margin change log).
     return BinanceError(-4047, f"Time interval must be within 0-{days} days")
+
+
+def symbol_status_mismatch() -> BinanceError:
+    return BinanceError(-1220, "The symbol's status does not match the requested symbolStatus.")
+
+
+def too_many_symbols(maximum: int, received: int) -> BinanceError:
+    # (inferred) errors.md's -1101 wording with counts; Binance documents the 100-symbol cap, not its message.
+    return BinanceError(-1101, f"Too many parameters; expected '{maximum}' and received '{received}'.")

@@ -22,6 +22,7 @@ from mock_exchange.core import (
     cancels,
     errors,
     funding,
+    history,
     margin_risk,
     matching,
     placement,
@@ -29,8 +30,10 @@ from mock_exchange.core import (
     transfers,
     valuation,
     wallet_history,
+    warmup,
 )
 from mock_exchange.core.accounts import Account, MarginAccount, SpotWallet
+from mock_exchange.core.candles import Kline, WindowStats
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.context import EngineContext, clone
 from mock_exchange.core.errors import (
@@ -46,9 +49,11 @@ from mock_exchange.core.errors import (
 )
 from mock_exchange.core.events import Event, EventLog  # noqa: F401  (EventLog: type of .events)
 from mock_exchange.core.ids import IdGenerator
+from mock_exchange.core.intervals import Interval
 from mock_exchange.core.market import Market
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
+from mock_exchange.core.tape import AggTrade, TapeEntry
 from mock_exchange.core.requests import (
     ListCancelResult,
     ListPlacementResult,
@@ -96,7 +101,9 @@ class Exchange:
         self.started_ms = now
         self.config = config
         self.ids = IdGenerator(seed)
-        self.market = Market({name: spec.last_price for name, spec in config.symbols.items()}, now)
+        self.market = Market({name: spec.last_price for name, spec in config.symbols.items()}, now,
+                             {name: w for name, spec in config.symbols.items()
+                              if (w := warmup.warm_up_for(spec, seed, now)) is not None})
         self.events = EventLog()
         state = ExchangeState(
             symbols=dict(config.symbols),
@@ -140,7 +147,9 @@ class Exchange:
         """Add (or redefine) a symbol at run time; a new symbol starts at its ``last_price``."""
         with self.lock:
             if spec.symbol not in self._ctx.state.symbols:
-                self.market.add_symbol(spec.symbol, spec.last_price, self.clock.now_ms())
+                now = self.clock.now_ms()
+                self.market.add_symbol(spec.symbol, spec.last_price, now,
+                                       warmup.warm_up_for(spec, self.ids.seed, now))
             self._ctx.state.symbols[spec.symbol] = spec
             self._set_config(dataclasses.replace(self.config, symbols={**self.config.symbols, spec.symbol: spec}))
 
@@ -596,3 +605,44 @@ class Exchange:
         with self.lock:
             return self.events.since(seq, account)
 
+
+    # -- market history (klines, trades, tickers) -------------------------------------------
+
+    def _market_symbol(self, symbol: str) -> str:
+        if symbol not in self._ctx.state.symbols:
+            raise invalid_symbol()
+        return symbol
+
+    def klines(self, symbol: str, interval: Interval, start_time: int | None = None, end_time: int | None = None,
+               limit: int = 500) -> list[Kline]:
+        """GET /api/v3/klines: candles from the warm-up history and the tape, on the exchange clock."""
+        with self.lock:
+            view = self.market.view(self._market_symbol(symbol))
+            return view.klines(interval, self.clock.now_ms(), start_time, end_time, limit)
+
+    def recent_trades(self, symbol: str, limit: int = 500) -> list[TapeEntry]:
+        """GET /api/v3/trades: the newest trades on the tape, ascending."""
+        with self.lock:
+            return history.recent_trades(self.market.history(self._market_symbol(symbol)), limit)
+
+    def historical_trades(self, symbol: str, from_id: int | None = None, limit: int = 500) -> list[TapeEntry]:
+        """GET /api/v3/historicalTrades: trades from ``from_id`` on (the newest when None)."""
+        with self.lock:
+            return history.trades_from(self.market.history(self._market_symbol(symbol)), from_id, limit)
+
+    def agg_trades(self, symbol: str, from_id: int | None = None, start_time: int | None = None,
+                   end_time: int | None = None, limit: int = 500) -> list[AggTrade]:
+        """GET /api/v3/aggTrades: the tape's trades, aggregated by taker, price and time."""
+        with self.lock:
+            return history.agg_trades(self.market.history(self._market_symbol(symbol)), from_id, start_time,
+                                      end_time, limit)
+
+    def market_window(self, symbol: str, start_time: int, end_time: int) -> WindowStats:
+        """Price change statistics over [start_time, end_time] (the tickers)."""
+        with self.lock:
+            return self.market.window(self._market_symbol(symbol), start_time, end_time)
+
+    def avg_price(self, symbol: str, minutes: int = 5) -> tuple[Decimal, int | None]:
+        """GET /api/v3/avgPrice: (volume-weighted price of the last ``minutes``, last trade time)."""
+        with self.lock:
+            return self.market.avg_price_and_time(self._market_symbol(symbol), minutes, self.clock.now_ms())

@@ -1,46 +1,45 @@
-"""The deterministic market: last prices and the trade tape, moved only when told.
+"""The deterministic market: last prices and each symbol's history, moved only when told.
 
-The tape feeds the market-data endpoints (ticker, 24hr, avgPrice) and the
-PERCENT_PRICE filters' average price. Prices move only through the exchange's market
-events (a test, a scenario or the control API), never by themselves.
+Prices move only through the exchange's market events (a test, a scenario or the control
+API), never by themselves. What goes on the tape (docs/behaviour.md, "Candles and trades"):
+
+- every fill of a user's order is a trade (price, quantity; the buyer was the maker when
+  the BUY side rested);
+- a control-plane ``trade(price, qty)`` is the fills it causes plus one trade of the
+  quantity no resting order took, at ``price``;
+- a bare ``set_price`` / ``price_path`` move is a price point: it moves the candle's
+  close / high / low but adds no trade and no volume.
+
+The tape feeds klines, trades, aggTrades, the tickers and avgPrice (which, like the
+PERCENT_PRICE filters, reads live trades only, never warm-up bars).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import deque
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from mock_exchange.core.decimals import ZERO
-
-DAY_MS = 24 * 60 * 60 * 1000
-# Enough for 24 h of minute-level moves; older prints fall off the tape.
-TAPE_LIMIT = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class Print:
-    """One market print: a price (and the quantity traded at it) at a time."""
-
-    time_ms: int
-    price: Decimal
-    qty: Decimal
+from mock_exchange.core.candles import HistoryView, WindowStats
+from mock_exchange.core.history import SymbolHistory, WarmUp
+from mock_exchange.core.intervals import DAY_MS, MINUTE_MS
+from mock_exchange.core.tape import TapeEntry
 
 
 class Market:
-    """Last price and recent prints per symbol."""
+    """Last price and history per symbol."""
 
-    def __init__(self, start_prices: dict[str, Decimal], now_ms: int) -> None:
+    def __init__(self, start_prices: dict[str, Decimal], now_ms: int,
+                 warm_ups: Mapping[str, WarmUp] | None = None) -> None:
         self._last: dict[str, Decimal] = dict(start_prices)
-        self._tape: dict[str, deque[Print]] = {
-            symbol: deque([Print(now_ms, price, ZERO)], maxlen=TAPE_LIMIT) for symbol, price in start_prices.items()
+        self._history: dict[str, SymbolHistory] = {
+            symbol: SymbolHistory(price, now_ms, (warm_ups or {}).get(symbol)) for symbol, price in start_prices.items()
         }
+        self._print_seq = 0
+        self._current_print: dict[str, int] = {}
 
-    def add_symbol(self, symbol: str, price: Decimal, now_ms: int) -> None:
+    def add_symbol(self, symbol: str, price: Decimal, now_ms: int, warm_up: WarmUp | None = None) -> None:
         self._last[symbol] = price
-        self._tape[symbol] = deque([Print(now_ms, price, ZERO)], maxlen=TAPE_LIMIT)
+        self._history[symbol] = SymbolHistory(price, now_ms, warm_up)
 
     def symbols(self) -> Iterable[str]:
         return self._last.keys()
@@ -48,60 +47,88 @@ class Market:
     def last_price(self, symbol: str) -> Decimal:
         return self._last[symbol]
 
-    def record(self, symbol: str, price: Decimal, qty: Decimal, now_ms: int) -> None:
-        """A new print: the last price becomes ``price``."""
-        self._last[symbol] = price
-        self._tape[symbol].append(Print(now_ms, price, qty))
+    def history(self, symbol: str) -> SymbolHistory:
+        return self._history[symbol]
 
-    def prints_since(self, symbol: str, since_ms: int) -> list[Print]:
-        tape = self._tape[symbol]
-        times = [p.time_ms for p in tape]
-        return list(tape)[bisect_left(times, since_ms):]
+    def view(self, symbol: str) -> HistoryView:
+        return self._history[symbol].view()
+
+    # -- writes: one print, and the fills it causes ---------------------------------------------
+
+    def begin_print(self, symbol: str, price: Decimal) -> Decimal:
+        """A print starts: the last price becomes ``price``; returns the previous last price."""
+        previous = self._last[symbol]
+        self._last[symbol] = price
+        self._print_seq += 1
+        self._current_print[symbol] = -self._print_seq
+        return previous
+
+    def end_print(self, symbol: str, price: Decimal, untaken: Decimal | None, previous: Decimal, now_ms: int) -> None:
+        """The print ends: its untaken quantity trades at ``price``, or it stays a bare price point.
+
+        Which side took (the tick rule): a print below the previous price was a seller
+        hitting bids, so the buyer was the maker.
+        """
+        history = self._history[symbol]
+        if untaken is not None and untaken > 0:
+            history.add_trade(price, untaken, price < previous, self._current_print[symbol], now_ms)
+        else:
+            history.add_point(price, now_ms)
+        self._current_print.pop(symbol, None)
+
+    def record_fill(self, symbol: str, price: Decimal, qty: Decimal, is_buyer_maker: bool, taker_order_id: int | None,
+                    now_ms: int) -> TapeEntry:
+        """A fill of a user's order; a maker fill's taker is the print under way."""
+        taker = taker_order_id if taker_order_id is not None else self._current_print.get(symbol, 0)
+        return self._history[symbol].add_trade(price, qty, is_buyer_maker, taker, now_ms)
+
+    def record(self, symbol: str, price: Decimal, qty: Decimal, now_ms: int) -> None:
+        """A whole print with nothing resting to fill: ``qty`` trades at ``price`` (zero: a price point)."""
+        previous = self.begin_print(symbol, price)
+        self.end_print(symbol, price, qty, previous, now_ms)
+
+    # -- reads ------------------------------------------------------------------------------
 
     def avg_price(self, symbol: str, minutes: int, now_ms: int) -> Decimal:
-        """Volume-weighted price of the last ``minutes`` (the last price when nothing traded)."""
+        """Volume-weighted price of the live trades of the last ``minutes`` (else the last price)."""
+        price, _ = self.avg_price_and_time(symbol, minutes, now_ms)
+        return price
+
+    def avg_price_and_time(self, symbol: str, minutes: int, now_ms: int) -> tuple[Decimal, int | None]:
+        """(avgPrice, time of the last trade on the tape, if any)."""
+        last_trade = self._history[symbol].last_trade()
+        last_time = last_trade.time_ms if last_trade is not None else None
         if minutes <= 0:
-            return self._last[symbol]
-        prints = [p for p in self.prints_since(symbol, now_ms - minutes * 60_000) if p.qty > 0]
-        volume = sum((p.qty for p in prints), ZERO)
-        if volume == 0:
-            return self._last[symbol]
-        return sum((p.price * p.qty for p in prints), ZERO) / volume
+            return self._last[symbol], last_time
+        view = self._history[symbol].tape_view()
+        volume, quote, _ = view.volume_weighted(now_ms - minutes * MINUTE_MS, now_ms)
+        return (quote / volume if volume else self._last[symbol]), last_time
+
+    def window(self, symbol: str, start_ms: int, end_ms: int) -> WindowStats:
+        return self.view(symbol).window(start_ms, end_ms, self._last[symbol])
 
     def stats_24h(self, symbol: str, now_ms: int) -> dict[str, object]:
         """Open, high, low, last, volumes and count over the rolling 24 hours."""
-        window = self.prints_since(symbol, now_ms - DAY_MS)
-        before = [p for p in self._tape[symbol] if p.time_ms < now_ms - DAY_MS]
-        last = self._last[symbol]
-        first = before[-1] if before else (window[0] if window else Print(now_ms, last, ZERO))
-        prices = [p.price for p in window] or [last]
-        traded = [p for p in window if p.qty > 0]
+        stats = self.window(symbol, now_ms - DAY_MS, now_ms)
         return {
-            "open_price": first.price,
-            "high_price": max(prices),
-            "low_price": min(prices),
-            "last_price": last,
-            "last_qty": traded[-1].qty if traded else ZERO,
-            "volume": sum((p.qty for p in traded), ZERO),
-            "quote_volume": sum((p.qty * p.price for p in traded), ZERO),
-            "count": len(traded),
-            "open_time": first.time_ms if window or before else now_ms,
-            "close_time": now_ms,
+            "open_price": stats.open, "high_price": stats.high, "low_price": stats.low,
+            "last_price": self._last[symbol], "last_qty": stats.last_qty, "volume": stats.volume,
+            "quote_volume": stats.quote_volume, "count": stats.trades, "first_id": stats.first_id,
+            "last_id": stats.last_id, "open_time": stats.open_ms, "close_time": stats.close_ms,
         }
+
+    # -- snapshot ---------------------------------------------------------------------------
 
     def state(self) -> dict[str, object]:
-        return {
-            symbol: {"last": str(self._last[symbol]),
-                     "tape": [[p.time_ms, str(p.price), str(p.qty)] for p in self._tape[symbol]]}
-            for symbol in self._last
-        }
+        return {symbol: {"last": str(self._last[symbol]), **self._history[symbol].state()} for symbol in self._last}
 
     def restore(self, state: dict[str, object]) -> None:
-        self._last = {}
-        self._tape = {}
+        last: dict[str, Decimal] = {}
+        history: dict[str, SymbolHistory] = {}
         for symbol, entry in state.items():
             data = dict(entry)  # type: ignore[call-overload]
-            self._last[symbol] = Decimal(data["last"])
-            self._tape[symbol] = deque(
-                (Print(int(t), Decimal(p), Decimal(q)) for t, p, q in data["tape"]), maxlen=TAPE_LIMIT
-            )
+            last[symbol] = Decimal(data["last"])
+            history[symbol] = SymbolHistory.restore(data, last[symbol])
+        self._last, self._history = last, history
+        self._current_print = {}
+

@@ -50,6 +50,9 @@ def execute(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal, is_m
         account=order.account, isolated=order.isolated, side=order.side, price=price, qty=qty,
         quote_qty=qty * price, commission=fee, commission_asset=fee_asset, time_ms=now, is_maker=is_maker,
     ))
+    # The public tape: the buyer was the maker when this order is a maker BUY or a taker SELL.
+    ctx.market.record_fill(order.symbol, price, qty, (order.side is Side.BUY) == is_maker,
+                           None if is_maker else order.order_id, now)
     if order.remaining_qty <= 0:
         order.status = OrderStatus.FILLED
         funding.release(ctx, order)
@@ -234,7 +237,7 @@ def _below_above(legs: list[Order]) -> tuple[Order, Order]:
 
 def apply_print(ctx: EngineContext, symbol: str, price: Decimal, qty: Decimal | None) -> None:
     """A market print at ``price``; ``qty`` None means unlimited liquidity for resting orders."""
-    ctx.market.record(symbol, price, qty if qty is not None else Decimal(0), ctx.now())
+    previous = ctx.market.begin_print(symbol, price)
     liquidity = qty
     while True:
         progressed = _trigger_stops(ctx, symbol, price)
@@ -243,7 +246,9 @@ def apply_print(ctx: EngineContext, symbol: str, price: Decimal, qty: Decimal | 
             filled, liquidity = _fill_crossed(ctx, symbol, price, liquidity)
             progressed |= filled
         if not progressed:
-            return
+            break
+    # What no resting order took trades at the print's price; a bare move stays a price point.
+    ctx.market.end_print(symbol, price, liquidity, previous, ctx.now())
 
 
 def _trigger_stops(ctx: EngineContext, symbol: str, price: Decimal) -> bool:

@@ -25,6 +25,7 @@ from mock_exchange.web import (
     margin_reference,
     margin_orders,
     margin_rate_limit,
+    market_data,
     user_stream,
     wallets,
 )
@@ -122,6 +123,7 @@ class LazyBuilderRule(Rule):
 
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(general.blueprint)
+    market_data.register(app)
     for family in (margin_orders, margin_order_lists, margin_account, margin_rate_limit, compat_endpoints,
                    wallets, isolated_pairs, margin_rates,
                    margin_reference, user_stream, control):

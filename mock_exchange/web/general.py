@@ -1,6 +1,7 @@
-"""General and market-data endpoints: ping, time, exchangeInfo, tickers, avgPrice, depth.
+"""General and market-data endpoints: ping, time, exchangeInfo, price and book tickers, depth.
 
-Market data comes from the fake exchange's own deterministic market. The order book is
+Market data comes from the fake exchange's own deterministic market (klines, trades and the
+statistics tickers live in web/market_data.py). The order book is
 synthetic (docs/behaviour.md): ``depth`` shows levels one tick apart on each side of the
 last price, each with one lot of ``SYNTHETIC_LEVEL_QTY``; the best bid and ask are the
 first of them.
@@ -60,9 +61,6 @@ TICKER_PRICE = Endpoint("ticker_price", "GET", "/api/v3/ticker/price", Security.
                         _symbol_or_symbols_weight(2, 4), (SYMBOL, SYMBOLS))
 BOOK_TICKER = Endpoint("book_ticker", "GET", "/api/v3/ticker/bookTicker", Security.NONE,
                        _symbol_or_symbols_weight(2, 4), (SYMBOL, SYMBOLS))
-TICKER_24HR = Endpoint("ticker_24hr", "GET", "/api/v3/ticker/24hr", Security.NONE,
-                       _symbol_or_symbols_weight(2, 80), (SYMBOL, SYMBOLS, Param("type")))
-AVG_PRICE = Endpoint("avg_price", "GET", "/api/v3/avgPrice", Security.NONE, 2, (Param("symbol", Kind.SYMBOL, True),))
 DEPTH = Endpoint("depth", "GET", "/api/v3/depth", Security.NONE, _depth_weight,
                  (Param("symbol", Kind.SYMBOL, True), Param("limit", Kind.LONG)))
 SYSTEM_STATUS = Endpoint("system_status", "GET", "/sapi/v1/system/status", Security.NONE, 1)
@@ -251,57 +249,11 @@ def book_ticker(call: Call) -> Any:
     return _one_or_many(rows, single)
 
 
-@binance_route(blueprint, TICKER_24HR)
-def ticker_24hr(call: Call) -> Any:
-    exchange = current_runtime().exchange
-    now = exchange.clock.now_ms()
-    symbols, single = _symbols_for_market(call)
-    rows = []
-    for symbol in symbols:
-        stats = exchange.market.stats_24h(symbol.symbol, now)
-        last, open_price, tick = stats["last_price"], stats["open_price"], _tick(symbol)
-        change = last - open_price
-        volume = stats["volume"]
-        rows.append({
-            "symbol": symbol.symbol,
-            "priceChange": plain8(change),
-            "priceChangePercent": f"{(change * 100 / open_price).quantize(Decimal('0.001')):f}",
-            "weightedAvgPrice": plain8(stats["quote_volume"] / volume if volume else last),
-            "prevClosePrice": plain8(open_price),
-            "lastPrice": plain8(last),
-            "lastQty": plain8(stats["last_qty"]),
-            "bidPrice": plain8(last - tick),
-            "bidQty": plain8(SYNTHETIC_LEVEL_QTY),
-            "askPrice": plain8(last + tick),
-            "askQty": plain8(SYNTHETIC_LEVEL_QTY),
-            "openPrice": plain8(open_price),
-            "highPrice": plain8(stats["high_price"]),
-            "lowPrice": plain8(stats["low_price"]),
-            "volume": plain8(volume),
-            "quoteVolume": plain8(stats["quote_volume"]),
-            "openTime": stats["open_time"],
-            "closeTime": stats["close_time"],
-            "firstId": -1 if not stats["count"] else 0,
-            "lastId": -1 if not stats["count"] else stats["count"] - 1,
-            "count": stats["count"],
-        })
-    return _one_or_many(rows, single)
-
-
 def _require_symbol(name: str) -> SymbolConfig:
     symbols = current_runtime().exchange.config.symbols
     if name not in symbols:
         raise errors.invalid_symbol()
     return symbols[name]
-
-
-@binance_route(blueprint, AVG_PRICE)
-def avg_price(call: Call) -> dict[str, Any]:
-    exchange = current_runtime().exchange
-    symbol = _require_symbol(call.params["symbol"])
-    now = exchange.clock.now_ms()
-    mins = 5
-    return {"mins": mins, "price": plain8(exchange.market.avg_price(symbol.symbol, mins, now)), "closeTime": now}
 
 
 DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000, 5000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -51,6 +53,7 @@ def test_clock_refuses_bad_bodies(client: FlaskClient, body: dict[str, object]) 
 
 
 def test_market_price_trade_and_path(client: FlaskClient) -> None:
+    start = client.get(f"{API}/market/BTCUSDT").get_json()  # the 24 hours of warm-up history
     moved = client.post(f"{API}/market/BTCUSDT/price", json={"price": "29500.5"}).get_json()
     assert moved == {"symbol": "BTCUSDT", "last_price": "29500.5", "events": []}
     # A JSON number is read as the exact decimal written, never through a float.
@@ -59,8 +62,11 @@ def test_market_price_trade_and_path(client: FlaskClient) -> None:
     path = client.post(f"{API}/market/BTCUSDT/path", json={"prices": ["29700", 29800, "29900"]}).get_json()
     assert path["last_price"] == "29900"
     market = client.get(f"{API}/market/BTCUSDT").get_json()
-    assert market["last_price"] == "29900" and market["trades_24h"] == 1 and market["volume_24h"] == "2"
-    assert market["high_24h"] == "30000" and market["low_24h"] == "29500.1"
+    # One trade of 2 (the bare price moves add none); the moves reach 30000 down to 29500.1.
+    assert market["last_price"] == "29900" and market["trades_24h"] == start["trades_24h"] + 1
+    assert Decimal(market["volume_24h"]) == Decimal(start["volume_24h"]) + 2
+    assert Decimal(market["high_24h"]) == max(Decimal(start["high_24h"]), Decimal("30000"))
+    assert Decimal(market["low_24h"]) == min(Decimal(start["low_24h"]), Decimal("29500.1"))
     assert client.get("/api/v3/ticker/price?symbol=BTCUSDT").get_json()["price"] == "29900.00000000"
 
 

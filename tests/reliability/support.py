@@ -212,7 +212,9 @@ def documented_codes() -> frozenset[int]:
 # Codes documented outside the margin digest that the fake answers (docs/wallets.md):
 # -1122 INVALID_SYMBOLSTATUS (spot errors.md; exchangeInfo symbolStatus) and
 # -5013 "Asset transfer failed: insufficient balance" (universal transfer; ccxt's error map).
-CODES_BEYOND_DIGEST = frozenset({-1122, -5013})
+# Market data (spot errors.md): -1120 BAD_INTERVAL, -1139 INVALID_TICKER_TYPE, -1220
+# SYMBOL_DOES_NOT_MATCH_STATUS.
+CODES_BEYOND_DIGEST = frozenset({-1120, -1122, -1139, -1220, -5013})
 DOCUMENTED_CODES = documented_codes() | CODES_BEYOND_DIGEST
 ERROR_STATUSES = frozenset({400, 401, 403, 404, 405, 413, 418, 429})
 

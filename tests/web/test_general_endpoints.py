@@ -55,16 +55,6 @@ def test_book_ticker_is_one_tick_around_last(client: FlaskClient) -> None:
     }
 
 
-def test_ticker_24hr_shape(client: FlaskClient) -> None:
-    row = client.get("/api/v3/ticker/24hr?symbol=BTCUSDT").get_json()
-    assert row["symbol"] == "BTCUSDT"
-    assert row["lastPrice"] == "30000.00000000"
-    assert row["priceChange"] == "0.00000000"
-    for key in ("priceChangePercent", "weightedAvgPrice", "openPrice", "highPrice", "lowPrice", "volume",
-                "quoteVolume", "openTime", "closeTime", "count"):
-        assert key in row
-
-
 def test_avg_price(client: FlaskClient) -> None:
     assert client.get("/api/v3/avgPrice?symbol=ETHUSDT").get_json() == {
         "mins": 5, "price": "2000.00000000", "closeTime": FROZEN_AT_MS,
