@@ -53,6 +53,9 @@ class Bar:
 
     @classmethod
     def from_list(cls, row: Sequence[object]) -> Bar:
+        if not isinstance(row, list) or len(row) != 11:
+            raise ValueError("a bar is [open_ms, open, high, low, close, volume, quote_volume, trades, "
+                             "taker_buy_volume, taker_buy_quote_volume, first_trade_id]")
         o, h, lo, c, v, qv = (Decimal(str(x)) for x in row[1:7])
         return cls(int(str(row[0])), o, h, lo, c, v, qv, int(str(row[7])), Decimal(str(row[8])),
                    Decimal(str(row[9])), int(str(row[10])))

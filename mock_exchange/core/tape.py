@@ -45,6 +45,8 @@ class TapeEntry:
 
     @classmethod
     def from_list(cls, row: list[object]) -> TapeEntry:
+        if not isinstance(row, list) or len(row) not in (3, 7):
+            raise ValueError("a tape entry is [time_ms, price, qty, trade_id, agg_id, is_buyer_maker, taker]")
         if len(row) == 3:  # an older snapshot's [time, price, qty] print: a price point
             return cls(int(str(row[0])), Decimal(str(row[1])), Decimal(0))
         time_ms, price, qty, trade_id, agg_id, maker, taker = row
