@@ -91,7 +91,8 @@ class SymbolConfig:
     oco_allowed: bool = True
     oto_allowed: bool = True
     allow_trailing_stop: bool = True
-    history: HistoryConfig | None = None
+    # Not part of snapshots (their market section holds the candles themselves).
+    history: HistoryConfig | None = field(default=None, metadata={"snapshot": False})
 
     def filter(self, filter_type: str) -> Mapping[str, Any] | None:
         """This symbol's filter of ``filter_type``, if configured."""

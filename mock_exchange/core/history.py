@@ -161,13 +161,14 @@ class SymbolHistory:
     def restore(cls, data: Mapping[str, Any], price: Decimal) -> SymbolHistory:
         history = cls(price, 0)
         history.bars = [Bar.from_list(row) for row in data.get("bars", [])]
-        history.entries = [TapeEntry.from_list(row) for row in data["tape"]]
+        # Sorted (stably) by time: an older snapshot kept prints in arrival order.
+        history.entries = sorted((TapeEntry.from_list(row) for row in data["tape"]), key=lambda e: e.time_ms)
         if not history.entries:
             raise ValueError("a tape needs at least its start price")
         history.bar_times = [b.open_ms for b in history.bars]
         history.entry_times = [e.time_ms for e in history.entries]
-        if history.entry_times != sorted(history.entry_times) or history.bar_times != sorted(history.bar_times):
-            raise ValueError("bars and tape must ascend in time")
+        if history.bar_times != sorted(history.bar_times):
+            raise ValueError("bars must ascend in time")
         history.trades = sorted((e for e in history.entries if e.is_trade), key=lambda e: e.trade_id)
         history.trades_in_time_order = all(a.time_ms <= b.time_ms for a, b in zip(history.trades, history.trades[1:]))
         history._bytes = sum(e.size_bytes() for e in history.entries)

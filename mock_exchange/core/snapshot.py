@@ -47,7 +47,9 @@ def _same(value: Any) -> Any:
 def _encoder_for(cls: type) -> Any:
     """How to encode instances of ``cls``, decided once per class (snapshots encode every record)."""
     if dataclasses.is_dataclass(cls):
-        names = tuple(f.name for f in dataclasses.fields(cls))
+        # A field marked ``metadata={"snapshot": False}`` stays out (a symbol's warm-up spec:
+        # the market's bars carry the history itself).
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("snapshot", True))
         return lambda value: {name: encode(getattr(value, name)) for name in names}
     if issubclass(cls, Enum):
         return lambda value: value.value

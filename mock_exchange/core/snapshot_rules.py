@@ -10,7 +10,7 @@ breaks, so a restored state is one the exchange could really be in:
   known symbols and only their two assets, ``locked`` exactly what open orders reserve;
 - orders, lists and trades name known accounts, symbols and each other, consistently
   (scope, list membership, no overfill, no two open orders with one client id);
-- the market has exactly the symbols, each with a positive last price and a bounded tape;
+- the market has exactly the symbols, each with a positive last price, a bounded tape and bars;
 - id counters are not negative and not behind an id already used (no id handed out twice);
 - transfers, interest rows and index prices name known accounts, symbols, wallets, types;
 - the event sequence is not negative.
@@ -30,7 +30,7 @@ from typing import Any
 
 from mock_exchange.config import API_KEY_PATTERN, ConfigError, SymbolConfig, symbol_config
 from mock_exchange.core.clock import MAX_TIME_MS
-from mock_exchange.core.market import TAPE_LIMIT
+from mock_exchange.core.history import MAX_BARS, MAX_TAPE_ENTRIES
 from mock_exchange.core.state import CROSS_WALLET, ISOLATED_WALLET, SPOT_WALLET
 
 # Binance's id fields are signed 64-bit integers.
@@ -178,8 +178,11 @@ def _config_error(exc: ConfigError) -> Exception:
     return SnapshotError(f"state.{exc}")
 
 
+_MARKET_KEYS = ("last", "tape", "bars", "next_trade_id", "next_agg_id")
+
+
 def check_market(raw: Any, symbols: Mapping[str, SymbolConfig]) -> dict[str, Any]:
-    """Exactly the snapshot's symbols, each with a positive last price and at most TAPE_LIMIT prints."""
+    """Exactly the snapshot's symbols, each with a positive last price, a bounded tape and bars."""
     market = mapping(raw, "market")
     for name in market:
         if name not in symbols:
@@ -189,20 +192,64 @@ def check_market(raw: Any, symbols: Mapping[str, SymbolConfig]) -> dict[str, Any
         if name not in market:
             fail(where, "missing (every symbol needs a last price)")
         entry = mapping(market[name], where)
-        exact_keys(entry, where, ("last", "tape"))
+        unknown = sorted(str(key) for key in entry if key not in _MARKET_KEYS)
+        if unknown:
+            fail(f"{where}.{unknown[0]}", "unknown field")
+        for key in ("last", "tape"):  # bars and the id counters are absent from older snapshots
+            if key not in entry:
+                fail(f"{where}.{key}", "missing")
         positive_decimal_text(entry["last"], f"{where}.last")
-        tape = entry["tape"]
-        if not isinstance(tape, list) or len(tape) > TAPE_LIMIT:
-            fail(f"{where}.tape", f"expected a list of at most {TAPE_LIMIT} prints")
-        for i, item in enumerate(tape):
-            item_where = f"{where}.tape[{i}]"
-            if not isinstance(item, list) or len(item) != 3:
-                fail(item_where, "expected [time_ms, price, qty]")
-            # Not necessarily in time order: a clock set back (frozen earlier) prints earlier times.
-            time_ms(item[0], f"{item_where}[0]")
-            positive_decimal_text(item[1], f"{item_where}[1]")
-            decimal_text(item[2], f"{item_where}[2]")
+        _check_tape(entry["tape"], f"{where}.tape")
+        _check_bars(entry.get("bars", []), f"{where}.bars")
+        for key in ("next_trade_id", "next_agg_id"):
+            if key in entry:
+                integer(entry[key], f"{where}.{key}", 0, MAX_ID)
     return dict(market)
+
+
+def _check_tape(tape: Any, where: str) -> None:
+    """[time_ms, price, qty, trade_id, agg_id, is_buyer_maker, taker] (or an older [time, price, qty])."""
+    if not isinstance(tape, list) or not tape or len(tape) > MAX_TAPE_ENTRIES:
+        fail(where, f"expected a list of 1 to {MAX_TAPE_ENTRIES} entries")
+    for i, item in enumerate(tape):
+        item_where = f"{where}[{i}]"
+        if not isinstance(item, list) or len(item) not in (3, 7):
+            fail(item_where, "expected [time_ms, price, qty, trade_id, agg_id, is_buyer_maker, taker]")
+        # Not necessarily in time order in an older snapshot (a clock set back printed earlier
+        # times at the end); restoring sorts the tape by time.
+        time_ms(item[0], f"{item_where}[0]")
+        positive_decimal_text(item[1], f"{item_where}[1]")
+        qty = decimal_text(item[2], f"{item_where}[2]")
+        if len(item) == 3:
+            continue
+        trade_id = integer(item[3], f"{item_where}[3]", -1, MAX_ID)
+        agg_id = integer(item[4], f"{item_where}[4]", -1, MAX_ID)
+        if not isinstance(item[5], bool):
+            fail(f"{item_where}[5]", f"expected a boolean, got {_kind(item[5])}")
+        integer(item[6], f"{item_where}[6]", -MAX_ID, MAX_ID)
+        if (trade_id < 0) != (agg_id < 0) or (trade_id < 0) != (qty == 0):
+            fail(item_where, "a trade has ids and a positive qty; a price point has neither")
+
+
+def _check_bars(bars: Any, where: str) -> None:
+    """[open_ms, open, high, low, close, volume, quote_volume, trades, taker_buy_volume,
+    taker_buy_quote_volume, first_trade_id], ascending by open time."""
+    if not isinstance(bars, list) or len(bars) > MAX_BARS:
+        fail(where, f"expected a list of at most {MAX_BARS} bars")
+    previous = 0
+    for i, item in enumerate(bars):
+        item_where = f"{where}[{i}]"
+        if not isinstance(item, list) or len(item) != 11:
+            fail(item_where, "expected [open_ms, open, high, low, close, volume, quote_volume, trades, "
+                             "taker_buy_volume, taker_buy_quote_volume, first_trade_id]")
+        previous = time_ms(item[0], f"{item_where}[0]", previous)
+        o, h, lo, c = (positive_decimal_text(item[k], f"{item_where}[{k}]") for k in (1, 2, 3, 4))
+        if not lo <= min(o, c) <= max(o, c) <= h:
+            fail(item_where, "low <= open, close <= high is required")
+        for k in (5, 6, 8, 9):
+            decimal_text(item[k], f"{item_where}[{k}]")
+        integer(item[7], f"{item_where}[7]", 0, MAX_ID)
+        integer(item[10], f"{item_where}[10]", -1, MAX_ID)
 
 
 def decimal_text(raw: Any, where: str) -> Decimal:

@@ -44,7 +44,7 @@ def _symbol_count(raw: Mapping[str, str]) -> int:
         return 1
     try:
         names = json.loads(raw.get("symbols", ""))
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested brackets exhaust the parser's stack
         return 1
     return len(names) if isinstance(names, list) and names else 1
 

@@ -361,3 +361,20 @@ def test_a_rejected_request_changes_nothing(bare_app: Flask, bare: FlaskClient) 
                  "/api/v3/ticker?symbol=BTCUSDT&windowSize=9d"):
         assert bare.get(path).status_code == 400
     assert json.dumps(exchange_of(bare_app).market.state(), sort_keys=True) == before
+
+
+def test_a_snapshot_keeps_candles_and_trades(app: Flask, client: FlaskClient) -> None:
+    from mock_exchange.control import LocalControl
+
+    tape(app)
+    state = json.loads(json.dumps(LocalControl(app).snapshot()))
+    config = default_config()
+    copy = create_app(config, exchange=Exchange(config, clock=ExchangeClock(frozen_at_ms=T0)))
+    LocalControl(copy).restore(state)
+    for path in ("/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=1000", "/api/v3/aggTrades?symbol=BTCUSDT",
+                 "/api/v3/ticker/24hr?symbol=BTCUSDT"):
+        assert copy.test_client().get(path).get_data() == client.get(path).get_data()
+    exchange_of(app).trade("BTCUSDT", Decimal("30000"), Decimal("1"))
+    exchange_of(copy).trade("BTCUSDT", Decimal("30000"), Decimal("1"))
+    assert copy.test_client().get("/api/v3/trades?symbol=BTCUSDT").get_data() == client.get(
+        "/api/v3/trades?symbol=BTCUSDT").get_data()  # the ids go on the same way
