@@ -86,6 +86,12 @@ def baselines(ids: dict[str, Any]) -> dict[str, list[Params]]:
         "exchange_info": [{}, btc, {"symbols": '["BTCUSDT","ETHUSDT"]'}],
         "ticker_price": [{}, btc], "book_ticker": [{}, btc], "ticker_24hr": [{}, btc],
         "avg_price": [btc], "depth": [{**btc, "limit": "5"}],
+        "klines": [{**btc, "interval": "1m"}, {**btc, "interval": "1M", "timeZone": "8", "limit": "2"}],
+        "ui_klines": [{**btc, "interval": "1h", "startTime": "0"}],
+        "trades": [btc, {**btc, "limit": "1"}], "historical_trades": [btc, {**btc, "fromId": "0"}],
+        "agg_trades": [btc, {**btc, "fromId": "0"}, {**btc, "startTime": "0"}],
+        "ticker_window": [btc, {"symbols": '["BTCUSDT","ETHUSDT"]', "windowSize": "5m"}],
+        "ticker_trading_day": [btc, {"symbols": '["BTCUSDT"]', "timeZone": "-1:00"}],
         "new_margin_order": [
             LIMIT_BUY, {**LIMIT_BUY, "side": "SELL", "price": "31000", "newOrderRespType": "RESULT"},
             {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quoteOrderQty": "50"},
