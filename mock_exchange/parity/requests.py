@@ -41,7 +41,8 @@ def read_only_set(symbol: str = "BTCUSDT", asset: str = "USDT") -> list[ParityRe
     """The default: market data and the account's own state, nothing that changes it."""
     public = [("/api/v3/ping", {}), ("/api/v3/time", {}), ("/api/v3/exchangeInfo", {"symbol": symbol}),
               ("/api/v3/depth", {"symbol": symbol, "limit": "5"}), ("/api/v3/ticker/price", {"symbol": symbol}),
-              ("/api/v3/avgPrice", {"symbol": symbol})]
+              ("/api/v3/avgPrice", {"symbol": symbol}), ("/api/v3/trades", {"symbol": symbol, "limit": "1"}),
+              ("/api/v3/klines", {"symbol": symbol, "interval": "1m", "limit": "1"})]
     signed = [("/sapi/v1/margin/account", {}), ("/sapi/v1/margin/openOrders", {"symbol": symbol}),
               ("/sapi/v1/margin/allOrders", {"symbol": symbol, "limit": "10"}),
               ("/sapi/v1/margin/myTrades", {"symbol": symbol, "limit": "10"}),

@@ -145,7 +145,7 @@ def test_each_kind_of_drift_is_reported(capsys: pytest.CaptureFixture[str],
     ping = _block(report, "GET /api/v3/ping")
     assert "status: reference 503, fake 200" in ping and "error code: reference -1008, fake None" in ping
     assert _block(report, "GET /api/v3/depth").startswith("same")
-    assert report.rstrip().endswith("14 compared, 7 with drift, 0 skipped")
+    assert report.rstrip().endswith("16 compared, 7 with drift, 0 skipped")
 
 
 def test_identical_fakes_show_no_drift_and_exit_0(capsys: pytest.CaptureFixture[str],
