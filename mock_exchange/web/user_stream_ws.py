@@ -25,7 +25,7 @@ from flask_sock import Sock
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from mock_exchange import nesting
-from mock_exchange.core import errors
+from mock_exchange.core import errors, market_streams
 from mock_exchange.core.errors import BinanceError, invalid_listen_key, invalid_listen_token
 from mock_exchange.core.user_stream import (
     GrantKind,
@@ -33,6 +33,7 @@ from mock_exchange.core.user_stream import (
     listen_key_expired,
     stream_terminated,
 )
+from mock_exchange.web import market_stream_ws
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.user_stream import events_since, grant_payloads, last_event_seq, registry
@@ -43,7 +44,8 @@ MAX_FRAME_BYTES = 64 * 1024  # a WebSocket API request is a few hundred bytes
 MAX_ACTIVE_SUBSCRIPTIONS = 1000
 MAX_LIFETIME_SUBSCRIPTIONS = 65_535
 SHUTDOWN_POLL_S = 0.05  # how often the server loop looks for a stop request
-LISTEN_KEY_PATH = "/ws/<listen_key>"
+LISTEN_KEY_PATH = "/ws/<listen_key>"  # also /ws/<streamName>, a raw market stream
+MARKET_STREAMS_PATH = "/stream"
 WS_API_PATH = "/ws-api/v3"
 # Environ keys through which a WSGI server hands over the raw socket (see simple_websocket).
 _SOCKET_KEYS = ("werkzeug.socket", "gunicorn.socket", "eventlet.input")
@@ -84,6 +86,8 @@ def _check_upgrade() -> Any:
         return json_response(body, 501)
     grant = None
     value = (request.view_args or {}).get("listen_key")
+    if request.path == MARKET_STREAMS_PATH or (value is not None and "@" in value):
+        return None  # a market stream (market_stream_ws.py): no grant to look up
     if value is not None:
         grant = _find_key(value)
         if grant is None:
@@ -97,7 +101,14 @@ def _check_upgrade() -> Any:
 
 @sock.route(LISTEN_KEY_PATH, bp=blueprint)
 def listen_key_stream(ws: Any, listen_key: str) -> None:
-    """Bare events of one listen key until it expires, is deleted, or the client leaves."""
+    """Bare events of one listen key until it expires, is deleted, or the client leaves.
+
+    A name holding an ``@`` is a raw market stream (listen keys are alphanumeric).
+    """
+    if "@" in listen_key:
+        stream = market_streams.parse_stream(listen_key)
+        _market_session(ws, [stream] if stream is not None else None, combined=False)
+        return
     exchange, log, cursor, grant = g.stream_start
     while True:
         ws.receive(timeout=POLL_INTERVAL_S)  # frames from the client are ignored, as Binance does
@@ -116,6 +127,22 @@ def listen_key_stream(ws: Any, listen_key: str) -> None:
                 ws.send(_dumps(listen_key_expired(grant.value, grant.expires_ms)))
             ws.close()
             return
+
+
+@sock.route(MARKET_STREAMS_PATH, bp=blueprint)
+def combined_market_streams(ws: Any) -> None:
+    """``/stream?streams=a/b``: market streams, each payload wrapped as ``{"stream", "data"}``."""
+    names = request.args.get("streams")
+    streams = market_streams.parse_stream_list(names) if names else []
+    _market_session(ws, streams, combined=True)
+
+
+def _market_session(ws: Any, streams: list[market_streams.Stream] | None, combined: bool) -> None:
+    if streams is None:
+        ws.close(*market_stream_ws.ILLEGAL_STREAM_CLOSE)
+        return
+    market_stream_ws.MarketSession(ws, streams, combined).run(
+        lambda exchange: current_runtime().exchange is not exchange)
 
 
 # -- WebSocket API ----------------------------------------------------------------------

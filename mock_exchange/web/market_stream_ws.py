@@ -1,0 +1,171 @@
+"""Market streams over WebSocket: ``/ws/<streamName>`` and ``/stream?streams=a/b``.
+
+The routes live in ``user_stream_ws.py`` (one blueprint, one WebSocket port: a path under
+``/ws/`` holding an ``@`` is a stream name, anything else a listen key); this module runs
+a session. Names, control messages and payloads are in ``core/market_streams.py``.
+
+A session reads the exchange's tape, never a queue of its own: each round it takes the
+trades printed since it last looked and the candles that changed, so what it sends does
+not depend on how often it looks, except that a kline update carries the candle as it is
+when sent (several trades between two rounds give one update, as Binance's kline stream
+pushes the candle once a second). The order of one round (docs/market-streams.md):
+
+1. ``@trade`` frames, stream by stream in subscription order, each in trade id order;
+2. ``@kline_<interval>`` frames, in subscription order: the candle that closed (``x``
+   true) first, then the open candle.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.intervals import Interval
+from mock_exchange.core.market_streams import (
+    Candle,
+    Stream,
+    Subscriptions,
+    kline_payload,
+    trade_payload,
+    wrap,
+)
+from mock_exchange.web.runtime import current_runtime
+
+POLL_INTERVAL_S = 0.01
+MAX_TRADES_PER_ROUND = 1000  # a burst larger than this is sent over the following rounds
+# Binance's close for a path that names no stream it knows (a live capture; docs/market-streams.md).
+ILLEGAL_STREAM_CLOSE = (1008, '{"code":-1,"msg":"Illegal format ws or stream"}')
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass
+class _KlineState:
+    key: tuple[Any, ...]
+    open_ms: int | None
+    sent: dict[str, Any] | None
+
+
+class MarketSession:
+    """One market-stream connection: its subscriptions and where each stream has read to."""
+
+    def __init__(self, ws: Any, streams: list[Stream], combined: bool) -> None:
+        self.ws = ws
+        self.exchange = current_runtime().exchange
+        self.subscriptions = Subscriptions(combined, list(streams))
+        self.trade_cursor: dict[str, int] = {}  # symbol -> the next trade id to send
+        self.klines: dict[Stream, _KlineState] = {}
+        self._sync()
+
+    def run(self, was_reset: Any) -> None:
+        while True:
+            frame = self.ws.receive(timeout=POLL_INTERVAL_S)
+            if was_reset(self.exchange):
+                self.ws.close(reason=1001, message="The exchange was reset.")
+                return
+            if frame is not None:
+                text = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
+                self.ws.send(_dumps(self.subscriptions.handle(text)))
+                self._sync()
+            self.deliver()
+
+    # -- where each stream starts -------------------------------------------------------------
+
+    def _sync(self) -> None:
+        """A new stream starts at the tape's end; a dropped one forgets where it was."""
+        streams = self.subscriptions.streams
+        symbols = {s.symbol for s in streams if s.kind == "trade"}
+        for symbol in symbols - self.trade_cursor.keys():
+            self.trade_cursor[symbol] = self._next_trade_id(symbol)
+        for symbol in self.trade_cursor.keys() - symbols:
+            del self.trade_cursor[symbol]
+        for stream in [s for s in self.klines if s not in streams]:
+            del self.klines[stream]
+        for stream in streams:
+            if stream.kind == "kline" and stream not in self.klines:
+                candle = self._candle(stream, None)
+                self.klines[stream] = _KlineState(self._kline_key(stream), candle.open_ms if candle else None,
+                                                  kline_payload(stream.symbol, stream.interval or "", candle, False, 0)
+                                                  ["k"] if candle else None)
+
+    def _next_trade_id(self, symbol: str) -> int:
+        try:
+            last = self.exchange.recent_trades(symbol, 1)
+        except BinanceError:  # not a symbol (yet): Binance accepts the stream and sends nothing
+            return 0
+        return last[-1].trade_id + 1 if last else 0
+
+    # -- one round ------------------------------------------------------------------------------
+
+    def deliver(self) -> None:
+        combined = self.subscriptions.combined
+        for stream in self.subscriptions.streams:
+            if stream.kind == "trade":
+                for payload in self._new_trades(stream.symbol):
+                    self.ws.send(_dumps(wrap(stream, payload, combined)))
+        now = self.exchange.clock.now_ms()
+        for stream in self.subscriptions.streams:
+            if stream.kind == "kline":
+                for payload in self._kline_updates(stream, now):
+                    self.ws.send(_dumps(wrap(stream, payload, combined)))
+
+    def _new_trades(self, symbol: str) -> list[dict[str, Any]]:
+        cursor = self.trade_cursor[symbol]
+        try:
+            trades = self.exchange.historical_trades(symbol, cursor, MAX_TRADES_PER_ROUND)
+        except BinanceError:
+            return []
+        if trades:
+            self.trade_cursor[symbol] = trades[-1].trade_id + 1
+        # The event time is the print's: the exchange clock when the trade happened.
+        return [trade_payload(symbol, t.trade_id, t.price, t.qty, t.time_ms, t.is_buyer_maker, t.time_ms)
+                for t in trades]
+
+    def _kline_key(self, stream: Stream) -> tuple[Any, ...]:
+        """Cheap to read each round; when it is unchanged the candle is too."""
+        interval = Interval(stream.interval or "1m")
+        try:
+            last = self.exchange.recent_trades(stream.symbol, 1)
+            price = self.exchange.market.last_price(stream.symbol)
+        except (BinanceError, KeyError):
+            return (None,)
+        return (last[-1].trade_id if last else None, price, interval.index(self.exchange.clock.now_ms()))
+
+    def _kline_updates(self, stream: Stream, now: int) -> list[dict[str, Any]]:
+        state = self.klines[stream]
+        key = self._kline_key(stream)
+        if key == state.key:
+            return []
+        state.key = key
+        interval = stream.interval or "1m"
+        out: list[dict[str, Any]] = []
+        current = self._candle(stream, None)
+        if current is None:
+            return []
+        if state.open_ms is not None and current.open_ms > state.open_ms:
+            closed = self._candle(stream, state.open_ms)
+            if closed is not None:
+                out.append(kline_payload(stream.symbol, interval, closed, True, now))
+        payload = kline_payload(stream.symbol, interval, current, False, now)
+        if payload["k"] != state.sent or out:
+            out.append(payload)
+        state.open_ms, state.sent = current.open_ms, payload["k"]
+        return out
+
+    def _candle(self, stream: Stream, open_ms: int | None) -> Candle | None:
+        """The open candle (``open_ms`` None) or the one opening at ``open_ms``."""
+        interval = Interval(stream.interval or "1m")
+        try:
+            rows = self.exchange.klines(stream.symbol, interval, open_ms, open_ms, 1)
+            if not rows:
+                return None
+            k = rows[-1]
+            ids = self.exchange.market_window(stream.symbol, k.open_ms, k.close_ms)
+        except BinanceError:
+            return None
+        return Candle(k.open_ms, k.close_ms, ids.first_id, ids.last_id, k.open, k.close, k.high, k.low, k.volume,
+                      k.trades, k.quote_volume, k.taker_buy_volume, k.taker_buy_quote_volume)
