@@ -70,6 +70,11 @@ class Socket:
         assert frame, "the server closed the stream"
         return json.loads(frame)
 
+    def recv_raw(self, text: str) -> Any:
+        """Send ``text`` as it is (not re-encoded) and return the next frame, decoded."""
+        self.ws.send(text)
+        return self.recv()
+
     def recv_many(self, count: int) -> list[Any]:
         return [self.recv() for _ in range(count)]
 

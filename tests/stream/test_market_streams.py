@@ -1,0 +1,151 @@
+"""Market streams over real WebSockets: trade and kline payloads, combined wrapper, live subscriptions."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.signed_client import FROZEN_AT_MS as T0
+
+MINUTE = 60_000
+OPEN = T0 - T0 % MINUTE  # the 1m candle holding T0
+
+
+def subscribe(sock: Any, method: str, params: list[Any] | None, request_id: Any) -> Any:
+    message: dict[str, Any] = {"method": method, "id": request_id}
+    if params is not None:
+        message["params"] = params
+    sock.send(message)
+    return sock.recv()
+
+
+def test_control_plane_trade_arrives_on_the_raw_trade_stream_field_by_field(connect: Any, exchange: Any) -> None:
+    sock = connect("/ws/btcusdt@trade")
+    # A request answered proves the session started (it reads the tape's end before answering).
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 1) == {"result": ["btcusdt@trade"], "id": 1}
+    first_id = exchange.market.history("BTCUSDT").next_trade_id  # live ids follow the warm-up history's
+    price = exchange.market.last_price("BTCUSDT") + Decimal("0.5")
+    exchange.trade("BTCUSDT", price, Decimal("0.25"))
+    frame = sock.recv()
+    # A print above the previous price: a buyer lifted the offers, the buyer was the taker.
+    assert frame == {"e": "trade", "E": T0, "s": "BTCUSDT", "t": first_id, "p": f"{price:.8f}", "q": "0.25000000",
+                     "T": T0, "m": False, "M": True}
+    exchange.clock.advance(1500)
+    exchange.trade("BTCUSDT", price - 100, Decimal("0.1"))
+    second = sock.recv()
+    # A print below the previous price: a seller hit the bids, the buyer was the maker.
+    assert (second["t"], second["p"], second["m"], second["E"], second["T"]) == (
+        first_id + 1, f"{price - 100:.8f}", True, T0 + 1500, T0 + 1500)
+
+
+def test_kline_stream_updates_and_closes_the_candle_on_the_exchange_clock(connect: Any, exchange: Any) -> None:
+    sock = connect("/ws/btcusdt@kline_1m")
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 1)["result"] == ["btcusdt@kline_1m"]
+    before = exchange.market.last_price("BTCUSDT")
+    exchange.trade("BTCUSDT", Decimal("31000"), Decimal("0.5"))
+    frame = sock.recv()
+    assert {k: frame[k] for k in ("e", "E", "s")} == {"e": "kline", "E": T0, "s": "BTCUSDT"}
+    k = frame["k"]
+    trade_id = exchange.market.history("BTCUSDT").next_trade_id - 1
+    assert k == {"t": OPEN, "T": OPEN + MINUTE - 1, "s": "BTCUSDT", "i": "1m", "f": trade_id, "L": trade_id,
+                 "o": k["o"], "c": "31000.00000000", "h": "31000.00000000", "l": k["l"],
+                 "v": "0.50000000", "n": 1, "x": False, "q": "15500.00000000",
+                 "V": "0.50000000", "Q": "15500.00000000", "B": "0"}
+    assert Decimal(k["l"]) == min(Decimal(k["o"]), before)
+    # The clock moves past the candle's close: the candle is sent closed, then the new one.
+    exchange.clock.advance(MINUTE)
+    closed, opened = sock.recv(), sock.recv()
+    assert (closed["k"]["t"], closed["k"]["x"], closed["k"]["n"], closed["E"]) == (OPEN, True, 1, T0 + MINUTE)
+    assert (opened["k"]["t"], opened["k"]["x"], opened["k"]["n"]) == (OPEN + MINUTE, False, 0)
+    assert (opened["k"]["o"], opened["k"]["f"], opened["k"]["L"]) == ("31000.00000000", -1, -1)
+
+
+def test_combined_stream_wraps_each_payload_with_its_stream_name(connect: Any, exchange: Any) -> None:
+    sock = connect("/stream?streams=btcusdt@trade/btcusdt@kline_5m")
+    assert subscribe(sock, "GET_PROPERTY", ["combined"], 7) == {"result": True, "id": 7}
+    exchange.trade("BTCUSDT", Decimal("30100"), Decimal("0.2"))
+    trade, kline = sock.recv(), sock.recv()  # trades first, then candles (the documented order)
+    assert set(trade) == {"stream", "data"} and trade["stream"] == "btcusdt@trade"
+    assert (trade["data"]["e"], trade["data"]["p"]) == ("trade", "30100.00000000")
+    assert kline["stream"] == "btcusdt@kline_5m"
+    assert (kline["data"]["k"]["i"], kline["data"]["k"]["c"]) == ("5m", "30100.00000000")
+
+
+def test_live_subscribe_unsubscribe_and_list_with_their_ids(connect: Any, exchange: Any) -> None:
+    sock = connect("/stream")
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 1) == {"result": [], "id": 1}
+    assert subscribe(sock, "SUBSCRIBE", ["btcusdt@trade", "ethusdt@kline_1h"], 2) == {"result": None, "id": 2}
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, "abc") == {
+        "result": ["btcusdt@trade", "ethusdt@kline_1h"], "id": "abc"}
+    assert subscribe(sock, "UNSUBSCRIBE", ["ethusdt@kline_1h"], 3) == {"result": None, "id": 3}
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, None) == {"result": ["btcusdt@trade"], "id": None}
+    exchange.trade("BTCUSDT", Decimal("29000"), Decimal("0.1"))
+    assert sock.recv()["stream"] == "btcusdt@trade"
+    # SET_PROPERTY combined false: bare payloads from now on.
+    assert subscribe(sock, "SET_PROPERTY", ["combined", False], 4) == {"result": None, "id": 4}
+    exchange.trade("BTCUSDT", Decimal("29001"), Decimal("0.1"))
+    assert sock.recv()["e"] == "trade"
+
+
+@pytest.mark.parametrize(("message", "reply"), [
+    ({"method": "SUBSCRIBE", "params": ["btcusdt@nonsense"], "id": 5},
+     {"error": {"code": 2, "msg": "Invalid request: invalid stream"}, "id": 5}),
+    ({"method": "SUBSCRIBE", "params": ["btcusdt@trade", "BTCUSDT@trade"], "id": 6},
+     {"error": {"code": 2, "msg": "Invalid request: invalid stream"}, "id": 6}),
+    ({"method": "SUBSCRIBE", "params": ["btcusdt@trade"], "id": 1.5},
+     {"error": {"code": 2, "msg": "Invalid request: request ID must be an unsigned integer"}, "id": None}),
+    ({"method": "SET_PROPERTY", "params": ["colour", True], "id": 8},
+     {"error": {"code": 0, "msg": "Unknown property"}, "id": 8}),
+    ({"method": "SET_PROPERTY", "params": ["combined", "yes"], "id": 9},
+     {"error": {"code": 1, "msg": "Invalid value type: expected Boolean"}, "id": 9}),
+    ({"params": [], "id": 10},
+     {"error": {"code": 2, "msg": 'Invalid request: missing field `method` at line 1 column 21'}, "id": None}),
+])
+def test_bad_control_messages_get_binance_errors_and_change_nothing(connect: Any, message: dict[str, Any],
+                                                                     reply: dict[str, Any]) -> None:
+    sock = connect("/ws/btcusdt@kline_1m")
+    assert sock.recv_raw(json.dumps(message, separators=(",", ":"))) == reply
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 99) == {"result": ["btcusdt@kline_1m"], "id": 99}
+
+
+def test_unknown_method_and_broken_json(connect: Any) -> None:
+    sock = connect("/ws/btcusdt@trade")
+    reply = sock.recv_raw('{"method":"SUBSCRIB","id":1}')
+    assert reply["id"] == 1 and reply["error"]["code"] == 2
+    assert reply["error"]["msg"].startswith("Invalid request: unknown variant `SUBSCRIB`, expected one of `SUBSCRIBE`")
+    assert sock.recv_raw("{nope") == {"error": {"code": 3, "msg": "Invalid JSON: expected value at line 1 column 2"},
+                                     "id": None}
+
+
+@pytest.mark.parametrize("path", ["/ws/btcusdt@nonsense", "/stream?streams=btcusdt@trade/btcusdt@kline_7m"])
+def test_a_bad_stream_name_on_connect_is_closed_with_binance_message(server: Any, path: str) -> None:
+    import websocket
+
+    ws = websocket.create_connection(server.ws_url + path, timeout=5)
+    try:
+        opcode, data = ws.recv_data(control_frame=True)
+        assert opcode == websocket.ABNF.OPCODE_CLOSE
+        assert int.from_bytes(data[:2], "big") == 1008
+        assert json.loads(data[2:]) == {"code": -1, "msg": "Illegal format ws or stream"}
+    finally:
+        ws.close()
+
+
+def test_a_users_fill_and_the_rest_of_the_print_are_two_trades_in_id_order(connect: Any, exchange: Any) -> None:
+    from mock_exchange.core.enums import OrderType, Side, TimeInForce
+    from mock_exchange.core.requests import NewOrder
+
+    exchange.place_order("demo", NewOrder(symbol="BTCUSDT", side=Side.BUY, type=OrderType.LIMIT,
+                                          quantity=Decimal("0.001"), price=Decimal("29000"),
+                                          time_in_force=TimeInForce.GTC, new_client_order_id="bid"))
+    sock = connect("/stream?streams=btcusdt@trade")
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 1)["result"] == ["btcusdt@trade"]
+    first_id = exchange.market.history("BTCUSDT").next_trade_id
+    exchange.trade("BTCUSDT", Decimal("28990"), Decimal("0.5"))  # a seller crosses the resting bid
+    fill, rest = sock.recv()["data"], sock.recv()["data"]
+    # The bid rested: its fill is at its own price, with the buyer as the maker.
+    assert (fill["t"], fill["p"], fill["q"], fill["m"]) == (first_id, "29000.00000000", "0.00100000", True)
+    assert (rest["t"], rest["p"], rest["q"]) == (first_id + 1, "28990.00000000", "0.49900000")
