@@ -28,12 +28,12 @@ MAX_STREAMS = 1024
 _ID_TEXT = re.compile(r"[A-Za-z0-9]{1,36}")
 _SYMBOL = re.compile(r"[a-z0-9]{1,20}")
 METHODS = ("SUBSCRIBE", "UNSUBSCRIBE", "LIST_SUBSCRIPTIONS", "SET_PROPERTY", "GET_PROPERTY")
-KINDS = ("trade", "kline")
+KINDS = ("trade", "aggTrade", "kline", "miniTicker")
 
 
 @dataclass(frozen=True)
 class Stream:
-    """One market stream: ``<symbol>@trade`` or ``<symbol>@kline_<interval>``."""
+    """One market stream: ``<symbol>@trade``, ``@aggTrade``, ``@kline_<interval>`` or ``@miniTicker``."""
 
     name: str  # as the client spelled it (Binance lists and wraps with that name)
     symbol: str  # upper case, as the exchange names it
@@ -48,8 +48,8 @@ def parse_stream(name: object) -> Stream | None:
     symbol, kind = name.split("@")
     if not _SYMBOL.fullmatch(symbol):  # Binance's stream names are lower case
         return None
-    if kind == "trade":
-        return Stream(name, symbol.upper(), "trade")
+    if kind in ("trade", "aggTrade", "miniTicker"):
+        return Stream(name, symbol.upper(), kind)
     if kind.startswith("kline_") and kind[len("kline_"):] in KLINE_INTERVALS:
         return Stream(name, symbol.upper(), "kline", kind[len("kline_"):])
     return None
@@ -172,6 +172,20 @@ def trade_payload(symbol: str, trade_id: int, price: Decimal, qty: Decimal, time
     """A ``<symbol>@trade`` event; ``M`` is documented as "Ignore" and is always true on Binance."""
     return {"e": "trade", "E": event_ms, "s": symbol, "t": trade_id, "p": plain8(price), "q": plain8(qty),
             "T": time_ms, "m": is_buyer_maker, "M": True}
+
+
+def agg_trade_payload(symbol: str, agg_id: int, price: Decimal, qty: Decimal, first_id: int, last_id: int,
+                      time_ms: int, is_buyer_maker: bool, event_ms: int) -> dict[str, Any]:
+    """A ``<symbol>@aggTrade`` event; ``M`` is documented as "Ignore" and is always true on Binance."""
+    return {"e": "aggTrade", "E": event_ms, "s": symbol, "a": agg_id, "p": plain8(price), "q": plain8(qty),
+            "f": first_id, "l": last_id, "T": time_ms, "m": is_buyer_maker, "M": True}
+
+
+def mini_ticker_payload(symbol: str, close: Decimal, open_: Decimal, high: Decimal, low: Decimal, volume: Decimal,
+                        quote_volume: Decimal, event_ms: int) -> dict[str, Any]:
+    """A ``<symbol>@miniTicker`` event: the rolling 24 hours, as GET /api/v3/ticker/24hr counts them."""
+    return {"e": "24hrMiniTicker", "E": event_ms, "s": symbol, "c": plain8(close), "o": plain8(open_),
+            "h": plain8(high), "l": plain8(low), "v": plain8(volume), "q": plain8(quote_volume)}
 
 
 @dataclass(frozen=True)

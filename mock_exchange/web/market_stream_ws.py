@@ -10,9 +10,10 @@ not depend on how often it looks, except that a kline update carries the candle 
 when sent (several trades between two rounds give one update, as Binance's kline stream
 pushes the candle once a second). The order of one round (docs/market-streams.md):
 
-1. ``@trade`` frames, stream by stream in subscription order, each in trade id order;
-2. ``@kline_<interval>`` frames, in subscription order: the candle that closed (``x``
-   true) first, then the open candle.
+1. ``@trade`` and ``@aggTrade`` frames, stream by stream in subscription order, each in
+   trade id order;
+2. ``@kline_<interval>`` and ``@miniTicker`` frames, in subscription order (a kline
+   stream: the candle that closed, ``x`` true, first, then the open candle).
 """
 
 from __future__ import annotations
@@ -22,21 +23,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.intervals import Interval
+from mock_exchange.core.intervals import DAY_MS, Interval
 from mock_exchange.core.market_streams import (
     Candle,
     Stream,
     Subscriptions,
+    agg_trade_payload,
     kline_payload,
+    mini_ticker_payload,
     trade_payload,
     wrap,
 )
+from mock_exchange.core.tape import aggregate
 from mock_exchange.web.runtime import current_runtime
 
 POLL_INTERVAL_S = 0.01
 MAX_TRADES_PER_ROUND = 1000  # a burst larger than this is sent over the following rounds
 # Binance's close for a path that names no stream it knows (a live capture; docs/market-streams.md).
 ILLEGAL_STREAM_CLOSE = (1008, '{"code":-1,"msg":"Illegal format ws or stream"}')
+
+
+_TAPE_KINDS = ("trade", "aggTrade")
+
+
+def _without_time(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {k: v for k, v in payload.items() if k != "E"} if payload is not None else None
 
 
 def _dumps(data: Any) -> str:
@@ -47,7 +58,7 @@ def _dumps(data: Any) -> str:
 class _KlineState:
     key: tuple[Any, ...]
     open_ms: int | None
-    sent: dict[str, Any] | None
+    sent: dict[str, Any] | None  # what was last sent (a kline's "k", a ticker without "E")
 
 
 class MarketSession:
@@ -57,8 +68,9 @@ class MarketSession:
         self.ws = ws
         self.exchange = current_runtime().exchange
         self.subscriptions = Subscriptions(combined, list(streams))
-        self.trade_cursor: dict[str, int] = {}  # symbol -> the next trade id to send
+        self.trade_cursor: dict[Stream, int] = {}  # a trade or aggTrade stream -> the next trade id to send
         self.klines: dict[Stream, _KlineState] = {}
+        self.tickers: dict[Stream, _KlineState] = {}
         self._sync()
 
     def run(self, was_reset: Any) -> None:
@@ -78,19 +90,20 @@ class MarketSession:
     def _sync(self) -> None:
         """A new stream starts at the tape's end; a dropped one forgets where it was."""
         streams = self.subscriptions.streams
-        symbols = {s.symbol for s in streams if s.kind == "trade"}
-        for symbol in symbols - self.trade_cursor.keys():
-            self.trade_cursor[symbol] = self._next_trade_id(symbol)
-        for symbol in self.trade_cursor.keys() - symbols:
-            del self.trade_cursor[symbol]
-        for stream in [s for s in self.klines if s not in streams]:
-            del self.klines[stream]
+        for table in (self.trade_cursor, self.klines, self.tickers):
+            for stream in [s for s in table if s not in streams]:
+                del table[stream]
         for stream in streams:
-            if stream.kind == "kline" and stream not in self.klines:
+            if stream.kind in _TAPE_KINDS and stream not in self.trade_cursor:
+                self.trade_cursor[stream] = self._next_trade_id(stream.symbol)
+            elif stream.kind == "kline" and stream not in self.klines:
                 candle = self._candle(stream, None)
-                self.klines[stream] = _KlineState(self._kline_key(stream), candle.open_ms if candle else None,
+                self.klines[stream] = _KlineState(self._change_key(stream), candle.open_ms if candle else None,
                                                   kline_payload(stream.symbol, stream.interval or "", candle, False, 0)
                                                   ["k"] if candle else None)
+            elif stream.kind == "miniTicker" and stream not in self.tickers:
+                ticker = self._mini_ticker(stream, self.exchange.clock.now_ms())
+                self.tickers[stream] = _KlineState(self._change_key(stream), None, _without_time(ticker))
 
     def _next_trade_id(self, symbol: str) -> int:
         try:
@@ -104,30 +117,42 @@ class MarketSession:
     def deliver(self) -> None:
         combined = self.subscriptions.combined
         for stream in self.subscriptions.streams:
-            if stream.kind == "trade":
-                for payload in self._new_trades(stream.symbol):
+            if stream.kind in _TAPE_KINDS:
+                for payload in self._new_trades(stream):
                     self.ws.send(_dumps(wrap(stream, payload, combined)))
         now = self.exchange.clock.now_ms()
         for stream in self.subscriptions.streams:
             if stream.kind == "kline":
-                for payload in self._kline_updates(stream, now):
-                    self.ws.send(_dumps(wrap(stream, payload, combined)))
+                payloads = self._kline_updates(stream, now)
+            elif stream.kind == "miniTicker":
+                payloads = self._ticker_updates(stream, now)
+            else:
+                continue
+            for payload in payloads:
+                self.ws.send(_dumps(wrap(stream, payload, combined)))
 
-    def _new_trades(self, symbol: str) -> list[dict[str, Any]]:
-        cursor = self.trade_cursor[symbol]
+    def _new_trades(self, stream: Stream) -> list[dict[str, Any]]:
+        symbol, cursor = stream.symbol, self.trade_cursor[stream]
         try:
             trades = self.exchange.historical_trades(symbol, cursor, MAX_TRADES_PER_ROUND)
         except BinanceError:
             return []
+        if stream.kind == "aggTrade" and len(trades) == MAX_TRADES_PER_ROUND:
+            # The last aggregate may go on past this batch: it waits for the next round.
+            whole = [t for t in trades if t.agg_id != trades[-1].agg_id]
+            trades = whole or trades
         if trades:
-            self.trade_cursor[symbol] = trades[-1].trade_id + 1
+            self.trade_cursor[stream] = trades[-1].trade_id + 1
         # The event time is the print's: the exchange clock when the trade happened.
+        if stream.kind == "aggTrade":
+            return [agg_trade_payload(symbol, a.agg_id, a.price, a.qty, a.first_id, a.last_id, a.time_ms,
+                                      a.is_buyer_maker, a.time_ms) for a in aggregate(trades)]
         return [trade_payload(symbol, t.trade_id, t.price, t.qty, t.time_ms, t.is_buyer_maker, t.time_ms)
                 for t in trades]
 
-    def _kline_key(self, stream: Stream) -> tuple[Any, ...]:
-        """Cheap to read each round; when it is unchanged the candle is too."""
-        interval = Interval(stream.interval or "1m")
+    def _change_key(self, stream: Stream) -> tuple[Any, ...]:
+        """Cheap to read each round; when it is unchanged the candle (or the ticker) is too."""
+        interval = Interval(stream.interval or "1s")  # a ticker's window moves on by the second
         try:
             last = self.exchange.recent_trades(stream.symbol, 1)
             price = self.exchange.market.last_price(stream.symbol)
@@ -135,9 +160,29 @@ class MarketSession:
             return (None,)
         return (last[-1].trade_id if last else None, price, interval.index(self.exchange.clock.now_ms()))
 
+    def _ticker_updates(self, stream: Stream, now: int) -> list[dict[str, Any]]:
+        state = self.tickers[stream]
+        key = self._change_key(stream)
+        if key == state.key:
+            return []
+        state.key = key
+        payload = self._mini_ticker(stream, now)
+        if payload is None or _without_time(payload) == state.sent:
+            return []
+        state.sent = _without_time(payload)
+        return [payload]
+
+    def _mini_ticker(self, stream: Stream, now: int) -> dict[str, Any] | None:
+        try:
+            stats = self.exchange.market_window(stream.symbol, now - DAY_MS, now)
+        except BinanceError:
+            return None
+        return mini_ticker_payload(stream.symbol, stats.last, stats.open, stats.high, stats.low, stats.volume,
+                                   stats.quote_volume, now)
+
     def _kline_updates(self, stream: Stream, now: int) -> list[dict[str, Any]]:
         state = self.klines[stream]
-        key = self._kline_key(stream)
+        key = self._change_key(stream)
         if key == state.key:
             return []
         state.key = key

@@ -149,3 +149,37 @@ def test_a_users_fill_and_the_rest_of_the_print_are_two_trades_in_id_order(conne
     # The bid rested: its fill is at its own price, with the buyer as the maker.
     assert (fill["t"], fill["p"], fill["q"], fill["m"]) == (first_id, "29000.00000000", "0.00100000", True)
     assert (rest["t"], rest["p"], rest["q"]) == (first_id + 1, "28990.00000000", "0.49900000")
+
+
+def test_agg_trade_stream_folds_the_fills_of_one_print_at_one_price(connect: Any, exchange: Any) -> None:
+    from mock_exchange.core.enums import OrderType, Side, TimeInForce
+    from mock_exchange.core.requests import NewOrder
+
+    for client_id in ("bid-1", "bid-2"):
+        exchange.place_order("demo", NewOrder(symbol="BTCUSDT", side=Side.BUY, type=OrderType.LIMIT,
+                                              quantity=Decimal("0.001"), price=Decimal("29000"),
+                                              time_in_force=TimeInForce.GTC, new_client_order_id=client_id))
+    sock = connect("/ws/btcusdt@aggTrade")
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 1)["result"] == ["btcusdt@aggTrade"]
+    history = exchange.market.history("BTCUSDT")
+    first_id, agg_id = history.next_trade_id, history.next_agg_id
+    exchange.trade("BTCUSDT", Decimal("28990"), Decimal("0.5"))
+    both, rest = sock.recv(), sock.recv()
+    # Two bids filled by one print at one price and time: one aggregate of two trades.
+    assert both == {"e": "aggTrade", "E": T0, "s": "BTCUSDT", "a": agg_id, "p": "29000.00000000",
+                    "q": "0.00200000", "f": first_id, "l": first_id + 1, "T": T0, "m": True, "M": True}
+    assert (rest["a"], rest["p"], rest["q"], rest["f"], rest["l"]) == (
+        agg_id + 1, "28990.00000000", "0.49800000", first_id + 2, first_id + 2)
+
+
+def test_mini_ticker_stream_shows_the_rolling_24_hours_as_the_rest_ticker_does(connect: Any, exchange: Any,
+                                                                              http: Any, server: Any) -> None:
+    sock = connect("/ws/btcusdt@miniTicker")
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 1)["result"] == ["btcusdt@miniTicker"]
+    exchange.trade("BTCUSDT", Decimal("31234.5"), Decimal("0.4"))
+    frame = sock.recv()
+    rest = http.get(server.url + "/api/v3/ticker/24hr", params={"symbol": "BTCUSDT"}).json()
+    assert frame == {"e": "24hrMiniTicker", "E": T0, "s": "BTCUSDT", "c": "31234.50000000",
+                     "o": rest["openPrice"], "h": rest["highPrice"], "l": rest["lowPrice"],
+                     "v": rest["volume"], "q": rest["quoteVolume"]}
+    assert Decimal(rest["volume"]) >= Decimal("0.4")
