@@ -14,7 +14,14 @@ from typing import Any
 
 from mock_exchange.core.decimals import stripped
 from mock_exchange.core.enums import ExecutionType, ListOrderStatus, OrderStatus
-from mock_exchange.core.events import BalanceEvent, LiabilityEvent, ListStatusEvent, OrderEvent, TransferEvent
+from mock_exchange.core.events import (
+    BalanceEvent,
+    LiabilityEvent,
+    ListStatusEvent,
+    MarginLevelEvent,
+    OrderEvent,
+    TransferEvent,
+)
 
 
 def dec(value: Decimal | None) -> str | None:
@@ -95,6 +102,12 @@ def transfer_event_json(event: TransferEvent) -> dict[str, Any]:
     return data
 
 
+def margin_level_event_json(event: MarginLevelEvent) -> dict[str, Any]:
+    data = _base(event, "margin_level_status")
+    data.update({"margin_level": dec(event.level), "status": event.status, "previous_status": event.previous})
+    return data
+
+
 def event_json(event: Any) -> dict[str, Any]:
     """One domain event as JSON (unknown event types keep their seq, kind and account)."""
     if isinstance(event, OrderEvent):
@@ -107,6 +120,8 @@ def event_json(event: Any) -> dict[str, Any]:
         return liability_event_json(event)
     if isinstance(event, TransferEvent):
         return transfer_event_json(event)
+    if isinstance(event, MarginLevelEvent):
+        return margin_level_event_json(event)
     kind = getattr(event, "kind", type(event).__name__)
     return {"seq": getattr(event, "seq", None), "type": kind, "action": kind,
             "time_ms": getattr(event, "time_ms", None), "account": getattr(event, "account", None),

@@ -152,6 +152,8 @@ class ControlService(StateOps, MarginOps):
                 clock.set(int_value(set_ms, "set_ms", minimum=0, maximum=MAX_TIME_MS))
             else:
                 clock.advance(int_value(advance_ms, "advance_ms", minimum=0, maximum=MAX_TIME_MS - clock.now_ms()))
+        # Time alone moves margin levels (interest accrues): report the crossings of this move.
+        self.exchange.check_margin_levels()
         return self.clock()
 
     # -- market -------------------------------------------------------------------------

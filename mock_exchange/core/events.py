@@ -6,11 +6,12 @@ Every order change appends an :class:`OrderEvent` (the user data stream's
 account (``outboundAccountPosition``: free and locked of the assets that changed).
 Borrowing, repaying and balance edits by the control plane add a :class:`LiabilityEvent`
 or a :class:`BalanceEvent`; a transfer into or out of a margin account a :class:`TransferEvent`
-(the spot wallet has no user data stream here). Events carry snapshots (copies), never live objects.
+(the spot wallet has no user data stream here). A margin level crossing a bar adds a
+:class:`MarginLevelEvent`. Events carry snapshots (copies), never live objects.
 
 Order within one engine step: the executionReports (the other OCO leg's EXPIRED before the
 executing leg's TRADE; a working order's TRADE before its pending legs' NEW), then the
-listStatus, then the balance events.
+listStatus, then the balance events, then the margin level status changes.
 """
 
 from __future__ import annotations
@@ -119,7 +120,24 @@ class TransferEvent:
     kind: str = "balance_update"
 
 
-Event = OrderEvent | ListStatusEvent | BalanceEvent | LiabilityEvent | TransferEvent
+@dataclass(slots=True)
+class MarginLevelEvent:
+    """A margin account's margin level crossed a bar (``MARGIN_LEVEL_STATUS_CHANGE``).
+
+    Written after the other events of the step that moved the level (core/margin_risk.py).
+    """
+
+    seq: int
+    account: str
+    isolated_symbol: str | None
+    time_ms: int
+    level: Decimal
+    status: str  # a MarginLevelStatus value
+    previous: str
+    kind: str = "margin_level_status"
+
+
+Event = OrderEvent | ListStatusEvent | BalanceEvent | LiabilityEvent | TransferEvent | MarginLevelEvent
 
 
 # How many of the newest events are kept for the user stream and the control API.

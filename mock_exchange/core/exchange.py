@@ -47,9 +47,10 @@ from mock_exchange.core.errors import (
     order_list_does_not_exist,
     repay_exceeds_liability,
 )
-from mock_exchange.core.events import Event, EventLog  # noqa: F401  (EventLog: type of .events)
+from mock_exchange.core.events import Event, EventLog, MarginLevelEvent  # noqa: F401  (EventLog: type of .events)
 from mock_exchange.core.ids import IdGenerator
 from mock_exchange.core.intervals import Interval
+from mock_exchange.core.margin_level import MarginLevelStatus
 from mock_exchange.core.market import Market
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
@@ -77,7 +78,10 @@ def _changes_state(method: F) -> F:
     def counted(self: Exchange, *args: Any, **kwargs: Any) -> Any:
         with self.lock:
             try:
-                return method(self, *args, **kwargs)
+                result = method(self, *args, **kwargs)
+                # Any change may move a margin level across a bar (a print, a fill, a loan...).
+                self._watch_margin_levels()
+                return result
             finally:
                 self.changes += 1
 
@@ -110,6 +114,9 @@ class Exchange:
             accounts={spec.name: Account.from_config(spec, now) for spec in config.accounts},
         )
         self._ctx = EngineContext(config, state, self.clock, self.ids, self.market, self.events)
+        # The margin level status each indebted account last reported (None: take a baseline).
+        self._level_statuses: dict[margin_risk.LevelKey, MarginLevelStatus] | None = None
+        self._watch_margin_levels()  # configured loans: their statuses are the starting point
 
     # -- state and administration ------------------------------------------------------
 
@@ -222,6 +229,7 @@ class Exchange:
         """Recreate the book and lookup indexes from orders, lists and trades (after a restore)."""
         with self.lock:
             self._ctx.state.rebuild_indexes()
+            self._level_statuses = None  # a restored state: its levels are the new baseline
 
     # -- placement -----------------------------------------------------------------------
 
@@ -438,6 +446,23 @@ class Exchange:
             margin = self._ctx.margin_account(self._account(account).name, isolated_symbol)
             return margin_risk.assess(margin, self._ctx.config.margin, self._ctx.state.symbols,
                                       self._ctx.index_prices())
+
+    @_changes_state
+    def check_margin_levels(self) -> None:
+        """Report margin level crossings now (after a clock move: interest may have crossed a bar)."""
+
+    def _watch_margin_levels(self) -> None:
+        """One MARGIN_LEVEL_STATUS_CHANGE event per account whose status band changed since last time."""
+        ctx = self._ctx
+        now = margin_risk.current_statuses(ctx.state.accounts, ctx.config.margin, ctx.state.symbols,
+                                           ctx.index_prices(), ctx.now())
+        if self._level_statuses is not None:
+            for (account, isolated_symbol), level, status, previous in margin_risk.status_changes(
+                    self._level_statuses, now):
+                ctx.log.append(MarginLevelEvent(seq=ctx.log.next_seq(), account=account,
+                                                isolated_symbol=isolated_symbol, time_ms=ctx.now(), level=level,
+                                                status=status.value, previous=previous.value))
+        self._level_statuses = {key: status for key, (_, status) in now.items()}
 
     def index_price_for_level(self, account: AccountRef, level: Decimal, symbol: str,
                               isolated_symbol: str | None = None) -> Decimal | None:

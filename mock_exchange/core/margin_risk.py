@@ -14,18 +14,24 @@ symbol as base, as quote, or not through it), so
 
 and level(p) = T is a quadratic in p. The positive root nearest the current index wins; None
 when there is none (e.g. nothing owed, or the account does not depend on that symbol enough).
+
+:func:`current_statuses` and :func:`status_changes` watch the levels: after every change of
+state the exchange compares each account's band with the one it last reported and writes a
+MARGIN_LEVEL_STATUS_CHANGE event for each crossing.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from mock_exchange.config import MarginConfig, SymbolConfig
-from mock_exchange.core.accounts import MarginAccount
+from mock_exchange.core.accounts import Account, MarginAccount
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.margin_level import (
+    MARGIN_LEVEL_NO_LIABILITY,
     MarginLevelStatus,
     StatusRestrictions,
     level_status,
@@ -119,3 +125,42 @@ def index_price_for_level(account: MarginAccount, target: Decimal, symbol: str,
 def _power(ratio: Decimal) -> int:
     """0, 1 or 2 for an asset whose value moved by 1/2, 1 or 2 when the index price doubled."""
     return min((0, 1, 2), key=lambda power: abs(ratio - Decimal(2) ** (power - 1)))
+
+
+# -- watching levels cross the bars -------------------------------------------------------
+
+LevelKey = tuple[str, str | None]  # (account, isolated symbol or None for cross)
+
+
+def current_statuses(accounts: Mapping[str, Account], margin: MarginConfig, symbols: Mapping[str, SymbolConfig],
+                     prices: IndexPrices, now_ms: int) -> dict[LevelKey, tuple[Decimal, MarginLevelStatus]]:
+    """(level, status) of every margin account that owes something, interest accrued to ``now_ms``.
+
+    Reads only: pending interest is accrued on a copy, so watching never writes interest rows
+    (reads and operations accrue them as before). An account owing nothing is EXCESSIVE and
+    left out.
+    """
+    found: dict[LevelKey, tuple[Decimal, MarginLevelStatus]] = {}
+    for name in sorted(accounts):
+        for margin_account in accounts[name].margin_accounts():
+            if not any(entry.liability > 0 or entry.borrowed > 0 for entry in margin_account.balances.values()):
+                continue
+            view = copy.deepcopy(margin_account)
+            view.accrue_interest(now_ms, margin)
+            level = totals(view, symbols, prices, valuation_asset(view, symbols)).margin_level
+            found[(name, view.isolated_symbol)] = (level, level_status(level, margin.level_bars))
+    return found
+
+
+def status_changes(known: Mapping[LevelKey, MarginLevelStatus],
+                   now: Mapping[LevelKey, tuple[Decimal, MarginLevelStatus]]) -> list[tuple[LevelKey, Decimal,
+                                                                                             MarginLevelStatus,
+                                                                                             MarginLevelStatus]]:
+    """(account key, level, new status, previous status) for each account whose band changed, in key order."""
+    changes = []
+    for key in sorted(set(known) | set(now), key=lambda k: (k[0], k[1] or "")):
+        level, status = now.get(key, (MARGIN_LEVEL_NO_LIABILITY, MarginLevelStatus.EXCESSIVE))
+        previous = known.get(key, MarginLevelStatus.EXCESSIVE)
+        if status is not previous:
+            changes.append((key, level, status, previous))
+    return changes

@@ -17,7 +17,14 @@ from typing import Any
 from mock_exchange.core import errors
 from mock_exchange.core.decimals import plain8
 from mock_exchange.core.enums import ExecutionType, OrderStatus
-from mock_exchange.core.events import BalanceEvent, Event, LiabilityEvent, ListStatusEvent, OrderEvent
+from mock_exchange.core.events import (
+    BalanceEvent,
+    Event,
+    LiabilityEvent,
+    ListStatusEvent,
+    MarginLevelEvent,
+    OrderEvent,
+)
 
 LISTEN_KEY_VALIDITY_MS = 60 * 60 * 1000  # a listen key lives 60 minutes unless kept alive
 TOKEN_MAX_VALIDITY_MS = 24 * 60 * 60 * 1000  # userListenToken: default and maximum validity
@@ -64,7 +71,7 @@ class StreamGrant:
         if event.account != self.account or event.isolated_symbol != self.isolated_symbol:
             return False
         if self.kind is GrantKind.RISK_KEY:
-            return isinstance(event, LiabilityEvent)
+            return isinstance(event, (LiabilityEvent, MarginLevelEvent))
         return True
 
 
@@ -262,10 +269,19 @@ def liability_change(event: LiabilityEvent) -> dict[str, Any]:
     }
 
 
+def margin_level_status_change(event: MarginLevelEvent) -> dict[str, Any]:
+    """``MARGIN_LEVEL_STATUS_CHANGE`` of the risk data stream: the level and the status it entered."""
+    return {"e": "MARGIN_LEVEL_STATUS_CHANGE", "E": event.time_ms, "l": plain8(event.level), "s": event.status}
+
+
 def to_payload(event: Event, kind: GrantKind = GrantKind.TOKEN) -> dict[str, Any] | None:
     """The Binance payload for ``event`` on a stream of ``kind``; None when that stream omits it."""
     if kind is GrantKind.RISK_KEY:
+        if isinstance(event, MarginLevelEvent):
+            return margin_level_status_change(event)
         return liability_change(event) if isinstance(event, LiabilityEvent) else None
+    if isinstance(event, MarginLevelEvent):
+        return None  # the risk data stream's alone
     if isinstance(event, OrderEvent):
         return execution_report(event)
     if isinstance(event, ListStatusEvent):

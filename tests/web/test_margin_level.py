@@ -218,3 +218,42 @@ def test_margin_level_over_the_control_http_api(isolated_long: SignedClient, cli
     missing = client.get("/mock/v1/accounts/demo/margin-level?isolated_symbol=ETHUSDT")
     assert missing.status_code == 422 and missing.get_json()["error"]["binance_code"] == -11001
     assert client.get("/mock/v1/accounts/nobody/margin-level").status_code == 404
+
+
+def _level_events(control: LocalControl, since: int = 0) -> list[tuple[Any, ...]]:
+    return [(e["account"], e["isolated_symbol"], e["margin_level"], e["previous_status"], e["status"])
+            for e in control.events(since=since) if e["type"] == "margin_level_status"]
+
+
+def _last_seq(control: LocalControl) -> int:
+    return max((e["seq"] for e in control.events()), default=0)
+
+
+def test_status_changes_are_events_as_the_index_crosses_bars(cross_long: SignedClient,
+                                                             isolated_long: SignedClient,
+                                                             control: LocalControl) -> None:
+    # The loans took both from EXCESSIVE (nothing owed) to NORMAL: 1.526 cross, 1.8 isolated.
+    assert _level_events(control) == [("other", None, "1.52631578", "EXCESSIVE", "NORMAL"),
+                                      ("demo", "BTCUSDT", "1.8", "EXCESSIVE", "NORMAL")]
+    start = _last_seq(control)
+    control.set_index_price("BTCUSDT", "25000")  # cross 1.289 (margin call), isolated 1.55
+    control.set_index_price("BTCUSDT", "17000")  # cross 1.01764705 / 1.11764705 = 0.9105..., isolated 1.15
+    control.set_index_price("BTCUSDT", "30000")
+    assert _level_events(control, start) == [
+        ("other", None, "1.28947368", "NORMAL", "MARGIN_CALL"),
+        ("demo", "BTCUSDT", "1.15", "NORMAL", "PRE_LIQUIDATION"),
+        ("other", None, "0.91052631", "MARGIN_CALL", "FORCE_LIQUIDATION"),
+        ("demo", "BTCUSDT", "1.8", "PRE_LIQUIDATION", "NORMAL"),
+        ("other", None, "1.52631578", "FORCE_LIQUIDATION", "NORMAL"),
+    ]
+
+
+def test_interest_alone_causes_a_margin_call(cross_long: SignedClient, control: LocalControl) -> None:
+    start = _last_seq(control)
+    control.set_index_price("BTCUSDT", "25300")  # (0.9 x 25300 + 2000) / 19000 = 1.3036...: NORMAL
+    assert _level_events(control, start) == []
+    control.advance(hours=24 * 7)  # 168 h x 0.07923 = 13.31 USDT of interest: still above 1.3
+    assert _level_events(control, start) == []
+    control.advance(hours=24 * 28)  # 840 h: 66.5532 USDT; 0.97905138 / 0.75361870 = 1.2991336 (BTC totals)
+    assert _level_events(control, start) == [("other", None, "1.2991336", "NORMAL", "MARGIN_CALL")]
+    assert cross_long.get(CROSS).get_json()["marginLevel"] == "1.29913360"
