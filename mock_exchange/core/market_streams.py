@@ -217,6 +217,26 @@ def kline_payload(symbol: str, interval: str, candle: Candle, closed: bool, even
         "V": plain8(candle.taker_buy_volume), "Q": plain8(candle.taker_buy_quote_volume), "B": "0"}}
 
 
+# ``timeUnit``: "All time and timestamp related fields are milliseconds by default";
+# either spelling of the unit is accepted (web-socket-streams.md, "General WSS information").
+TIME_UNITS = {"MILLISECOND": False, "millisecond": False, "MICROSECOND": True, "microsecond": True}
+
+
+def in_microseconds(payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` with its times in microseconds (``timeUnit=MICROSECOND``).
+
+    A kline's close time is the last microsecond of the candle (``...999999``), as its
+    millisecond form is the last millisecond.
+    """
+    out = {k: (v * 1000 if k in ("E", "T") else v) for k, v in payload.items()}
+    if "k" in payload:
+        k = dict(payload["k"])
+        k["t"] = k["t"] * 1000
+        k["T"] = (k["T"] + 1) * 1000 - 1
+        out["k"] = k
+    return out
+
+
 def wrap(stream: Stream, payload: dict[str, Any], combined: bool) -> dict[str, Any]:
     """A combined connection wraps each payload as ``{"stream", "data"}``."""
     return {"stream": stream.name, "data": payload} if combined else payload

@@ -29,6 +29,7 @@ from mock_exchange.core.market_streams import (
     Stream,
     Subscriptions,
     agg_trade_payload,
+    in_microseconds,
     kline_payload,
     mini_ticker_payload,
     trade_payload,
@@ -64,14 +65,16 @@ class _KlineState:
 class MarketSession:
     """One market-stream connection: its subscriptions and where each stream has read to."""
 
-    def __init__(self, ws: Any, streams: list[Stream], combined: bool) -> None:
+    def __init__(self, ws: Any, streams: list[Stream], combined: bool, microseconds: bool = False) -> None:
         self.ws = ws
+        self.microseconds = microseconds
         self.exchange = current_runtime().exchange
         self.subscriptions = Subscriptions(combined, list(streams))
         self.trade_cursor: dict[Stream, int] = {}  # a trade or aggTrade stream -> the next trade id to send
         self.klines: dict[Stream, _KlineState] = {}
         self.tickers: dict[Stream, _KlineState] = {}
-        self._sync()
+        with self.exchange.lock:
+            self._sync()
 
     def run(self, was_reset: Any) -> None:
         while True:
@@ -81,8 +84,10 @@ class MarketSession:
                 return
             if frame is not None:
                 text = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
-                self.ws.send(_dumps(self.subscriptions.handle(text)))
-                self._sync()
+                reply = self.subscriptions.handle(text)
+                with self.exchange.lock:  # a stream subscribed starts before its answer is sent
+                    self._sync()
+                self.ws.send(_dumps(reply))
             self.deliver()
 
     # -- where each stream starts -------------------------------------------------------------
@@ -90,6 +95,7 @@ class MarketSession:
     def _sync(self) -> None:
         """A new stream starts at the tape's end; a dropped one forgets where it was."""
         streams = self.subscriptions.streams
+        now = self.exchange.clock.now_ms()
         for table in (self.trade_cursor, self.klines, self.tickers):
             for stream in [s for s in table if s not in streams]:
                 del table[stream]
@@ -98,12 +104,12 @@ class MarketSession:
                 self.trade_cursor[stream] = self._next_trade_id(stream.symbol)
             elif stream.kind == "kline" and stream not in self.klines:
                 candle = self._candle(stream, None)
-                self.klines[stream] = _KlineState(self._change_key(stream), candle.open_ms if candle else None,
+                self.klines[stream] = _KlineState(self._change_key(stream, now), candle.open_ms if candle else None,
                                                   kline_payload(stream.symbol, stream.interval or "", candle, False, 0)
                                                   ["k"] if candle else None)
             elif stream.kind == "miniTicker" and stream not in self.tickers:
-                ticker = self._mini_ticker(stream, self.exchange.clock.now_ms())
-                self.tickers[stream] = _KlineState(self._change_key(stream), None, _without_time(ticker))
+                ticker = self._mini_ticker(stream, now)
+                self.tickers[stream] = _KlineState(self._change_key(stream, now), None, _without_time(ticker))
 
     def _next_trade_id(self, symbol: str) -> int:
         try:
@@ -115,21 +121,26 @@ class MarketSession:
     # -- one round ------------------------------------------------------------------------------
 
     def deliver(self) -> None:
+        """One round: everything read under the exchange's lock (one consistent moment), then sent."""
+        with self.exchange.lock:
+            now = self.exchange.clock.now_ms()
+            frames: list[tuple[Stream, dict[str, Any]]] = []
+            for stream in self.subscriptions.streams:
+                if stream.kind in _TAPE_KINDS:
+                    frames.extend((stream, payload) for payload in self._new_trades(stream))
+            for stream in self.subscriptions.streams:
+                if stream.kind == "kline":
+                    frames.extend((stream, payload) for payload in self._kline_updates(stream, now))
+                elif stream.kind == "miniTicker":
+                    frames.extend((stream, payload) for payload in self._ticker_updates(stream, now))
         combined = self.subscriptions.combined
-        for stream in self.subscriptions.streams:
-            if stream.kind in _TAPE_KINDS:
-                for payload in self._new_trades(stream):
-                    self.ws.send(_dumps(wrap(stream, payload, combined)))
-        now = self.exchange.clock.now_ms()
-        for stream in self.subscriptions.streams:
-            if stream.kind == "kline":
-                payloads = self._kline_updates(stream, now)
-            elif stream.kind == "miniTicker":
-                payloads = self._ticker_updates(stream, now)
-            else:
-                continue
-            for payload in payloads:
-                self.ws.send(_dumps(wrap(stream, payload, combined)))
+        for stream, payload in frames:
+            self._send(stream, payload, combined)
+
+    def _send(self, stream: Stream, payload: dict[str, Any], combined: bool) -> None:
+        if self.microseconds:
+            payload = in_microseconds(payload)
+        self.ws.send(_dumps(wrap(stream, payload, combined)))
 
     def _new_trades(self, stream: Stream) -> list[dict[str, Any]]:
         symbol, cursor = stream.symbol, self.trade_cursor[stream]
@@ -150,7 +161,7 @@ class MarketSession:
         return [trade_payload(symbol, t.trade_id, t.price, t.qty, t.time_ms, t.is_buyer_maker, t.time_ms)
                 for t in trades]
 
-    def _change_key(self, stream: Stream) -> tuple[Any, ...]:
+    def _change_key(self, stream: Stream, now: int) -> tuple[Any, ...]:
         """Cheap to read each round; when it is unchanged the candle (or the ticker) is too."""
         interval = Interval(stream.interval or "1s")  # a ticker's window moves on by the second
         try:
@@ -158,11 +169,11 @@ class MarketSession:
             price = self.exchange.market.last_price(stream.symbol)
         except (BinanceError, KeyError):
             return (None,)
-        return (last[-1].trade_id if last else None, price, interval.index(self.exchange.clock.now_ms()))
+        return (last[-1].trade_id if last else None, price, interval.index(now))
 
     def _ticker_updates(self, stream: Stream, now: int) -> list[dict[str, Any]]:
         state = self.tickers[stream]
-        key = self._change_key(stream)
+        key = self._change_key(stream, now)
         if key == state.key:
             return []
         state.key = key
@@ -182,7 +193,7 @@ class MarketSession:
 
     def _kline_updates(self, stream: Stream, now: int) -> list[dict[str, Any]]:
         state = self.klines[stream]
-        key = self._change_key(stream)
+        key = self._change_key(stream, now)
         if key == state.key:
             return []
         state.key = key

@@ -138,10 +138,11 @@ def combined_market_streams(ws: Any) -> None:
 
 
 def _market_session(ws: Any, streams: list[market_streams.Stream] | None, combined: bool) -> None:
-    if streams is None:
+    microseconds = market_streams.TIME_UNITS.get(request.args.get("timeUnit", "MILLISECOND"))
+    if streams is None or microseconds is None:
         ws.close(*market_stream_ws.ILLEGAL_STREAM_CLOSE)
         return
-    market_stream_ws.MarketSession(ws, streams, combined).run(
+    market_stream_ws.MarketSession(ws, streams, combined, microseconds).run(
         lambda exchange: current_runtime().exchange is not exchange)
 
 

@@ -183,3 +183,66 @@ def test_mini_ticker_stream_shows_the_rolling_24_hours_as_the_rest_ticker_does(c
                      "o": rest["openPrice"], "h": rest["highPrice"], "l": rest["lowPrice"],
                      "v": rest["volume"], "q": rest["quoteVolume"]}
     assert Decimal(rest["volume"]) >= Decimal("0.4")
+
+
+def test_time_unit_microsecond_sends_every_time_in_microseconds(connect: Any, exchange: Any) -> None:
+    sock = connect("/stream?streams=btcusdt@trade/btcusdt@kline_1m&timeUnit=MICROSECOND")
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 1)["result"] == ["btcusdt@trade", "btcusdt@kline_1m"]
+    exchange.trade("BTCUSDT", Decimal("30500"), Decimal("0.1"))
+    trade, kline = sock.recv()["data"], sock.recv()["data"]
+    assert (trade["E"], trade["T"]) == (T0 * 1000, T0 * 1000)
+    assert (kline["E"], kline["k"]["t"], kline["k"]["T"]) == (T0 * 1000, OPEN * 1000, (OPEN + MINUTE) * 1000 - 1)
+
+
+def test_a_bad_time_unit_is_closed_like_a_bad_stream_name(server: Any) -> None:
+    import websocket
+
+    ws = websocket.create_connection(server.ws_url + "/ws/btcusdt@trade?timeUnit=NANOSECOND", timeout=5)
+    try:
+        opcode, data = ws.recv_data(control_frame=True)
+        assert (opcode, int.from_bytes(data[:2], "big")) == (websocket.ABNF.OPCODE_CLOSE, 1008)
+    finally:
+        ws.close()
+
+
+def _one_run() -> list[str]:
+    """A fresh exchange on the frozen clock, the same market steps, the raw frames as sent."""
+    import websocket
+
+    from mock_exchange.config import default_config
+    from mock_exchange.core.clock import ExchangeClock
+    from mock_exchange.core.exchange import Exchange
+    from mock_exchange.web.app import create_app
+    from mock_exchange.web.user_stream_ws import WebSocketServer
+
+    config = default_config()
+    exchange = Exchange(config, clock=ExchangeClock(frozen_at_ms=T0), seed=7)
+    server = WebSocketServer(create_app(config, exchange=exchange)).start()
+    names = "btcusdt@trade/btcusdt@aggTrade/btcusdt@kline_1m/btcusdt@miniTicker"
+    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/stream?streams={names}", timeout=5)
+    try:
+        ws.send('{"method":"LIST_SUBSCRIPTIONS","id":1}')
+        frames = [ws.recv()]
+        exchange.trade("BTCUSDT", Decimal("30200"), Decimal("0.3"))
+        frames += [ws.recv() for _ in range(4)]  # trade, aggTrade, kline, miniTicker
+        exchange.price_path("BTCUSDT", [Decimal("30100")])
+        frames += [ws.recv() for _ in range(2)]  # kline, miniTicker
+        exchange.clock.advance(MINUTE)
+        frames += [ws.recv() for _ in range(2)]  # kline closed, kline open (the 24 hours are unchanged)
+        return frames
+    finally:
+        ws.close()
+        server.stop()
+
+
+def test_two_runs_with_the_same_seed_send_the_same_frames_byte_for_byte() -> None:
+    pytest.importorskip("websocket")
+    first, second = _one_run(), _one_run()
+    assert first == second
+    streams = [json.loads(f).get("stream") for f in first[1:]]
+    assert streams == ["btcusdt@trade", "btcusdt@aggTrade", "btcusdt@kline_1m", "btcusdt@miniTicker",
+                       "btcusdt@kline_1m", "btcusdt@miniTicker", "btcusdt@kline_1m", "btcusdt@kline_1m"]
+    moved, closed, opened = (json.loads(first[i])["data"]["k"] for i in (5, 7, 8))
+    assert (moved["c"], moved["h"], moved["n"], moved["x"]) == ("30100.00000000", "30200.00000000", 1, False)
+    assert (closed["x"], closed["c"], opened["x"], opened["o"], opened["n"]) == (
+        True, "30100.00000000", False, "30100.00000000", 0)
