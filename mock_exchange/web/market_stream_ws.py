@@ -65,8 +65,8 @@ class _KlineState:
 class MarketSession:
     """One market-stream connection: its subscriptions and where each stream has read to."""
 
-    def __init__(self, ws: Any, streams: list[Stream], combined: bool, microseconds: bool = False) -> None:
-        self.ws = ws
+    def __init__(self, streams: list[Stream], combined: bool, microseconds: bool = False) -> None:
+        self.ws: Any = None  # the socket, once the handshake is done
         self.microseconds = microseconds
         self.exchange = current_runtime().exchange
         self.subscriptions = Subscriptions(combined, list(streams))
@@ -76,7 +76,8 @@ class MarketSession:
         with self.exchange.lock:
             self._sync()
 
-    def run(self, was_reset: Any) -> None:
+    def run(self, ws: Any, was_reset: Any) -> None:
+        self.ws = ws
         while True:
             frame = self.ws.receive(timeout=POLL_INTERVAL_S)
             if was_reset(self.exchange):

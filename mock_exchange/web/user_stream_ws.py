@@ -87,7 +87,10 @@ def _check_upgrade() -> Any:
     grant = None
     value = (request.view_args or {}).get("listen_key")
     if request.path == MARKET_STREAMS_PATH or (value is not None and "@" in value):
-        return None  # a market stream (market_stream_ws.py): no grant to look up
+        # A market stream (market_stream_ws.py): no grant to look up. As for the user stream,
+        # its streams start here, before the handshake.
+        g.market_session = _market_session(value)
+        return None
     if value is not None:
         grant = _find_key(value)
         if grant is None:
@@ -106,8 +109,7 @@ def listen_key_stream(ws: Any, listen_key: str) -> None:
     A name holding an ``@`` is a raw market stream (listen keys are alphanumeric).
     """
     if "@" in listen_key:
-        stream = market_streams.parse_stream(listen_key)
-        _market_session(ws, [stream] if stream is not None else None, combined=False)
+        _run_market_session(ws)
         return
     exchange, log, cursor, grant = g.stream_start
     while True:
@@ -132,18 +134,29 @@ def listen_key_stream(ws: Any, listen_key: str) -> None:
 @sock.route(MARKET_STREAMS_PATH, bp=blueprint)
 def combined_market_streams(ws: Any) -> None:
     """``/stream?streams=a/b``: market streams, each payload wrapped as ``{"stream", "data"}``."""
-    names = request.args.get("streams")
-    streams = market_streams.parse_stream_list(names) if names else []
-    _market_session(ws, streams, combined=True)
+    _run_market_session(ws)
 
 
-def _market_session(ws: Any, streams: list[market_streams.Stream] | None, combined: bool) -> None:
+def _market_session(raw_name: str | None) -> market_stream_ws.MarketSession | None:
+    """The session a market-stream path asks for; None when it names a stream not served."""
     microseconds = market_streams.TIME_UNITS.get(request.args.get("timeUnit", "MILLISECOND"))
+    if raw_name is not None:
+        stream = market_streams.parse_stream(raw_name)
+        streams = [stream] if stream is not None else None
+    else:
+        names = request.args.get("streams")
+        streams = market_streams.parse_stream_list(names) if names else []
     if streams is None or microseconds is None:
+        return None
+    return market_stream_ws.MarketSession(streams, combined=raw_name is None, microseconds=microseconds)
+
+
+def _run_market_session(ws: Any) -> None:
+    session = g.market_session
+    if session is None:
         ws.close(*market_stream_ws.ILLEGAL_STREAM_CLOSE)
         return
-    market_stream_ws.MarketSession(ws, streams, combined, microseconds).run(
-        lambda exchange: current_runtime().exchange is not exchange)
+    session.run(ws, lambda exchange: current_runtime().exchange is not exchange)
 
 
 # -- WebSocket API ----------------------------------------------------------------------
