@@ -86,7 +86,7 @@ def _check_upgrade() -> Any:
         return json_response(body, 501)
     grant = None
     value = (request.view_args or {}).get("listen_key")
-    if request.path == MARKET_STREAMS_PATH or (value is not None and "@" in value):
+    if request.path == MARKET_STREAMS_PATH or (value is not None and _is_market_name(value)):
         # A market stream (market_stream_ws.py): no grant to look up. As for the user stream,
         # its streams start here, before the handshake.
         g.market_session = _market_session(value)
@@ -108,7 +108,7 @@ def listen_key_stream(ws: Any, listen_key: str) -> None:
 
     A name holding an ``@`` is a raw market stream (listen keys are alphanumeric).
     """
-    if "@" in listen_key:
+    if _is_market_name(listen_key):
         _run_market_session(ws)
         return
     exchange, log, cursor, grant = g.stream_start
@@ -137,10 +137,18 @@ def combined_market_streams(ws: Any) -> None:
     _run_market_session(ws)
 
 
+def _is_market_name(name: str) -> bool:
+    """A stream name holds an ``@``; a bare number is a raw connection the client subscribes on
+    (ccxt opens ``/ws/<n>`` and sends SUBSCRIBE). Anything else is a listen key."""
+    return "@" in name or name.isdigit()
+
+
 def _market_session(raw_name: str | None) -> market_stream_ws.MarketSession | None:
     """The session a market-stream path asks for; None when it names a stream not served."""
     microseconds = market_streams.TIME_UNITS.get(request.args.get("timeUnit", "MILLISECOND"))
-    if raw_name is not None:
+    if raw_name is not None and raw_name.isdigit():
+        streams: list[market_streams.Stream] | None = []
+    elif raw_name is not None:
         stream = market_streams.parse_stream(raw_name)
         streams = [stream] if stream is not None else None
     else:

@@ -74,3 +74,37 @@ def test_python_binance_trade_kline_and_multiplex_sockets(served: tuple[Exchange
     assert (kline["e"], kline["k"]["i"], kline["k"]["c"], kline["k"]["x"]) == ("kline", "1m", "30300.00000000", False)
     assert (agg["stream"], agg["data"]["q"]) == ("btcusdt@aggTrade", "0.20000000")
     assert (mini["stream"], mini["data"]["c"]) == ("btcusdt@miniTicker", "30300.00000000")
+
+
+def test_ccxt_pro_watch_trades_and_ohlcv(served: tuple[Exchange, str]) -> None:
+    pytest.importorskip("ccxt.pro", reason="ccxt is in the optional 'compat' extra")
+    import ccxt.pro
+
+    exchange, stream_url = served
+    http = stream_url.replace("ws://", "http://").rstrip("/")
+    rest = {"public": http + "/api/v3", "private": http + "/api/v3", "v1": http + "/api/v1",
+            "sapi": http + "/sapi/v1"}
+
+    async def run() -> tuple[Any, Any]:
+        client = ccxt.pro.binance({"enableRateLimit": False, "timeout": 10_000,
+                                   "options": {"fetchMarkets": {"types": ["spot"]}}})
+        client.urls["api"] = {**client.urls["api"], **rest}
+        client.urls["api"]["ws"] = {**client.urls["api"]["ws"], "spot": stream_url + "ws"}
+        try:
+            await client.load_markets()
+            trades_task = asyncio.ensure_future(client.watch_trades("BTC/USDT"))
+            ohlcv_task = asyncio.ensure_future(client.watch_ohlcv("BTC/USDT", "1m"))
+            # ccxt subscribes once its socket is open: trade again until the watches resolve.
+            deadline = time.monotonic() + RECV_TIMEOUT_S
+            while not (trades_task.done() and ohlcv_task.done()) and time.monotonic() < deadline:
+                await asyncio.to_thread(exchange.trade, "BTCUSDT", Decimal("30400"), Decimal("0.3"))
+                await asyncio.wait([trades_task, ohlcv_task], timeout=POLL_S,
+                                   return_when=asyncio.ALL_COMPLETED)
+            return await trades_task, await ohlcv_task
+        finally:
+            await client.close()
+
+    trades, candles = asyncio.run(run())
+    assert trades and trades[-1]["price"] == 30400.0 and trades[-1]["amount"] == 0.3
+    assert trades[-1]["symbol"] == "BTC/USDT" and trades[-1]["timestamp"] == T0
+    assert candles and candles[-1][4] == 30400.0

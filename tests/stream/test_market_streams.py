@@ -246,3 +246,11 @@ def test_two_runs_with_the_same_seed_send_the_same_frames_byte_for_byte() -> Non
     assert (moved["c"], moved["h"], moved["n"], moved["x"]) == ("30100.00000000", "30200.00000000", 1, False)
     assert (closed["x"], closed["c"], opened["x"], opened["o"], opened["n"]) == (
         True, "30100.00000000", False, "30100.00000000", 0)
+
+
+def test_a_numbered_raw_path_starts_empty_and_takes_subscriptions(connect: Any, exchange: Any) -> None:
+    sock = connect("/ws/0")  # how ccxt connects before it subscribes
+    assert subscribe(sock, "SUBSCRIBE", ["btcusdt@trade"], 1) == {"result": None, "id": 1}
+    exchange.trade("BTCUSDT", Decimal("30000.5"), Decimal("0.1"))
+    frame = sock.recv()
+    assert (frame["e"], frame["p"]) == ("trade", "30000.50000000")  # raw: not wrapped
