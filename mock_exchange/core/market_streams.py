@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from mock_exchange import nesting
 from mock_exchange.core.decimals import plain8
 from mock_exchange.core.intervals import KLINE_INTERVALS
 
@@ -101,7 +102,10 @@ class Subscriptions:
 
     def _answer(self, text: str) -> dict[str, Any]:
         try:
-            message = json.loads(text)
+            message = nesting.loads(text)
+        except nesting.TooDeep:
+            # (inferred) Binance documents no depth error: a frame too deep to read is not JSON it takes.
+            raise ControlError(3, "Invalid JSON: recursion limit exceeded") from None
         except ValueError as exc:
             line, column = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (1, 1)
             raise ControlError(3, f"Invalid JSON: expected value at line {line} column {column}") from None

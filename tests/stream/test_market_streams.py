@@ -254,3 +254,13 @@ def test_a_numbered_raw_path_starts_empty_and_takes_subscriptions(connect: Any, 
     exchange.trade("BTCUSDT", Decimal("30000.5"), Decimal("0.1"))
     frame = sock.recv()
     assert (frame["e"], frame["p"]) == ("trade", "30000.50000000")  # raw: not wrapped
+
+
+def test_hostile_control_frames_are_answered_and_the_session_goes_on(connect: Any) -> None:
+    sock = connect("/ws/btcusdt@trade")
+    assert sock.recv_raw("[" * 50_000)["error"]["code"] == 3
+    assert sock.recv_raw('{"method":"SUBSCRIBE","params":[{"a":1},null,7],"id":2}') == {
+        "error": {"code": 2, "msg": "Invalid request: invalid stream"}, "id": 2}
+    assert sock.recv_raw('{"method":"SUBSCRIBE","params":"btcusdt@trade","id":3}')["error"]["code"] == 2
+    assert sock.recv_raw('"just a string"')["error"]["code"] == 2
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 4) == {"result": ["btcusdt@trade"], "id": 4}
