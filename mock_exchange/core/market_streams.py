@@ -28,6 +28,8 @@ MAX_STREAMS = 1024
 # Binance accepts an id that is a 64-bit signed integer, an alphanumeric string of at most 36, or null.
 _ID_TEXT = re.compile(r"[A-Za-z0-9]{1,36}")
 _SYMBOL = re.compile(r"[a-z0-9]{1,20}")
+UTC8 = "+08:00"
+UTC8_MS = 8 * 60 * 60 * 1000
 METHODS = ("SUBSCRIBE", "UNSUBSCRIBE", "LIST_SUBSCRIPTIONS", "SET_PROPERTY", "GET_PROPERTY")
 KINDS = ("trade", "aggTrade", "kline", "miniTicker")
 
@@ -40,19 +42,22 @@ class Stream:
     symbol: str  # upper case, as the exchange names it
     kind: str
     interval: str | None = None
+    offset_ms: int = 0  # a kline stream's time zone (``@+08:00``)
 
 
 def parse_stream(name: object) -> Stream | None:
     """The stream ``name`` stands for, or None when it is not one the fake serves."""
-    if not isinstance(name, str) or name.count("@") != 1:
+    if not isinstance(name, str) or name.count("@") not in (1, 2):
         return None
-    symbol, kind = name.split("@")
+    symbol, kind, *zone = name.split("@")
     if not _SYMBOL.fullmatch(symbol):  # Binance's stream names are lower case
         return None
-    if kind in ("trade", "aggTrade", "miniTicker"):
+    if kind in ("trade", "aggTrade", "miniTicker") and not zone:
         return Stream(name, symbol.upper(), kind)
     if kind.startswith("kline_") and kind[len("kline_"):] in KLINE_INTERVALS:
-        return Stream(name, symbol.upper(), "kline", kind[len("kline_"):])
+        if zone and zone != [UTC8]:  # the only offset Binance documents for the kline stream
+            return None
+        return Stream(name, symbol.upper(), "kline", kind[len("kline_"):], UTC8_MS if zone else 0)
     return None
 
 

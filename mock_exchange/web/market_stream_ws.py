@@ -164,7 +164,8 @@ class MarketSession:
 
     def _change_key(self, stream: Stream, now: int) -> tuple[Any, ...]:
         """Cheap to read each round; when it is unchanged the candle (or the ticker) is too."""
-        interval = Interval(stream.interval or "1s")  # a ticker's window moves on by the second
+        # A ticker's window moves on by the second.
+        interval = Interval(stream.interval or "1s", stream.offset_ms)
         try:
             last = self.exchange.recent_trades(stream.symbol, 1)
             price = self.exchange.market.last_price(stream.symbol)
@@ -215,7 +216,7 @@ class MarketSession:
 
     def _candle(self, stream: Stream, open_ms: int | None) -> Candle | None:
         """The open candle (``open_ms`` None) or the one opening at ``open_ms``."""
-        interval = Interval(stream.interval or "1m")
+        interval = Interval(stream.interval or "1m", stream.offset_ms)
         try:
             rows = self.exchange.klines(stream.symbol, interval, open_ms, open_ms, 1)
             if not rows:

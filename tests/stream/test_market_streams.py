@@ -264,3 +264,15 @@ def test_hostile_control_frames_are_answered_and_the_session_goes_on(connect: An
     assert sock.recv_raw('{"method":"SUBSCRIBE","params":"btcusdt@trade","id":3}')["error"]["code"] == 2
     assert sock.recv_raw('"just a string"')["error"]["code"] == 2
     assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 4) == {"result": ["btcusdt@trade"], "id": 4}
+
+
+def test_kline_stream_in_utc_plus_8_opens_its_days_at_utc8_midnight(connect: Any, exchange: Any) -> None:
+    sock = connect("/ws/btcusdt@kline_1d@+08:00")
+    assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 1)["result"] == ["btcusdt@kline_1d@+08:00"]
+    exchange.trade("BTCUSDT", Decimal("30600"), Decimal("0.1"))
+    k = sock.recv()["k"]
+    day, offset = 86_400_000, 8 * 3_600_000
+    open_ms = (T0 + offset) // day * day - offset  # E, t and T stay UTC epoch times
+    assert (k["i"], k["t"], k["T"], k["c"]) == ("1d", open_ms, open_ms + day - 1, "30600.00000000")
+    refused = subscribe(sock, "SUBSCRIBE", ["btcusdt@kline_1d@+09:00"], 2)  # only +08:00 is documented
+    assert refused["error"]["msg"] == "Invalid request: invalid stream"
