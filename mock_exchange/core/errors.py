@@ -313,6 +313,16 @@ def exceed_max_borrowable() -> BinanceError:
     return BinanceError(-3006, "Your borrow amount has exceed maximum borrow amount.")
 
 
+def borrow_not_allowed() -> BinanceError:
+    """A margin account at a margin call or worse takes no new loan (core/margin_level.py)."""
+    return BinanceError(-3008, "Borrow not allowed.")
+
+
+def account_trading_banned() -> BinanceError:
+    """A margin account at force liquidation places no order; Binance's wording ("You account's")."""
+    return BinanceError(-3022, "You account's trading is banned.")
+
+
 def repay_exceeds_liability() -> BinanceError:
     return BinanceError(-3015, "Repay amount exceeds borrow amount.")
 

@@ -394,6 +394,7 @@ class Exchange:
             self._check_margin_asset(found, asset, isolated_symbol)
             if amount <= 0:
                 raise invalid_param_value("amount")
+            margin_risk.require_borrow_allowed(self._ctx, found.name, isolated_symbol)
             available, _ = funding.max_borrowable(self._ctx, found.name, isolated_symbol, asset)
             if amount > available:
                 raise exceed_max_borrowable()
@@ -454,8 +455,7 @@ class Exchange:
     def _watch_margin_levels(self) -> None:
         """One MARGIN_LEVEL_STATUS_CHANGE event per account whose status band changed since last time."""
         ctx = self._ctx
-        now = margin_risk.current_statuses(ctx.state.accounts, ctx.config.margin, ctx.state.symbols,
-                                           ctx.index_prices(), ctx.now())
+        now = margin_risk.current_statuses(ctx)
         if self._level_statuses is not None:
             for (account, isolated_symbol), level, status, previous in margin_risk.status_changes(
                     self._level_statuses, now):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import ROUND_UP, Decimal
 
-from mock_exchange.core import valuation
+from mock_exchange.core import margin_risk, valuation
 from mock_exchange.core.accounts import RepayResult
 from mock_exchange.core.context import EngineContext, isolated_symbol_of
 from mock_exchange.core.decimals import ZERO
@@ -105,14 +105,15 @@ def plan_borrow(ctx: EngineContext, account: str, isolated_symbol: str | None, a
                 side_effect: SideEffectType) -> Decimal:
     """How much must be borrowed so ``amount`` can be reserved (spec §8.2: only the shortfall).
 
-    Raises -2010 insufficient balance without a borrowing side effect, -3006 when the
-    shortfall is over the max borrowable.
+    Raises -2010 insufficient balance without a borrowing side effect, -3008 from a margin
+    call on, -3006 when the shortfall is over the max borrowable.
     """
     short = amount - ctx.margin_account(account, isolated_symbol).free(asset)
     if short <= 0:
         return ZERO
     if not side_effect.borrows:
         raise insufficient_balance()
+    margin_risk.require_borrow_allowed(ctx, account, isolated_symbol)
     available, _ = max_borrowable(ctx, account, isolated_symbol, asset)
     if short > available:
         raise exceed_max_borrowable()

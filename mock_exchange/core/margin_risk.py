@@ -22,14 +22,15 @@ MARGIN_LEVEL_STATUS_CHANGE event for each crossing.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from mock_exchange.config import MarginConfig, SymbolConfig
-from mock_exchange.core.accounts import Account, MarginAccount
+from mock_exchange.core.accounts import MarginAccount
 from mock_exchange.core.decimals import ZERO
+from mock_exchange.core.errors import account_trading_banned, borrow_not_allowed
 from mock_exchange.core.margin_level import (
     MARGIN_LEVEL_NO_LIABILITY,
     MarginLevelStatus,
@@ -38,6 +39,9 @@ from mock_exchange.core.margin_level import (
     restrictions,
 )
 from mock_exchange.core.valuation import BTC, AccountTotals, IndexPrices, price_in, totals
+
+if TYPE_CHECKING:
+    from mock_exchange.core.context import EngineContext
 
 PRICE_QUANTUM = Decimal("0.00000001")
 
@@ -61,18 +65,49 @@ def valuation_asset(account: MarginAccount, symbols: Mapping[str, SymbolConfig])
 
 
 def assess(account: MarginAccount, margin: MarginConfig, symbols: Mapping[str, SymbolConfig],
-           prices: IndexPrices) -> MarginRisk:
+           prices: IndexPrices, liquidation_price: bool = True) -> MarginRisk:
     """The account's margin level at index prices, its status and restrictions."""
     in_asset = valuation_asset(account, symbols)
     figures = totals(account, symbols, prices, in_asset)
     level = figures.margin_level
     status = level_status(level, margin.level_bars)
     liquidate_price = ZERO
-    if account.isolated_symbol is not None:
+    if liquidation_price and account.isolated_symbol is not None:
         found = index_price_for_level(account, margin.level_bars.force_liquidation, account.isolated_symbol,
                                       symbols, prices)
         liquidate_price = found if found is not None else ZERO
     return MarginRisk(figures, in_asset, level, status, restrictions(status), liquidate_price)
+
+
+def risk_now(ctx: EngineContext, account: str, isolated_symbol: str | None, *,
+             liquidation_price: bool = True) -> MarginRisk:
+    """The margin account's risk now (interest accrued first)."""
+    margin = ctx.margin_account(account, isolated_symbol)
+    return assess(margin, ctx.config.margin, ctx.state.symbols, ctx.index_prices(), liquidation_price)
+
+
+def _allowed(ctx: EngineContext, account: str, isolated_symbol: str | None) -> StatusRestrictions:
+    margin = ctx.margin_account(account, isolated_symbol)
+    if not _owes(margin):
+        return restrictions(MarginLevelStatus.EXCESSIVE)  # the common case, without valuing anything
+    return risk_now(ctx, account, isolated_symbol, liquidation_price=False).allowed
+
+
+def require_borrow_allowed(ctx: EngineContext, account: str, isolated_symbol: str | None) -> None:
+    """-3008 from a margin call on: a loan would only deepen the risk."""
+    if not _allowed(ctx, account, isolated_symbol).borrow_enabled:
+        raise borrow_not_allowed()
+
+
+def require_trade_allowed(ctx: EngineContext, account: str, isolated_symbol: str | None) -> None:
+    """-3022 at force liquidation: the account (or pair) places no new order."""
+    if not _allowed(ctx, account, isolated_symbol).trade_enabled:
+        raise account_trading_banned()
+
+
+def transfer_out_allowed(ctx: EngineContext, account: str, isolated_symbol: str | None) -> bool:
+    """Whether anything may leave the margin account (not from a margin call on)."""
+    return _allowed(ctx, account, isolated_symbol).transfer_out_enabled
 
 
 def index_price_for_level(account: MarginAccount, target: Decimal, symbol: str,
@@ -132,24 +167,25 @@ def _power(ratio: Decimal) -> int:
 LevelKey = tuple[str, str | None]  # (account, isolated symbol or None for cross)
 
 
-def current_statuses(accounts: Mapping[str, Account], margin: MarginConfig, symbols: Mapping[str, SymbolConfig],
-                     prices: IndexPrices, now_ms: int) -> dict[LevelKey, tuple[Decimal, MarginLevelStatus]]:
-    """(level, status) of every margin account that owes something, interest accrued to ``now_ms``.
+def current_statuses(ctx: EngineContext) -> dict[LevelKey, tuple[Decimal, MarginLevelStatus]]:
+    """(level, status) of every margin account that owes something, interest accrued to now.
 
-    Reads only: pending interest is accrued on a copy, so watching never writes interest rows
-    (reads and operations accrue them as before). An account owing nothing is EXCESSIVE and
-    left out.
+    Accrues interest as any read does (the same hourly rows, only written sooner). An account
+    owing nothing is EXCESSIVE and left out.
     """
     found: dict[LevelKey, tuple[Decimal, MarginLevelStatus]] = {}
+    accounts = ctx.state.accounts
     for name in sorted(accounts):
         for margin_account in accounts[name].margin_accounts():
-            if not any(entry.liability > 0 or entry.borrowed > 0 for entry in margin_account.balances.values()):
+            if not _owes(margin_account):
                 continue
-            view = copy.deepcopy(margin_account)
-            view.accrue_interest(now_ms, margin)
-            level = totals(view, symbols, prices, valuation_asset(view, symbols)).margin_level
-            found[(name, view.isolated_symbol)] = (level, level_status(level, margin.level_bars))
+            risk = risk_now(ctx, name, margin_account.isolated_symbol, liquidation_price=False)
+            found[(name, margin_account.isolated_symbol)] = (risk.level, risk.status)
     return found
+
+
+def _owes(account: MarginAccount) -> bool:
+    return any(entry.liability > 0 for entry in account.balances.values())
 
 
 def status_changes(known: Mapping[LevelKey, MarginLevelStatus],

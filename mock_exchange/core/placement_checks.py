@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from mock_exchange.config import SymbolConfig
-from mock_exchange.core import filters
+from mock_exchange.core import filters, margin_risk
 from mock_exchange.core.accounts import Account
 from mock_exchange.core.context import EngineContext
 from mock_exchange.core.decimals import ZERO
@@ -61,6 +61,7 @@ def check_access(ctx: EngineContext, account: Account, symbol: str, isolated: bo
         raise invalid_api_key()
     if spec.status != "TRADING":
         raise market_closed()
+    margin_risk.require_trade_allowed(ctx, account.name, symbol if isolated else None)
     if kind is ListKind.OCO and not spec.oco_allowed:
         raise oco_not_supported()
     if kind in (ListKind.OTO, ListKind.OTOCO) and not spec.oto_allowed:

@@ -21,9 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mock_exchange.core import errors, valuation
+from mock_exchange.core import errors, margin_risk, valuation
 from mock_exchange.core.accounts import Account, WalletBalances
 from mock_exchange.core.context import EngineContext
+from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.events import TransferEvent
 from mock_exchange.core.state import CROSS_WALLET, ISOLATED_WALLET, SPOT_WALLET, TransferRecord
 
@@ -130,6 +131,8 @@ def _wallet(ctx: EngineContext, account: Account, wallet: str, symbol: str | Non
 
 def max_transferable(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: str) -> Decimal:
     """What of ``asset`` can leave a margin account now (interest accrued first)."""
+    if not margin_risk.transfer_out_allowed(ctx, account, isolated_symbol):
+        return ZERO  # from a margin call on nothing leaves (core/margin_level.py): -3020 beyond it
     margin = ctx.margin_account(account, isolated_symbol)
     return valuation.max_transferable(margin, asset, ctx.config.margin, ctx.state.symbols, ctx.index_prices())
 

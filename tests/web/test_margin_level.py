@@ -257,3 +257,34 @@ def test_interest_alone_causes_a_margin_call(cross_long: SignedClient, control: 
     control.advance(hours=24 * 28)  # 840 h: 66.5532 USDT; 0.97905138 / 0.75361870 = 1.2991336 (BTC totals)
     assert _level_events(control, start) == [("other", None, "1.2991336", "NORMAL", "MARGIN_CALL")]
     assert cross_long.get(CROSS).get_json()["marginLevel"] == "1.29913360"
+
+
+def test_restrictions_at_each_status(cross_long: SignedClient, control: LocalControl) -> None:
+    borrow = {"asset": "USDT", "isIsolated": "FALSE", "amount": "1", "type": "BORROW"}
+    margin_buy = {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.1",
+                  "sideEffectType": "MARGIN_BUY"}
+    sell_high = {"symbol": "BTCUSDT", "side": "SELL", "type": "LIMIT", "quantity": "0.01", "price": "40000",
+                 "timeInForce": "GTC"}
+    control.set_index_price("BTCUSDT", "25000")  # MARGIN_CALL
+    assert cross_long.post(BORROW_REPAY, **borrow).get_json() == {"code": -3008, "msg": "Borrow not allowed."}
+    assert cross_long.post(ORDER, **margin_buy).get_json() == {"code": -3008, "msg": "Borrow not allowed."}
+    assert Decimal(cross_long.get("/sapi/v1/margin/maxTransferable", asset="USDT").get_json()["amount"]) == 0
+    out = cross_long.post("/sapi/v1/asset/transfer", type="MARGIN_MAIN", asset="USDT", amount="1")
+    assert out.get_json() == {"code": -3020, "msg": "Transfer out amount exceeds max amount."}
+    assert cross_long.post(ORDER, **sell_high).get_json()["status"] == "NEW"  # trading goes on
+    assert cross_long.post(BORROW_REPAY, **{**borrow, "type": "REPAY", "amount": "100"}).status_code == 200
+    control.set_index_price("BTCUSDT", "20000")  # FORCE_LIQUIDATION
+    assert cross_long.post(ORDER, **sell_high).get_json() == {"code": -3022, "msg": "You account's trading is banned."}
+    assert len(cross_long.get("/sapi/v1/margin/openOrders", symbol="BTCUSDT").get_json()) == 1  # still cancellable
+    control.set_index_price("BTCUSDT", "30000")  # NORMAL again: all allowed
+    assert cross_long.post(BORROW_REPAY, **borrow).status_code == 200
+    assert cross_long.post(ORDER, **sell_high).get_json()["status"] == "NEW"
+
+
+def test_an_isolated_pair_at_force_liquidation_leaves_cross_trading(isolated_long: SignedClient,
+                                                                    control: LocalControl) -> None:
+    control.set_index_price("BTCUSDT", "16000")  # the pair at 1.1
+    order = {"symbol": "BTCUSDT", "side": "SELL", "type": "LIMIT", "quantity": "0.01", "price": "40000",
+             "timeInForce": "GTC"}
+    assert isolated_long.post(ORDER, isIsolated="TRUE", **order).get_json()["code"] == -3022
+    assert isolated_long.post(ORDER, **order).get_json()["status"] == "NEW"  # the cross account owes nothing
