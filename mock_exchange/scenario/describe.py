@@ -56,6 +56,8 @@ def _market(step: Step) -> str:
     symbol = body.get("symbol", "?")
     if "price" in body:
         return f"market {symbol} trades at {render(body['price'])}"
+    if "index" in body:
+        return f"market {symbol} index price {render(body['index'])}"
     if "trade" in body and isinstance(body["trade"], dict):
         return f"market {symbol} trade {render(body['trade'].get('qty'))} @ {render(body['trade'].get('price'))}"
     return f"market {symbol} path " + " → ".join(render(p) for p in body.get("path") or [])

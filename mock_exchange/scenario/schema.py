@@ -302,13 +302,13 @@ def _check_market(c: Checker, step: Step, leading: bool) -> None:
     body = step.body
     if not c.mapping(body, step.data, "market", "market"):
         return
-    c.known_keys(body, ("symbol", "price", "trade", "path"), "market")
+    c.known_keys(body, ("symbol", "price", "trade", "path", "index"), "market")
     c.references(body, "market")
     if not isinstance(body.get("symbol"), str):
         c.problem(body, "symbol" if "symbol" in body else None, "market: `symbol` is required")
-    actions = [k for k in ("price", "trade", "path") if k in body]
+    actions = [k for k in ("price", "trade", "path", "index") if k in body]
     if len(actions) != 1:
-        c.problem(step.data, "market", "market: give exactly one of `price`, `trade` or `path`")
+        c.problem(step.data, "market", "market: give exactly one of `price`, `trade`, `path` or `index`")
     trade = body.get("trade")
     if trade is not None and c.mapping(trade, body, "trade", "market.trade"):
         c.known_keys(trade, ("price", "qty"), "market.trade")

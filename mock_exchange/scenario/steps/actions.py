@@ -16,7 +16,7 @@ def _refused(what: str, exc: Exception) -> StepFailed:
 
 
 def run_market(rt: Runtime, step: Step) -> StepOutcome:
-    """A print, a trade or a price path; reports how many events it caused."""
+    """A print, a trade, a price path or an index price; reports what it caused."""
     body = rt.resolve(step.body)
     control, symbol = rt.env.control, str(body["symbol"])
     try:
@@ -24,6 +24,10 @@ def run_market(rt: Runtime, step: Step) -> StepOutcome:
             events = control.set_price(symbol, body["price"])
         elif "trade" in body:
             events = control.trade(symbol, body["trade"]["price"], body["trade"]["qty"])
+        elif "index" in body:
+            # The index price margin accounts are valued at; no print, so no order moves.
+            control.set_index_price(symbol, body["index"])
+            return StepOutcome(detail=f"→ index {body['index']}")
         else:
             events = control.price_path(symbol, list(body["path"]))
     except Exception as exc:  # ControlError (local or remote) or a TypeError for a bad value
