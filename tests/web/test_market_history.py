@@ -378,3 +378,19 @@ def test_a_snapshot_keeps_candles_and_trades(app: Flask, client: FlaskClient) ->
     exchange_of(copy).trade("BTCUSDT", Decimal("30000"), Decimal("1"))
     assert copy.test_client().get("/api/v3/trades?symbol=BTCUSDT").get_data() == client.get(
         "/api/v3/trades?symbol=BTCUSDT").get_data()  # the ids go on the same way
+
+
+def names(count: int) -> str:
+    return json.dumps([f"S{i}" for i in range(count)], separators=(",", ":"))
+
+
+@pytest.mark.parametrize(("path", "count", "expected"), [
+    ("/api/v3/ticker/24hr", 20, 2), ("/api/v3/ticker/24hr", 21, 40), ("/api/v3/ticker/24hr", 100, 40),
+    ("/api/v3/ticker/24hr", 101, 80),
+    ("/api/v3/ticker", 50, 200), ("/api/v3/ticker", 51, 200), ("/api/v3/ticker", 10, 40),
+    ("/api/v3/ticker/tradingDay", 60, 200),
+])
+def test_weight_follows_the_number_of_symbols_even_when_refused(bare: FlaskClient, path: str, count: int,
+                                                                 expected: int) -> None:
+    # Weight is counted before the names are checked (they are unknown here: -1121 or -1101).
+    assert weight(bare, f"{path}?symbols={names(count)}") == expected
