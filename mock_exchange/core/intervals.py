@@ -89,7 +89,7 @@ def parse_time_zone(text: str) -> int | None:
 
     Binance accepts hours, or hours and minutes, strictly within [-12:00, +14:00].
     """
-    match = _TIME_ZONE_RE.match(text)
+    match = _TIME_ZONE_RE.fullmatch(text)
     if match is None:
         return None
     sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
@@ -112,7 +112,7 @@ _WINDOW_UNIT_MS = {"m": MINUTE_MS, "h": HOUR_MS, "d": DAY_MS}
 
 def parse_window_size(text: str) -> int | None:
     """``windowSize`` (1m..59m, 1h..23h, 1d..7d) in ms, or None if Binance would refuse it."""
-    match = _WINDOW_RE.match(text)
+    match = _WINDOW_RE.fullmatch(text)
     if match is None:
         return None
     amount, unit = int(match.group(1)), match.group(2)

@@ -133,7 +133,7 @@ def test_time_zone_values(text: str, offset_min: int) -> None:
     assert parse_time_zone(text) == offset_min * MIN
 
 
-@pytest.mark.parametrize("text", ["", "15", "-13", "14:01", "8:60", "UTC", "8h", "1:2", "+-1"])
+@pytest.mark.parametrize("text", ["", "15", "-13", "14:01", "8:60", "UTC", "8h", "1:2", "+-1", "8\n", " 8"])
 def test_time_zone_rejects(text: str) -> None:
     assert parse_time_zone(text) is None
 
@@ -144,7 +144,7 @@ def test_window_sizes(text: str, ms: int) -> None:
     assert parse_window_size(text) == ms
 
 
-@pytest.mark.parametrize("text", ["0m", "60m", "24h", "8d", "1d2h", "1w", "m", "01m", "1M"])
+@pytest.mark.parametrize("text", ["0m", "60m", "24h", "8d", "1d2h", "1w", "m", "01m", "1M", "1d\n"])
 def test_window_size_rejects(text: str) -> None:
     assert parse_window_size(text) is None
 
