@@ -32,6 +32,8 @@ KNOWN_DISAGREEMENTS: frozenset[Disagreement] = frozenset({
     ('GET /api/v3/ticker', '(body)', 'not of type "object"'),
     ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalAssetOfBtc"'),
     ('GET /sapi/v1/margin/maxTransferable', '(body)', 'missing required "borrowLimit"'),
+    ('GET /sapi/v1/margin/tradeCoeff', '(body)', 'missing required "amount"'),
+    ('GET /sapi/v1/margin/tradeCoeff', '(body)', 'missing required "borrowLimit"'),
     ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalLiabilityOfBtc"'),
     ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalNetAssetOfBtc"'),
     ('POST /sapi/v1/margin/order/oco', '(body)', 'missing required "marginBuyBorrowAmount"'),
