@@ -8,7 +8,10 @@ time, the default demo state: 100000 USDT / 2 BTC cross, an isolated BTCUSDT acc
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+import pytest
 
 from mock_exchange.pytest_plugin import FakeExchange
 
@@ -127,3 +130,13 @@ def assert_list_cancelled(resp: dict[str, Any], list_id: int) -> None:
 
 def leg_ids(resp: dict[str, Any]) -> set[int]:
     return {o["orderId"] for o in resp["orders"]}
+
+
+@pytest.fixture(autouse=True)
+def sdk_model_warnings(caplog: pytest.LogCaptureFixture) -> Any:
+    """Fail on the margin SDK's 'response did not match the declared types' fallbacks."""
+    caplog.set_level(logging.WARNING)
+    yield
+    bad = [r.getMessage() for r in caplog.records
+           if "did not match the declared types" in r.getMessage() or "Failed to parse" in r.getMessage()]
+    assert not bad, bad
