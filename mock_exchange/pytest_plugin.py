@@ -254,7 +254,8 @@ def live(server: LiveServer, config: ExchangeConfig) -> FakeExchange:
 
 
 # Control operations after which an external exchange's clock must be read again.
-_CLOCK_OPS = frozenset({"set_clock", "reset", "restore", "load_snapshot"})
+_CLOCK_OPS = frozenset({"set_clock", "reset", "restore", "load_snapshot", "replay_step", "replay_seek",
+                        "replay_play", "replay_pause"})
 
 
 def _watch_clock(control: Any, mirror: _ClockMirror) -> None:

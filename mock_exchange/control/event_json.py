@@ -20,6 +20,7 @@ from mock_exchange.core.events import (
     ListStatusEvent,
     MarginLevelEvent,
     OrderEvent,
+    ReplayEndEvent,
     TransferEvent,
 )
 
@@ -122,6 +123,10 @@ def event_json(event: Any) -> dict[str, Any]:
         return transfer_event_json(event)
     if isinstance(event, MarginLevelEvent):
         return margin_level_event_json(event)
+    if isinstance(event, ReplayEndEvent):
+        data = _base(event, "replay_end")
+        data.update({"account": None, "symbol": event.symbol, "file": event.source, "prints": event.prints})
+        return data
     kind = getattr(event, "kind", type(event).__name__)
     return {"seq": getattr(event, "seq", None), "type": kind, "action": kind,
             "time_ms": getattr(event, "time_ms", None), "account": getattr(event, "account", None),

@@ -223,6 +223,35 @@ class ControlHandle:
         return self._call("last_explanation", account=account)["explanation"]
 
 
+    # -- market data replay (docs/replay.md) ---------------------------------------------------
+
+    def replay_load(self, path: str, symbol: str | None = None) -> dict[str, Any]:
+        """Open a Binance klines or aggTrades file (zip or CSV, on the exchange's side) for replay."""
+        return self._call("replay_load", path=str(path), symbol=symbol)
+
+    def replay_status(self) -> dict[str, Any]:
+        """``status`` (loaded, playing, paused, ended, failed), ``ended``, ``prints``, next and last print times."""
+        return self._call("replay_status")
+
+    def replay_step(self, count: int | None = None, *, to_ms: int | None = None) -> dict[str, Any]:
+        """``count`` prints (default 1), or every print up to ``to_ms``; the status and the events caused."""
+        return self._call("replay_step", count=count, to_ms=to_ms)
+
+    def replay_seek(self, at_ms: int) -> dict[str, Any]:
+        """Skip to ``at_ms`` without printing what lies before it (the price reached is printed once)."""
+        return self._call("replay_seek", at_ms=at_ms)
+
+    def replay_play(self, speed: str | int | Decimal | None = None) -> dict[str, Any]:
+        """Play in real time × ``speed`` (default 1) in the background, on the exchange clock."""
+        return self._call("replay_play", speed=speed)
+
+    def replay_pause(self) -> dict[str, Any]:
+        return self._call("replay_pause")
+
+    def replay_unload(self) -> dict[str, Any]:
+        return self._call("replay_unload")
+
+
 class LocalControl(ControlHandle):
     """Steers an app in this process, calling its control service directly (no HTTP)."""
 

@@ -66,6 +66,13 @@ ROUTES: tuple[Route, ...] = (
     Route("clear_journal", "DELETE", "/journal"),
     Route("events", "GET", "/events"),
     Route("last_explanation", "GET", "/explain/last"),
+    Route("replay_status", "GET", "/replay"),
+    Route("replay_load", "POST", "/replay"),
+    Route("replay_unload", "DELETE", "/replay"),
+    Route("replay_step", "POST", "/replay/step"),
+    Route("replay_seek", "POST", "/replay/seek"),
+    Route("replay_play", "POST", "/replay/play"),
+    Route("replay_pause", "POST", "/replay/pause"),
 )
 
 ROUTES_BY_OP = {route.op: route for route in ROUTES}

@@ -23,9 +23,11 @@ from mock_exchange.control.event_json import dec, events_json
 from mock_exchange.control.faults import KINDS, FaultInjector
 from mock_exchange.control.journal import Journal
 from mock_exchange.control.margin_ops import MarginOps
+from mock_exchange.control.replay_ops import ReplayOps
 from mock_exchange.control.state_ops import StateOps
 from mock_exchange.control.values import MAX_TIME_MS, amount_value, bool_value, int_value, str_value
 from mock_exchange.core.errors import BinanceError
+from mock_exchange.replay.controller import ReplayController
 
 T = TypeVar("T")
 # The config readers name fields as in a file ("accounts[0].cross.BTC.free"); a control body is one entry.
@@ -58,7 +60,7 @@ def check_fields(operation: Any, kwargs: dict[str, Any], path_args: set[str] | f
         raise bad_request(f"missing field(s): {', '.join(missing)}")
 
 
-class ControlService(StateOps, MarginOps):
+class ControlService(StateOps, MarginOps, ReplayOps):
     """Everything the control plane can do to one app's runtime."""
 
     def __init__(self, runtime: Any, journal: Journal, faults: FaultInjector) -> None:
@@ -68,6 +70,7 @@ class ControlService(StateOps, MarginOps):
         # What a reset goes back to, whatever set_rate_limits or a seeded reset changed since.
         self.base_rate_limits: RateLimitConfig = runtime.config.rate_limits
         self.start_seed: int = runtime.exchange.ids.seed
+        self.replay = ReplayController(runtime.exchange)
 
     @property
     def exchange(self) -> Any:
@@ -90,6 +93,7 @@ class ControlService(StateOps, MarginOps):
         if keep and freeze_at is not None:
             raise bad_request("at_ms and keep_clock exclude each other")
         exchange = self.exchange
+        self.replay.unload()  # a replay belongs to the state a reset ends
         with exchange.lock:
             if freeze_at is not None:
                 exchange.clock.freeze(freeze_at)

@@ -137,7 +137,22 @@ class MarginLevelEvent:
     kind: str = "margin_level_status"
 
 
-Event = OrderEvent | ListStatusEvent | BalanceEvent | LiabilityEvent | TransferEvent | MarginLevelEvent
+@dataclass(slots=True)
+class ReplayEndEvent:
+    """A market data replay printed the last row of its file (no account's: never on a user stream)."""
+
+    seq: int
+    time_ms: int
+    symbol: str
+    source: str  # the file's name
+    prints: int
+    account: str = ""
+    isolated_symbol: str | None = None
+    kind: str = "replay_end"
+
+
+Event = (OrderEvent | ListStatusEvent | BalanceEvent | LiabilityEvent | TransferEvent | MarginLevelEvent
+         | ReplayEndEvent)
 
 
 # How many of the newest events are kept for the user stream and the control API.

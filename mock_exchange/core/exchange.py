@@ -47,7 +47,12 @@ from mock_exchange.core.errors import (
     order_list_does_not_exist,
     repay_exceeds_liability,
 )
-from mock_exchange.core.events import Event, EventLog, MarginLevelEvent  # noqa: F401  (EventLog: type of .events)
+from mock_exchange.core.events import (  # noqa: F401  (EventLog: type of .events)
+    Event,
+    EventLog,
+    MarginLevelEvent,
+    ReplayEndEvent,
+)
 from mock_exchange.core.ids import IdGenerator
 from mock_exchange.core.intervals import Interval
 from mock_exchange.core.margin_level import MarginLevelStatus
@@ -624,6 +629,28 @@ class Exchange:
             for price, qty in prints:
                 matching.apply_print(self._ctx, symbol, price, qty)
             return self.events.since(seq)
+
+    @_changes_state
+    def replay_print(self, symbol: str, price: Decimal, qty: Decimal | None, time_ms: int,
+                     is_buyer_maker: bool | None = None) -> list[Event]:
+        """A replayed print (core/replay.py): the clock moves to ``time_ms``, then the print is made
+        as a control-plane trade (``qty``) or price move (None) is; ``is_buyer_maker`` from the file."""
+        with self.lock:
+            if symbol not in self._ctx.state.symbols:
+                raise invalid_symbol()
+            if price <= 0:
+                raise ValueError("prices must be positive")
+            self.clock.set(time_ms)
+            seq = self.events.last_seq
+            matching.apply_print(self._ctx, symbol, price, qty, is_buyer_maker)
+            return self.events.since(seq)
+
+    def note_replay_end(self, symbol: str, source: str, prints: int) -> ReplayEndEvent:
+        """Log that a replay reached the end of its file; the event."""
+        with self.lock:
+            event = ReplayEndEvent(self.events.next_seq(), self.clock.now_ms(), symbol, source, prints)
+            self.events.append(event)
+            return event
 
     def events_since(self, seq: int, account: str | None = None) -> list[Event]:
         """Events after sequence number ``seq`` (0: all), optionally of one account."""

@@ -63,15 +63,17 @@ class Market:
         self._current_print[symbol] = -self._print_seq
         return previous
 
-    def end_print(self, symbol: str, price: Decimal, untaken: Decimal | None, previous: Decimal, now_ms: int) -> None:
+    def end_print(self, symbol: str, price: Decimal, untaken: Decimal | None, previous: Decimal, now_ms: int,
+                  is_buyer_maker: bool | None = None) -> None:
         """The print ends: its untaken quantity trades at ``price``, or it stays a bare price point.
 
-        Which side took (the tick rule): a print below the previous price was a seller
-        hitting bids, so the buyer was the maker.
+        Which side took, unless ``is_buyer_maker`` says (a replayed aggTrade): the tick rule,
+        a print below the previous price was a seller hitting bids, so the buyer was the maker.
         """
         history = self._history[symbol]
         if untaken is not None and untaken > 0:
-            history.add_trade(price, untaken, price < previous, self._current_print[symbol], now_ms)
+            maker = price < previous if is_buyer_maker is None else is_buyer_maker
+            history.add_trade(price, untaken, maker, self._current_print[symbol], now_ms)
         else:
             history.add_point(price, now_ms)
         self._current_print.pop(symbol, None)

@@ -235,8 +235,13 @@ def _below_above(legs: list[Order]) -> tuple[Order, Order]:
 # -- market events -------------------------------------------------------------------------
 
 
-def apply_print(ctx: EngineContext, symbol: str, price: Decimal, qty: Decimal | None) -> None:
-    """A market print at ``price``; ``qty`` None means unlimited liquidity for resting orders."""
+def apply_print(ctx: EngineContext, symbol: str, price: Decimal, qty: Decimal | None,
+                is_buyer_maker: bool | None = None) -> None:
+    """A market print at ``price``; ``qty`` None means unlimited liquidity for resting orders.
+
+    ``is_buyer_maker`` says which side the untaken rest traded on (a replayed aggTrade
+    knows it); None leaves it to the tick rule.
+    """
     previous = ctx.market.begin_print(symbol, price)
     liquidity = qty
     while True:
@@ -248,7 +253,7 @@ def apply_print(ctx: EngineContext, symbol: str, price: Decimal, qty: Decimal | 
         if not progressed:
             break
     # What no resting order took trades at the print's price; a bare move stays a price point.
-    ctx.market.end_print(symbol, price, liquidity, previous, ctx.now())
+    ctx.market.end_print(symbol, price, liquidity, previous, ctx.now(), is_buyer_maker)
 
 
 def _trigger_stops(ctx: EngineContext, symbol: str, price: Decimal) -> bool:
