@@ -12,6 +12,7 @@ import secrets
 import socket
 import sys
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mock_exchange.config import ConfigError, ExchangeConfig, load_config
@@ -64,6 +65,16 @@ def thread_count(text: str) -> int:
     return value
 
 
+def replay_speed(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_finite() or value < 0 or value > 1_000_000:
+        raise argparse.ArgumentTypeError(f"expected 0 (paused) or a speed up to 1000000, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``mock-exchange`` argument parser (also read by tests of the container files)."""
     from mock_exchange import __version__
@@ -107,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
                             "after changes and on stop (default: the config's state_file, else none)")
     serve.add_argument("--state-interval-ms", type=int, metavar="MS",
                        help="write the state file at most this often (default: 1000)")
+    serve.add_argument("--replay", metavar="FILE",
+                       help="replay a Binance klines or aggTrades file (data.binance.vision, zip or CSV) onto the "
+                            "symbol its name starts with (docs/replay.md)")
+    serve.add_argument("--speed", type=replay_speed, default=Decimal(1), metavar="N",
+                       help="with --replay: N x real time (default 1; 0: load it paused, for stepping over the "
+                            "control API)")
+    serve.add_argument("--replay-symbol", metavar="SYMBOL", help="with --replay: the symbol to replay onto")
+    serve.add_argument("--replay-align", choices=("file", "clock"), default="file",
+                       help="with --replay: keep the file's times, the clock starting at its first row (file, "
+                            "the default), or move the file to the current time (clock)")
     serve.add_argument("--ws-port", type=port_number, metavar="PORT",
                        help="also serve everything on this port with WebSockets, for the user data stream "
                             "(/ws/<listenKey>, /ws-api/v3) (default: off)")
@@ -187,7 +208,18 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         sys.stderr.write(f"mock-exchange: --log-file {args.log_file}: {exc.strerror}\n")
         return 2
-    app = create_app(config, seed=args.seed, control_token=token, snapshot_dir=snapshot_dir,
+    replay = None
+    exchange = None
+    if args.replay:
+        from mock_exchange.replay.serving import ServeReplayError, served_replay
+
+        try:
+            replay = served_replay(args.replay, args.replay_symbol, args.speed, args.replay_align, config)
+        except ServeReplayError as exc:
+            sys.stderr.write(f"mock-exchange serve: --replay: {exc}\n")
+            return 2
+        config, exchange = replay.build_exchange(config, args.seed)
+    app = create_app(config, exchange=exchange, seed=args.seed, control_token=token, snapshot_dir=snapshot_dir,
                      request_log=request_log)
     # Bind every port before printing anything: a port in use is one line, never a banner first.
     try:
@@ -210,12 +242,19 @@ def _serve(args: argparse.Namespace) -> int:
             show_demo_secret=args.config is None, ws_port=None if ws_server is None else ws_server.port)
     if ws_server is not None:
         ws_server.start()
+    if replay is not None:
+        from mock_exchange.control.handle import CONTROL_EXTENSION_KEY
+
+        sys.stdout.write(replay.start(app.extensions[CONTROL_EXTENSION_KEY].replay) + "\n")
+        sys.stdout.flush()
     saved = True
     try:
         server.run()  # returns on Ctrl+C (waitress catches KeyboardInterrupt and shuts down)
     except KeyboardInterrupt:  # pragma: no cover - between the banner and the loop
         pass
     finally:
+        if replay is not None:
+            app.extensions[CONTROL_EXTENSION_KEY].replay.unload()  # the real-time thread stops first
         if ws_server is not None:
             ws_server.stop(timeout_s=2)
         if writer is not None:

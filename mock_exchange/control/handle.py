@@ -225,9 +225,12 @@ class ControlHandle:
 
     # -- market data replay (docs/replay.md) ---------------------------------------------------
 
-    def replay_load(self, path: str, symbol: str | None = None) -> dict[str, Any]:
-        """Open a Binance klines or aggTrades file (zip or CSV, on the exchange's side) for replay."""
-        return self._call("replay_load", path=str(path), symbol=symbol)
+    def replay_load(self, path: str, symbol: str | None = None, align: str | None = None) -> dict[str, Any]:
+        """Open a Binance klines or aggTrades file (zip or CSV, on the exchange's side) for replay.
+
+        ``align="clock"`` moves the file's times (by whole minutes) to the exchange's current time.
+        """
+        return self._call("replay_load", path=str(path), symbol=symbol, align=align)
 
     def replay_status(self) -> dict[str, Any]:
         """``status`` (loaded, playing, paused, ended, failed), ``ended``, ``prints``, next and last print times."""

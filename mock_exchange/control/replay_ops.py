@@ -14,7 +14,7 @@ from mock_exchange.control.event_json import events_json
 from mock_exchange.control.snapshot_paths import snapshot_path
 from mock_exchange.control.values import MAX_TIME_MS, decimal_value, int_value, str_value
 from mock_exchange.core.replay import ReplayFileError, StepResult
-from mock_exchange.replay.controller import ReplayController, ReplayError
+from mock_exchange.replay.controller import ALIGN_FILE, ALIGNS, ReplayController, ReplayError
 
 MAX_STEP = 10_000_000  # prints in one step call (an hour of a busy symbol's aggTrades is ~100k)
 MAX_SPEED = Decimal(1_000_000)
@@ -35,13 +35,19 @@ class ReplayOps:
         except ReplayError as exc:
             raise conflict(str(exc)) from exc
 
-    def replay_load(self, path: Any, symbol: Any = None) -> dict[str, Any]:
-        """Open a klines or aggTrades file (zip or CSV) for replay onto ``symbol`` (default: from its name)."""
+    def replay_load(self, path: Any, symbol: Any = None, align: Any = None) -> dict[str, Any]:
+        """Open a klines or aggTrades file (zip or CSV) for replay onto ``symbol`` (default: from its name).
+
+        ``align``: ``file`` (default, the file's own times) or ``clock`` (moved to the exchange's time).
+        """
         source = snapshot_path(path, self.runtime.snapshot_dir)
         name = None if symbol is None else str_value(symbol, "symbol")
         if name is not None and name not in self.exchange.config.symbols:
             raise not_found(f"unknown symbol {name!r}")
-        return self._replay_call(lambda: self.replay.load(source, name))
+        how = ALIGN_FILE if align is None else str_value(align, "align")
+        if how not in ALIGNS:
+            raise bad_request(f"align: expected {' or '.join(ALIGNS)} (got {how!r})")
+        return self._replay_call(lambda: self.replay.load(source, name, how))
 
     def replay_status(self) -> dict[str, Any]:
         return self.replay.status()

@@ -46,6 +46,7 @@ MAX_LINE_CHARS = 4096
 _BOOLS = {"true": True, "false": False}
 
 LOADED, PLAYING, PAUSED, ENDED, FAILED = "loaded", "playing", "paused", "ended", "failed"
+MINUTE_MS = 60_000
 
 
 class ReplayFileError(ValueError):
@@ -221,9 +222,20 @@ def prints_of(line: int, row: Row) -> list[Print]:
     return [Print(t, p, qty, None, line) for t, p in zip(bar_times(row), bar_path(row), strict=True)]
 
 
-def replay_prints(rows: Iterable[tuple[int, Row]]) -> Iterator[Print]:
+def replay_prints(rows: Iterable[tuple[int, Row]], offset_ms: int = 0) -> Iterator[Print]:
+    """Every row's prints, ``offset_ms`` later than the file says (a replay moved to another time)."""
     for line, row in rows:
-        yield from prints_of(line, row)
+        for made in prints_of(line, row):
+            yield Print(made.time_ms + offset_ms, made.price, made.qty, made.is_buyer_maker, made.line) if offset_ms \
+                else made
+
+
+def clock_offset(first_ms: int, now_ms: int) -> int:
+    """The whole number of minutes that moves a file starting at ``first_ms`` to ``now_ms`` or just after.
+
+    Whole minutes, so the replay's minute candles line up as the file's did.
+    """
+    return -(-(now_ms - first_ms) // MINUTE_MS) * MINUTE_MS
 
 
 # -- the player ------------------------------------------------------------------------------------
@@ -252,8 +264,9 @@ class ReplayPlayer:
     """One file being replayed onto one symbol; every move is one call, under the exchange lock."""
 
     def __init__(self, target: PrintTarget, symbol: str, source: str, open_lines: Callable[[], Iterable[str]],
-                 kind: str) -> None:
+                 kind: str, offset_ms: int = 0) -> None:
         self.target = target
+        self.offset_ms = offset_ms
         self.symbol = symbol
         self.source = source
         self.kind = kind
@@ -265,7 +278,7 @@ class ReplayPlayer:
         self._restart()
 
     def _restart(self) -> None:
-        self._prints: Iterator[Print] = replay_prints(read_rows(self._open_lines(), self.source))
+        self._prints: Iterator[Print] = replay_prints(read_rows(self._open_lines(), self.source), self.offset_ms)
         self._next: Print | None = None
         self._exhausted = False
 
@@ -367,4 +380,5 @@ class ReplayPlayer:
         upcoming = None if self.status == FAILED else self._next
         return {"symbol": self.symbol, "file": self.source, "kind": self.kind, "status": self.status,
                 "ended": self.status == ENDED, "prints": self.prints_done, "last_print_ms": self.last_print_ms,
-                "next_print_ms": None if upcoming is None else upcoming.time_ms, "error": self.error}
+                "next_print_ms": None if upcoming is None else upcoming.time_ms, "offset_ms": self.offset_ms,
+                "error": self.error}

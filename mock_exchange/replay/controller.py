@@ -15,11 +15,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mock_exchange.core.replay import ENDED, FAILED, PAUSED, PLAYING, ReplayFileError, ReplayPlayer, StepResult
+from mock_exchange.core.replay import (
+    ENDED,
+    FAILED,
+    PAUSED,
+    PLAYING,
+    ReplayFileError,
+    ReplayPlayer,
+    StepResult,
+    clock_offset,
+)
 from mock_exchange.replay.driver import RealTimeDriver
 from mock_exchange.replay.files import ReplayFile, open_replay_file
 
 log = logging.getLogger("mock_exchange.replay")
+ALIGN_FILE, ALIGN_CLOCK = "file", "clock"
+ALIGNS = (ALIGN_FILE, ALIGN_CLOCK)
 
 
 class ReplayError(ValueError):
@@ -40,8 +51,15 @@ class ReplayController:
 
     # -- loading ---------------------------------------------------------------------------
 
-    def load(self, path: str | Path, symbol: str | None = None) -> dict[str, Any]:
-        """Open ``path`` for replay onto ``symbol`` (default: the symbol its file name starts with)."""
+    def load(self, path: str | Path, symbol: str | None = None, align: str = ALIGN_FILE) -> dict[str, Any]:
+        """Open ``path`` for replay onto ``symbol`` (default: the symbol its file name starts with).
+
+        ``align`` ``file`` keeps the file's times; ``clock`` moves them by whole minutes so the
+        first row lands at the exchange's current time or just after (a bot signing with its
+        own clock then stays inside recvWindow at speed 1).
+        """
+        if align not in ALIGNS:
+            raise ReplayError(f"align: expected {' or '.join(ALIGNS)} (got {align!r})")
         replay_file = open_replay_file(path)
         name = symbol or replay_file.symbol
         if name is None:
@@ -52,7 +70,13 @@ class ReplayController:
         with self._lock:
             self.unload()
             self.file = replay_file
-            self.player = ReplayPlayer(self.exchange, name, replay_file.source, replay_file.lines, replay_file.kind)
+            offset = 0
+            if align == ALIGN_CLOCK:
+                first = ReplayPlayer(self.exchange, name, replay_file.source, replay_file.lines, replay_file.kind)
+                first_ms = first.next_time_ms()
+                offset = 0 if first_ms is None else clock_offset(first_ms, self.exchange.clock.now_ms())
+            self.player = ReplayPlayer(self.exchange, name, replay_file.source, replay_file.lines, replay_file.kind,
+                                       offset)
             self.player.peek()  # the first print's time is known from the start
         return self.status()
 
@@ -118,8 +142,8 @@ class ReplayController:
             with self.exchange.lock:
                 now = clock.now_ms()
                 upcoming = player.next_time_ms()
-                # A fresh replay starts at its first print; so does one the clock has run past.
-                start = upcoming if upcoming is not None and (player.prints_done == 0 or now > upcoming) else now
+                # From the clock's time, waiting for the next print; a clock past it goes back to it.
+                start = upcoming if upcoming is not None and now > upcoming else now
                 clock.freeze(start)
             options: dict[str, Any] = {} if self.timer is None else {"timer": self.timer}
             if self.tick_seconds is not None:

@@ -15,7 +15,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from mock_exchange.core.replay import AGG_TRADES, KLINES, MAX_LINE_CHARS, KlineRow, ReplayFileError, read_rows
+from mock_exchange.core.replay import (
+    AGG_TRADES,
+    KLINES,
+    MAX_LINE_CHARS,
+    KlineRow,
+    Print,
+    ReplayFileError,
+    prints_of,
+    read_rows,
+)
 
 # Binance's file names start with the symbol: BTCUSDT-1m-2024-01-01, BTCUSDT-aggTrades-2024-01.
 _SYMBOL_IN_NAME = re.compile(r"^([A-Z0-9]{2,20})-")
@@ -33,6 +42,15 @@ class ReplayFile:
 
     def lines(self) -> Iterator[str]:
         return read_lines(self.path)
+
+    def first_print(self) -> Print:
+        """The replay's first print (its time and price start a served replay)."""
+        rows = read_rows(self.lines(), self.source)
+        try:
+            line, row = next(rows)
+        finally:
+            rows.close()
+        return prints_of(line, row)[0]
 
 
 def read_lines(path: Path) -> Iterator[str]:

@@ -85,6 +85,13 @@ class Scenario(ScenarioSpec):
                         path=None if path is None else list(path))
         return self.add("market", _compact(market=body, name=name))
 
+    def replay(self, file: str | None = None, *, symbol: str | None = None, align: str | None = None,
+               step: int | None = None, to: Any = None, seek: Any = None, end: bool | None = None,
+               name: str | None = None) -> Scenario:
+        """Load a Binance market data file and/or move its replay (docs/replay.md)."""
+        body = _compact(file=file, symbol=symbol, align=align, step=step, to=to, seek=seek, end=end)
+        return self.add("replay", _compact(replay=body, name=name))
+
     def clock(self, action: str | Mapping[str, Any], *, name: str | None = None) -> Scenario:
         """``"freeze"``, ``"unfreeze"``, ``{"advance": "60s"}``, ``{"set": ...}``, ``{"freeze_at": ...}``."""
         body = action if isinstance(action, str) else dict(action)

@@ -115,5 +115,19 @@ def _lookup(key: str, item: dict[str, Any]) -> str:
     return f"{head} {shown}".rstrip() + (" (legs)" if "legs" in item else "")
 
 
+def _replay(step: Step) -> str:
+    body = step.body if isinstance(step.body, dict) else {}
+    parts = [f"load {body['file']}"] if "file" in body else []
+    if "step" in body:
+        parts.append(f"{render(body['step'])} prints")
+    elif "to" in body:
+        parts.append(f"to {render(body['to'])}")
+    elif "seek" in body:
+        parts.append(f"seek {render(body['seek'])}")
+    elif body.get("end"):
+        parts.append("to the end")
+    return "replay " + ", ".join(parts)
+
+
 _DESCRIBE = {"given": _given, "call": _call, "market": _market, "clock": _clock, "fault": _fault,
-             "expect": _expect}
+             "replay": _replay, "expect": _expect}

@@ -7,7 +7,7 @@ from typing import Any
 
 from mock_exchange.scenario.located import line_of
 
-STEP_KINDS = ("given", "call", "market", "clock", "fault", "expect")
+STEP_KINDS = ("given", "call", "market", "clock", "fault", "replay", "expect")
 DEFAULT_ACCOUNT = "demo"
 
 

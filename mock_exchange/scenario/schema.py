@@ -340,6 +340,36 @@ def _check_clock(c: Checker, step: Step, leading: bool) -> None:
         c.problem(body, action, f"clock.{action}: {exc}")
 
 
+REPLAY_KEYS = ("file", "symbol", "align", "step", "to", "seek", "end")
+
+
+def _check_replay(c: Checker, step: Step, leading: bool) -> None:
+    body = step.body
+    if not c.mapping(body, step.data, "replay", "replay"):
+        return
+    c.known_keys(body, REPLAY_KEYS, "replay")
+    c.references(body, "replay")
+    moves = [k for k in ("step", "to", "seek", "end") if k in body]
+    if len(moves) > 1:
+        c.problem(step.data, "replay", "replay: give at most one of `step`, `to`, `seek` or `end`")
+    if not moves and "file" not in body:
+        c.problem(step.data, "replay", "replay: give a `file` to load, or one of `step`, `to`, `seek`, `end`")
+    if "file" not in body and ("symbol" in body or "align" in body):
+        c.problem(step.data, "replay", "replay: `symbol` and `align` go with `file`")
+    if "step" in body and (isinstance(body["step"], bool) or not isinstance(body["step"], int) or body["step"] < 1):
+        c.problem(body, "step", "replay.step: expected a whole number of prints, at least 1")
+    if "end" in body and body["end"] is not True:
+        c.problem(body, "end", "replay.end: write `end: true` (every print left)")
+    if "align" in body and body["align"] not in ("file", "clock"):
+        c.problem(body, "align", "replay.align: expected `file` or `clock`")
+    for key in ("to", "seek"):
+        if key in body:
+            try:
+                parse_instant_ms(body[key])
+            except ValueError as exc:
+                c.problem(body, key, f"replay.{key}: {exc}")
+
+
 def _check_fault(c: Checker, step: Step, leading: bool) -> None:
     body = step.body
     if body == "clear":
@@ -378,7 +408,7 @@ def _check_expect_step(c: Checker, step: Step, leading: bool) -> None:
 
 _CHECKS = {
     "given": _check_given, "call": _check_call, "market": _check_market,
-    "clock": _check_clock, "fault": _check_fault, "expect": _check_expect_step,
+    "clock": _check_clock, "fault": _check_fault, "replay": _check_replay, "expect": _check_expect_step,
 }
 
 

@@ -47,3 +47,37 @@ def zipped(csv_path: Path) -> Path:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
         out.write(csv_path, csv_path.name)
     return archive
+
+
+# The sample shipped in scenarios/data: fifteen made-up one-minute bars of BTCUSDT from
+# 2026-01-01T00:00:00Z (the scenarios' start), drifting down, then up through 30300 in bar 10
+# (whose high, 90 above its open, is nearer than its low, 120 below). Not market data.
+SAMPLE_NAME = "BTCUSDT-1m-GENERATED-sample.csv"
+SAMPLE_START_MS = 1_767_225_600_000
+SAMPLE_BARS = (
+    ("30000", "30040", "29980", "30020", "1.2"), ("30020", "30075", "30010", "30060", "0.8"),
+    ("30060", "30090", "29990", "30005", "1.6"), ("30005", "30030", "29940", "29960", "2.0"),
+    ("29960", "29985", "29890", "29910", "2.4"), ("29910", "29960", "29870", "29950", "1.8"),
+    ("29950", "30080", "29940", "30070", "2.2"), ("30070", "30150", "30050", "30130", "1.4"),
+    ("30130", "30210", "30100", "30190", "1.0"), ("30190", "30260", "30170", "30240", "1.2"),
+    ("30240", "30330", "30120", "30150", "3.2"), ("30150", "30180", "30080", "30100", "1.5"),
+    ("30100", "30140", "30060", "30120", "0.9"), ("30120", "30170", "30100", "30160", "0.7"),
+    ("30160", "30200", "30140", "30180", "0.6"),
+)
+
+
+def sample_klines_text() -> str:
+    """The sample file's exact text: Binance's 12 klines columns, spot style (no header, ms times)."""
+    from decimal import Decimal
+
+    eight = Decimal("0.00000001")
+    lines = []
+    for i, (o, h, lo, c, v) in enumerate(SAMPLE_BARS):
+        open_ms = SAMPLE_START_MS + i * MINUTE_MS
+        volume = Decimal(v)
+        typical = (Decimal(o) + Decimal(h) + Decimal(lo) + Decimal(c)) / 4
+        cells = [str(open_ms), *(f"{Decimal(p):.8f}" for p in (o, h, lo, c)), f"{volume:.8f}",
+                 str(open_ms + MINUTE_MS - 1), f"{(volume * typical).quantize(eight)}", str(int(volume * 10)),
+                 f"{(volume / 2).quantize(eight)}", f"{(volume / 2 * typical).quantize(eight)}", "0"]
+        lines.append(",".join(cells) + "\n")
+    return "".join(lines)

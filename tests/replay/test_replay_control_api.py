@@ -26,7 +26,8 @@ def test_load_step_seek_status_and_unload_over_http(tmp_path: Path) -> None:
     assert loaded.status_code == 200
     assert loaded.get_json() == {"loaded": True, "symbol": "BTCUSDT", "file": "BTCUSDT-aggTrades-2026-01-01.csv",
                                  "kind": "aggTrades", "status": "loaded", "ended": False, "prints": 0,
-                                 "last_print_ms": None, "next_print_ms": T0 + 1_000, "error": None, "speed": None}
+                                 "last_print_ms": None, "next_print_ms": T0 + 1_000, "offset_ms": 0, "error": None,
+                                 "speed": None}
     stepped = client.post(f"{REPLAY}/step", json={"count": 1}).get_json()
     assert (stepped["printed"], stepped["prints"], stepped["next_print_ms"]) == (1, 1, T0 + 2_000)
     assert client.get("/api/v3/ticker/price?symbol=BTCUSDT").get_json()["price"] == "30010.00000000"

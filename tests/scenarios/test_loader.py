@@ -317,5 +317,5 @@ def test_the_cli_prints_every_problem_of_every_file(tmp_path, capsys) -> None:  
     out = capsys.readouterr().out.splitlines()
     assert sum(line.startswith(f"{first}:") for line in out) == 10
     assert out[-2] == (f"{second}:2: unknown step kind 'markt' (did you mean 'market'?) "
-                       "(step kinds: given, call, market, clock, fault, expect)")
+                       "(step kinds: given, call, market, clock, fault, replay, expect)")
     assert out[-1] == "11 problem(s) in scenario files; nothing was run"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from mock_exchange.scenario.model import Step
@@ -9,6 +10,9 @@ from mock_exchange.scenario.runtime import Runtime
 from mock_exchange.scenario.schema import FAULT_FIELDS
 from mock_exchange.scenario.steps.base import StepFailed, StepOutcome
 from mock_exchange.scenario.timeparse import DEFAULT_START_MS, iso, parse_duration_ms, parse_instant_ms
+
+
+REPLAY_BATCH = 100_000
 
 
 def _refused(what: str, exc: Exception) -> StepFailed:
@@ -82,6 +86,52 @@ def run_fault(rt: Runtime, step: Step) -> StepOutcome:
     except Exception as exc:
         raise _refused("fault", exc) from exc
     return StepOutcome(detail=f"→ rule {rule.get('id')}")
+
+
+def replay_file_path(step: Step, file: str) -> str:
+    """A replay file named in a scenario: relative to the scenario file (else as written)."""
+    path = Path(file)
+    scenario = Path(step.location.file)
+    if not path.is_absolute() and scenario.is_file():
+        path = scenario.parent / path
+    return str(path)
+
+
+def run_replay(rt: Runtime, step: Step) -> StepOutcome:
+    """Load a market data file and/or move its replay: ``step`` N prints, ``to`` a time, ``seek``, ``end``."""
+    control = rt.env.control
+    body = rt.resolve(step.body)
+    try:
+        if "file" in body:
+            control.replay_load(replay_file_path(step, str(body["file"])), symbol=body.get("symbol"),
+                                align=body.get("align"))
+        if "step" in body:
+            status = control.replay_step(int(body["step"]))
+        elif "to" in body:
+            status = control.replay_step(to_ms=parse_instant_ms(body["to"]))
+        elif "seek" in body:
+            status = control.replay_seek(parse_instant_ms(body["seek"]))
+        elif body.get("end"):
+            status = _to_end(control)
+        else:
+            status = control.replay_status()
+            return StepOutcome(detail=f"→ {status['file']} loaded, first print at {iso(status['next_print_ms'])}")
+    except Exception as exc:
+        raise _refused("replay", exc) from exc
+    summary = _event_summary([e for e in status.get("events", []) if e.get("action") != "replay_end"])
+    ended = ", the end of the file" if status.get("ended") else ""
+    return StepOutcome(detail=f"{summary} ({status.get('printed', 0)} prints{ended})")
+
+
+def _to_end(control: Any) -> dict[str, Any]:
+    """Every print left, in steps (so no time has to be named)."""
+    printed, events = 0, []
+    while True:
+        status = control.replay_step(REPLAY_BATCH)
+        printed += status["printed"]
+        events.extend(status["events"])
+        if status["ended"] or status["printed"] == 0:
+            return {**status, "printed": printed, "events": events}
 
 
 def start_clock(rt: Runtime, start_ms: int = DEFAULT_START_MS, seed: int = 0) -> None:

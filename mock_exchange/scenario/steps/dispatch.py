@@ -6,13 +6,13 @@ from mock_exchange.scenario.model import Step
 from mock_exchange.scenario.references import ReferenceError_
 from mock_exchange.scenario.runtime import Runtime
 from mock_exchange.scenario.schema import expects_error
-from mock_exchange.scenario.steps.actions import run_clock, run_fault, run_market
+from mock_exchange.scenario.steps.actions import run_clock, run_fault, run_market, run_replay
 from mock_exchange.scenario.steps.base import Failure, StepFailed, StepOutcome
 from mock_exchange.scenario.steps.call import run_call
 from mock_exchange.scenario.steps.expect import run_expect
 from mock_exchange.scenario.steps.given import run_given
 
-ACTIONS = ("call", "market", "clock", "fault")
+ACTIONS = ("call", "market", "clock", "fault", "replay")
 
 
 def execute(rt: Runtime, steps: list[Step], index: int) -> StepOutcome:
@@ -35,6 +35,8 @@ def execute(rt: Runtime, steps: list[Step], index: int) -> StepOutcome:
             return run_clock(rt, step)
         if step.kind == "fault":
             return run_fault(rt, step)
+        if step.kind == "replay":
+            return run_replay(rt, step)
         return run_expect(rt, step)
     except StepFailed as exc:
         return StepOutcome([Failure(step.location.at(exc.line), exc.message)])
