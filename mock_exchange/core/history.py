@@ -71,11 +71,12 @@ class SymbolHistory:
 
     # -- writes ----------------------------------------------------------------------------
 
-    def add_point(self, price: Decimal, now_ms: int) -> None:
-        """A bare price move: no trade, no volume."""
-        self._append(TapeEntry(now_ms, price, ZERO))
+    def add_point(self, price: Decimal, now_ms: int, after_seq: int = NO_ID) -> None:
+        """A bare price move: no trade, no volume (``after_seq``: the event log's last seq)."""
+        self._append(TapeEntry(now_ms, price, ZERO, after_seq=after_seq))
 
-    def add_trade(self, price: Decimal, qty: Decimal, is_buyer_maker: bool, taker: int, now_ms: int) -> TapeEntry:
+    def add_trade(self, price: Decimal, qty: Decimal, is_buyer_maker: bool, taker: int, now_ms: int,
+                  after_seq: int = NO_ID) -> TapeEntry:
         """A trade with the next trade id; it joins the previous aggregate when taker, price and time match."""
         time_ms = now_ms
         last = self.trades[-1] if self.trades else None
@@ -86,7 +87,7 @@ class SymbolHistory:
         else:
             agg_id = self.next_agg_id
             self.next_agg_id += 1
-        entry = TapeEntry(time_ms, price, qty, self.next_trade_id, agg_id, is_buyer_maker, taker)
+        entry = TapeEntry(time_ms, price, qty, self.next_trade_id, agg_id, is_buyer_maker, taker, after_seq)
         self.next_trade_id += 1
         self.trades.append(entry)
         self._append(entry)

@@ -64,7 +64,7 @@ class Market:
         return previous
 
     def end_print(self, symbol: str, price: Decimal, untaken: Decimal | None, previous: Decimal, now_ms: int,
-                  is_buyer_maker: bool | None = None) -> None:
+                  is_buyer_maker: bool | None = None, after_seq: int = -1) -> None:
         """The print ends: its untaken quantity trades at ``price``, or it stays a bare price point.
 
         Which side took, unless ``is_buyer_maker`` says (a replayed aggTrade): the tick rule,
@@ -73,16 +73,16 @@ class Market:
         history = self._history[symbol]
         if untaken is not None and untaken > 0:
             maker = price < previous if is_buyer_maker is None else is_buyer_maker
-            history.add_trade(price, untaken, maker, self._current_print[symbol], now_ms)
+            history.add_trade(price, untaken, maker, self._current_print[symbol], now_ms, after_seq)
         else:
-            history.add_point(price, now_ms)
+            history.add_point(price, now_ms, after_seq)
         self._current_print.pop(symbol, None)
 
     def record_fill(self, symbol: str, price: Decimal, qty: Decimal, is_buyer_maker: bool, taker_order_id: int | None,
-                    now_ms: int) -> TapeEntry:
+                    now_ms: int, after_seq: int = -1) -> TapeEntry:
         """A fill of a user's order; a maker fill's taker is the print under way."""
         taker = taker_order_id if taker_order_id is not None else self._current_print.get(symbol, 0)
-        return self._history[symbol].add_trade(price, qty, is_buyer_maker, taker, now_ms)
+        return self._history[symbol].add_trade(price, qty, is_buyer_maker, taker, now_ms, after_seq)
 
     def record(self, symbol: str, price: Decimal, qty: Decimal, now_ms: int) -> None:
         """A whole print with nothing resting to fill: ``qty`` trades at ``price`` (zero: a price point)."""

@@ -52,7 +52,7 @@ def execute(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal, is_m
     ))
     # The public tape: the buyer was the maker when this order is a maker BUY or a taker SELL.
     ctx.market.record_fill(order.symbol, price, qty, (order.side is Side.BUY) == is_maker,
-                           None if is_maker else order.order_id, now)
+                           None if is_maker else order.order_id, now, ctx.log.last_seq)
     if order.remaining_qty <= 0:
         order.status = OrderStatus.FILLED
         funding.release(ctx, order)
@@ -253,7 +253,8 @@ def apply_print(ctx: EngineContext, symbol: str, price: Decimal, qty: Decimal | 
         if not progressed:
             break
     # What no resting order took trades at the print's price; a bare move stays a price point.
-    ctx.market.end_print(symbol, price, liquidity, previous, ctx.now(), is_buyer_maker)
+    ctx.market.end_print(symbol, price, liquidity, previous, ctx.now(), is_buyer_maker,
+                         after_seq=ctx.log.last_seq)
 
 
 def _trigger_stops(ctx: EngineContext, symbol: str, price: Decimal) -> bool:

@@ -9,6 +9,11 @@ Trade ids are per symbol, consecutive from 0 (after any warm-up history's trades
 Binance. Aggregate trade ids follow Binance's rule (rest-api.md, "Compressed/Aggregate
 trades list"): consecutive trades with the same taker, the same price and the same time
 share one aggregate id. The taker of a maker fill is the print that crossed it.
+
+Each entry also keeps ``after_seq``, the exchange event log's last sequence number when it
+was printed: with a frozen clock every print and order event share one millisecond, and
+this is what still says which came first (a run report draws orders and prices in that
+order). -1 means unknown (an older snapshot's entry).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ class TapeEntry:
     agg_id: int = NO_ID
     is_buyer_maker: bool = False
     taker: int = 0  # aggregation key: the taker order id, or minus the print's sequence number
+    after_seq: int = NO_ID  # the event log's last seq when printed (-1: unknown)
 
     @property
     def is_trade(self) -> bool:
@@ -41,19 +47,21 @@ class TapeEntry:
 
     def to_list(self) -> list[object]:
         return [self.time_ms, str(self.price), str(self.qty), self.trade_id, self.agg_id, self.is_buyer_maker,
-                self.taker]
+                self.taker, self.after_seq]
 
     @classmethod
     def from_list(cls, row: list[object]) -> TapeEntry:
-        if not isinstance(row, list) or len(row) not in (3, 7):
-            raise ValueError("a tape entry is [time_ms, price, qty, trade_id, agg_id, is_buyer_maker, taker]")
+        if not isinstance(row, list) or len(row) not in (3, 7, 8):
+            raise ValueError("a tape entry is [time_ms, price, qty, trade_id, agg_id, is_buyer_maker, taker, "
+                             "after_seq]")
         if len(row) == 3:  # an older snapshot's [time, price, qty] print: a price point
             return cls(int(str(row[0])), Decimal(str(row[1])), Decimal(0))
-        time_ms, price, qty, trade_id, agg_id, maker, taker = row
+        time_ms, price, qty, trade_id, agg_id, maker, taker = row[:7]
+        after_seq = int(str(row[7])) if len(row) == 8 else NO_ID  # 7 fields: an older snapshot
         if not isinstance(maker, bool):
             raise ValueError("is_buyer_maker must be a boolean")
         return cls(int(str(time_ms)), Decimal(str(price)), Decimal(str(qty)), int(str(trade_id)),
-                   int(str(agg_id)), maker, int(str(taker)))
+                   int(str(agg_id)), maker, int(str(taker)), after_seq)
 
     def size_bytes(self) -> int:
         """A fair estimate of the memory this entry holds (object, two Decimals, list slots)."""
