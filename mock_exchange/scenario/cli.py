@@ -32,6 +32,11 @@ def add_scenario_commands(commands: Any) -> None:
                           "account keys (default: the built-in demo config)")
     run.add_argument("--junit", metavar="FILE", help="also write JUnit XML, one testcase per scenario "
                                                      "(default: none)")
+    run.add_argument("--html", metavar="PATH",
+                     help="also write a self-contained HTML report of each scenario (price chart with orders and "
+                          "fills, event timeline, request journal): PATH itself for one scenario; for several, "
+                          "PATH.html becomes an index beside PATH-<file>.html, any other PATH a directory "
+                          "(default: none)")
     run.add_argument("-q", "--quiet", action="store_true",
                      help="print only failures and the summary (default: every step)")
     run.set_defaults(run=run_command)
@@ -116,10 +121,19 @@ def run_command(args: argparse.Namespace) -> int:
         except ServerUnreachable as exc:
             sys.stderr.write(f"mock-exchange scenario: {exc}\n")
             return EXIT_INVALID
-    report = run_all(scenarios, env, PrintingReporter(quiet=args.quiet))
+    reporter: Any = PrintingReporter(quiet=args.quiet)
+    html = None
+    if args.html:
+        from mock_exchange.scenario.html_reports import HtmlReports
+
+        reporter = html = HtmlReports(args.html, env, reporter, len(scenarios))
+    report = run_all(scenarios, env, reporter)
     if args.junit:
         write_junit(report, args.junit)
     _write()
+    if html is not None:
+        _write(f"HTML report: {html.finish()}"
+               + (f" (index of {len(html.written)} reports)" if html.index_path is not None else ""))
     if isinstance(env, RemoteEnvironment):
         _report_restore(env)
     _write(report.summary())
