@@ -208,13 +208,14 @@ def check_market(raw: Any, symbols: Mapping[str, SymbolConfig]) -> dict[str, Any
 
 
 def _check_tape(tape: Any, where: str) -> None:
-    """[time_ms, price, qty, trade_id, agg_id, is_buyer_maker, taker] (or an older [time, price, qty])."""
+    """[time_ms, price, qty, trade_id, agg_id, is_buyer_maker, taker, after_seq] (or an older entry without
+    after_seq, or an older still [time, price, qty])."""
     if not isinstance(tape, list) or not tape or len(tape) > MAX_TAPE_ENTRIES:
         fail(where, f"expected a list of 1 to {MAX_TAPE_ENTRIES} entries")
     for i, item in enumerate(tape):
         item_where = f"{where}[{i}]"
-        if not isinstance(item, list) or len(item) not in (3, 7):
-            fail(item_where, "expected [time_ms, price, qty, trade_id, agg_id, is_buyer_maker, taker]")
+        if not isinstance(item, list) or len(item) not in (3, 7, 8):
+            fail(item_where, "expected [time_ms, price, qty, trade_id, agg_id, is_buyer_maker, taker, after_seq]")
         # Not necessarily in time order in an older snapshot (a clock set back printed earlier
         # times at the end); restoring sorts the tape by time.
         time_ms(item[0], f"{item_where}[0]")
@@ -227,6 +228,8 @@ def _check_tape(tape: Any, where: str) -> None:
         if not isinstance(item[5], bool):
             fail(f"{item_where}[5]", f"expected a boolean, got {_kind(item[5])}")
         integer(item[6], f"{item_where}[6]", -MAX_ID, MAX_ID)
+        if len(item) == 8:
+            integer(item[7], f"{item_where}[7]", -1, MAX_ID)
         if (trade_id < 0) != (agg_id < 0) or (trade_id < 0) != (qty == 0):
             fail(item_where, "a trade has ids and a positive qty; a price point has neither")
 
