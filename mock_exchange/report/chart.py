@@ -179,14 +179,32 @@ def build_chart(symbol: str, market: dict[str, Any], orders: dict[str, Any], ord
         chart.markers.append(Marker("fill", axis.of_fill(int(event["seq"]), int(event["time_ms"])),
                                     Decimal(str(event["last_price"])), str(event["side"]), int(event["order_id"]),
                                     _fill_title(event)))
-    for event in order_events:
-        if event.get("symbol") == symbol and event.get("action") == "trigger" and event.get("stop_price"):
-            chart.markers.append(Marker("trigger", axis.of_event(int(event["seq"]), int(event["time_ms"])),
-                                        Decimal(str(event["stop_price"])), str(event["side"]),
-                                        int(event["order_id"]),
-                                        f"#{event['order_id']} {event['order_type']} triggered at stop "
-                                        f"{event['stop_price']} (event {event['seq']})"))
+    for events in by_order.values():
+        trigger = _trigger_event(events)
+        if trigger is not None:
+            chart.markers.append(Marker("trigger", _x_of(trigger, axis), Decimal(str(trigger["stop_price"])),
+                                        str(trigger["side"]), int(trigger["order_id"]),
+                                        f"#{trigger['order_id']} {trigger['order_type']} triggered at stop "
+                                        f"{trigger['stop_price']} (event {trigger['seq']})"))
+    chart.markers.sort(key=lambda m: (m.kind != "trigger", m.x, m.order_id))  # fills drawn over triggers
     return chart
+
+
+def _x_of(event: dict[str, Any], axis: _Axis) -> float:
+    """A fill on its own print; any other event between the prints around it."""
+    if event.get("action") in ("fill", "partial_fill"):
+        return axis.of_fill(int(event["seq"]), int(event["time_ms"]))
+    return axis.of_event(int(event["seq"]), int(event["time_ms"]))
+
+
+def _trigger_event(events: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The first event showing a stop order triggered (a NEW "trigger", or a fill when it filled at once)."""
+    for event in events:
+        if event.get("order_type") not in _STOP_TYPES or not event.get("stop_price"):
+            return None
+        if event.get("triggered"):
+            return event
+    return None
 
 
 def _bar_candles(bars: list[list[Any]]) -> list[Candle]:
@@ -232,7 +250,7 @@ def _order_line(order_id: int, events: list[dict[str, Any]], order: dict[str, An
             if state is None:
                 continue
             start = axis.of_event(int(event["seq"]), int(event["time_ms"]))
-            end = axis.end if following is None else axis.of_event(int(following["seq"]), int(following["time_ms"]))
+            end = axis.end if following is None else _x_of(following, axis)
             segments.append(Segment(order_id, start, max(end, start), state[1], state[0], following is None))
         first = events[-1]
     else:  # its events fell out of retention: it waits across the whole chart
