@@ -18,6 +18,11 @@ Options (command line, or the same names without ``--`` and with ``_`` in the in
 ``--fake-exchange-token TOKEN`` (its control token; default ``$MOCK_EXCHANGE_CONTROL_TOKEN``).
 The ``fake_exchange_config`` and ``fake_exchange_seed`` fixtures can be overridden. A test that
 fails after using a fake exchange gets a report section with its latest rejection's explanation.
+
+``--fake-exchange-report DIR`` writes an HTML run report (price chart with orders and fills,
+event timeline, request journal; mock_exchange/report) of each failing test that used a fake
+exchange into DIR, named after the test id; ``--fake-exchange-report-all`` writes one for
+every test. The failing test's output names the file.
 """
 
 from __future__ import annotations
@@ -56,12 +61,23 @@ _OPTIONS = (
 )
 
 
+REPORT_HELP = ("write an HTML run report (chart, timeline, journal) of each failing test that used a fake "
+               "exchange into DIR, named after the test id")
+REPORT_ALL_HELP = "with --fake-exchange-report: a report for every such test, passed ones too"
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mock-exchange", "fake Binance margin exchange (mock-exchange)")
     for name, metavar, text in _OPTIONS:
         dest = name.replace("-", "_")
         group.addoption(f"--{name}", dest=dest, metavar=metavar, default=None, help=text)
         parser.addini(dest, text)
+    group.addoption("--fake-exchange-report", dest="fake_exchange_report", metavar="DIR", default=None,
+                    help=REPORT_HELP)
+    parser.addini("fake_exchange_report", REPORT_HELP)
+    group.addoption("--fake-exchange-report-all", dest="fake_exchange_report_all", action="store_true",
+                    default=False, help=REPORT_ALL_HELP)
+    parser.addini("fake_exchange_report_all", REPORT_ALL_HELP, type="bool", default=False)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -73,14 +89,20 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"fake_exchange_seed: expected a non-negative integer, got {seed!r}")
 
 
+FIXTURE_NAMES = ("fake_exchange", "fake_exchange_live")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    """A failed test that used a fake exchange shows why its latest request was rejected."""
+    """A failed test that used a fake exchange shows why its latest request was rejected (and its run report)."""
     outcome = yield
     report = outcome.get_result()
-    if report.when != "call" or not report.failed:
+    if report.when != "call":
         return
-    for name in ("fake_exchange", "fake_exchange_live"):
+    _write_run_reports(item, report)
+    if not report.failed:
+        return
+    for name in FIXTURE_NAMES:
         handle = getattr(item, "funcargs", {}).get(name)
         if handle is None:
             continue
@@ -93,6 +115,53 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                                     f"{last['method']} {last['path']} -> {last['status']} {last['code']}\n"
                                     f"{last['text']}"))
         return
+
+
+def _report_dir(config: pytest.Config) -> Path | None:
+    """--fake-exchange-report, relative to the working directory; the ini value, relative to the ini file."""
+    given = config.getoption("fake_exchange_report", None)
+    if given:
+        return Path(config.invocation_params.dir, given)
+    given = config.getini("fake_exchange_report")
+    if not given:
+        return None
+    base = config.inipath.parent if config.inipath is not None else config.rootpath
+    return Path(base, str(given).strip())
+
+
+def _write_run_reports(item: pytest.Item, report: pytest.TestReport) -> None:
+    """An HTML report per fake exchange the test used, when it failed (or always, with -all)."""
+    directory = _report_dir(item.config)
+    every = bool(item.config.getoption("fake_exchange_report_all", False) or
+                 item.config.getini("fake_exchange_report_all"))
+    if directory is None or not (report.failed or every):
+        return
+    used = [name for name in FIXTURE_NAMES if getattr(item, "funcargs", {}).get(name) is not None]
+    for name in used:
+        label = item.nodeid if len(used) == 1 else f"{item.nodeid}-{name}"
+        try:
+            from mock_exchange.report import RunContext, safe_file_name, write_report
+            from mock_exchange.report.record import MAX_FAILURE_CHARS
+
+            failure = report.longreprtext[-MAX_FAILURE_CHARS:] if report.failed else ""
+            context = RunContext("test", item.nodeid, item.location[0], report.outcome, failure=failure)
+            path = write_report(item.funcargs[name].control, directory / safe_file_name(label), context)
+        except Exception as exc:  # noqa: BLE001 - a report must never turn into an error of its own
+            report.sections.append((f"{name}: run report", f"could not write the run report: {exc!r}"))
+            continue
+        report.sections.append((f"{name}: run report", f"written to {path}"))
+        item.config.stash.setdefault(_REPORTS_KEY, []).append(path)
+
+
+_REPORTS_KEY = pytest.StashKey[list[Path]]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Where the run reports went (when this process wrote any; xdist workers say so per test)."""
+    written = config.stash.get(_REPORTS_KEY, [])
+    if written:
+        terminalreporter.write_line(f"mock-exchange: {len(written)} run report(s) written to "
+                                    f"{written[0].parent}")
 
 
 def _option(config: pytest.Config, dest: str) -> str | None:
