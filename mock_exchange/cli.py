@@ -120,11 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the state file at most this often (default: 1000)")
     serve.add_argument("--replay", metavar="FILE",
                        help="replay a Binance klines or aggTrades file (data.binance.vision, zip or CSV) onto the "
-                            "symbol its name starts with (docs/replay.md)")
+                            "symbol its name starts with (docs/replay.md; default: no replay)")
     serve.add_argument("--speed", type=replay_speed, default=Decimal(1), metavar="N",
                        help="with --replay: N x real time (default 1; 0: load it paused, for stepping over the "
                             "control API)")
-    serve.add_argument("--replay-symbol", metavar="SYMBOL", help="with --replay: the symbol to replay onto")
+    serve.add_argument("--replay-symbol", metavar="SYMBOL", help="with --replay: the symbol to replay onto (default: from the file name)")
     serve.add_argument("--replay-align", choices=("file", "clock"), default="file",
                        help="with --replay: keep the file's times, the clock starting at its first row (file, "
                             "the default), or move the file to the current time (clock)")
