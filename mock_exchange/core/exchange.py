@@ -36,6 +36,7 @@ from mock_exchange.core.accounts import Account, MarginAccount, SpotWallet
 from mock_exchange.core.candles import Kline, WindowStats
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.context import EngineContext, clone
+from mock_exchange.core.depth import BookUpdate, tick_size
 from mock_exchange.core.errors import (
     balance_not_enough,
     exceed_max_borrowable,
@@ -693,6 +694,18 @@ class Exchange:
         """Price change statistics over [start_time, end_time] (the tickers)."""
         with self.lock:
             return self.market.window(self._market_symbol(symbol), start_time, end_time)
+
+    def order_book(self, symbol: str) -> tuple[Decimal, Decimal, int]:
+        """(last price, tick, update id): what the synthetic book is made of (core/depth.py)."""
+        with self.lock:
+            name = self._market_symbol(symbol)
+            spec = self._ctx.state.symbols[name]
+            return self.market.last_price(name), tick_size(spec), self.market.book(name).last_id
+
+    def book_updates_since(self, symbol: str, update_id: int) -> list[BookUpdate] | None:
+        """The book updates after ``update_id`` (None when some are no longer kept)."""
+        with self.lock:
+            return self.market.book(self._market_symbol(symbol)).since(update_id)
 
     def avg_price(self, symbol: str, minutes: int = 5) -> tuple[Decimal, int | None]:
         """GET /api/v3/avgPrice: (volume-weighted price of the last ``minutes``, last trade time)."""

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from mock_exchange.core.candles import HistoryView, WindowStats
+from mock_exchange.core.depth import UpdateLog
 from mock_exchange.core.history import SymbolHistory, WarmUp
 from mock_exchange.core.intervals import DAY_MS, MINUTE_MS
 from mock_exchange.core.tape import TapeEntry
@@ -36,10 +37,12 @@ class Market:
         }
         self._print_seq = 0
         self._current_print: dict[str, int] = {}
+        self._books: dict[str, UpdateLog] = {symbol: UpdateLog() for symbol in start_prices}
 
     def add_symbol(self, symbol: str, price: Decimal, now_ms: int, warm_up: WarmUp | None = None) -> None:
         self._last[symbol] = price
         self._history[symbol] = SymbolHistory(price, now_ms, warm_up)
+        self._books[symbol] = UpdateLog()
 
     def symbols(self) -> Iterable[str]:
         return self._last.keys()
@@ -52,6 +55,10 @@ class Market:
 
     def view(self, symbol: str) -> HistoryView:
         return self._history[symbol].view()
+
+    def book(self, symbol: str) -> UpdateLog:
+        """The symbol's book update id and latest updates (core/depth.py)."""
+        return self._books[symbol]
 
     # -- writes: one print, and the fills it causes ---------------------------------------------
 
@@ -71,6 +78,8 @@ class Market:
         a print below the previous price was a seller hitting bids, so the buyer was the maker.
         """
         history = self._history[symbol]
+        if price != previous:  # the synthetic book follows the last price: one book update
+            self._books[symbol].record(now_ms, previous, price)
         if untaken is not None and untaken > 0:
             maker = price < previous if is_buyer_maker is None else is_buyer_maker
             history.add_trade(price, untaken, maker, self._current_print[symbol], now_ms, after_seq)
@@ -122,15 +131,18 @@ class Market:
     # -- snapshot ---------------------------------------------------------------------------
 
     def state(self) -> dict[str, object]:
-        return {symbol: {"last": str(self._last[symbol]), **self._history[symbol].state()} for symbol in self._last}
+        return {symbol: {"last": str(self._last[symbol]), "book_update_id": self._books[symbol].last_id,
+                         **self._history[symbol].state()} for symbol in self._last}
 
     def restore(self, state: dict[str, object]) -> None:
         last: dict[str, Decimal] = {}
         history: dict[str, SymbolHistory] = {}
+        books: dict[str, UpdateLog] = {}
         for symbol, entry in state.items():
             data = dict(entry)  # type: ignore[call-overload]
             last[symbol] = Decimal(data["last"])
             history[symbol] = SymbolHistory.restore(data, last[symbol])
-        self._last, self._history = last, history
+            books[symbol] = UpdateLog(int(data.get("book_update_id", 1)))  # absent from older snapshots
+        self._last, self._history, self._books = last, history, books
         self._current_print = {}
 

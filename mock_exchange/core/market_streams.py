@@ -20,8 +20,11 @@ from decimal import Decimal
 from typing import Any
 
 from mock_exchange import nesting
+from mock_exchange.core.candles import WindowStats
 from mock_exchange.core.decimals import plain8
+from mock_exchange.core.depth import Level
 from mock_exchange.core.intervals import KLINE_INTERVALS
+from mock_exchange.core.tickers import AVG_PRICE_MINS, percent_text, weighted_average
 
 # Binance: "A single connection can listen to a maximum of 1024 streams."
 MAX_STREAMS = 1024
@@ -31,33 +34,74 @@ _SYMBOL = re.compile(r"[a-z0-9]{1,20}")
 UTC8 = "+08:00"
 UTC8_MS = 8 * 60 * 60 * 1000
 METHODS = ("SUBSCRIBE", "UNSUBSCRIBE", "LIST_SUBSCRIPTIONS", "SET_PROPERTY", "GET_PROPERTY")
-KINDS = ("trade", "aggTrade", "kline", "miniTicker")
+# Stream kinds (web-socket-streams.md, "Detailed Stream information").
+SYMBOL_KINDS = ("trade", "aggTrade", "kline", "miniTicker", "ticker", "windowTicker", "bookTicker", "avgPrice",
+                "depth", "partialDepth")
+ALL_MARKET_KINDS = ("allMiniTickers", "allTickers", "allWindowTickers")
+TICKER_WINDOWS = ("1h", "4h", "1d")  # "Window Sizes: 1h,4h,1d"
+PARTIAL_DEPTH_LEVELS = (5, 10, 20)  # "Valid <levels> are 5, 10, or 20."
+UPDATE_SPEEDS = ("100ms", "1000ms")  # a depth stream's optional suffix; 1000ms is the default
+_SIMPLE_KINDS = {"trade": "trade", "aggTrade": "aggTrade", "miniTicker": "miniTicker", "ticker": "ticker",
+                 "bookTicker": "bookTicker", "avgPrice": "avgPrice"}
 
 
 @dataclass(frozen=True)
 class Stream:
-    """One market stream: ``<symbol>@trade``, ``@aggTrade``, ``@kline_<interval>`` or ``@miniTicker``."""
+    """One market stream: ``<symbol>@<kind>`` or an all-market ``!<kind>@arr``."""
 
     name: str  # as the client spelled it (Binance lists and wraps with that name)
-    symbol: str  # upper case, as the exchange names it
+    symbol: str  # upper case, as the exchange names it ("" for an all-market stream)
     kind: str
-    interval: str | None = None
+    interval: str | None = None  # a kline's interval, or a rolling window ticker's window
     offset_ms: int = 0  # a kline stream's time zone (``@+08:00``)
+    levels: int = 0  # a partial depth stream's levels
+
+    @property
+    def all_market(self) -> bool:
+        return self.kind in ALL_MARKET_KINDS
 
 
 def parse_stream(name: object) -> Stream | None:
     """The stream ``name`` stands for, or None when it is not one the fake serves."""
     if not isinstance(name, str) or name.count("@") not in (1, 2):
         return None
-    symbol, kind, *zone = name.split("@")
+    symbol, kind, *suffix = name.split("@")
+    if symbol.startswith("!"):
+        return _all_market_stream(name, symbol[1:], kind, suffix)
     if not _SYMBOL.fullmatch(symbol):  # Binance's stream names are lower case
         return None
-    if kind in ("trade", "aggTrade", "miniTicker") and not zone:
-        return Stream(name, symbol.upper(), kind)
+    upper = symbol.upper()
+    if kind in _SIMPLE_KINDS and not suffix:
+        return Stream(name, upper, _SIMPLE_KINDS[kind])
     if kind.startswith("kline_") and kind[len("kline_"):] in KLINE_INTERVALS:
-        if zone and zone != [UTC8]:  # the only offset Binance documents for the kline stream
+        if suffix and suffix != [UTC8]:  # the only offset Binance documents for the kline stream
             return None
-        return Stream(name, symbol.upper(), "kline", kind[len("kline_"):], UTC8_MS if zone else 0)
+        return Stream(name, upper, "kline", kind[len("kline_"):], UTC8_MS if suffix else 0)
+    if kind.startswith("ticker_") and kind[len("ticker_"):] in TICKER_WINDOWS and not suffix:
+        return Stream(name, upper, "windowTicker", kind[len("ticker_"):])
+    if kind.startswith("depth") and (not suffix or suffix[0] in UPDATE_SPEEDS):
+        levels = kind[len("depth"):]
+        if not levels:
+            return Stream(name, upper, "depth")
+        if levels.isdigit() and int(levels) in PARTIAL_DEPTH_LEVELS and levels[0] != "0":
+            return Stream(name, upper, "partialDepth", levels=int(levels))
+    return None
+
+
+def _all_market_stream(name: str, kind: str, arr: str, suffix: list[str]) -> Stream | None:
+    """``!miniTicker@arr``, ``!ticker@arr`` and ``!ticker_<window>@arr``.
+
+    An ``@1000ms`` suffix (the documented update speed) is taken too: python-binance's
+    ``miniticker_socket`` sends it.
+    """
+    if arr != "arr" or suffix not in ([], ["1000ms"]):
+        return None
+    if kind == "miniTicker":
+        return Stream(name, "", "allMiniTickers")
+    if kind == "ticker":
+        return Stream(name, "", "allTickers")
+    if kind.startswith("ticker_") and kind[len("ticker_"):] in TICKER_WINDOWS:
+        return Stream(name, "", "allWindowTickers", kind[len("ticker_"):])
     return None
 
 
@@ -226,18 +270,77 @@ def kline_payload(symbol: str, interval: str, candle: Candle, closed: bool, even
         "V": plain8(candle.taker_buy_volume), "Q": plain8(candle.taker_buy_quote_volume), "B": "0"}}
 
 
+def ticker_payload(symbol: str, stats: WindowStats, last: Decimal, bid: Level, ask: Level,
+                   event_ms: int) -> dict[str, Any]:
+    """A ``<symbol>@ticker`` event: the rolling 24 hours with the book's best levels.
+
+    ``x`` ("First trade(F)-1 price") is the window's open, as REST's ``prevClosePrice``.
+    """
+    change = last - stats.open
+    return {"e": "24hrTicker", "E": event_ms, "s": symbol, "p": plain8(change), "P": percent_text(change, stats.open),
+            "w": plain8(weighted_average(stats, last)), "x": plain8(stats.open), "c": plain8(last),
+            "Q": plain8(stats.last_qty), "b": plain8(bid[0]), "B": plain8(bid[1]), "a": plain8(ask[0]),
+            "A": plain8(ask[1]), "o": plain8(stats.open), "h": plain8(stats.high), "l": plain8(stats.low),
+            "v": plain8(stats.volume), "q": plain8(stats.quote_volume), "O": stats.open_ms, "C": stats.close_ms,
+            "F": stats.first_id, "L": stats.last_id, "n": stats.trades}
+
+
+def window_ticker_payload(symbol: str, window: str, stats: WindowStats, last: Decimal,
+                          event_ms: int) -> dict[str, Any]:
+    """A ``<symbol>@ticker_<window>`` event (``e`` is ``1hTicker``, ``4hTicker`` or ``1dTicker``)."""
+    change = last - stats.open
+    return {"e": f"{window}Ticker", "E": event_ms, "s": symbol, "p": plain8(change),
+            "P": percent_text(change, stats.open), "o": plain8(stats.open), "h": plain8(stats.high),
+            "l": plain8(stats.low), "c": plain8(last), "w": plain8(weighted_average(stats, last)),
+            "v": plain8(stats.volume), "q": plain8(stats.quote_volume), "O": stats.open_ms, "C": stats.close_ms,
+            "F": stats.first_id, "L": stats.last_id, "n": stats.trades}
+
+
+def book_ticker_payload(symbol: str, update_id: int, bid: Level, ask: Level) -> dict[str, Any]:
+    """A ``<symbol>@bookTicker`` event: the best levels after book update ``u`` (it has no event time)."""
+    return {"u": update_id, "s": symbol, "b": plain8(bid[0]), "B": plain8(bid[1]), "a": plain8(ask[0]),
+            "A": plain8(ask[1])}
+
+
+def avg_price_payload(symbol: str, price: Decimal, last_trade_ms: int, event_ms: int) -> dict[str, Any]:
+    """A ``<symbol>@avgPrice`` event; ``T`` is the last trade's time."""
+    return {"e": "avgPrice", "E": event_ms, "s": symbol, "i": f"{AVG_PRICE_MINS}m", "w": plain8(price),
+            "T": last_trade_ms}
+
+
+def levels_text(levels: list[Level]) -> list[list[str]]:
+    return [[plain8(price), plain8(qty)] for price, qty in levels]
+
+
+def diff_depth_payload(symbol: str, first_id: int, last_id: int, bids: list[Level], asks: list[Level],
+                       event_ms: int) -> dict[str, Any]:
+    """A ``<symbol>@depth`` event: book updates ``U`` .. ``u`` (spot sends no ``pu``)."""
+    return {"e": "depthUpdate", "E": event_ms, "s": symbol, "U": first_id, "u": last_id, "b": levels_text(bids),
+            "a": levels_text(asks)}
+
+
+def partial_depth_payload(update_id: int, bids: list[Level], asks: list[Level]) -> dict[str, Any]:
+    """A ``<symbol>@depth<levels>`` event: the top of the book after update ``lastUpdateId``."""
+    return {"lastUpdateId": update_id, "bids": levels_text(bids), "asks": levels_text(asks)}
+
+
 # ``timeUnit``: "All time and timestamp related fields are milliseconds by default";
 # either spelling of the unit is accepted (web-socket-streams.md, "General WSS information").
 TIME_UNITS = {"MILLISECOND": False, "millisecond": False, "MICROSECOND": True, "microsecond": True}
 
 
-def in_microseconds(payload: dict[str, Any]) -> dict[str, Any]:
+_TIME_FIELDS = ("E", "T", "O", "C")  # event, trade / last trade, statistics open and close times
+
+
+def in_microseconds(payload: Any) -> Any:
     """``payload`` with its times in microseconds (``timeUnit=MICROSECOND``).
 
     A kline's close time is the last microsecond of the candle (``...999999``), as its
-    millisecond form is the last millisecond.
+    millisecond form is the last millisecond. An all-market array converts each element.
     """
-    out = {k: (v * 1000 if k in ("E", "T") else v) for k, v in payload.items()}
+    if isinstance(payload, list):
+        return [in_microseconds(item) for item in payload]
+    out = {k: (v * 1000 if k in _TIME_FIELDS else v) for k, v in payload.items()}
     if "k" in payload:
         k = dict(payload["k"])
         k["t"] = k["t"] * 1000
@@ -246,6 +349,6 @@ def in_microseconds(payload: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def wrap(stream: Stream, payload: dict[str, Any], combined: bool) -> dict[str, Any]:
+def wrap(stream: Stream, payload: Any, combined: bool) -> Any:
     """A combined connection wraps each payload as ``{"stream", "data"}``."""
     return {"stream": stream.name, "data": payload} if combined else payload

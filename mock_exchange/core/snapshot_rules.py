@@ -178,7 +178,7 @@ def _config_error(exc: ConfigError) -> Exception:
     return SnapshotError(f"state.{exc}")
 
 
-_MARKET_KEYS = ("last", "tape", "bars", "next_trade_id", "next_agg_id")
+_MARKET_KEYS = ("last", "tape", "bars", "next_trade_id", "next_agg_id", "book_update_id")
 
 
 def check_market(raw: Any, symbols: Mapping[str, SymbolConfig]) -> dict[str, Any]:
@@ -201,7 +201,7 @@ def check_market(raw: Any, symbols: Mapping[str, SymbolConfig]) -> dict[str, Any
         positive_decimal_text(entry["last"], f"{where}.last")
         _check_tape(entry["tape"], f"{where}.tape")
         _check_bars(entry.get("bars", []), f"{where}.bars")
-        for key in ("next_trade_id", "next_agg_id"):
+        for key in ("next_trade_id", "next_agg_id", "book_update_id"):
             if key in entry:
                 integer(entry[key], f"{where}.{key}", 0, MAX_ID)
     return dict(market)

@@ -18,8 +18,9 @@ from typing import Any
 from flask import Blueprint
 
 from mock_exchange.config import FILTER_DECIMAL_FIELDS, SymbolConfig
+from mock_exchange.core import depth as depth_book
 from mock_exchange.core import errors
-from mock_exchange.core.decimals import ZERO, plain8
+from mock_exchange.core.decimals import plain8
 from mock_exchange.web import order_params
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import SYMBOLS_PATTERN, Kind, Param, matches_in_full
@@ -29,7 +30,7 @@ from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("general", __name__)
 
-SYNTHETIC_LEVEL_QTY = Decimal("1")
+SYNTHETIC_LEVEL_QTY = depth_book.LEVEL_QTY
 # exchangeInfo lists order types alphabetically and STP modes in their enum order.
 ORDER_TYPES = sorted(order_params.ORDER_TYPES)
 STP_MODES = list(order_params.STP_MODES)
@@ -221,9 +222,7 @@ def _symbols_for_market(call: Call) -> tuple[list[SymbolConfig], bool]:
 
 
 def _tick(symbol: SymbolConfig) -> Decimal:
-    price_filter = symbol.filter("PRICE_FILTER")
-    tick = Decimal(price_filter["tickSize"]) if price_filter else ZERO
-    return tick if tick > 0 else Decimal("0.00000001")
+    return depth_book.tick_size(symbol)
 
 
 def _one_or_many(rows: list[dict[str, Any]], single: bool) -> Any:
@@ -243,9 +242,9 @@ def book_ticker(call: Call) -> Any:
     symbols, single = _symbols_for_market(call)
     rows = []
     for symbol in symbols:
-        last, tick = market.last_price(symbol.symbol), _tick(symbol)
-        rows.append({"symbol": symbol.symbol, "bidPrice": plain8(last - tick), "bidQty": plain8(SYNTHETIC_LEVEL_QTY),
-                     "askPrice": plain8(last + tick), "askQty": plain8(SYNTHETIC_LEVEL_QTY)})
+        (bid, bid_qty), (ask, ask_qty) = depth_book.best(market.last_price(symbol.symbol), _tick(symbol))
+        rows.append({"symbol": symbol.symbol, "bidPrice": plain8(bid), "bidQty": plain8(bid_qty),
+                     "askPrice": plain8(ask), "askQty": plain8(ask_qty)})
     return _one_or_many(rows, single)
 
 
@@ -266,9 +265,12 @@ def depth(call: Call) -> dict[str, Any]:
     limit = call.params.get("limit", 100)
     if limit < 1 or limit > 5000:
         raise errors.invalid_param_value("limit")
-    last, tick = exchange.market.last_price(symbol.symbol), _tick(symbol)
-    qty = plain8(SYNTHETIC_LEVEL_QTY)
-    bids = [[plain8(last - tick * i), qty] for i in range(1, limit + 1) if last - tick * i > 0]
-    asks = [[plain8(last + tick * i), qty] for i in range(1, limit + 1)]
-    # The book is synthetic; its update id follows the exchange's order activity.
-    return {"lastUpdateId": exchange.ids.current("order"), "bids": bids, "asks": asks}
+    last, tick, update_id = exchange.order_book(symbol.symbol)
+    # The book is synthetic (core/depth.py); its update id is the one the @depth streams carry.
+    return {"lastUpdateId": update_id, "bids": depth_levels(depth_book.bids(last, tick, limit)),
+            "asks": depth_levels(depth_book.asks(last, tick, limit))}
+
+
+def depth_levels(levels: list[depth_book.Level]) -> list[list[str]]:
+    """Levels as Binance writes them: ``[price, quantity]``, both with 8 decimals."""
+    return [[plain8(price), plain8(qty)] for price, qty in levels]

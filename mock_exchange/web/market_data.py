@@ -16,13 +16,14 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from mock_exchange.config import SymbolConfig
-from mock_exchange.core import errors
+from mock_exchange.core import depth, errors
 from mock_exchange.core.candles import Kline, WindowStats
 from mock_exchange.core.decimals import plain8
-from mock_exchange.core.intervals import DAY_MS, KLINE_INTERVALS, MINUTE_MS, Interval, parse_time_zone, parse_window_size
+from mock_exchange.core.intervals import DAY_MS, KLINE_INTERVALS, Interval, parse_time_zone, parse_window_size
 from mock_exchange.core.tape import AggTrade, TapeEntry
+from mock_exchange.core.tickers import AVG_PRICE_MINS, percent_text, rolling_window_start, weighted_average
 from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.general import SYNTHETIC_LEVEL_QTY, _selected_symbols, _symbol_list, _tick
+from mock_exchange.web.general import _selected_symbols, _symbol_list, _tick
 from mock_exchange.web.order_params import history_limit, no_from_id_with_times
 from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, binance_route
@@ -32,7 +33,6 @@ blueprint = Blueprint("market_data", __name__)
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 500
-AVG_PRICE_MINS = 5
 MAX_WINDOW_SYMBOLS = 100
 TICKER_TYPES = ("FULL", "MINI")
 SYMBOL_STATUSES = ("TRADING", "HALT", "BREAK")
@@ -184,10 +184,6 @@ def agg_trades(call: Call) -> list[dict[str, Any]]:
 # -- tickers ----------------------------------------------------------------------------------
 
 
-def _percent(change: Decimal, base: Decimal) -> str:
-    return f"{(change * 100 / base if base else Decimal(0)).quantize(Decimal('0.001')):f}"
-
-
 def _ticker_symbols(call: Call, required: bool) -> tuple[list[SymbolConfig], bool]:
     """The symbols asked for (filtered by ``symbolStatus``), and whether one was named alone."""
     if required and "symbol" not in call.params and "symbols" not in call.params:
@@ -215,8 +211,8 @@ def _mini(symbol: str, s: WindowStats, last: Decimal) -> dict[str, Any]:
 
 def _full(symbol: str, s: WindowStats, last: Decimal) -> dict[str, Any]:
     change = last - s.open
-    return {"symbol": symbol, "priceChange": plain8(change), "priceChangePercent": _percent(change, s.open),
-            "weightedAvgPrice": plain8(s.quote_volume / s.volume if s.volume else last),
+    return {"symbol": symbol, "priceChange": plain8(change), "priceChangePercent": percent_text(change, s.open),
+            "weightedAvgPrice": plain8(weighted_average(s, last)),
             **{k: v for k, v in _mini(symbol, s, last).items() if k != "symbol"}}
 
 
@@ -237,13 +233,13 @@ def ticker_24hr(call: Call) -> Any:
         if mini:
             rows.append(_mini(spec.symbol, stats, last))
             continue
-        change, tick = last - stats.open, _tick(spec)
+        change = last - stats.open
+        (bid, bid_qty), (ask, ask_qty) = depth.best(last, _tick(spec))
         rows.append({
-            "symbol": spec.symbol, "priceChange": plain8(change), "priceChangePercent": _percent(change, stats.open),
-            "weightedAvgPrice": plain8(stats.quote_volume / stats.volume if stats.volume else last),
+            "symbol": spec.symbol, "priceChange": plain8(change), "priceChangePercent": percent_text(change, stats.open),
+            "weightedAvgPrice": plain8(weighted_average(stats, last)),
             "prevClosePrice": plain8(stats.open), "lastPrice": plain8(last), "lastQty": plain8(stats.last_qty),
-            "bidPrice": plain8(last - tick), "bidQty": plain8(SYNTHETIC_LEVEL_QTY),
-            "askPrice": plain8(last + tick), "askQty": plain8(SYNTHETIC_LEVEL_QTY),
+            "bidPrice": plain8(bid), "bidQty": plain8(bid_qty), "askPrice": plain8(ask), "askQty": plain8(ask_qty),
             **{k: v for k, v in _mini(spec.symbol, stats, last).items() if k not in ("symbol", "lastPrice")},
         })
     return _one_or_many(rows, single)
@@ -261,8 +257,7 @@ def ticker_window(call: Call) -> Any:
         size = parsed
     symbols, single = _ticker_symbols(call, required=True)
     now = exchange.clock.now_ms()
-    # "openTime always starts on a minute; closeTime is the current time of the request".
-    start = (now - size) // MINUTE_MS * MINUTE_MS
+    start = rolling_window_start(now, size)
     render = _mini if call.get("type") == "MINI" else _full
     rows = [render(s.symbol, exchange.market_window(s.symbol, start, now), exchange.market.last_price(s.symbol))
             for s in symbols]

@@ -8,34 +8,48 @@ A session reads the exchange's tape, never a queue of its own: each round it tak
 trades printed since it last looked and the candles that changed, so what it sends does
 not depend on how often it looks, except that a kline update carries the candle as it is
 when sent (several trades between two rounds give one update, as Binance's kline stream
-pushes the candle once a second). The order of one round (docs/market-streams.md):
+pushes the candle once a second). The book streams read the exchange's book update log
+(core/depth.py): one frame per update, never coalesced. The order of one round
+(docs/market-streams.md):
 
 1. ``@trade`` and ``@aggTrade`` frames, stream by stream in subscription order, each in
    trade id order;
-2. ``@kline_<interval>`` and ``@miniTicker`` frames, in subscription order (a kline
-   stream: the candle that closed, ``x`` true, first, then the open candle).
+2. ``@depth``, ``@depth<levels>`` and ``@bookTicker`` frames, stream by stream in
+   subscription order, each in update id order;
+3. ``@kline_<interval>``, ticker, ``@avgPrice`` and ``!...@arr`` frames, in subscription
+   order (a kline stream: the candle that closed, ``x`` true, first, then the open candle).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from mock_exchange.core import depth
+from mock_exchange.core.depth import BookUpdate
 from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.intervals import DAY_MS, Interval
+from mock_exchange.core.intervals import DAY_MS, Interval, parse_window_size
 from mock_exchange.core.market_streams import (
     Candle,
     Stream,
     Subscriptions,
     agg_trade_payload,
+    avg_price_payload,
+    book_ticker_payload,
+    diff_depth_payload,
     in_microseconds,
     kline_payload,
     mini_ticker_payload,
+    partial_depth_payload,
+    ticker_payload,
     trade_payload,
+    window_ticker_payload,
     wrap,
 )
 from mock_exchange.core.tape import aggregate
+from mock_exchange.core.tickers import AVG_PRICE_MINS, rolling_window_start
 from mock_exchange.web.runtime import current_runtime
 
 POLL_INTERVAL_S = 0.01
@@ -47,12 +61,26 @@ ILLEGAL_STREAM_CLOSE = (1008, '{"code":-1,"msg":"Illegal format ws or stream"}')
 _TAPE_KINDS = ("trade", "aggTrade")
 
 
-def _without_time(payload: dict[str, Any] | None) -> dict[str, Any] | None:
-    return {k: v for k, v in payload.items() if k != "E"} if payload is not None else None
+_TICKER_KINDS = ("miniTicker", "ticker", "windowTicker", "avgPrice")
+_BOOK_KINDS = ("depth", "partialDepth", "bookTicker")
+# Fields that follow the clock (event time, a rolling window's bounds): a ticker whose other
+# fields are unchanged is not sent again.
+_CLOCK_FIELDS = ("E", "O", "C")
+
+
+def _without_clock(payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {k: v for k, v in payload.items() if k not in _CLOCK_FIELDS} if payload is not None else None
 
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass
+class _BookCursor:
+    update_id: int | None  # the last book update the stream showed (None: not a symbol yet)
+    price: Decimal  # the last price after it
+    pending_snapshot: bool  # a partial book stream's first frame is still to send
 
 
 @dataclass
@@ -71,8 +99,10 @@ class MarketSession:
         self.exchange = current_runtime().exchange
         self.subscriptions = Subscriptions(combined, list(streams))
         self.trade_cursor: dict[Stream, int] = {}  # a trade or aggTrade stream -> the next trade id to send
+        self.book_cursor: dict[Stream, _BookCursor] = {}  # a depth or bookTicker stream -> the update it showed
         self.klines: dict[Stream, _KlineState] = {}
         self.tickers: dict[Stream, _KlineState] = {}
+        self.all_market: dict[Stream, dict[str, _KlineState]] = {}  # a !...@arr stream -> per symbol
         with self.exchange.lock:
             self._sync()
 
@@ -84,6 +114,9 @@ class MarketSession:
                 self.ws.close(reason=1001, message="The exchange was reset.")
                 return
             if frame is not None:
+                # Everything printed before the request is sent before its answer, so an
+                # answer is a barrier: a test that has it has every frame of the steps before.
+                self.deliver()
                 text = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
                 reply = self.subscriptions.handle(text)
                 with self.exchange.lock:  # a stream subscribed starts before its answer is sent
@@ -97,20 +130,26 @@ class MarketSession:
         """A new stream starts at the tape's end; a dropped one forgets where it was."""
         streams = self.subscriptions.streams
         now = self.exchange.clock.now_ms()
-        for table in (self.trade_cursor, self.klines, self.tickers):
+        tables: tuple[dict[Stream, Any], ...] = (self.trade_cursor, self.book_cursor, self.klines, self.tickers,
+                                                 self.all_market)
+        for table in tables:
             for stream in [s for s in table if s not in streams]:
                 del table[stream]
         for stream in streams:
             if stream.kind in _TAPE_KINDS and stream not in self.trade_cursor:
                 self.trade_cursor[stream] = self._next_trade_id(stream.symbol)
+            elif stream.kind in _BOOK_KINDS and stream not in self.book_cursor:
+                self.book_cursor[stream] = self._book_start(stream)
             elif stream.kind == "kline" and stream not in self.klines:
                 candle = self._candle(stream, None)
                 self.klines[stream] = _KlineState(self._change_key(stream, now), candle.open_ms if candle else None,
                                                   kline_payload(stream.symbol, stream.interval or "", candle, False, 0)
                                                   ["k"] if candle else None)
-            elif stream.kind == "miniTicker" and stream not in self.tickers:
-                ticker = self._mini_ticker(stream, now)
-                self.tickers[stream] = _KlineState(self._change_key(stream, now), None, _without_time(ticker))
+            elif stream.kind in _TICKER_KINDS and stream not in self.tickers:
+                self.tickers[stream] = self._ticker_state(stream, stream.symbol, now)
+            elif stream.all_market and stream not in self.all_market:
+                self.all_market[stream] = {symbol: self._ticker_state(stream, symbol, now)
+                                           for symbol in self._symbols()}
 
     def _next_trade_id(self, symbol: str) -> int:
         try:
@@ -119,26 +158,43 @@ class MarketSession:
             return 0
         return last[-1].trade_id + 1 if last else 0
 
+    def _book_start(self, stream: Stream) -> _BookCursor:
+        try:
+            last, _, update_id = self.exchange.order_book(stream.symbol)
+        except BinanceError:
+            return _BookCursor(None, Decimal(0), False)
+        # A partial book is sent once as it stands (Binance pushes it whatever changed).
+        return _BookCursor(update_id, last, stream.kind == "partialDepth")
+
+    def _symbols(self) -> list[str]:
+        return sorted(self.exchange.config.symbols)
+
     # -- one round ------------------------------------------------------------------------------
 
     def deliver(self) -> None:
         """One round: everything read under the exchange's lock (one consistent moment), then sent."""
         with self.exchange.lock:
             now = self.exchange.clock.now_ms()
-            frames: list[tuple[Stream, dict[str, Any]]] = []
-            for stream in self.subscriptions.streams:
+            frames: list[tuple[Stream, Any]] = []
+            streams = self.subscriptions.streams
+            for stream in streams:
                 if stream.kind in _TAPE_KINDS:
                     frames.extend((stream, payload) for payload in self._new_trades(stream))
-            for stream in self.subscriptions.streams:
+            for stream in streams:
+                if stream.kind in _BOOK_KINDS:
+                    frames.extend((stream, payload) for payload in self._book_updates(stream))
+            for stream in streams:
                 if stream.kind == "kline":
                     frames.extend((stream, payload) for payload in self._kline_updates(stream, now))
-                elif stream.kind == "miniTicker":
+                elif stream.kind in _TICKER_KINDS:
                     frames.extend((stream, payload) for payload in self._ticker_updates(stream, now))
+                elif stream.all_market:
+                    frames.extend((stream, payload) for payload in self._all_market_updates(stream, now))
         combined = self.subscriptions.combined
         for stream, payload in frames:
             self._send(stream, payload, combined)
 
-    def _send(self, stream: Stream, payload: dict[str, Any], combined: bool) -> None:
+    def _send(self, stream: Stream, payload: Any, combined: bool) -> None:
         if self.microseconds:
             payload = in_microseconds(payload)
         self.ws.send(_dumps(wrap(stream, payload, combined)))
@@ -162,35 +218,113 @@ class MarketSession:
         return [trade_payload(symbol, t.trade_id, t.price, t.qty, t.time_ms, t.is_buyer_maker, t.time_ms)
                 for t in trades]
 
-    def _change_key(self, stream: Stream, now: int) -> tuple[Any, ...]:
+    # -- the book: one frame per book update, from the exchange's update log ---------------------
+
+    def _book_updates(self, stream: Stream) -> list[dict[str, Any]]:
+        cursor = self.book_cursor[stream]
+        try:
+            last, tick, update_id = self.exchange.order_book(stream.symbol)
+        except BinanceError:
+            return []
+        if cursor.update_id is None:  # the symbol was listed after the stream started
+            cursor.update_id, cursor.price = update_id, last
+        out: list[dict[str, Any]] = []
+        if cursor.pending_snapshot:
+            out.append(self._book_frame(stream, cursor.update_id, cursor.price, cursor.price, tick, None, 0))
+            cursor.pending_snapshot = False
+        updates = self.exchange.book_updates_since(stream.symbol, cursor.update_id)
+        if updates is None:
+            # Further behind than the exchange keeps: one frame spanning every update missed.
+            updates = [BookUpdate(update_id, self.exchange.clock.now_ms(), cursor.price, last)]
+            first = cursor.update_id + 1
+        else:
+            first = None
+        for update in updates:
+            out.append(self._book_frame(stream, update.update_id, update.before, update.after, tick,
+                                        first, update.time_ms))
+            first = None
+        if updates:
+            cursor.update_id, cursor.price = updates[-1].update_id, updates[-1].after
+        return out
+
+    def _book_frame(self, stream: Stream, update_id: int, before: Decimal, after: Decimal, tick: Decimal,
+                    first_id: int | None, time_ms: int) -> dict[str, Any]:
+        symbol = stream.symbol
+        if stream.kind == "depth":
+            bids, asks = depth.diff(before, after, tick)
+            return diff_depth_payload(symbol, first_id if first_id is not None else update_id, update_id, bids, asks,
+                                      time_ms)
+        if stream.kind == "partialDepth":
+            return partial_depth_payload(update_id, depth.bids(after, tick, stream.levels),
+                                         depth.asks(after, tick, stream.levels))
+        bid, ask = depth.best(after, tick)
+        return book_ticker_payload(symbol, update_id, bid, ask)
+
+    # -- candles and tickers: coalesced, sent when they changed ---------------------------------
+
+    def _change_key(self, stream: Stream, now: int, symbol: str | None = None) -> tuple[Any, ...]:
         """Cheap to read each round; when it is unchanged the candle (or the ticker) is too."""
         # A ticker's window moves on by the second.
-        interval = Interval(stream.interval or "1s", stream.offset_ms)
+        interval = Interval(stream.interval if stream.kind == "kline" and stream.interval else "1s", stream.offset_ms)
+        name = symbol if symbol is not None else stream.symbol
         try:
-            last = self.exchange.recent_trades(stream.symbol, 1)
-            price = self.exchange.market.last_price(stream.symbol)
+            last = self.exchange.recent_trades(name, 1)
+            price = self.exchange.market.last_price(name)
         except (BinanceError, KeyError):
             return (None,)
         return (last[-1].trade_id if last else None, price, interval.index(now))
 
-    def _ticker_updates(self, stream: Stream, now: int) -> list[dict[str, Any]]:
-        state = self.tickers[stream]
-        key = self._change_key(stream, now)
-        if key == state.key:
-            return []
-        state.key = key
-        payload = self._mini_ticker(stream, now)
-        if payload is None or _without_time(payload) == state.sent:
-            return []
-        state.sent = _without_time(payload)
-        return [payload]
+    def _ticker_state(self, stream: Stream, symbol: str, now: int) -> _KlineState:
+        return _KlineState(self._change_key(stream, now, symbol), None,
+                           _without_clock(self._ticker(stream, symbol, now)))
 
-    def _mini_ticker(self, stream: Stream, now: int) -> dict[str, Any] | None:
-        try:
-            stats = self.exchange.market_window(stream.symbol, now - DAY_MS, now)
-        except BinanceError:
+    def _ticker_updates(self, stream: Stream, now: int) -> list[dict[str, Any]]:
+        payload = self._changed_ticker(stream, self.tickers[stream], stream.symbol, now)
+        return [payload] if payload is not None else []
+
+    def _all_market_updates(self, stream: Stream, now: int) -> list[list[dict[str, Any]]]:
+        """One array of the symbols whose ticker changed ("only tickers that have changed")."""
+        states = self.all_market[stream]
+        changed = []
+        for symbol in self._symbols():
+            if symbol not in states:  # listed since the stream started: it starts now, as a new stream would
+                states[symbol] = self._ticker_state(stream, symbol, now)
+                continue
+            payload = self._changed_ticker(stream, states[symbol], symbol, now)
+            if payload is not None:
+                changed.append(payload)
+        return [changed] if changed else []
+
+    def _changed_ticker(self, stream: Stream, state: _KlineState, symbol: str, now: int) -> dict[str, Any] | None:
+        key = self._change_key(stream, now, symbol)
+        if key == state.key:
             return None
-        return mini_ticker_payload(stream.symbol, stats.last, stats.open, stats.high, stats.low, stats.volume,
+        state.key = key
+        payload = self._ticker(stream, symbol, now)
+        if payload is None or _without_clock(payload) == state.sent:
+            return None
+        state.sent = _without_clock(payload)
+        return payload
+
+    def _ticker(self, stream: Stream, symbol: str, now: int) -> dict[str, Any] | None:
+        """The ticker-like payload of ``stream`` for ``symbol`` as it stands at ``now``."""
+        try:
+            if stream.kind == "avgPrice":
+                price, last_trade_ms = self.exchange.avg_price(symbol, AVG_PRICE_MINS)
+                return avg_price_payload(symbol, price, last_trade_ms if last_trade_ms is not None else now, now)
+            last = self.exchange.market.last_price(symbol)
+            if stream.kind in ("windowTicker", "allWindowTickers"):
+                size = parse_window_size(stream.interval or "1d") or DAY_MS
+                stats = self.exchange.market_window(symbol, rolling_window_start(now, size), now)
+                return window_ticker_payload(symbol, stream.interval or "1d", stats, last, now)
+            stats = self.exchange.market_window(symbol, now - DAY_MS, now)
+            if stream.kind in ("ticker", "allTickers"):
+                _, tick, _ = self.exchange.order_book(symbol)
+                bid, ask = depth.best(last, tick)
+                return ticker_payload(symbol, stats, last, bid, ask, now)
+        except (BinanceError, KeyError):
+            return None
+        return mini_ticker_payload(symbol, stats.last, stats.open, stats.high, stats.low, stats.volume,
                                    stats.quote_volume, now)
 
     def _kline_updates(self, stream: Stream, now: int) -> list[dict[str, Any]]:

@@ -78,6 +78,17 @@ class Socket:
     def recv_many(self, count: int) -> list[Any]:
         return [self.recv() for _ in range(count)]
 
+    def frames_before_answer(self, request_id: int = 999) -> list[Any]:
+        """Every frame of the steps made so far: a market stream sends them before it answers
+        a request (docs/market-streams.md), so the frames before the answer are all there are."""
+        self.send({"method": "LIST_SUBSCRIPTIONS", "id": request_id})
+        frames = []
+        while True:
+            frame = self.recv()
+            if isinstance(frame, dict) and frame.get("id") == request_id and "result" in frame:
+                return frames
+            frames.append(frame)
+
     def assert_closed(self) -> None:
         """The server ends the connection (a close frame, or the socket closes)."""
         import websocket
