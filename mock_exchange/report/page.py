@@ -52,7 +52,7 @@ svg .candle.down line,svg .candle.down rect{stroke:#c62828;fill:#c62828}
 svg .candle.flat line,svg .candle.flat rect{stroke:#6e7781;fill:#6e7781}
 svg .close-line{fill:none;stroke:#0969da;stroke-width:1;opacity:.55}
 svg .segment{stroke-width:2}svg .segment.stop{stroke-dasharray:7 4}svg .segment.pending{stroke-dasharray:2 3}
-svg .order-label{font-size:10.5px}
+svg .order-label{font-size:10.5px;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 svg .fill-marker,svg .trigger-marker{stroke:#fff;stroke-width:1}svg .trigger-marker{fill:#bf8700}
 .legend{font-size:12px;color:#57606a}
 """
