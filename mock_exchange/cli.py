@@ -288,11 +288,9 @@ def _start_persistence(app: object, args: argparse.Namespace, config: ExchangeCo
 
 def listen(app: Any, host: str, port: int, threads: int) -> Any:
     """A waitress server bound to ``host:port`` (not yet serving); OSError / ValueError if it cannot bind."""
-    from waitress.server import create_server
+    from mock_exchange.serving import create_server
 
-    from mock_exchange.serving import waitress_options
-
-    return create_server(app, host=host, port=port, **waitress_options(threads))
+    return create_server(app, host, port, threads)
 
 
 def bound_port(server: Any, requested: int) -> int:

@@ -13,6 +13,15 @@ Two things waitress does by default would let a few clients lock everyone else o
   that releases them) waited for a thread that only the release could free. Control
   requests (``/mock/...``) run on their own small pool, so the control API never queues
   behind held Binance requests.
+
+And one thing it does that costs every request: waitress's loop asks each channel whether
+it has output to send, and a channel says yes as soon as its worker thread has put the
+answer in the output buffer, while that thread still holds the buffer's lock and sends it
+itself. The loop cannot take the lock, finds the socket writable at once, and asks again:
+thousands of empty turns a second, each taking the GIL from the threads doing the work
+(measured: ~25 loop turns per request and 4.4 ms of server CPU per request instead of
+~0.9 ms). :class:`QuietWhileWritingChannel` does not ask for the socket while its task holds
+the buffer, and wakes the loop once the task lets go with output left unsent.
 """
 
 from __future__ import annotations
@@ -20,6 +29,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer
+from waitress.server import create_server as _waitress_create_server
 from waitress.task import ThreadedTaskDispatcher
 
 CONNECTION_LIMIT = 1000
@@ -30,6 +42,28 @@ CONTROL_PREFIX = "/mock/"
 _SPARE_FILES = 64
 
 log = logging.getLogger(__name__)
+
+
+class QuietWhileWritingChannel(HTTPChannel):
+    """A waitress channel that leaves the socket alone while its task is sending on it."""
+
+    def writable(self) -> bool:
+        if self.requests and not (self.will_close or self.close_when_flushed):
+            # A task is running. While it holds the output buffer it is sending the buffer
+            # itself (waitress flushes in ``write_soon``), and the loop could only fail to
+            # take the lock: don't wake up for the socket until it lets go.
+            if not self.outbuf_lock.acquire(blocking=False):
+                return False
+            self.outbuf_lock.release()
+        return bool(super().writable())
+
+    def write_soon(self, data: Any) -> int:
+        written = int(super().write_soon(data))
+        if self.total_outbufs_len and self.connected:
+            # The socket did not take everything (a slow reader). waitress woke the loop while
+            # the lock was still held, when ``writable`` said no: wake it again now it is free.
+            self.server.pull_trigger()
+        return written
 
 
 class ControlApartDispatcher(ThreadedTaskDispatcher):
@@ -66,6 +100,16 @@ def waitress_options(threads: int) -> dict[str, Any]:
         "ident": "mock-exchange",
         "_dispatcher": ControlApartDispatcher(threads),
     }
+
+
+def create_server(app: Any, host: str, port: int, threads: int) -> Any:
+    """A waitress server for ``app`` bound to ``host:port`` (not yet serving), configured as above."""
+    server = _waitress_create_server(app, host=host, port=port, **waitress_options(threads))
+    # A host name with several addresses gives a MultiSocketServer: one server per address.
+    for listener in [server, *getattr(server, "map", {}).values()]:
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = QuietWhileWritingChannel
+    return server
 
 
 def _raise_open_file_limit(wanted: int) -> None:

@@ -47,11 +47,9 @@ class LiveServer:
         """Bind and start serving; returns self."""
         if self._server is not None:
             return self
-        from waitress import create_server
+        from mock_exchange.serving import create_server
 
-        from mock_exchange.serving import waitress_options
-
-        self._server = create_server(self.app, host=self.host, port=self.port, **waitress_options(self.threads))
+        self._server = create_server(self.app, self.host, self.port, self.threads)
         self._thread = threading.Thread(target=self._server.run, name=f"mock-exchange-{self.url}", daemon=True)
         self._thread.start()
         return self
