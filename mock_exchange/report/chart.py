@@ -153,10 +153,9 @@ def build_chart(symbol: str, market: dict[str, Any], orders: dict[str, Any], ord
     """The chart of ``symbol`` from its snapshot market entry, its orders and their events."""
     prints = [_Print(int(row[0]), Decimal(str(row[1])), Decimal(str(row[2])), int(row[7]) if len(row) > 7 else -1)
               for row in market.get("tape", [])]
-    first_print = prints[0].time_ms if prints else None
+    # Warm-up bars end before the run; bars from its start on are its own prints, folded away.
     bars = [row for row in market.get("bars", [])
-            if (run_start_ms is None or int(row[0]) >= run_start_ms - run_start_ms % 60_000)
-            and (first_print is None or int(row[0]) < first_print)]
+            if run_start_ms is not None and int(row[0]) >= run_start_ms - run_start_ms % 60_000]
     group = max(1, math.ceil(len(prints) / max(MAX_CANDLES - len(bars), 1))) if prints else 1
     candles = _bar_candles(bars) + _print_candles(prints, group, len(bars),
                                                   Decimal(str(bars[-1][4])) if bars else None)
@@ -208,8 +207,11 @@ def _trigger_event(events: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _bar_candles(bars: list[list[Any]]) -> list[Candle]:
-    return [Candle(i, int(row[0]), int(row[0]), *(Decimal(str(v)) for v in row[1:5]), int(row[7]) or 1,
-                   Decimal(str(row[5]))) for i, row in enumerate(bars)]
+    candles = []
+    for i, row in enumerate(bars):
+        o, h, lo, c, volume = (Decimal(str(v)) for v in row[1:6])
+        candles.append(Candle(i, int(row[0]), int(row[0]), o, h, lo, c, int(row[7]) or 1, volume))
+    return candles
 
 
 def _print_candles(prints: list[_Print], group: int, offset: int, before: Decimal | None) -> list[Candle]:
@@ -245,7 +247,7 @@ def _order_line(order_id: int, events: list[dict[str, Any]], order: dict[str, An
         return None
     segments: list[Segment] = []
     if events:
-        for event, following in zip(events, events[1:] + [None]):
+        for event, following in zip(events, [*events[1:], None], strict=True):
             state = _state(event)
             if state is None:
                 continue

@@ -141,7 +141,8 @@ def render_index(title: str, rows: Sequence[tuple[str, str, str, str]], generate
            "<th>source</th></tr></thead><tbody>"]
     for name, source, outcome, href in rows:
         out.append(f'<tr><td><span class="badge {escape(outcome or "unknown")}">{escape(outcome or "unknown")}</span>'
-                   f'</td><td><a href="{escape(href)}">{escape(name)}</a></td><td><code>{escape(source)}</code></td></tr>')
+                   f'</td><td><a href="{escape(href)}">{escape(name)}</a></td>'
+                   f"<td><code>{escape(source)}</code></td></tr>")
     out += ["</tbody></table>", "</section>", "</main>", "</body>", "</html>", ""]
     return "\n".join(out)
 
@@ -281,12 +282,14 @@ def _expiry(order: dict[str, Any]) -> str:
 
 
 def _num(value: Any) -> str:
-    if value in (None, "", "0"):
+    """A decimal as written by a trader (no trailing zeros); blank for none or zero."""
+    if value in (None, ""):
         return ""
     try:
-        return escape(price_text(Decimal(str(value))))
+        number = Decimal(str(value))
     except ArithmeticError:
         return escape(str(value))
+    return "" if number == 0 else escape(price_text(number))
 
 
 def event_summary(event: dict[str, Any]) -> str:
@@ -380,7 +383,8 @@ def _journal_cells(row: JournalRow) -> str:
     explanation = f'<div class="explain">{escape(row.explanation)}</div>' if row.explanation else ""
     fault = f' <span class="meta">fault: {escape(row.fault)}</span>' if row.fault else ""
     params = f'<div class="meta"><code>{escape(row.params)}</code></div>' if row.params else ""
-    return (f'<td class="num">{row.seq}</td><td class="time">{time_text(row.time_ms)}</td><td>{escape(row.account or "")}</td>'
+    return (f'<td class="num">{row.seq}</td><td class="time">{time_text(row.time_ms)}</td>'
+            f'<td>{escape(row.account or "")}</td>'
             f"<td><code>{escape(row.method)} {escape(row.path)}</code>{params}</td>"
             f"<td>{escape(answer)}{fault}{explanation}</td>")
 
@@ -438,7 +442,7 @@ def _balances(snapshot: dict[str, Any]) -> list[str]:
             for asset in sorted(balances):
                 b = balances[asset]
                 values = [b.get(k, "0") for k in ("free", "locked", "borrowed", "interest")]
-                if all(str(v) in ("0", "None", "") for v in values):
+                if not any(_num(v) for v in values):
                     continue
                 rows.append(f"<tr><td>{escape(name)}</td><td>{escape(wallet)}</td><td>{escape(asset)}</td>"
                             + "".join(f'<td class="num">{_num(v)}</td>' for v in values) + "</tr>")

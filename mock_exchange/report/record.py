@@ -170,7 +170,8 @@ def journal_row(entry: dict[str, Any]) -> JournalRow:
         account=entry.get("account"), status=int(entry["status"]), params=_params_line(entry.get("params")),
         code=code, msg=_cut(str(msg or ""), MAX_TEXT_CHARS),
         explanation=_cut(str(explanation.get("text") or ""), MAX_TEXT_CHARS),
-        cause=str(explanation.get("cause") or ""), fault=str(fault.get("kind") or "") if isinstance(fault, dict) else "",
+        cause=str(explanation.get("cause") or ""),
+        fault=str(fault.get("kind") or "") if isinstance(fault, dict) else "",
     )
 
 

@@ -16,6 +16,7 @@ from mock_exchange.report.chart import Candle, SymbolChart
 WIDTH, HEIGHT = 980, 380
 LEFT, RIGHT, TOP, BOTTOM = 78, 16, 18, 46
 _COLORS = {"BUY": "#1a7f37", "SELL": "#c62828"}
+MAX_LABELS = 16  # past this many order lines, labels would cover each other: the tooltips say it all
 
 
 def _f(value: float) -> str:
@@ -26,13 +27,11 @@ def _f(value: float) -> str:
 def time_text(ms: int, with_date: bool = True) -> str:
     """``2024-01-01 00:00:00.000`` (UTC), or the time of day alone."""
     moment = datetime.fromtimestamp(ms / 1000, UTC)
-    text = moment.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S") + f".{ms % 1000:03d}"
-    return text
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S") + f".{ms % 1000:03d}"
 
 
 def price_text(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def _nice_step(span: Decimal) -> Decimal:
@@ -99,7 +98,7 @@ def render_chart(chart: SymbolChart) -> str:
             y = scale.y(segment.level)
             out.append(f'<line class="segment {segment.style}" x1="{_f(x1)}" y1="{_f(y)}" x2="{_f(x2)}" '
                        f'y2="{_f(y)}" stroke="{color}" data-level="{price_text(segment.level)}"/>')
-        if line.segments:
+        if line.segments and len(chart.lines) <= MAX_LABELS:
             first = line.segments[0]
             out.append(f'<text class="order-label" x="{_f(scale.x(first.start) + 3)}" '
                        f'y="{_f(scale.y(first.level) - 4)}" fill="{color}">'

@@ -32,7 +32,8 @@ def test_a_report_file_renders_its_chart(browser_page: BrowserPage, tmp_path: Pa
     assert len(sizes["triggers"]) == 1
 
     # The inline script filters the journal: "rejections only" leaves the -1022.
-    visible = "return Array.from(document.querySelectorAll('#journal-table tbody tr[data-row]')).filter(r => !r.hidden).length"
+    visible = ("return Array.from(document.querySelectorAll('#journal-table tbody tr[data-row]'))"
+               ".filter(r => !r.hidden).length")
     everything = browser_page.script(visible)
     assert everything == run.fx.journal_count() > 1
     browser_page.find('#journal .filters input[data-key="rejected"]').click()

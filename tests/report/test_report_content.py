@@ -152,3 +152,53 @@ def test_the_page_stays_small_with_thousands_of_requests() -> None:
     page = render(collect(fx.control, CONTEXT), generated_ms=0)
     assert f"{fx.journal_count() - record_module.JOURNAL_ROWS} more requests not shown" in page
     assert len(page.encode()) < 1_000_000
+
+
+def test_what_a_client_sent_is_shown_as_text_never_as_markup() -> None:
+    fx = seeded_run(seed=6).fx
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    fx.session.get(f"{fx.url}/sapi/v1/margin/order", params={"symbol": hostile, "timestamp": "1"},
+                   headers={"X-MBX-APIKEY": fx.api_key})
+    fx.session.get(f"{fx.url}/api/v3/{hostile}")
+    page = render(collect(fx.control, RunContext("test", hostile, failure=hostile)), generated_ms=0)
+    assert page.count("<script") == 1 and "<img" not in page  # only the page's own filter script
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_run_that_never_started_still_makes_a_page() -> None:
+    from mock_exchange.report import empty_record
+
+    context = RunContext("scenario", "broken", "scenarios/broken.yaml", "failed", failure="broken.yaml:3: unknown step")
+    page = render(empty_record(context, "the scenario did not start"), generated_ms=0)
+    assert "broken.yaml:3: unknown step" in page and "the scenario did not start" in page
+    assert "No symbol was traded or moved in this run." in page
+
+
+def test_a_long_run_merges_prints_into_candles(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_exchange.report import chart
+
+    monkeypatch.setattr(chart, "MAX_CANDLES", 10)
+    run = seeded_run(seed=8)
+    run.fx.price_path("BTCUSDT", [str(28_000 + 10 * i) for i in range(25)])
+    prints = len(run.fx.snapshot()["market"]["BTCUSDT"]["tape"])
+    page = render(collect(run.fx.control, CONTEXT), generated_ms=0)
+    elements = Elements(page)
+    per_candle = -(-prints // 10)
+    assert len(elements.with_class("candle")) == -(-prints // per_candle) <= 10
+    assert f"{prints} prints ({per_candle} per candle)" in page
+    assert len(elements.with_class("fill-marker")) == 1 and len(elements.with_class("order-line")) == 2
+
+
+def test_prints_folded_off_the_tape_are_drawn_as_bars_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_exchange.core import history
+
+    monkeypatch.setattr(history, "MAX_TAPE_ENTRIES", 20)
+    run = seeded_run(seed=9)
+    run.fx.price_path("BTCUSDT", [str(28_000 + 10 * i) for i in range(30)])
+    market = run.fx.snapshot()["market"]["BTCUSDT"]
+    folded = [bar for bar in market["bars"] if bar[0] >= 1_767_225_600_000]
+    assert folded, "the tape folded its oldest prints into one-minute bars"
+    elements = Elements(render(collect(run.fx.control, CONTEXT), generated_ms=0))
+    candles = elements.with_class("candle")
+    assert len(candles) == len(folded) + len(market["tape"])  # no warm-up bar from before the run
+    assert len(elements.with_class("fill-marker")) == 1

@@ -75,6 +75,19 @@ def test_several_scenarios_an_index_and_a_file_each(tmp_path: Path, capsys: pyte
     assert 'class="explain"' in auth
 
 
+def test_an_otoco_shows_its_pending_legs_waiting_then_on_the_book(tmp_path: Path) -> None:
+    target = tmp_path / "otoco.html"
+    assert main(["scenario", "run", str(REPO / "scenarios" / "otoco_take_profit.yaml"), "--html", str(target),
+                 "-q"]) == 0
+    page = target.read_text(encoding="utf-8")
+    assert page.count('class="order-line') == 3
+    # The take-profit leg: dotted while pending, solid once the working order filled.
+    above = page[page.index('data-order-id="3" data-list-id="1" data-type="LIMIT_MAKER"'):]
+    above = above[:above.index("</g>")]
+    assert 'class="segment pending"' in above and 'class="segment limit"' in above
+    assert page.count('class="fill-marker') == 2
+
+
 def test_a_directory_target(tmp_path: Path) -> None:
     target = tmp_path / "reports"
     assert main(["scenario", "run", str(STOP_LOSS), "--html", str(target), "-q"]) == 0
