@@ -19,6 +19,9 @@ Options (command line, or the same names without ``--`` and with ``_`` in the in
 The ``fake_exchange_config`` and ``fake_exchange_seed`` fixtures can be overridden. A test that
 fails after using a fake exchange gets a report section with its latest rejection's explanation.
 
+``@pytest.mark.fake_exchange_replay("BTCUSDT-1m-2024-01-01.zip")`` loads a Binance market data
+file for replay in the fixture (docs/replay.md); the test drives it with ``replay_step``.
+
 ``--fake-exchange-report DIR`` writes an HTML run report (price chart with orders and fills,
 event timeline, request journal; mock_exchange/report) of each failing test that used a fake
 exchange into DIR, named after the test id; ``--fake-exchange-report-all`` writes one for
@@ -80,7 +83,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("fake_exchange_report_all", REPORT_ALL_HELP, type="bool", default=False)
 
 
+REPLAY_MARKER = "fake_exchange_replay"
+REPLAY_MARKER_HELP = (f"{REPLAY_MARKER}(path, symbol=None, align='file'): the fake_exchange fixtures load this "
+                      "Binance klines or aggTrades file for replay (path relative to the test file), the clock "
+                      "frozen at its first row and the price at its first price; drive it with "
+                      "fake_exchange.replay_step(...)")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", REPLAY_MARKER_HELP)
     scope = _option(config, "fake_exchange_scope")
     if scope is not None and scope not in SCOPES:
         raise pytest.UsageError(f"fake_exchange_scope: {scope!r} is not one of {', '.join(SCOPES)}")
@@ -384,6 +395,47 @@ def leave_on_wall_time(handle: FakeExchange) -> None:
         warnings.warn(f"{handle.url}: could not put the clock back on wall time: {exc}", stacklevel=1)
 
 
+def load_marked_replay(request: pytest.FixtureRequest, handle: FakeExchange) -> bool:
+    """Load the ``fake_exchange_replay`` marker's file, if the test has one; True when it did.
+
+    With ``align="file"`` (the default) the exchange is reset with its clock frozen at the
+    file's first print, so the test's orders and the replayed prints share one timeline; the
+    symbol's price is set to the first print's.
+    """
+    marker = request.node.get_closest_marker(REPLAY_MARKER)
+    if marker is None:
+        return False
+    from mock_exchange.core.replay import ReplayFileError
+    from mock_exchange.replay.files import open_replay_file
+
+    if not marker.args:
+        pytest.fail(f"@pytest.mark.{REPLAY_MARKER}: give the file's path", pytrace=False)
+    path = Path(str(marker.args[0]))
+    if not path.is_absolute():
+        path = Path(request.node.path).parent / path
+    symbol = marker.kwargs.get("symbol", marker.args[1] if len(marker.args) > 1 else None)
+    align = marker.kwargs.get("align", "file")
+    try:
+        found = open_replay_file(path)
+        first = found.first_print()
+    except ReplayFileError as exc:
+        pytest.fail(f"@pytest.mark.{REPLAY_MARKER}: {exc}", pytrace=False)
+    if align == "file":
+        handle.control.reset(at_ms=first.time_ms)
+    status = handle.control.replay_load(str(path), symbol=symbol, align=align)
+    # The market starts where the file does, so orders placed before the first step meet its prices.
+    handle.control.set_price(status["symbol"], first.price)
+    return True
+
+
+def unload_replay(handle: FakeExchange) -> None:
+    """Stop a replay's real-time thread with the fixture (a server that is gone is left alone)."""
+    try:
+        handle.control.replay_unload()
+    except Exception:  # noqa: BLE001 - teardown must not turn a passed test into an error
+        pass
+
+
 # -- fixtures ------------------------------------------------------------------------------
 
 
@@ -416,9 +468,13 @@ def fake_exchange(request: pytest.FixtureRequest, fake_exchange_config: Exchange
                           fake_exchange_seed)
     else:
         handle = in_process(build_app(fake_exchange_config, fake_exchange_seed), fake_exchange_config)
+    replaying = False
     try:
+        replaying = load_marked_replay(request, handle)
         yield handle
     finally:
+        if replaying:
+            unload_replay(handle)
         if url is not None:
             leave_on_wall_time(handle)
         handle.close()
@@ -432,9 +488,13 @@ def fake_exchange_live(request: pytest.FixtureRequest, fake_exchange_config: Exc
     if url is not None:
         handle = external(url, _option(request.config, "fake_exchange_token"), fake_exchange_config,
                           fake_exchange_seed)
+        replaying = False
         try:
+            replaying = load_marked_replay(request, handle)
             yield handle
         finally:
+            if replaying:
+                unload_replay(handle)
             leave_on_wall_time(handle)
             handle.close()
         return
@@ -442,8 +502,12 @@ def fake_exchange_live(request: pytest.FixtureRequest, fake_exchange_config: Exc
 
     server = LiveServer(build_app(fake_exchange_config, fake_exchange_seed)).start()
     handle = live(server, fake_exchange_config)
+    replaying = False
     try:
+        replaying = load_marked_replay(request, handle)
         yield handle
     finally:
+        if replaying:
+            unload_replay(handle)
         handle.close()
         server.stop()

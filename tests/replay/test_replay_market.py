@@ -193,3 +193,19 @@ def test_the_end_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> 
         control.replay_step(4)
     assert [r.getMessage() for r in caplog.records] == [
         "replay of BTCUSDT-aggTrades-2026-01-01.csv on BTCUSDT ended after 5 prints"]
+
+
+def test_align_clock_moves_the_file_by_whole_minutes_to_the_exchange_time(tmp_path: Path) -> None:
+    app = fresh_app()
+    control = LocalControl(app)
+    day_2024 = 1_704_067_200_000
+    path = write_csv(tmp_path / "BTCUSDT-1m-2024-01-01.csv",
+                     [kline_line(day_2024, "30000.00", "30100.00", "29950.00", "30050.00", "2")])
+    control.set_time(T0 + 90_500)  # 00:01:30.5: the file goes to 00:02:00
+    loaded = control.replay_load(str(path), align="clock")
+    assert loaded["offset_ms"] == T0 + 120_000 - day_2024 and loaded["next_print_ms"] == T0 + 120_000
+    control.replay_step(4)
+    klines = app.test_client().get(f"/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime={T0 + 120_000}").get_json()
+    assert [candle(k)[:7] for k in klines] == [
+        (T0 + 120_000, "30000.00000000", "30100.00000000", "29950.00000000", "30050.00000000", "2.00000000",
+         T0 + 179_999)]
