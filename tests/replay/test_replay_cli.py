@@ -40,7 +40,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _until(condition: object, timeout_s: float = 20) -> bool:
+def _until(condition: object, timeout_s: float = 60) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if condition():  # type: ignore[operator]
