@@ -1,4 +1,4 @@
-"""The mock-exchange command: serve, check-config, init-config, scenario run / check and parity."""
+"""The mock-exchange command: serve, check-config, init-config, scenario run / check, parity and report."""
 
 from __future__ import annotations
 
@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_scenario_commands(commands)
     _add_parity_command(commands)
+    _add_report_command(commands)
     return parser
 
 
@@ -152,6 +153,12 @@ def _add_scenario_commands(commands: argparse._SubParsersAction) -> None:  # typ
     from mock_exchange.scenario.cli import add_scenario_commands
 
     add_scenario_commands(commands)
+
+
+def _add_report_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from mock_exchange.report.cli import add_report_command
+
+    add_report_command(commands)
 
 
 def _add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

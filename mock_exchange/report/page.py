@@ -198,7 +198,8 @@ def _story(record: RunRecord) -> list[str]:
         out.append("<h3>Failure</h3>")
         out.append(f"<pre class=\"failure\">{escape(ctx.failure)}</pre>")
     if not ctx.steps and not ctx.failure:
-        out.append(f'<p class="note">{escape(ctx.kind)} {escape(ctx.outcome or "finished")}.</p>')
+        out.append(f'<p class="note">No steps or failure were given for this {escape(ctx.kind)}: below are the '
+                   "exchange's own records of it.</p>")
     out += [f'<p class="note">{escape(note)}</p>' for note in record.notes]
     out.append("</section>")
     return out
