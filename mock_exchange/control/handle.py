@@ -214,6 +214,14 @@ class ControlHandle:
     def events(self, since: int = 0, account: str | None = None) -> list[dict[str, Any]]:
         return self._call("events", since=since, account=account)["events"]
 
+    def streams_delivered(self, timeout_ms: int | None = None) -> dict[str, Any]:
+        """Wait until every open WebSocket stream has sent the frames of the steps made so far.
+
+        ``{"delivered": True, "sessions", "through_seq"}``; a stream still behind after
+        ``timeout_ms`` (default 5000) raises ControlError ``timeout``.
+        """
+        return self._call("streams_delivered", timeout_ms=timeout_ms)
+
     def last_explanation(self, account: str | None = None) -> dict[str, Any] | None:
         """Why the latest rejected request (of ``account``, else of anyone) was rejected, or None.
 

@@ -66,6 +66,7 @@ ROUTES: tuple[Route, ...] = (
     Route("clear_journal", "DELETE", "/journal"),
     Route("events", "GET", "/events"),
     Route("last_explanation", "GET", "/explain/last"),
+    Route("streams_delivered", "POST", "/streams/delivered"),
     Route("replay_status", "GET", "/replay"),
     Route("replay_load", "POST", "/replay"),
     Route("replay_unload", "DELETE", "/replay"),

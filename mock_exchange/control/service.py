@@ -25,6 +25,7 @@ from mock_exchange.control.journal import Journal
 from mock_exchange.control.margin_ops import MarginOps
 from mock_exchange.control.replay_ops import ReplayOps
 from mock_exchange.control.state_ops import StateOps
+from mock_exchange.control.stream_ops import StreamOps
 from mock_exchange.control.values import MAX_TIME_MS, amount_value, bool_value, int_value, str_value
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.replay.controller import ReplayController
@@ -60,7 +61,7 @@ def check_fields(operation: Any, kwargs: dict[str, Any], path_args: set[str] | f
         raise bad_request(f"missing field(s): {', '.join(missing)}")
 
 
-class ControlService(StateOps, MarginOps, ReplayOps):
+class ControlService(StateOps, MarginOps, ReplayOps, StreamOps):
     """Everything the control plane can do to one app's runtime."""
 
     def __init__(self, runtime: Any, journal: Journal, faults: FaultInjector) -> None:

@@ -32,6 +32,8 @@ class BookUpdate:
     time_ms: int
     before: Decimal
     after: Decimal
+    after_seq: int = -1  # the event log's last seq when it happened (orders it among the user events)
+    next_trade_id: int = 0  # the symbol's next trade id then (orders it among the trades)
 
 
 Level = tuple[Decimal, Decimal]  # (price, quantity)
@@ -108,9 +110,10 @@ class UpdateLog:
     last_id: int = FIRST_UPDATE_ID
     updates: deque[BookUpdate] = field(default_factory=lambda: deque(maxlen=MAX_LOGGED_UPDATES))
 
-    def record(self, time_ms: int, before: Decimal, after: Decimal) -> None:
+    def record(self, time_ms: int, before: Decimal, after: Decimal, after_seq: int = -1,
+               next_trade_id: int = 0) -> None:
         self.last_id += 1
-        self.updates.append(BookUpdate(self.last_id, time_ms, before, after))
+        self.updates.append(BookUpdate(self.last_id, time_ms, before, after, after_seq, next_trade_id))
 
     def since(self, update_id: int) -> list[BookUpdate] | None:
         """The updates after ``update_id``; None when some of them are no longer kept."""

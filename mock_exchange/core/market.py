@@ -62,9 +62,15 @@ class Market:
 
     # -- writes: one print, and the fills it causes ---------------------------------------------
 
-    def begin_print(self, symbol: str, price: Decimal) -> Decimal:
-        """A print starts: the last price becomes ``price``; returns the previous last price."""
+    def begin_print(self, symbol: str, price: Decimal, now_ms: int, after_seq: int = -1) -> Decimal:
+        """A print starts: the last price becomes ``price``; returns the previous last price.
+
+        The synthetic book follows the last price (core/depth.py): a move is one book update,
+        made before the print fills anything.
+        """
         previous = self._last[symbol]
+        if price != previous:
+            self._books[symbol].record(now_ms, previous, price, after_seq, self._history[symbol].next_trade_id)
         self._last[symbol] = price
         self._print_seq += 1
         self._current_print[symbol] = -self._print_seq
@@ -78,8 +84,6 @@ class Market:
         a print below the previous price was a seller hitting bids, so the buyer was the maker.
         """
         history = self._history[symbol]
-        if price != previous:  # the synthetic book follows the last price: one book update
-            self._books[symbol].record(now_ms, previous, price)
         if untaken is not None and untaken > 0:
             maker = price < previous if is_buyer_maker is None else is_buyer_maker
             history.add_trade(price, untaken, maker, self._current_print[symbol], now_ms, after_seq)
@@ -95,7 +99,7 @@ class Market:
 
     def record(self, symbol: str, price: Decimal, qty: Decimal, now_ms: int) -> None:
         """A whole print with nothing resting to fill: ``qty`` trades at ``price`` (zero: a price point)."""
-        previous = self.begin_print(symbol, price)
+        previous = self.begin_print(symbol, price, now_ms)
         self.end_print(symbol, price, qty, previous, now_ms)
 
     # -- reads ------------------------------------------------------------------------------

@@ -242,7 +242,7 @@ def apply_print(ctx: EngineContext, symbol: str, price: Decimal, qty: Decimal | 
     ``is_buyer_maker`` says which side the untaken rest traded on (a replayed aggTrade
     knows it); None leaves it to the tick rule.
     """
-    previous = ctx.market.begin_print(symbol, price)
+    previous = ctx.market.begin_print(symbol, price, ctx.now(), ctx.log.last_seq)
     liquidity = qty
     while True:
         progressed = _trigger_stops(ctx, symbol, price)

@@ -50,7 +50,9 @@ from mock_exchange.core.market_streams import (
 )
 from mock_exchange.core.tape import aggregate
 from mock_exchange.core.tickers import AVG_PRICE_MINS, rolling_window_start
+from mock_exchange.core.user_stream import listen_key_expired
 from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.user_stream import events_since, grant_payloads
 
 POLL_INTERVAL_S = 0.01
 MAX_TRADES_PER_ROUND = 1000  # a burst larger than this is sent over the following rounds
@@ -76,6 +78,35 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
+OrderKey = tuple[int, int, int]
+_LAST = 2**62  # after every trade id
+
+
+def _market_key(after_seq: int, trade_order: int, update_id: int = 0) -> OrderKey:
+    """Where a market change sorts: after user event ``after_seq``, before the next one.
+
+    A user event with seq ``n`` sorts at ``(2n, 0)``; a change made after it at ``(2n + 1,
+    ...)``, and changes between the same two events by the symbol's trades: a trade ``t`` at
+    ``2t + 1``, a book update made before trade ``t`` printed at ``2t``, book updates
+    between the same two trades by update id. An unknown sequence (-1) sorts first.
+    """
+    return 2 * after_seq + 1, trade_order, update_id
+
+
+def _user_key(seq: int) -> OrderKey:
+    return 2 * seq, 0, 0
+
+
+@dataclass
+class UserFeed:
+    """A listen key named in a combined path: its events ride along the market streams."""
+
+    name: str  # as spelled in the path (the combined wrapper's ``stream``)
+    grant: Any  # core.user_stream.StreamGrant
+    cursor: int  # the last event seq sent
+    ended: bool = False
+
+
 @dataclass
 class _BookCursor:
     update_id: int | None  # the last book update the stream showed (None: not a symbol yet)
@@ -93,10 +124,12 @@ class _KlineState:
 class MarketSession:
     """One market-stream connection: its subscriptions and where each stream has read to."""
 
-    def __init__(self, streams: list[Stream], combined: bool, microseconds: bool = False) -> None:
+    def __init__(self, streams: list[Stream], combined: bool, microseconds: bool = False,
+                 user: UserFeed | None = None) -> None:
         self.ws: Any = None  # the socket, once the handshake is done
         self.microseconds = microseconds
         self.exchange = current_runtime().exchange
+        self.user = user
         self.subscriptions = Subscriptions(combined, list(streams))
         self.trade_cursor: dict[Stream, int] = {}  # a trade or aggTrade stream -> the next trade id to send
         self.book_cursor: dict[Stream, _BookCursor] = {}  # a depth or bookTicker stream -> the update it showed
@@ -106,11 +139,12 @@ class MarketSession:
         with self.exchange.lock:
             self._sync()
 
-    def run(self, ws: Any, was_reset: Any) -> None:
+    def run(self, ws: Any, was_reset: Any, round_done: Any = lambda: None) -> None:
         self.ws = ws
+        log = self.exchange.events
         while True:
             frame = self.ws.receive(timeout=POLL_INTERVAL_S)
-            if was_reset(self.exchange):
+            if was_reset(self.exchange) or (self.user is not None and self.exchange.events is not log):
                 self.ws.close(reason=1001, message="The exchange was reset.")
                 return
             if frame is not None:
@@ -123,6 +157,7 @@ class MarketSession:
                     self._sync()
                 self.ws.send(_dumps(reply))
             self.deliver()
+            round_done()
 
     # -- where each stream starts -------------------------------------------------------------
 
@@ -172,34 +207,66 @@ class MarketSession:
     # -- one round ------------------------------------------------------------------------------
 
     def deliver(self) -> None:
-        """One round: everything read under the exchange's lock (one consistent moment), then sent."""
+        """One round: everything read under the exchange's lock (one consistent moment), then sent.
+
+        Frames go out in the order the exchange made the changes they report (docs/market-
+        streams.md, "in what order"): each carries the event log's sequence number at its
+        change, so prints, book updates and the user data events of one step interleave as
+        they happened; ties keep the order trades, book, candles and tickers, subscription
+        order within each.
+        """
         with self.exchange.lock:
             now = self.exchange.clock.now_ms()
-            frames: list[tuple[Stream, Any]] = []
+            read_at = _market_key(int(self.exchange.events.last_seq), _LAST)  # coalesced frames: as of now
+            frames: list[tuple[OrderKey, Stream | None, Any]] = []
             streams = self.subscriptions.streams
             for stream in streams:
                 if stream.kind in _TAPE_KINDS:
-                    frames.extend((stream, payload) for payload in self._new_trades(stream))
+                    frames.extend((key, stream, payload) for key, payload in self._new_trades(stream))
             for stream in streams:
                 if stream.kind in _BOOK_KINDS:
-                    frames.extend((stream, payload) for payload in self._book_updates(stream))
+                    frames.extend((key, stream, payload) for key, payload in self._book_updates(stream, read_at))
             for stream in streams:
                 if stream.kind == "kline":
-                    frames.extend((stream, payload) for payload in self._kline_updates(stream, now))
+                    frames.extend((read_at, stream, payload) for payload in self._kline_updates(stream, now))
                 elif stream.kind in _TICKER_KINDS:
-                    frames.extend((stream, payload) for payload in self._ticker_updates(stream, now))
+                    frames.extend((read_at, stream, payload) for payload in self._ticker_updates(stream, now))
                 elif stream.all_market:
-                    frames.extend((stream, payload) for payload in self._all_market_updates(stream, now))
+                    frames.extend((read_at, stream, payload) for payload in self._all_market_updates(stream, now))
+            if self.user is not None:
+                frames.extend((_user_key(seq), None, payload) for seq, payload in self._user_events(now))
+        frames.sort(key=lambda frame: frame[0])  # stable: ties keep the order they were read in
         combined = self.subscriptions.combined
-        for stream, payload in frames:
-            self._send(stream, payload, combined)
+        for _, stream, payload in frames:
+            if stream is None:
+                assert self.user is not None
+                self.ws.send(_dumps({"stream": self.user.name, "data": payload} if combined else payload))
+            else:
+                self._send(stream, payload, combined)
+
+    def _user_events(self, now: int) -> list[tuple[int, dict[str, Any]]]:
+        """The listen key's new events (a combined path may name one), then its end if it expired."""
+        feed = self.user
+        assert feed is not None
+        if feed.ended:
+            return []
+        ended = not feed.grant.active(now)  # decided before reading, as listen_key_stream does
+        events = events_since(self.exchange, feed.cursor, feed.grant.account)
+        rows = grant_payloads(feed.grant, events)
+        if events:
+            feed.cursor = events[-1].seq
+        if ended:
+            feed.ended = True
+            if not feed.grant.closed:
+                rows.append((feed.cursor, listen_key_expired(feed.grant.value, feed.grant.expires_ms)))
+        return rows
 
     def _send(self, stream: Stream, payload: Any, combined: bool) -> None:
         if self.microseconds:
             payload = in_microseconds(payload)
         self.ws.send(_dumps(wrap(stream, payload, combined)))
 
-    def _new_trades(self, stream: Stream) -> list[dict[str, Any]]:
+    def _new_trades(self, stream: Stream) -> list[tuple[OrderKey, dict[str, Any]]]:
         symbol, cursor = stream.symbol, self.trade_cursor[stream]
         try:
             trades = self.exchange.historical_trades(symbol, cursor, MAX_TRADES_PER_ROUND)
@@ -213,14 +280,17 @@ class MarketSession:
             self.trade_cursor[stream] = trades[-1].trade_id + 1
         # The event time is the print's: the exchange clock when the trade happened.
         if stream.kind == "aggTrade":
-            return [agg_trade_payload(symbol, a.agg_id, a.price, a.qty, a.first_id, a.last_id, a.time_ms,
-                                      a.is_buyer_maker, a.time_ms) for a in aggregate(trades)]
-        return [trade_payload(symbol, t.trade_id, t.price, t.qty, t.time_ms, t.is_buyer_maker, t.time_ms)
-                for t in trades]
+            # An aggregate is sent once its last trade printed.
+            printed = {t.agg_id: _market_key(t.after_seq, 2 * t.trade_id + 1) for t in trades}
+            return [(printed[a.agg_id], agg_trade_payload(symbol, a.agg_id, a.price, a.qty, a.first_id, a.last_id,
+                                                          a.time_ms, a.is_buyer_maker, a.time_ms))
+                    for a in aggregate(trades)]
+        return [(_market_key(t.after_seq, 2 * t.trade_id + 1), trade_payload(symbol, t.trade_id, t.price, t.qty, t.time_ms,
+                                                         t.is_buyer_maker, t.time_ms)) for t in trades]
 
     # -- the book: one frame per book update, from the exchange's update log ---------------------
 
-    def _book_updates(self, stream: Stream) -> list[dict[str, Any]]:
+    def _book_updates(self, stream: Stream, read_at: OrderKey) -> list[tuple[OrderKey, dict[str, Any]]]:
         cursor = self.book_cursor[stream]
         try:
             last, tick, update_id = self.exchange.order_book(stream.symbol)
@@ -228,20 +298,21 @@ class MarketSession:
             return []
         if cursor.update_id is None:  # the symbol was listed after the stream started
             cursor.update_id, cursor.price = update_id, last
-        out: list[dict[str, Any]] = []
+        out: list[tuple[OrderKey, dict[str, Any]]] = []
         if cursor.pending_snapshot:
-            out.append(self._book_frame(stream, cursor.update_id, cursor.price, cursor.price, tick, None, 0))
+            out.append(((-1, 0, 0), self._book_frame(stream, cursor.update_id, cursor.price, cursor.price, tick, None, 0)))
             cursor.pending_snapshot = False
         updates = self.exchange.book_updates_since(stream.symbol, cursor.update_id)
         if updates is None:
             # Further behind than the exchange keeps: one frame spanning every update missed.
-            updates = [BookUpdate(update_id, self.exchange.clock.now_ms(), cursor.price, last)]
+            updates = [BookUpdate(update_id, self.exchange.clock.now_ms(), cursor.price, last, read_at[0] // 2,
+                                  _LAST // 2)]
             first = cursor.update_id + 1
         else:
             first = None
         for update in updates:
-            out.append(self._book_frame(stream, update.update_id, update.before, update.after, tick,
-                                        first, update.time_ms))
+            out.append((_market_key(update.after_seq, 2 * update.next_trade_id, update.update_id), self._book_frame(
+                stream, update.update_id, update.before, update.after, tick, first, update.time_ms)))
             first = None
         if updates:
             cursor.update_id, cursor.price = updates[-1].update_id, updates[-1].after

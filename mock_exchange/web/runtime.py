@@ -26,6 +26,7 @@ class ExchangeRuntime:
     control_token: str | None = None  # required on the control API when set
     snapshot_dir: Path | None = None  # state/save and state/load stay inside it (control.snapshot_paths)
     explanations: Any = None  # web.explain.LastExplanations: why the latest requests were rejected
+    deliveries: Any = None  # web.stream_delivery.DeliveryBoard: the open WebSocket sessions' progress
 
 
 def current_runtime() -> ExchangeRuntime:

@@ -36,6 +36,7 @@ from mock_exchange.core.user_stream import (
 from mock_exchange.web import market_stream_ws
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.stream_delivery import board_of
 from mock_exchange.web.user_stream import events_since, grant_payloads, last_event_seq, registry
 
 POLL_INTERVAL_S = 0.01
@@ -89,7 +90,10 @@ def _check_upgrade() -> Any:
     if request.path == MARKET_STREAMS_PATH or (value is not None and _is_market_name(value)):
         # A market stream (market_stream_ws.py): no grant to look up. As for the user stream,
         # its streams start here, before the handshake.
-        g.market_session = _market_session(value)
+        try:
+            g.market_session = _market_session(value)
+        except BinanceError as exc:  # a listen key named in a combined path that is not one
+            return json_response(exc.to_dict(), 400)
         return None
     if value is not None:
         grant = _find_key(value)
@@ -111,6 +115,11 @@ def listen_key_stream(ws: Any, listen_key: str) -> None:
     if _is_market_name(listen_key):
         _run_market_session(ws)
         return
+    with _delivery_round() as round_done:
+        _run_listen_key_stream(ws, round_done)
+
+
+def _run_listen_key_stream(ws: Any, round_done: Any) -> None:
     exchange, log, cursor, grant = g.stream_start
     while True:
         ws.receive(timeout=POLL_INTERVAL_S)  # frames from the client are ignored, as Binance does
@@ -124,6 +133,7 @@ def listen_key_stream(ws: Any, listen_key: str) -> None:
             ws.send(_dumps(payload))
         if events:
             cursor = events[-1].seq
+        round_done()
         if ended:
             if not grant.closed:
                 ws.send(_dumps(listen_key_expired(grant.value, grant.expires_ms)))
@@ -146,17 +156,43 @@ def _is_market_name(name: str) -> bool:
 def _market_session(raw_name: str | None) -> market_stream_ws.MarketSession | None:
     """The session a market-stream path asks for; None when it names a stream not served."""
     microseconds = market_streams.TIME_UNITS.get(request.args.get("timeUnit", "MILLISECOND"))
+    user = None
     if raw_name is not None and raw_name.isdigit():
         streams: list[market_streams.Stream] | None = []
     elif raw_name is not None:
         stream = market_streams.parse_stream(raw_name)
         streams = [stream] if stream is not None else None
     else:
-        names = request.args.get("streams")
-        streams = market_streams.parse_stream_list(names) if names else []
+        names = (request.args.get("streams") or "").split("/")
+        # A name without an "@" is a listen key: the user data stream rides along, as Binance's
+        # "/stream?streams=<listenKey>" (user-data-stream.md, until 2025-10).
+        keys = [n for n in names if n and "@" not in n]
+        user = _user_feed(keys) if keys else None
+        wanted = "/".join(n for n in names if "@" in n)
+        streams = market_streams.parse_stream_list(wanted) if wanted else []
     if streams is None or microseconds is None:
         return None
-    return market_stream_ws.MarketSession(streams, combined=raw_name is None, microseconds=microseconds)
+    return market_stream_ws.MarketSession(streams, combined=raw_name is None, microseconds=microseconds, user=user)
+
+
+def _user_feed(keys: list[str]) -> market_stream_ws.UserFeed | None:
+    """The one listen key a combined path names; BinanceError -1125 when it names an unknown one."""
+    grant = _find_key(keys[0]) if len(keys) == 1 else None
+    if grant is None:
+        raise invalid_listen_key()
+    return market_stream_ws.UserFeed(keys[0], grant, last_event_seq(current_runtime().exchange))
+
+
+class _delivery_round:
+    """A session's place on the delivery board (stream_delivery.py) while it runs."""
+
+    def __enter__(self) -> Any:
+        self.board = board_of(current_runtime())
+        self.session = self.board.open()
+        return lambda: self.board.round_done(self.session)
+
+    def __exit__(self, *exc: object) -> None:
+        self.board.close(self.session)
 
 
 def _run_market_session(ws: Any) -> None:
@@ -164,7 +200,8 @@ def _run_market_session(ws: Any) -> None:
     if session is None:
         ws.close(*market_stream_ws.ILLEGAL_STREAM_CLOSE)
         return
-    session.run(ws, lambda exchange: current_runtime().exchange is not exchange)
+    with _delivery_round() as round_done:
+        session.run(ws, lambda exchange: current_runtime().exchange is not exchange, round_done)
 
 
 # -- WebSocket API ----------------------------------------------------------------------
@@ -273,14 +310,16 @@ def _error(request_id: Any, error: BinanceError) -> dict[str, Any]:
 def ws_api(ws: Any) -> None:
     """Requests and subscription events on one connection until the client leaves."""
     session = ApiSession(ws)
-    while True:
-        frame = ws.receive(timeout=POLL_INTERVAL_S)
-        if _was_reset(session.exchange, session.log):
-            ws.close(reason=1001, message="The exchange was reset.")
-            return
-        if frame is not None:
-            session.handle(frame)
-        session.deliver()
+    with _delivery_round() as round_done:
+        while True:
+            frame = ws.receive(timeout=POLL_INTERVAL_S)
+            if _was_reset(session.exchange, session.log):
+                ws.close(reason=1001, message="The exchange was reset.")
+                return
+            if frame is not None:
+                session.handle(frame)
+            session.deliver()
+            round_done()
 
 
 class WebSocketServer:

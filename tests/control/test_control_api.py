@@ -24,7 +24,8 @@ def test_index_lists_every_route(client: FlaskClient) -> None:
     assert {"method": "POST", "path": f"{API}/market/<symbol>/path", "op": "price_path"} in routes
     assert {"method": "POST", "path": f"{API}/market/<symbol>/index", "op": "set_index_price"} in routes
     assert {"method": "GET", "path": f"{API}/accounts/<name>/margin-level", "op": "margin_level"} in routes
-    assert len(routes) == 36
+    assert {"method": "POST", "path": f"{API}/streams/delivered", "op": "streams_delivered"} in routes
+    assert len(routes) == 37
 
 
 def test_clock_freeze_set_advance_unfreeze(client: FlaskClient) -> None:
