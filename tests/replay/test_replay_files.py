@@ -145,3 +145,22 @@ def test_a_bar_prints_a_quarter_of_its_volume_at_four_times() -> None:
         (T0, Decimal("100"), Decimal("0.325"), None, 7), (T0 + 20_000, Decimal("95"), Decimal("0.325"), None, 7),
         (T0 + 40_000, Decimal("110"), Decimal("0.325"), None, 7), (T0 + 59_999, Decimal("105"), Decimal("0.325"), None, 7)]
     assert [p.qty for p in prints_of(1, _bar("100", "100", "100", "100", volume="0"))] == [None] * 4
+
+
+def test_reading_a_long_file_holds_one_line_at_a_time(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "BTCUSDT-aggTrades-2026-01.csv"
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(20_000):  # 1.3 MB of aggTrades: more than the peak allowed below
+            out.write(agg_line(i, f"{30000 + i % 500}.12", "0.00123000", T0 + i * 10, i % 3 == 0, micros=True) + "\n")
+    archive = zipped(path)
+    for source in (path, archive):
+        tracemalloc.start()
+        try:
+            count = sum(1 for _ in read_rows(read_lines(source), source.name))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert count == 20_000
+        assert peak < 400_000, f"{source.name}: {peak} bytes at the peak"

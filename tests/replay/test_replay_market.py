@@ -109,11 +109,28 @@ def test_a_klines_replay_fills_the_oco_resting_inside_the_bar_as_hand_computed(t
     ]
 
 
-def test_two_runs_of_the_same_replay_give_the_same_bytes(tmp_path: Path) -> None:
+def run_agg_trades_replay(directory: Path) -> dict[str, Any]:
+    app = fresh_app()
+    signed = SignedClient(app.test_client(), app)
+    control = LocalControl(app)
+    signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="LIMIT", quantity="0.3", price="29900",
+                timeInForce="GTC")
+    control.replay_load(str(agg_trades_file(directory)))
+    steps = [control.replay_step(2), control.replay_step(to_ms=T0 + 4_000), control.replay_step(10)]
+    client = app.test_client()
+    return {"steps": steps, "events": control.events(),
+            "trades": client.get("/api/v3/trades?symbol=BTCUSDT&limit=8").get_json(),
+            "aggs": client.get(f"/api/v3/aggTrades?symbol=BTCUSDT&startTime={T0}").get_json(),
+            "klines": client.get(f"/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime={T0}").get_json()}
+
+
+@pytest.mark.parametrize("run", [run_klines_replay, run_agg_trades_replay], ids=["klines", "aggTrades"])
+def test_two_runs_of_the_same_replay_give_the_same_bytes(tmp_path: Path, run: Any) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    first, second = run_klines_replay(tmp_path / "a"), run_klines_replay(tmp_path / "b")
+    first, second = run(tmp_path / "a"), run(tmp_path / "b")
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert first["events"][-1]["action"] == "replay_end"
 
 
 def agg_trades_file(directory: Path) -> Path:
