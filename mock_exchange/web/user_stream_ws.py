@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, g, request
+from flask import Blueprint, Flask, current_app, g, request
 from flask_sock import Sock
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -33,7 +33,7 @@ from mock_exchange.core.user_stream import (
     listen_key_expired,
     stream_terminated,
 )
-from mock_exchange.web import market_stream_ws
+from mock_exchange.web import market_stream_ws, ws_api_market
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.stream_delivery import board_of
@@ -224,6 +224,10 @@ class ApiSession:
         self.exchange, self.log, _, _ = g.stream_start
         self.subscriptions: dict[int, Subscription] = {}
         self.next_id = 0
+        # Market-data requests run through the REST endpoints (ws_api_market.py) from this address.
+        self.app = current_app._get_current_object()  # type: ignore[attr-defined]
+        self.ip = request.remote_addr or "127.0.0.1"
+        self.rate_limits_by_default = request.args.get(ws_api_market.RETURN_RATE_LIMITS) != "false"
 
     def send(self, data: Any) -> None:
         self.ws.send(_dumps(data))
@@ -240,6 +244,14 @@ class ApiSession:
             return
         request_id = message.get("id")
         params = message.get("params") or {}
+        endpoint = ws_api_market.market_method(message["method"])
+        if endpoint is not None:
+            if not isinstance(params, dict):
+                self.send(_error(request_id, errors.mandatory_param_missing()))
+                return
+            self.send(ws_api_market.answer(self.app, endpoint, request_id, params, self.ip,
+                                           self.rate_limits_by_default))
+            return
         try:
             result = self._dispatch(message["method"], params if isinstance(params, dict) else {})
         except BinanceError as exc:
