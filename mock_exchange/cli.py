@@ -382,9 +382,12 @@ def _banner(config: ExchangeConfig, host: str, port: int, token: str | None, tok
              (f"  WebSockets    ws://{shown}:{ws_port}/ws-api/v3  ws://{shown}:{ws_port}/ws/<listenKey>"
               if ws_port is not None else "  WebSockets    off (add --ws-port 8081 for the user data stream)"),
              f"  control API   {url}/mock/v1/",
-             f"  health        {url}/mock/v1/health"]
+             f"  health        {url}/mock/v1/health",
+             f"  dashboard     {url}/mock/ui/"]
     if token_generated:
         lines.append(f"  control token (header X-Mock-Token): {token}")
+        # The fragment stays in the browser: the page keeps the token and no server log sees it.
+        lines.append(f"  dashboard with the token: {url}/mock/ui/#token={token}")
     elif token:
         # A token the user chose stays out of the log (CI logs are often public).
         lines.append("  control token: required (the one you configured)")

@@ -38,6 +38,10 @@ CONNECTION_LIMIT = 1000
 CHANNEL_TIMEOUT_S = 30  # an idle keep-alive connection is closed after this long
 CONTROL_THREADS = 2
 CONTROL_PREFIX = "/mock/"
+LIVE_STREAM_PATH = "/mock/ui/api/stream"  # web.dashboard.live.STREAM_PATH
+LIVE_STREAMS = 4  # web.dashboard.live.MAX_STREAMS
+# One thread more than streams, so the stream past the bound is answered (503) rather than queued.
+LIVE_THREADS = LIVE_STREAMS + 1
 # Descriptors beyond the connection limit: the listener, waitress's trigger, log and state files.
 _SPARE_FILES = 64
 
@@ -67,31 +71,41 @@ class QuietWhileWritingChannel(HTTPChannel):
 
 
 class ControlApartDispatcher(ThreadedTaskDispatcher):
-    """Binance requests on the worker threads, control requests on threads of their own."""
+    """Binance requests on the worker threads, control requests on threads of their own.
+
+    The dashboard's live streams hold a thread while open: they get a third pool, as large
+    one thread larger than the number of streams the dashboard allows, so they never take
+    the control API's.
+    """
 
     def __init__(self, threads: int, control_threads: int = CONTROL_THREADS) -> None:
         super().__init__()
         self.control = ThreadedTaskDispatcher()
         self.control.set_thread_count(control_threads)
+        self.live = ThreadedTaskDispatcher()
+        self.live.set_thread_count(LIVE_THREADS)
         self.set_thread_count(threads)
 
     def add_task(self, task: Any) -> None:
         # A waitress task is the channel with its parsed requests; the first is the one to serve.
         requests = getattr(task, "requests", None)
         path = getattr(requests[0], "path", "") if requests else ""
-        if isinstance(path, str) and path.startswith(CONTROL_PREFIX):
+        if isinstance(path, str) and path.startswith(LIVE_STREAM_PATH):
+            self.live.add_task(task)
+        elif isinstance(path, str) and path.startswith(CONTROL_PREFIX):
             self.control.add_task(task)
         else:
             super().add_task(task)
 
     def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
         control_done = self.control.shutdown(cancel_pending, timeout)
-        return bool(super().shutdown(cancel_pending, timeout) and control_done)
+        live_done = self.live.shutdown(cancel_pending, timeout)
+        return bool(super().shutdown(cancel_pending, timeout) and control_done and live_done)
 
 
 def waitress_options(threads: int) -> dict[str, Any]:
     """Keyword arguments for ``waitress.serve`` / ``create_server`` (besides the app, host and port)."""
-    _raise_open_file_limit(CONNECTION_LIMIT + threads + CONTROL_THREADS + _SPARE_FILES)
+    _raise_open_file_limit(CONNECTION_LIMIT + threads + CONTROL_THREADS + LIVE_THREADS + _SPARE_FILES)
     return {
         "threads": threads,
         "connection_limit": CONNECTION_LIMIT,

@@ -86,18 +86,20 @@ def test_the_banner_lists_every_url_and_how_to_stop() -> None:
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
-        banner = [process.stdout.readline() for _ in range(7)]
+        banner = [process.stdout.readline() for _ in range(8)]
         url = re.search(r"listening on (http://127\.0\.0\.1:\d+)", banner[0]).group(1)  # type: ignore[union-attr]
         ws = re.search(r"(ws://127\.0\.0\.1:\d+)/ws-api/v3", banner[2]).group(1)  # type: ignore[union-attr]
         assert banner[1] == f"  Binance API   {url}/api/v3/...  {url}/sapi/v1/...\n"
         assert banner[2] == f"  WebSockets    {ws}/ws-api/v3  {ws}/ws/<listenKey>\n"
         assert banner[3] == f"  control API   {url}/mock/v1/\n"
         assert banner[4] == f"  health        {url}/mock/v1/health\n"
-        assert banner[5].startswith("  demo account  API key vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A")
-        assert banner[6] == "Press Ctrl+C to stop.\n"
+        assert banner[5] == f"  dashboard     {url}/mock/ui/\n"
+        assert banner[6].startswith("  demo account  API key vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A")
+        assert banner[7] == "Press Ctrl+C to stop.\n"
         # Every URL printed answers.
         assert requests.get(f"{url}/mock/v1/health", timeout=5).json() == {"status": "ok"}
         assert requests.get(f"{url}/api/v3/ping", timeout=5).json() == {}
+        assert requests.get(f"{url}/mock/ui/", timeout=5).status_code == 200
         assert requests.get(f"{url}/mock/v1/", timeout=5).status_code == 200
         assert requests.get(f"{ws.replace('ws://', 'http://')}/api/v3/ping", timeout=5).json() == {}
         process.send_signal(signal.SIGINT)  # what Ctrl+C sends

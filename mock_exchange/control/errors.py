@@ -14,6 +14,7 @@ STATUS_BY_CODE = {
     "payload_too_large": 413,
     "rejected": 422,  # the exchange refused the operation (a BinanceError from the engine)
     "internal": 500,
+    "unavailable": 503,  # a bounded resource is in use (the dashboard's live streams)
     "timeout": 504,  # a wait that did not end in time (streams/delivered)
 }
 

@@ -111,6 +111,30 @@ class Journal:
         page = matched if query.limit is None else matched[: query.limit]
         return [self._complete(entry) for entry in page], len(matched)
 
+    def newest_first(self, keep: Callable[[dict[str, Any]], bool], limit: int, *, stop_at_seq: int | None = None,
+                     before_seq: int | None = None,
+                     stop_at_first: bool = False) -> tuple[list[dict[str, Any]], int]:
+        """The newest ``limit`` entries ``keep`` accepts below ``before_seq``, and how many it accepts in all.
+
+        The dashboard's pages. The scan runs from the newest entry down and ends at
+        ``stop_at_seq`` (entries at or below it are not looked at) or, with ``stop_at_first``,
+        at the first match; the count includes matches at or above ``before_seq``.
+        """
+        with self._lock:
+            entries = list(self._entries)
+        page: list[dict[str, Any]] = []
+        total = 0
+        for entry in reversed(entries):
+            if stop_at_seq is not None and entry["seq"] <= stop_at_seq:
+                break
+            if keep(entry):
+                total += 1
+                if len(page) < limit and (before_seq is None or entry["seq"] < before_seq):
+                    page.append(entry)
+                if stop_at_first:
+                    break
+        return [self._complete(entry) for entry in page], total
+
     def _complete(self, entry: dict[str, Any]) -> dict[str, Any]:
         """Fill in an entry's deferred fields (see ``recorder.record_request``) before it is read."""
         if COMPLETE in entry:

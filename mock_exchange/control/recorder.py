@@ -20,7 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_exchange import nesting
 from mock_exchange.control.journal import COMPLETE
-from mock_exchange.control.routes import PREFIX
+from mock_exchange.control.routes import is_control_path
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.web.explain import is_credential_field
 from mock_exchange.web.params import merge_sources
@@ -163,7 +163,7 @@ def _response_prefix(response: Response, truncated: list[str]) -> bytes | None:
 
 
 def _is_control(path: str) -> bool:
-    return path == PREFIX or path.startswith(PREFIX + "/")
+    return is_control_path(path)
 
 
 def request_params() -> dict[str, str]:

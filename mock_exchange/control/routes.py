@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PREFIX = "/mock/v1"
+# The dashboard (web/dashboard): its page and JSON feeds are control-plane paths too.
+UI_PREFIX = "/mock/ui"
+
+
+def is_control_path(path: str) -> bool:
+    """A path of the control plane (the control API or the dashboard), never a Binance request."""
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in (PREFIX, UI_PREFIX))
 
 
 @dataclass(frozen=True)

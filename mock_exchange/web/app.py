@@ -17,6 +17,7 @@ from mock_exchange.core.rate_limits import RateLimiter
 from mock_exchange.web import (
     compat_endpoints,
     control,
+    dashboard,
     general,
     isolated_pairs,
     margin_account,
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
                    wallets, isolated_pairs, margin_rates,
                    margin_reference, user_stream, control):
         family.register(app)
+    dashboard.register(app)
 
 
 def _add_weight_headers(response: Response) -> Response:

@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from mock_exchange.control.routes import is_control_path
 from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagnose
 from mock_exchange.web.margin_orders import NEW_ORDER
 from mock_exchange.web.pipeline import ENDPOINTS
@@ -97,7 +98,7 @@ def explain_response(response: Response) -> Response:
 
 
 def _is_control(path: str) -> bool:
-    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
+    return is_control_path(path)
 
 
 def explain_current(response: Response) -> Explanation | None:

@@ -36,7 +36,7 @@ from tests.signed_client import FROZEN_AT_MS
 
 CHROMEDRIVER_CANDIDATES = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
-WINDOW = (1440, 960)
+WINDOW = (1440, 1280)
 WAIT_S = 15.0
 
 
@@ -141,7 +141,12 @@ class BrowserPage:
         return self.server.url + path
 
     def open(self, path: str) -> None:
+        """Open ``path`` of the live server (``/mock/ui/``)."""
         self.driver.get(self.url(path))
+
+    def open_file(self, path: Path) -> None:
+        """Open a file from disk (a self-contained HTML report, say), as a user double-clicking it would."""
+        self.driver.get(Path(path).resolve().as_uri())
 
     def find(self, css: str) -> Any:
         from selenium.webdriver.common.by import By
@@ -169,13 +174,28 @@ class BrowserPage:
                 raise AssertionError(f"timed out after {timeout}s waiting for {what}{detail}")
             time.sleep(0.05)
 
-    def wait_for_text(self, css: str, text: str, timeout: float = WAIT_S) -> Any:
-        """The first element matching ``css`` whose text contains ``text``."""
+    def wait_for_text(self, css: str, text: str, timeout: float = WAIT_S) -> str:
+        """The text of the first element matching ``css`` that contains ``text`` (read as it matched).
 
-        def found() -> Any:
-            return next((el for el in self.find_all(css) if text in el.text), None)
+        The text, not the element: a live page may redraw the element a moment later.
+        """
 
-        return self.wait_until(found, f"{text!r} in {css}", timeout)
+        def found() -> str | None:
+            return next((shown for el in self.find_all(css) if text in (shown := el.text)), None)
+
+        return str(self.wait_until(found, f"{text!r} in {css}", timeout))
+
+    def click(self, css: str, text: str = "", timeout: float = WAIT_S) -> None:
+        """Click the first element matching ``css`` (containing ``text``), retrying while the page redraws."""
+
+        def clicked() -> bool:
+            element = next((el for el in self.find_all(css) if text in el.text), None)
+            if element is None:
+                return False
+            element.click()
+            return True
+
+        self.wait_until(clicked, f"a clickable {css} with {text!r}", timeout)
 
     def script(self, source: str, *args: Any) -> Any:
         return self.driver.execute_script(source, *args)
@@ -234,3 +254,5 @@ def browser_page(chromium_driver: Any, browser_server: LiveServer, artifacts_dir
     chromium_driver.delete_all_cookies()
     chromium_driver.get_log("browser")  # drop what earlier tests left in the log
     yield BrowserPage(chromium_driver, browser_server, artifacts_dir, request.node.name)
+    # Leave the page before the server stops, so its live stream closes from the browser's side.
+    chromium_driver.get("about:blank")

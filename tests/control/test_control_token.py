@@ -90,6 +90,10 @@ def test_serve_generates_a_token_beyond_loopback(monkeypatch: pytest.MonkeyPatch
         assert f"control token (header X-Mock-Token): {token}" in output
         assert client.get("/mock/v1/clock").status_code == 401
         assert client.get("/mock/v1/clock", headers={"X-Mock-Token": token}).status_code == 200
+        # The dashboard follows the same rule; the banner gives its address with the token.
+        assert f"/mock/ui/#token={token}" in output
+        assert client.get("/mock/ui/api/summary").status_code == 401
+        assert client.get("/mock/ui/api/summary", headers={"X-Mock-Token": token}).status_code == 200
     else:
         assert token is None and "control token" not in output
         assert client.get("/mock/v1/clock").status_code == 200
