@@ -49,6 +49,10 @@ class JournalFilter:
         return self.fault is None or _fault_matches(self.fault, entry["fault"])
 
 
+def _every_entry(entry: dict[str, Any]) -> bool:
+    return True
+
+
 def _path_matches(pattern: str, path: str) -> bool:
     if any(c in pattern for c in "*?["):
         return fnmatchcase(path, pattern)
@@ -111,29 +115,37 @@ class Journal:
         page = matched if query.limit is None else matched[: query.limit]
         return [self._complete(entry) for entry in page], len(matched)
 
-    def newest_first(self, keep: Callable[[dict[str, Any]], bool], limit: int, *, stop_at_seq: int | None = None,
-                     before_seq: int | None = None,
+    def newest_first(self, keep: Callable[[dict[str, Any]], bool] | None, limit: int, *,
+                     stop_at_seq: int | None = None, before_seq: int | None = None,
                      stop_at_first: bool = False) -> tuple[list[dict[str, Any]], int]:
         """The newest ``limit`` entries ``keep`` accepts below ``before_seq``, and how many it accepts in all.
 
         The dashboard's pages. The scan runs from the newest entry down and ends at
         ``stop_at_seq`` (entries at or below it are not looked at) or, with ``stop_at_first``,
-        at the first match; the count includes matches at or above ``before_seq``.
+        at the first match; the count includes matches at or above ``before_seq``. With
+        ``keep=None`` every entry matches: the count is arithmetic (seqs have no gaps) and
+        the scan stops once the page is full.
         """
         with self._lock:
             entries = list(self._entries)
+        if keep is None:
+            floor = 0 if stop_at_seq is None or not entries else max(0, stop_at_seq - entries[0]["seq"] + 1)
+            total = max(0, len(entries) - floor)
+            keep = _every_entry
+        else:
+            total = -1
         page: list[dict[str, Any]] = []
-        total = 0
+        counted = 0
         for entry in reversed(entries):
             if stop_at_seq is not None and entry["seq"] <= stop_at_seq:
                 break
             if keep(entry):
-                total += 1
+                counted += 1
                 if len(page) < limit and (before_seq is None or entry["seq"] < before_seq):
                     page.append(entry)
-                if stop_at_first:
+                if stop_at_first or (total >= 0 and len(page) == limit):
                     break
-        return [self._complete(entry) for entry in page], total
+        return [self._complete(entry) for entry in page], counted if total < 0 else total
 
     def _complete(self, entry: dict[str, Any]) -> dict[str, Any]:
         """Fill in an entry's deferred fields (see ``recorder.record_request``) before it is read."""

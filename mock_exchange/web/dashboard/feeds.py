@@ -325,16 +325,19 @@ def journal(service: Any, status: Any = None, path: Any = None, account: Any = N
     ``before_seq`` picks. ``status`` is a code (``400``), ``ok`` (below 400) or ``error`` (400 and up); ``path`` is
     exact or a glob as in the control API; ``account`` a name.
     """
-    status_ok = _status_test(_optional_str(status, "status"))
+    wanted_status = _optional_str(status, "status")
+    status_ok = _status_test(wanted_status)
     query = JournalFilter(method=_optional_str(method, "method"), path=_optional_str(path, "path"),
                           account=_optional_str(account, "account"))
+    unfiltered = wanted_status is None and query == JournalFilter()
     before, after = _optional_int(before_seq, "before_seq"), _optional_int(after_seq, "after_seq")
     size = page_size(limit)
 
     def keep(entry: dict[str, Any]) -> bool:
         return status_ok(entry["status"]) and query.matches(entry)
 
-    page, total = service.journal.newest_first(keep, size, stop_at_seq=after, before_seq=before)
+    page, total = service.journal.newest_first(None if unfiltered else keep, size, stop_at_seq=after,
+                                               before_seq=before)
     summaries = [_journal_summary(entry) for entry in page]
     return {"entries": summaries, "total": total, "last_seq": service.journal.last_seq,
             "next_before_seq": summaries[-1]["seq"] if len(summaries) == size else None}

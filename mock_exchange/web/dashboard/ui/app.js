@@ -528,17 +528,23 @@
 
   // -- refreshing ---------------------------------------------------------------------------------------
 
+  // Live refreshes come at most every REFRESH_GAP ms, so a busy bot's stream of changes costs
+  // the server a few page reads a second, not one per request; your own actions show at once.
+  const REFRESH_GAP = 400;
   let refreshing = null;
   let again = false;
   let timer = null;
+  let lastRefresh = 0;
 
   function refreshSoon(now) {
     if (timer) return;
-    timer = setTimeout(() => { timer = null; refresh(); }, now ? 0 : 120);
+    const wait = now ? 0 : Math.max(0, lastRefresh + REFRESH_GAP - Date.now());
+    timer = setTimeout(() => { timer = null; refresh(); }, wait);
   }
 
   async function refresh() {
     if (refreshing) { again = true; return refreshing; }
+    lastRefresh = Date.now();
     refreshing = (async () => {
       try {
         const data = await feed("summary");
