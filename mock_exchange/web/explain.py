@@ -618,7 +618,7 @@ def _unsupported(facts: _Facts, code: int, msg: str) -> Explanation:
     known = explain_unsupported(facts.method, path)  # a retired endpoint, or a product left out
     if known is not None:
         return Explanation(code, known[1], known[0], {})
-    adapter_rules = [rule for rule in _url_rules() if not rule.rule.startswith(CONTROL_PREFIX)]
+    adapter_rules = [rule for rule in _url_rules() if not is_control_path(rule.rule)]
     methods = sorted({m for rule in adapter_rules if rule.rule == path for m in (rule.methods or ())}
                      - {"HEAD", "OPTIONS"})
     if methods:

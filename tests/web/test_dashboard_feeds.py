@@ -15,7 +15,7 @@ from mock_exchange import serving
 from mock_exchange.control import LocalControl
 from mock_exchange.control.handle import CONTROL_EXTENSION_KEY
 from mock_exchange.testing import LiveServer
-from mock_exchange.web.dashboard import live
+from mock_exchange.web.dashboard import FEEDS, live
 from tests.control.conftest import frozen_app
 from tests.signed_client import SignedClient
 
@@ -75,12 +75,17 @@ def test_dashboard_requests_stay_out_of_the_journal_and_the_explanations(client:
     client.get("/mock/ui/api/nothing")
     assert feed(client, "journal")["total"] == 0
     assert client.get("/mock/v1/explain/last").get_json() == {"explanation": None}
+    # Nor are the dashboard's paths offered as a Binance path to a bot that mistyped one.
+    mistyped = client.get("/mock/ui/api/summar").get_json()
+    assert mistyped["error"]["code"] == "not_found"
+    explained = client.get("/api/v3/summary").headers.get("X-Mock-Explain", "")
+    assert "/mock/" not in explained
 
 
 def test_feeds_follow_the_control_token_and_the_page_does_not_need_it() -> None:
     guarded = frozen_app(control_token="s3cret-token").test_client()
     assert guarded.get("/mock/ui/").status_code == 200
-    for name in ("summary", "accounts", "orders", "journal", "events", "stream"):
+    for name in [*FEEDS, "journal/1", "stream", "nothing"]:
         for headers in ({}, {"X-Mock-Token": "wrong"}):
             response = guarded.get(f"{API}/{name}", headers=headers)
             assert response.status_code == 401, name
