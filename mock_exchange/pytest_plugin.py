@@ -91,6 +91,8 @@ REPLAY_MARKER_HELP = (f"{REPLAY_MARKER}(path, symbol=None, align='file'): the fa
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if _report_dir(config) is not None and not config.pluginmanager.has_plugin("mock-exchange-reports"):
+        config.pluginmanager.register(_ReportCounter(), "mock-exchange-reports")
     config.addinivalue_line("markers", REPLAY_MARKER_HELP)
     scope = _option(config, "fake_exchange_scope")
     if scope is not None and scope not in SCOPES:
@@ -160,19 +162,28 @@ def _write_run_reports(item: pytest.Item, report: pytest.TestReport) -> None:
         except Exception as exc:  # noqa: BLE001 - a report must never turn into an error of its own
             report.sections.append((f"{name}: run report", f"could not write the run report: {exc!r}"))
             continue
-        report.sections.append((f"{name}: run report", f"written to {path}"))
-        item.config.stash.setdefault(_REPORTS_KEY, []).append(path)
+        report.sections.append((f"{name}: {REPORT_SECTION}", f"{WRITTEN} {path}"))
 
 
-_REPORTS_KEY = pytest.StashKey[list[Path]]()
+REPORT_SECTION = "run report"
+WRITTEN = "written to"
 
 
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Where the run reports went (when this process wrote any; xdist workers say so per test)."""
-    written = config.stash.get(_REPORTS_KEY, [])
-    if written:
-        terminalreporter.write_line(f"mock-exchange: {len(written)} run report(s) written to "
-                                    f"{written[0].parent}")
+class _ReportCounter:
+    """Counts the reports named in test reports: in this process, or sent back by xdist workers."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for title, content in report.sections:
+            if title.endswith(": " + REPORT_SECTION) and content.startswith(WRITTEN + " "):
+                self.written.append(content[len(WRITTEN) + 1:])
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.written:
+            terminalreporter.write_line(f"mock-exchange: {len(self.written)} run report(s) written to "
+                                        f"{Path(self.written[0]).parent}")
 
 
 def _option(config: pytest.Config, dest: str) -> str | None:

@@ -156,8 +156,10 @@ def _time_axis(chart: SymbolChart, scale: _Scale) -> list[str]:
                 continue
             shown.add(candle.first_time_ms)
             x = scale.x(index)
+            # The labels at the two ends stay inside the chart.
+            anchor = "start" if x - LEFT < 60 else "end" if WIDTH - RIGHT - x < 60 else "middle"
             out.append(f'<line class="grid" x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" y2="{base}"/>')
-            out.append(f'<text class="tick" x="{_f(x)}" y="{base + 16}" text-anchor="middle">'
+            out.append(f'<text class="tick" x="{_f(x)}" y="{base + 16}" text-anchor="{anchor}">'
                        f"{time_text(candle.first_time_ms, with_date)}</text>")
         out.append(f'<text class="tick" x="{LEFT}" y="{base + 34}">prints in order (UTC time of the print '
                    "below the axis)</text>")

@@ -77,3 +77,13 @@ def test_reports_of_one_seed_are_the_same(pytester: pytest.Pytester) -> None:
                      for d in ("first", "second"))
     assert [line for line in first if GENERATED_MARKER not in line] == \
         [line for line in second if GENERATED_MARKER not in line]
+
+
+@pytest.mark.slow  # a worker process has to start and import the exchange
+def test_with_xdist_workers_the_summary_still_counts_the_reports(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    pytester.makepyfile(test_reports=TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1", "--fake-exchange-report", "reports")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(["mock-exchange: 1 run report(s) written to *reports"])
+    assert [p.name for p in (pytester.path / "reports").iterdir()] == [FAILING_NAME]
