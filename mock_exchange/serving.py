@@ -19,8 +19,8 @@ it has output to send, and a channel says yes as soon as its worker thread has p
 answer in the output buffer, while that thread still holds the buffer's lock and sends it
 itself. The loop cannot take the lock, finds the socket writable at once, and asks again:
 thousands of empty turns a second, each taking the GIL from the threads doing the work
-(measured: ~25 loop turns per request and 4.4 ms of server CPU per request instead of
-~0.9 ms). :class:`QuietWhileWritingChannel` does not ask for the socket while its task holds
+(measured: ~25 loop turns per request and 4.4 ms of server CPU per request instead of about
+1 ms). :class:`QuietWhileWritingChannel` does not ask for the socket while its task holds
 the buffer, and wakes the loop once the task lets go with output left unsent.
 """
 
