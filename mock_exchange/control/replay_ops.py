@@ -12,7 +12,8 @@ from typing import Any
 from mock_exchange.control.errors import bad_request, conflict, not_found
 from mock_exchange.control.event_json import events_json
 from mock_exchange.control.snapshot_paths import snapshot_path
-from mock_exchange.control.values import MAX_TIME_MS, decimal_value, int_value, str_value
+from mock_exchange.control.values import decimal_value, int_value, str_value
+from mock_exchange.core.clock import MAX_TIME_MS
 from mock_exchange.core.replay import ReplayFileError, StepResult
 from mock_exchange.replay.controller import ALIGN_FILE, ALIGNS, ReplayController, ReplayError
 
@@ -47,7 +48,7 @@ class ReplayOps:
         how = ALIGN_FILE if align is None else str_value(align, "align")
         if how not in ALIGNS:
             raise bad_request(f"align: expected {' or '.join(ALIGNS)} (got {how!r})")
-        return self._replay_call(lambda: self.replay.load(source, name, how))
+        return dict(self._replay_call(lambda: self.replay.load(source, name, how)))
 
     def replay_status(self) -> dict[str, Any]:
         return self.replay.status()
@@ -70,10 +71,10 @@ class ReplayOps:
         value = Decimal(1) if speed is None else decimal_value(speed, "speed", positive=True)
         if value > MAX_SPEED:
             raise bad_request(f"speed: at most {MAX_SPEED} (got {speed})")
-        return self._replay_call(lambda: self.replay.play(value))
+        return dict(self._replay_call(lambda: self.replay.play(value)))
 
     def replay_pause(self) -> dict[str, Any]:
-        return self._replay_call(self.replay.pause)
+        return dict(self._replay_call(self.replay.pause))
 
     def replay_unload(self) -> dict[str, Any]:
         self.replay.unload()

@@ -33,7 +33,7 @@ pulls one line at a time, so a year of trades never sits in memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -158,7 +158,7 @@ def _is_header(fields: list[str]) -> bool:
     return not fields[0].strip().lstrip("-").isdigit()
 
 
-def read_rows(lines: Iterable[str], source: str) -> Iterator[tuple[int, Row]]:
+def read_rows(lines: Iterable[str], source: str) -> Generator[tuple[int, Row], None, None]:
     """(line number, row) of a klines or aggTrades file, in file order; ReplayFileError names file:line.
 
     The first data row fixes the format; a header line before it is skipped. Rows must

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from mock_exchange.core.replay import (
     AGG_TRADES,
@@ -72,8 +73,8 @@ def read_lines(path: Path) -> Iterator[str]:
         raise ReplayFileError(f"{name}: cannot read the file ({exc.__class__.__name__}: {exc})") from None
 
 
-def _text_lines(raw: io.BufferedIOBase | io.RawIOBase | object, name: str) -> Iterator[str]:
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+def _text_lines(raw: IO[bytes], name: str) -> Iterator[str]:
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     number = 0
     while True:
         number += 1

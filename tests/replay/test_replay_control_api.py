@@ -15,7 +15,8 @@ REPLAY = "/mock/v1/replay"
 
 def small_file(directory: Path) -> Path:
     return write_csv(directory / "BTCUSDT-aggTrades-2026-01-01.csv",
-                     [agg_line(1, "30010.00", "0.1", T0 + 1_000, False), agg_line(2, "30020.00", "0.2", T0 + 2_000, True)])
+                     [agg_line(1, "30010.00", "0.1", T0 + 1_000, False),
+                      agg_line(2, "30020.00", "0.2", T0 + 2_000, True)])
 
 
 def test_load_step_seek_status_and_unload_over_http(tmp_path: Path) -> None:

@@ -42,7 +42,8 @@ def test_replay_steps_are_checked_before_anything_runs() -> None:
 
 def test_a_python_scenario_replays_trades_and_a_bad_line_fails_its_step(tmp_path: Path) -> None:
     good = write_csv(tmp_path / "BTCUSDT-aggTrades-2026-01-01.csv",
-                     [agg_line(1, "30100.00", "0.5", T0 + 1_000, False), agg_line(2, "30200.00", "0.5", T0 + 2_000, True)])
+                     [agg_line(1, "30100.00", "0.5", T0 + 1_000, False),
+                      agg_line(2, "30200.00", "0.5", T0 + 2_000, True)])
     result = (Scenario("trades replayed")
               .replay(str(good), step=1)
               .expect(events={"count": 0})

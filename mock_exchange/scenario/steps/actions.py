@@ -1,4 +1,4 @@
-"""``market``, ``clock`` and ``fault``: steering the exchange through the control plane."""
+"""``market``, ``clock``, ``fault`` and ``replay``: steering the exchange through the control plane."""
 
 from __future__ import annotations
 
