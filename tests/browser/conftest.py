@@ -220,6 +220,13 @@ class BrowserPage:
         return path
 
 
+def open_dashboard(page: BrowserPage) -> None:
+    """Open ``/mock/ui/`` and wait until it has read the exchange once and follows it live."""
+    page.open("/mock/ui/")
+    page.wait_until(lambda: page.script("return document.body.dataset.refreshed"), "the dashboard's first refresh")
+    page.wait_for_text("#live", "live")
+
+
 def _is_favicon_miss(entry: dict[str, Any]) -> bool:
     return entry.get("source") == "network" and "/favicon.ico " in str(entry.get("message"))
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from mock_exchange.testing import LiveServer
-from tests.browser.conftest import BrowserPage
+from tests.browser.conftest import BrowserPage, open_dashboard
 from tests.control.conftest import HttpSigner
 
 OCO = "/sapi/v1/margin/order/oco"
@@ -25,12 +25,6 @@ def bot(browser_server: LiveServer) -> Iterator[HttpSigner]:
     signer = HttpSigner(browser_server)
     yield signer
     signer.session.close()
-
-
-def open_dashboard(page: BrowserPage) -> None:
-    page.open("/mock/ui/")
-    page.wait_until(lambda: page.script("return document.body.dataset.refreshed"), "the first refresh")
-    page.wait_for_text("#live", "live")
 
 
 def place_oco(bot: HttpSigner) -> dict[str, Any]:
