@@ -64,7 +64,8 @@ def test_errors_name_the_problem_and_leave_the_replay_as_it_was(tmp_path: Path) 
     named = client.post(REPLAY, json={"path": "trades.csv"}).get_json()["error"]["message"]
     assert named.startswith("trades.csv: name the symbol")
     assert client.post(REPLAY, json={"path": "trades.csv", "symbol": "ETHUSDT"}).get_json()["symbol"] == "ETHUSDT"
-    for body, field in (({"count": 0}, "count"), ({"count": "x"}, "count"), ({"count": 1, "to_ms": 5}, "count")):
+    for body, field in (({"count": 0}, "count"), ({"count": "x"}, "count"), ({"count": 1_000_001}, "count"),
+                        ({"count": 1, "to_ms": 5}, "count"), ({"to_ms": -1}, "to_ms")):
         answer = client.post(f"{REPLAY}/step", json=body)
         assert answer.status_code == 400 and field in answer.get_json()["error"]["message"]
     assert client.post(f"{REPLAY}/play", json={"speed": "0"}).status_code == 400
