@@ -144,6 +144,11 @@ class MarginConfig:
     # How many isolated pairs an account may have enabled at once (isolated/accountLimit).
     isolated_account_limit: int = 10
     level_bars: MarginLevelBars = field(default_factory=MarginLevelBars)
+    # Forced liquidation at the force-liquidation bar (core/liquidation.py); off: the account
+    # stays at FORCE_LIQUIDATION, banned from trading, until a manual liquidation or a repayment.
+    auto_liquidation: bool = True
+    # Charged on what each liquidation sale brings in (Binance: 2% of liquidated assets).
+    liquidation_fee_rate: Decimal = Decimal("0.02")
 
     def interest_rate(self, asset: str) -> Decimal:
         return self.hourly_interest_rate.get(asset, self.hourly_interest_rate.get("default", Decimal(0)))
@@ -466,7 +471,8 @@ def _fees(raw: Any) -> FeeConfig:
 def _margin(raw: Any) -> MarginConfig:
     spec = _mapping(raw, "margin")
     _reject_unknown(spec, "margin", {"max_leverage", "isolated_max_leverage", "hourly_interest_rate", "borrow_limits",
-                                     "isolated_account_limit", "level_bars"})
+                                     "isolated_account_limit", "level_bars", "auto_liquidation",
+                                     "liquidation_fee_rate"})
     rates = {k: _decimal(v, f"margin.hourly_interest_rate.{k}")
              for k, v in _mapping(spec.get("hourly_interest_rate", {"default": "0.00000417"}),
                                   "margin.hourly_interest_rate").items()}
@@ -478,6 +484,8 @@ def _margin(raw: Any) -> MarginConfig:
         hourly_interest_rate=rates, borrow_limits=limits,
         isolated_account_limit=_int(spec.get("isolated_account_limit", 10), "margin.isolated_account_limit"),
         level_bars=_level_bars(spec.get("level_bars", {})),
+        auto_liquidation=_bool(spec.get("auto_liquidation", True), "margin.auto_liquidation"),
+        liquidation_fee_rate=_fee_rate(spec.get("liquidation_fee_rate", "0.02"), "margin.liquidation_fee_rate"),
     )
 
 
@@ -542,6 +550,13 @@ def _decimal(raw: Any, where: str) -> Decimal:
         raise ConfigError(f"{where}: not a decimal: {raw!r}") from exc
     if not value.is_finite():
         raise ConfigError(f"{where}: not a decimal: {raw!r}")
+    return value
+
+
+def _fee_rate(raw: Any, where: str) -> Decimal:
+    value = _decimal(raw, where)
+    if not Decimal(0) <= value < Decimal(1):
+        raise ConfigError(f"{where}: must be at least 0 and below 1, got {value}")
     return value
 
 

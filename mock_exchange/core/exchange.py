@@ -23,6 +23,7 @@ from mock_exchange.core import (
     errors,
     funding,
     history,
+    liquidation,
     margin_risk,
     matching,
     placement,
@@ -459,16 +460,59 @@ class Exchange:
         """Report margin level crossings now (after a clock move: interest may have crossed a bar)."""
 
     def _watch_margin_levels(self) -> None:
-        """One MARGIN_LEVEL_STATUS_CHANGE event per account whose status band changed since last time."""
+        """Status changes since last time, and the forced liquidations they call for.
+
+        Each account whose band changed gets one MARGIN_LEVEL_STATUS_CHANGE; then each account
+        at FORCE_LIQUIDATION is liquidated (unless ``margin.auto_liquidation`` is off), and the
+        statuses it ends in are reported too (core/liquidation.py; docs/behaviour.md).
+        """
         ctx = self._ctx
         now = margin_risk.current_statuses(ctx)
         if self._level_statuses is not None:
-            for (account, isolated_symbol), level, status, previous in margin_risk.status_changes(
-                    self._level_statuses, now):
-                ctx.log.append(MarginLevelEvent(seq=ctx.log.next_seq(), account=account,
-                                                isolated_symbol=isolated_symbol, time_ms=ctx.now(), level=level,
-                                                status=status.value, previous=previous.value))
+            self._report_level_changes(self._level_statuses, now)
+            if ctx.config.margin.auto_liquidation:
+                due = [key for key, (_, status) in now.items() if status is MarginLevelStatus.FORCE_LIQUIDATION]
+                for account, isolated_symbol in due:
+                    liquidation.liquidate(ctx, account, isolated_symbol)
+                if due:
+                    after = margin_risk.current_statuses(ctx)
+                    self._report_level_changes({key: status for key, (_, status) in now.items()}, after)
+                    now = after
         self._level_statuses = {key: status for key, (_, status) in now.items()}
+
+    def _report_level_changes(self, known: dict[margin_risk.LevelKey, MarginLevelStatus],
+                              now: dict[margin_risk.LevelKey, tuple[Decimal, MarginLevelStatus]]) -> None:
+        ctx = self._ctx
+        for (account, isolated_symbol), level, status, previous in margin_risk.status_changes(known, now):
+            ctx.log.append(MarginLevelEvent(seq=ctx.log.next_seq(), account=account,
+                                            isolated_symbol=isolated_symbol, time_ms=ctx.now(), level=level,
+                                            status=status.value, previous=previous.value))
+
+    @_changes_state
+    def manual_liquidation(self, account: AccountRef, isolated_symbol: str | None = None) -> liquidation.LiquidationOutcome:
+        """POST /sapi/v1/margin/manual-liquidation: liquidate the cross account or one pair now."""
+        with self.lock:
+            found = self._account(account)
+            if not found.margin_enabled:
+                raise invalid_api_key()
+            if isolated_symbol is not None and isolated_symbol not in self._ctx.state.symbols:
+                raise invalid_symbol()
+            margin = self._ctx.margin_account(found.name, isolated_symbol)  # -11001 for a pair not enabled
+            if not any(entry.liability > 0 for entry in margin.balances.values()):
+                return liquidation.LiquidationOutcome()  # nothing owed: nothing to liquidate, orders stay
+            return liquidation.liquidate(self._ctx, found.name, isolated_symbol, forced=False)
+
+    def force_liquidations(self, account: AccountRef, isolated_symbol: str | None = None) -> list[Order]:
+        """The orders forced liquidations placed for one margin account, oldest first (copies)."""
+        with self.lock:
+            found = self._account(account)
+            if isolated_symbol is not None:
+                self._check_symbol_scope(found, isolated_symbol, True)
+            name = found.name
+            orders = self._ctx.state.orders
+            return [clone(orders[record.order_id]) for record in self._ctx.state.liquidations
+                    if record.forced and record.account == name and record.isolated_symbol == isolated_symbol
+                    and record.order_id in orders]
 
     def index_price_for_level(self, account: AccountRef, level: Decimal, symbol: str,
                               isolated_symbol: str | None = None) -> Decimal | None:
@@ -629,6 +673,8 @@ class Exchange:
             seq = self.events.last_seq
             for price, qty in prints:
                 matching.apply_print(self._ctx, symbol, price, qty)
+                # Each print may cross a bar (or liquidate): its events follow that print's own.
+                self._watch_margin_levels()
             return self.events.since(seq)
 
     @_changes_state

@@ -173,11 +173,12 @@ def commission(amount: Decimal, rate: Decimal) -> Decimal:
 
 
 def settle_fill(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal,
-                is_maker: bool) -> tuple[Decimal, str, Decimal]:
+                is_maker: bool, fee_rate: Decimal | None = None) -> tuple[Decimal, str, Decimal]:
     """Move the money of one fill; returns (commission, commission asset, net amount received).
 
     The order's ``executed_qty`` must not be updated yet; the caller checked
-    :func:`shortfall` is covered by free balance.
+    :func:`shortfall` is covered by free balance. ``fee_rate`` replaces the maker / taker
+    rate (a liquidation order pays the liquidation fee instead).
     """
     margin = ctx.margin_account_of(order)
     iso = isolated_symbol_of(order)
@@ -194,7 +195,9 @@ def settle_fill(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal,
         # A BUY filled below its lock price frees the difference at once.
         release(ctx, order, available - from_lock)
     ctx.mark(order.account, iso, pay_asset)
-    fee = commission(get, ctx.config.fees.maker if is_maker else ctx.config.fees.taker)
+    if fee_rate is None:
+        fee_rate = ctx.config.fees.maker if is_maker else ctx.config.fees.taker
+    fee = commission(get, fee_rate)
     margin.credit(get_asset, get - fee)
     ctx.state.add_fee(get_asset, fee)
     ctx.mark(order.account, iso, get_asset)

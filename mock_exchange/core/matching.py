@@ -37,9 +37,10 @@ _MARKET_TYPES = (OrderType.MARKET, OrderType.STOP_LOSS, OrderType.TAKE_PROFIT)
 # -- one fill ----------------------------------------------------------------------------
 
 
-def execute(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal, is_maker: bool) -> Fill:
+def execute(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal, is_maker: bool,
+            fee_rate: Decimal | None = None) -> Fill:
     """One fill of an open order: money, trade record, status, executionReport."""
-    fee, fee_asset, received = funding.settle_fill(ctx, order, qty, price, is_maker)
+    fee, fee_asset, received = funding.settle_fill(ctx, order, qty, price, is_maker, fee_rate)
     now = ctx.now()
     order.executed_qty += qty
     order.cummulative_quote_qty += qty * price

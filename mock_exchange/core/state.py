@@ -103,6 +103,29 @@ class InterestRecord:
 
 
 @dataclass
+class LiquidationRecord:
+    """One liquidation order (GET /sapi/v1/margin/forceLiquidationRec shows the forced ones)."""
+
+    order_id: int
+    account: str
+    isolated_symbol: str | None
+    time_ms: int
+    forced: bool = True  # False: made by POST /sapi/v1/margin/manual-liquidation
+
+
+@dataclass
+class WriteOff:
+    """Debt a liquidation could not repay from the account's assets, taken over by the exchange."""
+
+    account: str
+    isolated_symbol: str | None
+    asset: str
+    principal: Decimal
+    interest: Decimal
+    time_ms: int
+
+
+@dataclass
 class ExchangeState:
     """Everything that changes while the exchange runs (except ids, market and clock)."""
 
@@ -118,6 +141,9 @@ class ExchangeState:
     interest_history: list[InterestRecord] = field(default_factory=list)
     # symbol -> index price set through the control plane (else the index is the last price)
     index_prices: dict[str, Decimal] = field(default_factory=dict)
+    # Orders placed by liquidations (core/liquidation.py), and debt they had to write off.
+    liquidations: list[LiquidationRecord] = field(default_factory=list)
+    write_offs: list[WriteOff] = field(default_factory=list)
     # account -> interval name -> [window start ms, orders placed in the window]
     # -- derived ---------------------------------------------------------------------
     book: Book = field(default_factory=Book)
@@ -228,6 +254,14 @@ class ExchangeState:
         self.interest_history.extend(records)
         _trim(self.interest_history)
 
+    def add_liquidation(self, record: LiquidationRecord) -> None:
+        self.liquidations.append(record)
+        _trim(self.liquidations)
+
+    def add_write_off(self, record: WriteOff) -> None:
+        self.write_offs.append(record)
+        _trim(self.write_offs)
+
     # -- derived indexes -----------------------------------------------------------------
 
     def rebuild_indexes(self) -> None:
@@ -253,7 +287,7 @@ class ExchangeState:
         self.book.rebuild(order for order in self.orders.values() if order.is_open)
 
 
-def _trim(history: list[TransferRecord] | list[InterestRecord]) -> None:
+def _trim(history: list[TransferRecord] | list[InterestRecord] | list[LiquidationRecord] | list[WriteOff]) -> None:
     # In batches, so appending stays amortised O(1).
     if len(history) > HISTORY_RETENTION + HISTORY_RETENTION // 10:
         del history[:len(history) - HISTORY_RETENTION]

@@ -20,6 +20,7 @@ from mock_exchange.web import (
     dashboard,
     general,
     isolated_pairs,
+    liquidation,
     margin_account,
     margin_order_lists,
     margin_rates,
@@ -127,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     market_data.register(app)
     for family in (margin_orders, margin_order_lists, margin_account, margin_rate_limit, compat_endpoints,
                    wallets, isolated_pairs, margin_rates,
-                   margin_reference, user_stream, control):
+                   margin_reference, liquidation, user_stream, control):
         family.register(app)
     dashboard.register(app)
 

@@ -139,7 +139,7 @@ def test_manual_borrow_and_repay_with_history() -> None:
 
 def test_repay_needs_free_balance() -> None:
     exchange = make_exchange()
-    exchange.set_balance("poor", "ETH", free=D("0"), borrowed=D("5"))
+    exchange.set_balance("poor", "ETH", free=D("0"), borrowed=D("0.1"))
     with pytest.raises(BinanceError) as error:
-        exchange.repay("poor", "ETH", D("1"))
+        exchange.repay("poor", "ETH", D("0.05"))
     assert error.value.code == -3041

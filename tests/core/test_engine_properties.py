@@ -5,21 +5,26 @@ quantity; at most one leg of an OCO pair executes; pending legs never go live be
 their working order is FILLED; per asset, what accounts hold equals the initial holdings
 plus loans minus repayments plus trade flows minus commission, over every wallet (spot
 and margin: a transfer moves funds, to the last unit, and creates none); borrowed and interest
-follow the loan records; locked equals what open orders reserve. A rejected step
-changes nothing at all. At the end, the derived indexes (book, open orders, counts,
-client ids, histories) equal what a rebuild from the primary records gives, which is
-what a snapshot restore relies on.
+follow the loan records (less what liquidations wrote off); locked equals what open orders
+reserve. A rejected step changes nothing at all. Index prices move apart from the last price,
+crashes included, and accounts are liquidated (forced at the bar, or asked for): after every
+step no margin account is left at FORCE_LIQUIDATION, a liquidated account (or pair) owes
+nothing and has no open order, and the liquidation's own orders are filled. At the end,
+the derived indexes (book, open orders, counts, client ids, histories) equal what a rebuild
+from the primary records gives, which is what a snapshot restore relies on.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_exchange.core.enums import OrderType, Side, SideEffectType, TimeInForce
+from mock_exchange.core.events import MarginLevelEvent
+from mock_exchange.core.margin_level import MarginLevelStatus
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.requests import LegSpec, NewOco, NewOrder, NewOto, NewOtoco
@@ -70,6 +75,15 @@ operations = st.one_of(
     st.tuples(st.just("borrow"), accounts, st.sampled_from(("BTC", "USDT")), qty_index),
     st.tuples(st.just("repay"), accounts, st.sampled_from(("BTC", "USDT")), qty_index),
     st.tuples(st.just("advance"), st.integers(1, 3)),
+    # The index apart from the last price, crashes and spikes included (margin levels, liquidations).
+    st.tuples(st.just("index"), symbols, st.sampled_from((D("0.3"), D("0.5"), D("0.7"), D("0.8"), D("0.9"), D("1.1"),
+                                                          D("1.3"), D("1.6"), D("2.5")))),
+    st.tuples(st.just("index"), symbols, st.sampled_from((D("0.3"), D("0.5"), D("0.7"), D("1.6"), D("2.5")))),
+    st.tuples(st.just("index_follows_last"), symbols),
+    st.tuples(st.just("liquidate"), accounts, st.booleans()),
+    # Borrow most of what may be borrowed and spend it: a leveraged long (USDT owed) or short (BTC owed).
+    st.tuples(st.just("lever"), accounts, st.booleans(), st.booleans(), st.sampled_from((D("0.5"), D("0.9"), D("0.99")))),
+    st.tuples(st.just("lever"), accounts, st.booleans(), st.booleans(), st.sampled_from((D("0.5"), D("0.9"), D("0.99")))),
     st.tuples(st.just("transfer"), accounts,
               st.sampled_from(("MAIN_MARGIN", "MARGIN_MAIN", "MAIN_ISOLATED_MARGIN", "ISOLATED_MARGIN_MAIN",
                                "MARGIN_ISOLATEDMARGIN", "ISOLATEDMARGIN_MARGIN")),
@@ -199,6 +213,30 @@ def _run_other(ex: Exchange, op: tuple) -> None:  # type: ignore[type-arg]
             ex.margin_account(account.name)
             for symbol in account.isolated:
                 ex.margin_account(account.name, symbol)
+        ex.check_margin_levels()  # as the control plane's clock moves do: interest may liquidate
+    elif kind == "index":
+        _, symbol, factor = op
+        ex.set_index_price(symbol, (ex.index_prices().index_price(symbol) * factor).quantize(D("0.01")))
+    elif kind == "index_follows_last":
+        ex.set_index_price(op[1], None)
+    elif kind == "lever":
+        _, account, long, iso, share = op
+        pair = "BTCUSDT" if _isolated(account, "BTCUSDT", iso) else None
+        asset = "USDT" if long else "BTC"
+        available, _ = ex.max_borrowable(account, asset, pair)
+        amount = (available * share).quantize(D("0.01") if long else D("0.001"), rounding=ROUND_DOWN)
+        if amount > 0:
+            ex.borrow(account, asset, amount, pair)
+            last = ex.market.last_price("BTCUSDT")
+            qty = ((amount / last) if long else amount).quantize(D("0.001"), rounding=ROUND_DOWN)
+            try:  # the loan stands even when the order is refused (the step is not a rejected one)
+                ex.place_order(account, NewOrder("BTCUSDT", Side.BUY if long else Side.SELL, OrderType.MARKET,
+                                                 quantity=qty, isolated=pair is not None))
+            except BinanceError:
+                pass
+    elif kind == "liquidate":
+        _, account, iso = op
+        ex.manual_liquidation(account, "BTCUSDT" if _isolated(account, "BTCUSDT", iso) else None)
 
 
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -208,9 +246,32 @@ def test_random_sequences_keep_invariants(ops: list[Any]) -> None:
     start = asset_totals(ex)
     for op in ops:
         before = fingerprint(ex)
+        seq, liquidation_orders = ex.events.last_seq, len(ex.state.liquidations)
         try:
             _run(ex, op)
         except BinanceError:
             assert fingerprint(ex) == before, op
         check_invariants(ex, start)
+        check_liquidations(ex, op, seq, liquidation_orders)
     check_rebuild(ex)
+
+
+def check_liquidations(ex: Exchange, op: tuple, seq: int, liquidation_orders: int) -> None:  # type: ignore[type-arg]
+    """No account left at the bar; a liquidated account owes nothing and has no open order."""
+    for name, account in ex.accounts.items():
+        for margin in account.margin_accounts():
+            risk = ex.margin_risk(name, margin.isolated_symbol)
+            assert risk.status is not MarginLevelStatus.FORCE_LIQUIDATION, (name, margin.isolated_symbol, op)
+    liquidated = {(e.account, e.isolated_symbol) for e in ex.events_since(seq)
+                  if isinstance(e, MarginLevelEvent) and e.status == MarginLevelStatus.FORCE_LIQUIDATION.value}
+    if op[0] == "liquidate" and ex.events.last_seq > seq:
+        liquidated.add((op[1], "BTCUSDT" if _isolated(op[1], "BTCUSDT", op[2]) else None))
+    for name, isolated_symbol in liquidated:
+        margin = ex.accounts[name].margin_account(isolated_symbol)
+        assert all(entry.liability == 0 for entry in margin.balances.values()), (name, isolated_symbol, op)
+        assert not [o for o in ex.state.orders.values() if o.is_open and o.account == name
+                    and (o.symbol if o.isolated else None) == isolated_symbol
+                    and (isolated_symbol is not None or not o.isolated)], (name, isolated_symbol, op)
+    for record in ex.state.liquidations[liquidation_orders:]:
+        order = ex.state.orders[record.order_id]
+        assert order.client_order_id.startswith("autoclose-") and order.status.value == "FILLED", order

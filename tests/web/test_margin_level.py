@@ -1,7 +1,9 @@
 """Margin level over HTTP: cross and isolated levels at index prices, their statuses and flags,
 tradeCoeff's bars from the config, and the control plane's reading and driving of a level.
 
-Fees are zero here so every figure is hand-computable; the formulas are in each test.
+Fees are zero here so every figure is hand-computable; the formulas are in each test. Forced
+liquidation is off (``margin.auto_liquidation: false``) so an account stays at FORCE_LIQUIDATION
+to be read; liquidation itself is tested in test_liquidation.py.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def _app(margin: dict[str, Any] | None = None) -> Flask:
         config = dataclasses.replace(config, margin=config_from_dict(
             {"symbols": {"BTCUSDT": {"base_asset": "BTC", "quote_asset": "USDT", "last_price": "1"}},
              "accounts": [], "margin": margin}).margin)
+    config = dataclasses.replace(config, margin=dataclasses.replace(config.margin, auto_liquidation=False))
     return create_app(config, exchange=Exchange(config, clock=ExchangeClock(frozen_at_ms=FROZEN_AT_MS)))
 
 
