@@ -108,3 +108,121 @@ def test_ccxt_pro_watch_trades_and_ohlcv(served: tuple[Exchange, str]) -> None:
     assert trades and trades[-1]["price"] == 30400.0 and trades[-1]["amount"] == 0.3
     assert trades[-1]["symbol"] == "BTC/USDT" and trades[-1]["timestamp"] == T0
     assert candles and candles[-1][4] == 30400.0
+
+
+def test_python_binance_depth_sockets_and_threaded_manager(served: tuple[Exchange, str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("binance.ws.streams", reason="python-binance is in the optional 'compat' extra")
+    import queue
+
+    from binance.async_client import AsyncClient
+    from binance.ws.streams import BinanceSocketManager, ThreadedWebsocketManager
+
+    exchange, stream_url = served
+    http = stream_url.replace("ws://", "http://").rstrip("/")
+
+    async def run() -> list[Any]:
+        client = AsyncClient("key", "secret")
+        try:
+            manager = BinanceSocketManager(client)
+            manager.STREAM_URL = stream_url
+            diff, partial = manager.depth_socket("BTCUSDT"), manager.depth_socket("BTCUSDT", depth="5", interval=100)
+            for sock in (diff, partial):
+                sock.TIMEOUT = POLL_S
+            async with diff, partial:
+                first_partial = await _next_message(partial)  # a partial book starts with the book as it stands
+                await asyncio.to_thread(exchange.set_price, "BTCUSDT", Decimal("30000.05"))
+                return [first_partial, await _next_message(diff), await _next_message(partial)]
+        finally:
+            await client.close_connection()
+
+    first, event, moved = asyncio.run(run())
+    assert (first["bids"][0], first["asks"][0]) == (["29999.99000000", "1.00000000"], ["30000.01000000", "1.00000000"])
+    assert (event["e"], event["U"], event["u"]) == ("depthUpdate", first["lastUpdateId"] + 1, first["lastUpdateId"] + 1)
+    assert moved["lastUpdateId"] == event["u"] and moved["bids"][0] == ["30000.04000000", "1.00000000"]
+
+    # The threaded manager builds its own client (a ping and a time request first): both the
+    # REST and the stream base URLs point at the fake.
+    monkeypatch.setattr(AsyncClient, "API_URL", http + "/api")
+    monkeypatch.setattr(AsyncClient, "WS_API_URL", stream_url + "ws-api/v3")
+    monkeypatch.setattr(BinanceSocketManager, "STREAM_URL", stream_url)
+    received: queue.Queue[Any] = queue.Queue()
+    twm = ThreadedWebsocketManager(api_key="key", api_secret="secret")
+    twm.start()
+    try:
+        twm.start_depth_socket(callback=received.put, symbol="BTCUSDT", depth="10")
+        twm.start_kline_socket(callback=received.put, symbol="BTCUSDT", interval="1m")
+        book = received.get(timeout=RECV_TIMEOUT_S)  # the partial book, as it stands
+        assert len(book["bids"]) == 10 and book["bids"][0] == ["30000.04000000", "1.00000000"]
+        # The kline socket may open a little later: trade until its candle arrives.
+        deadline = time.monotonic() + RECV_TIMEOUT_S
+        kline = None
+        while kline is None and time.monotonic() < deadline:
+            exchange.trade("BTCUSDT", Decimal("30010"), Decimal("0.1"))
+            try:
+                while kline is None:
+                    message = received.get(timeout=POLL_S)
+                    kline = message if message.get("e") == "kline" else None
+            except queue.Empty:
+                continue
+        assert kline is not None and (kline["k"]["i"], kline["k"]["c"]) == ("1m", "30010.00000000")
+    finally:
+        twm.stop()
+        twm.join(RECV_TIMEOUT_S)
+
+
+async def _next_message(sock: Any) -> Any:
+    deadline = time.monotonic() + RECV_TIMEOUT_S
+    while time.monotonic() < deadline:
+        message = await sock.recv()
+        if message is not None:
+            return message
+    raise AssertionError("no message from the fake in time")
+
+
+def test_ccxt_pro_watch_order_book_and_ticker(served: tuple[Exchange, str]) -> None:
+    pytest.importorskip("ccxt.pro", reason="ccxt is in the optional 'compat' extra")
+    import ccxt.pro
+
+    exchange, stream_url = served
+    http = stream_url.replace("ws://", "http://").rstrip("/")
+    rest = {"public": http + "/api/v3", "private": http + "/api/v3", "v1": http + "/api/v1",
+            "sapi": http + "/sapi/v1"}
+
+    async def run() -> tuple[Any, Any, Any]:
+        client = ccxt.pro.binance({"enableRateLimit": False, "timeout": 10_000,
+                                   "options": {"fetchMarkets": {"types": ["spot"]}}})
+        client.urls["api"] = {**client.urls["api"], **rest}
+        client.urls["api"]["ws"] = {**client.urls["api"]["ws"], "spot": stream_url + "ws"}
+        try:
+            await client.load_markets()
+            # The first answer is the REST snapshot, aligned with the diff stream it subscribed to.
+            snapshot = await asyncio.wait_for(client.watch_order_book("BTC/USDT"), RECV_TIMEOUT_S)
+            snapshot = {"nonce": snapshot["nonce"], "bid": snapshot["bids"][0][0]}
+            book_task = asyncio.ensure_future(client.watch_order_book("BTC/USDT"))
+            # This ccxt watches @miniTicker unless asked for the full @ticker (with the best bid and ask).
+            ticker_task = asyncio.ensure_future(client.watch_ticker("BTC/USDT", {"name": "ticker"}))
+            price = Decimal("30000")
+            deadline = time.monotonic() + RECV_TIMEOUT_S
+            while not (book_task.done() and ticker_task.done()) and time.monotonic() < deadline:
+                price += 1
+                await asyncio.to_thread(exchange.trade, "BTCUSDT", price, Decimal("0.1"))
+                await asyncio.wait([book_task, ticker_task], timeout=POLL_S, return_when=asyncio.ALL_COMPLETED)
+            return snapshot, await book_task, await ticker_task
+        finally:
+            await client.close()
+
+    snapshot, book, ticker = asyncio.run(run())
+    assert snapshot["bid"] == 29999.99
+    # ccxt checks U == its nonce + 1 on every event (else a ChecksumError): the diffs follow on.
+    assert book["nonce"] > snapshot["nonce"]
+    assert book["bids"][0][0] == pytest.approx(book["asks"][0][0] - 0.02)  # one tick each side of the last price
+    # Its book is the snapshot's 1000 levels plus those the diffs added (Binance's note on
+    # levels outside the snapshot); its top is a whole ladder one tick apart around a traded price.
+    assert len(book["bids"]) >= 1000
+    last = book["bids"][0][0] + 0.01
+    assert last > 30000.0 and round(last, 2) == round(last)  # the loop trades at whole prices
+    assert [level[0] for level in book["asks"][:100]] == pytest.approx([last + 0.01 * i for i in range(1, 101)])
+    assert [level[0] for level in book["bids"][:100]] == pytest.approx([last - 0.01 * i for i in range(1, 101)])
+    assert ticker["symbol"] == "BTC/USDT" and ticker["last"] >= 30001.0 and ticker["info"]["e"] == "24hrTicker"
+    assert ticker["bid"] == pytest.approx(ticker["last"] - 0.01) and ticker["ask"] == pytest.approx(ticker["last"] + 0.01)
