@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install clean bench scenarios test-container
+.PHONY: serve test lint install clean bench scenarios test-container
 
 $(STAMP): pyproject.toml client/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,14 @@ install: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mock-exchange serve
 
-test: $(STAMP)
+# The linters run first: a lint failure stops here with ruff's or mypy's own report.
+test: lint
 	$(BIN)/python -m pytest
+
+# ruff over every Python tree; mypy (config in pyproject.toml) strict on mock_exchange/core.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Builds the image and runs it (needs a Docker engine). Without a registry the base is built
 # from Debian packages; elsewhere: make test-container MOCK_EXCHANGE_BASE_IMAGE=python:3.11-slim

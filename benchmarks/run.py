@@ -610,7 +610,7 @@ def main() -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["wall_s"] = time.perf_counter() - started
-    results["finished"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    results["finished"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     results["machine"]["loadavg_end"] = _loadavg()
     text, targets = table(results)
     results["targets"] = targets

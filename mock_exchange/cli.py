@@ -124,7 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--speed", type=replay_speed, default=Decimal(1), metavar="N",
                        help="with --replay: N x real time (default 1; 0: load it paused, for stepping over the "
                             "control API)")
-    serve.add_argument("--replay-symbol", metavar="SYMBOL", help="with --replay: the symbol to replay onto (default: from the file name)")
+    serve.add_argument(
+        "--replay-symbol",
+        metavar="SYMBOL",
+        help="with --replay: the symbol to replay onto (default: from the file name)",
+    )
     serve.add_argument("--replay-align", choices=("file", "clock"), default="file",
                        help="with --replay: keep the file's times, the clock starting at its first row (file, "
                             "the default), or move the file to the current time (clock)")
@@ -149,19 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_scenario_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_scenario_commands(commands: argparse._SubParsersAction) -> None:
     from mock_exchange.scenario.cli import add_scenario_commands
 
     add_scenario_commands(commands)
 
 
-def _add_report_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_report_command(commands: argparse._SubParsersAction) -> None:
     from mock_exchange.report.cli import add_report_command
 
     add_report_command(commands)
 
 
-def _add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_parity_command(commands: argparse._SubParsersAction) -> None:
     from mock_exchange.parity.cli import add_parity_command
 
     add_parity_command(commands)
@@ -320,8 +324,8 @@ _BIND_HINTS = {
 def _cannot_listen(host: str, port: int, exc: BaseException, option: str = "--port") -> int:
     if isinstance(exc, (ValueError, socket.gaierror)):  # a host name that does not resolve
         reason = f"unknown host {host!r} (use an IP address or a name this machine resolves for --host)"
-    elif getattr(exc, "errno", None) in _BIND_HINTS:
-        reason = _BIND_HINTS[exc.errno].format(option=option)  # type: ignore[union-attr]
+    elif isinstance(exc, OSError) and exc.errno in _BIND_HINTS:
+        reason = _BIND_HINTS[exc.errno].format(option=option)
     elif isinstance(exc, OSError) and exc.strerror:
         reason = exc.strerror[0].lower() + exc.strerror[1:]
     else:

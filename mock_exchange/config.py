@@ -8,6 +8,7 @@ start-up with a :class:`ConfigError` naming the field, e.g.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -129,7 +130,7 @@ class MarginLevelBars:
             found.append("force_liquidation must be positive")
         order = (("excessive", self.excessive), ("normal", self.normal), ("margin_call", self.margin_call),
                  ("pre_liquidation", self.pre_liquidation), ("force_liquidation", self.force_liquidation))
-        for (high_name, high), (low_name, low) in zip(order, order[1:]):
+        for (high_name, high), (low_name, low) in itertools.pairwise(order):
             if not high > low and not (high_name == "excessive" and high == low):
                 found.append(f"{low_name} ({low}) must be below {high_name} ({high})")
         return found

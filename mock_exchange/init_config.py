@@ -19,7 +19,9 @@ KEYS_DIR = "keys"
 DEMO_KEYS = Path(__file__).resolve().parent / "demo_keys"
 KEY_FILES = ("demo-rsa-public.pem", "demo-rsa-private.pem", "demo-ed25519-public.pem", "demo-ed25519-private.pem")
 # An inline public key in the default config: `rsa_public_key: |` and its indented PEM lines.
-_INLINE_KEY = re.compile(r"(?P<field>(?P<kind>rsa|ed25519)_public_key): \|\n(?:[ ]+.*\n)*?[ ]+-----END PUBLIC KEY-----\n")
+_INLINE_KEY = re.compile(
+    r"(?P<field>(?P<kind>rsa|ed25519)_public_key): \|\n(?:[ ]+.*\n)*?[ ]+-----END PUBLIC KEY-----\n"
+)
 _HEADER = ("# Written by `mock-exchange init-config`: start the fake exchange with\n"
            "#   mock-exchange serve --config {config}\n"
            "# Key file paths below are read relative to this file's directory.\n")

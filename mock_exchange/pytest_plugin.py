@@ -30,12 +30,13 @@ every test. The failing test's output names the file.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pytest
 
@@ -52,6 +53,7 @@ DEMO_ACCOUNT = "demo"
 IN_PROCESS_URL = "http://mock-exchange.local"
 TOKEN_ENV = "MOCK_EXCHANGE_CONTROL_TOKEN"
 SCOPES = ("function", "class", "module", "package", "session")
+_Scope = Literal["function", "class", "module", "package", "session"]
 
 # (option, metavar, help); the ini name is the option with "_" for "-".
 _OPTIONS = (
@@ -106,7 +108,7 @@ FIXTURE_NAMES = ("fake_exchange", "fake_exchange_live")
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
     """A failed test that used a fake exchange shows why its latest request was rejected (and its run report)."""
     outcome = yield
     report = outcome.get_result()
@@ -158,7 +160,7 @@ def _write_run_reports(item: pytest.Item, report: pytest.TestReport) -> None:
 
             failure = report.longreprtext[-MAX_FAILURE_CHARS:] if report.failed else ""
             context = RunContext("test", item.nodeid, item.location[0], report.outcome, failure=failure)
-            path = write_report(item.funcargs[name].control, directory / safe_file_name(label), context)
+            path = write_report(getattr(item, "funcargs", {})[name].control, directory / safe_file_name(label), context)
         except Exception as exc:  # noqa: BLE001 - a report must never turn into an error of its own
             report.sections.append((f"{name}: run report", f"could not write the run report: {exc!r}"))
             continue
@@ -206,9 +208,10 @@ def _config_path(config: pytest.Config) -> Path | None:
     return Path(base, str(given).strip())
 
 
-def fixture_scope(fixture_name: str, config: pytest.Config) -> str:
+def fixture_scope(fixture_name: str, config: pytest.Config) -> _Scope:
     """The configured lifetime of one fake exchange (pytest's dynamic scope hook)."""
-    return _option(config, "fake_exchange_scope") or "function"
+    # pytest itself refuses a scope outside SCOPES, with its own message.
+    return cast(_Scope, _option(config, "fake_exchange_scope") or "function")
 
 
 # -- the handle ----------------------------------------------------------------------------
@@ -441,10 +444,9 @@ def load_marked_replay(request: pytest.FixtureRequest, handle: FakeExchange) -> 
 
 def unload_replay(handle: FakeExchange) -> None:
     """Stop a replay's real-time thread with the fixture (a server that is gone is left alone)."""
-    try:
+    # Teardown must not turn a passed test into an error.
+    with contextlib.suppress(Exception):
         handle.control.replay_unload()
-    except Exception:  # noqa: BLE001 - teardown must not turn a passed test into an error
-        pass
 
 
 # -- fixtures ------------------------------------------------------------------------------

@@ -98,9 +98,10 @@ class ControlApartDispatcher(ThreadedTaskDispatcher):
             super().add_task(task)
 
     def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
-        control_done = self.control.shutdown(cancel_pending, timeout)
-        live_done = self.live.shutdown(cancel_pending, timeout)
-        return bool(super().shutdown(cancel_pending, timeout) and control_done and live_done)
+        # types-waitress types the timeout as int; waitress itself takes seconds as any number.
+        control_done = self.control.shutdown(cancel_pending, timeout)  # type: ignore[arg-type]
+        live_done = self.live.shutdown(cancel_pending, timeout)  # type: ignore[arg-type]
+        return bool(super().shutdown(cancel_pending, timeout) and control_done and live_done)  # type: ignore[arg-type]
 
 
 def waitress_options(threads: int) -> dict[str, Any]:

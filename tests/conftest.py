@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,12 +14,11 @@ from tests.signed_client import FROZEN_AT_MS, OTHER_KEY, OTHER_SECRET, SignedCli
 
 
 @pytest.fixture
-def app() -> Iterator[Flask]:
+def app() -> Flask:
     """A fresh exchange on the default config, its clock frozen at 2026-01-01."""
     # Built on a frozen clock so the initial state is stamped with the frozen instant too.
     config = default_config()
-    application = create_app(config, exchange=Exchange(config, clock=ExchangeClock(frozen_at_ms=FROZEN_AT_MS)))
-    yield application
+    return create_app(config, exchange=Exchange(config, clock=ExchangeClock(frozen_at_ms=FROZEN_AT_MS)))
 
 
 @pytest.fixture

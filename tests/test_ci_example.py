@@ -231,7 +231,7 @@ def test_every_step_of_the_job_uses_a_real_action_or_runs_commands_that_exist(na
 
 
 def test_every_job_installs_the_package_with_the_pytest_extra_the_fixtures_need() -> None:
-    for name, spec in load()["jobs"].items():
+    for name in load()["jobs"]:
         installs = [shlex.split(line) for line in run_lines(name) if line.startswith("pip install")]
         assert [f"./{CHECKOUT}[pytest]"] in [words[2:] for words in installs], name
 

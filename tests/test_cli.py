@@ -94,7 +94,9 @@ def test_the_banner_lists_every_url_and_how_to_stop() -> None:
         assert banner[3] == f"  control API   {url}/mock/v1/\n"
         assert banner[4] == f"  health        {url}/mock/v1/health\n"
         assert banner[5] == f"  dashboard     {url}/mock/ui/\n"
-        assert banner[6].startswith("  demo account  API key vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A")
+        assert banner[6].startswith(
+            "  demo account  API key vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
+        )
         assert banner[7] == "Press Ctrl+C to stop.\n"
         # Every URL printed answers.
         assert requests.get(f"{url}/mock/v1/health", timeout=5).json() == {"status": "ok"}
@@ -183,7 +185,7 @@ def test_init_config_writes_a_config_and_its_keys_that_move_together(tmp_path: P
     result = run("init-config", "exchange", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     written = tmp_path / "exchange" / "mock-exchange.yaml"
-    assert f"wrote exchange/mock-exchange.yaml\n" in result.stdout
+    assert "wrote exchange/mock-exchange.yaml\n" in result.stdout
     assert "start it with: mock-exchange serve --config exchange/mock-exchange.yaml" in result.stdout
     assert "rsa_public_key: keys/demo-rsa-public.pem" in written.read_text(encoding="utf-8")
     assert sorted(p.name for p in (tmp_path / "exchange" / "keys").iterdir()) == [
@@ -206,8 +208,13 @@ def test_a_server_started_on_an_init_config_signs_with_its_rsa_key(tmp_path: Pat
     assert run("init-config", str(tmp_path / "cfg")).returncode == 0
     config = load_config(tmp_path / "cfg" / "mock-exchange.yaml")
     rsa = next(a for a in config.accounts if a.name == "demo-rsa")
-    process = subprocess.Popen([*COMMAND, "serve", "--port", "0", "--config", str(tmp_path / "cfg" / "mock-exchange.yaml")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    process = subprocess.Popen(
+        [*COMMAND, "serve", "--port", "0", "--config", str(tmp_path / "cfg" / "mock-exchange.yaml")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         assert process.stdout is not None
         url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)  # type: ignore[union-attr]

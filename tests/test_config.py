@@ -45,16 +45,33 @@ def test_json_file_loads_like_yaml(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda r: r["symbols"]["BTCUSDT"].update(last_price="abc"), "symbols.BTCUSDT.last_price: not a decimal: 'abc'"),
+        (
+            lambda r: r["symbols"]["BTCUSDT"].update(last_price="abc"),
+            "symbols.BTCUSDT.last_price: not a decimal: 'abc'",
+        ),
         (lambda r: r["symbols"]["BTCUSDT"].update(last_price=0.1), "symbols.BTCUSDT.last_price: not a decimal: 0.1"),
-        (lambda r: r["symbols"]["BTCUSDT"]["filters"][0].update(filterType="NOPE"),
-         "symbols.BTCUSDT.filters[0].filterType: unknown filter 'NOPE'"),
-        (lambda r: r["accounts"][0].update(api_key="bad key!"), "accounts[0].api_key: must be 1-128 letters and digits"),
-        (lambda r: r["accounts"][0]["cross"]["USDT"].update(free="-1"), "accounts[0].cross.USDT.free: must not be negative"),
+        (
+            lambda r: r["symbols"]["BTCUSDT"]["filters"][0].update(filterType="NOPE"),
+            "symbols.BTCUSDT.filters[0].filterType: unknown filter 'NOPE'",
+        ),
+        (
+            lambda r: r["accounts"][0].update(api_key="bad key!"),
+            "accounts[0].api_key: must be 1-128 letters and digits",
+        ),
+        (
+            lambda r: r["accounts"][0]["cross"]["USDT"].update(free="-1"),
+            "accounts[0].cross.USDT.free: must not be negative",
+        ),
         (lambda r: r["accounts"][0]["isolated"].update(NOPE={}), "accounts[0].isolated.NOPE: unknown symbol"),
-        (lambda r: r["rate_limits"].update(api_weight_per_minute="many"), "rate_limits.api_weight_per_minute: not an integer"),
+        (
+            lambda r: r["rate_limits"].update(api_weight_per_minute="many"),
+            "rate_limits.api_weight_per_minute: not an integer",
+        ),
         (lambda r: r.update(colour="blue"), "colour: unknown field"),
-        (lambda r: r["accounts"][1].update(api_key=r["accounts"][0]["api_key"]), "accounts[1].api_key: duplicate API key"),
+        (
+            lambda r: r["accounts"][1].update(api_key=r["accounts"][0]["api_key"]),
+            "accounts[1].api_key: duplicate API key",
+        ),
     ],
 )
 def test_malformed_config_names_the_bad_field(mutate, message: str) -> None:  # noqa: ANN001

@@ -135,7 +135,11 @@ def test_serve_answers_health_and_a_signed_request_from_the_installed_client(ins
         url = found.group(1)
         assert requests.get(f"{url}/mock/v1/health", timeout=10).json() == {"status": "ok"}
         # The dashboard's files ship in the package: the page, its script, the vendored chart library.
-        for path in ("/mock/ui/", "/mock/ui/static/app.js", "/mock/ui/static/vendor/lightweight-charts.standalone.production.js"):
+        for path in (
+            "/mock/ui/",
+            "/mock/ui/static/app.js",
+            "/mock/ui/static/vendor/lightweight-charts.standalone.production.js",
+        ):
             assert requests.get(f"{url}{path}", timeout=10).status_code == 200, path
         (user / "signed_call.py").write_text(SIGNED_CALL, encoding="utf-8")
         assert _run([installed / "python", "signed_call.py", url], cwd=user).stdout == "True []\n"

@@ -15,7 +15,7 @@ DecimalLike = Decimal | int | str
 
 def format_decimal(value: DecimalLike) -> str:
     """Render a decimal as a plain string (never exponent notation)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         # Floats silently lose precision and bools are ints: refuse both.
         raise TypeError(f"decimal parameters take Decimal, int or str, not {type(value).__name__}")
     try:

@@ -93,7 +93,9 @@ def build_rule(rule_id: int, spec: Mapping[str, Any]) -> FaultRule:
     allowed = KINDS[kind]
     unknown = sorted(set(given) - set(allowed))
     if unknown:
-        raise bad_request(f"options: {', '.join(unknown)} not used by {kind} (it reads: {', '.join(allowed) or 'none'})")
+        raise bad_request(
+            f"options: {', '.join(unknown)} not used by {kind} (it reads: {', '.join(allowed) or 'none'})"
+        )
     options: dict[str, Any] = {}
     for name, default in allowed.items():
         if name not in given and default is None:

@@ -112,7 +112,10 @@ class ControlHandle:
     # -- accounts and symbols -------------------------------------------------------------
 
     def set_index_price(self, symbol: str, price: str | int | Decimal | None) -> dict[str, Any]:
-        """Set the symbol's index price (GET /sapi/v1/margin/priceIndex, margin valuation); None follows the last price."""
+        """Set the symbol's index price (GET /sapi/v1/margin/priceIndex, margin valuation).
+
+        None makes it follow the last price again.
+        """
         return self._call("set_index_price", symbol=symbol, price=None if price is None else str(price))
 
     def margin_level(self, account: str, isolated_symbol: str | None = None) -> dict[str, Any]:
@@ -141,8 +144,15 @@ class ControlHandle:
                           margin_enabled=margin_enabled, cross=_balances(cross),
                           isolated=None if isolated is None else {s: _balances(b) for s, b in isolated.items()})
 
-    def set_balance(self, account: str, asset: str, free: str | int | Decimal, borrowed: str | int | Decimal | None = None,
-                    isolated_symbol: str | None = None, wallet: str | None = None) -> dict[str, Any]:
+    def set_balance(
+        self,
+        account: str,
+        asset: str,
+        free: str | int | Decimal,
+        borrowed: str | int | Decimal | None = None,
+        isolated_symbol: str | None = None,
+        wallet: str | None = None,
+    ) -> dict[str, Any]:
         """Set a balance: cross margin by default, an isolated pair, or ``wallet="spot"``."""
         if wallet is None:
             return self._call("set_balance", name=account, asset=asset, free=free, borrowed=borrowed,

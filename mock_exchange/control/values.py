@@ -39,7 +39,7 @@ def reject_floats(**values: Any) -> None:
 
 def decimal_value(raw: Any, name: str, *, positive: bool = False, non_negative: bool = False) -> Decimal:
     """``raw`` as a finite Decimal; bad_request otherwise."""
-    if isinstance(raw, bool) or isinstance(raw, float) or raw is None:
+    if isinstance(raw, (bool, float)) or raw is None:
         raise bad_request(f"{name}: expected a decimal as a string, e.g. \"30000.01\" (got {raw!r})")
     if isinstance(raw, Decimal):
         value = raw

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.intervals import Interval
 from mock_exchange.core.tape import TapeEntry
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,18 +157,19 @@ class _Acc:
         self.last_id = last
 
 
-def _between(items: Sequence[Bar] | Sequence[TapeEntry], times: Sequence[int], start: int, end: int) -> Iterable:
+def _between(items: Sequence[_T], times: Sequence[int], start: int, end: int) -> Iterator[_T]:
     return (items[i] for i in range(bisect_left(times, start), bisect_right(times, end)))
 
 
 def _merged(bars: Sequence[Bar], bar_times: Sequence[int], entries: Sequence[TapeEntry],
             entry_times: Sequence[int], start: int, end: int) -> Iterator[Bar | TapeEntry]:
     """Bars and entries with time in [start, end], by time (a bar before an entry at the same ms)."""
-    keyed = heapq.merge(
-        ((b.open_ms, 0, i, b) for i, b in enumerate(_between(bars, bar_times, start, end))),
-        ((e.time_ms, 1, i, e) for i, e in enumerate(_between(entries, entry_times, start, end))),
-    )
-    return (item for *_, item in keyed)
+    bar_keys: Iterator[tuple[int, int, int, Bar | TapeEntry]] = (
+        (b.open_ms, 0, i, b) for i, b in enumerate(_between(bars, bar_times, start, end)))
+    entry_keys: Iterator[tuple[int, int, int, Bar | TapeEntry]] = (
+        (e.time_ms, 1, i, e) for i, e in enumerate(_between(entries, entry_times, start, end)))
+    keyed = heapq.merge(bar_keys, entry_keys)
+    return (item for _, _, _, item in keyed)
 
 
 def _close_before(bars: Sequence[Bar], bar_times: Sequence[int], entries: Sequence[TapeEntry],

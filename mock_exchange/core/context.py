@@ -51,7 +51,7 @@ def clone(item: T) -> T:
 
 def _make_cloner(cls: type) -> Callable[[Any], Any]:
     """A function copying ``cls``'s dataclass fields one by one, written out (no loop, no getattr)."""
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    names = [f.name for f in dataclasses.fields(cls)]
     frozen = cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
     lines = ["def clone(item):", "    new = new_object(cls)"]
     for name in names:

@@ -60,8 +60,7 @@ def format_decimal(value: Decimal, fmt: NumberFormat = NumberFormat.PLAIN8) -> s
     if fmt is NumberFormat.STRIPPED:
         if value == 0:
             return "0"
-        text = f"{value.normalize():f}"
-        return text
+        return f"{value.normalize():f}"
     if value == 0:
         return "0E-8"
     return f"{value.quantize(_EIGHT):f}"

@@ -287,7 +287,9 @@ def invalid_listen_token() -> BinanceError:
 
 def too_many_subscriptions(limit: int) -> BinanceError:
     # errors.md: -1191 TOO_MANY_SUBSCRIPTIONS; the WebSocket API allows 1,000 active ones.
-    return BinanceError(-1191, f"Too many subscriptions. Connection may create up to '{limit}' subscriptions at a time.")
+    return BinanceError(
+        -1191, f"Too many subscriptions. Connection may create up to '{limit}' subscriptions at a time."
+    )
 
 
 def unknown_order() -> BinanceError:
@@ -359,7 +361,9 @@ def internal_error() -> BinanceError:
 
 
 def service_unavailable() -> BinanceError:
-    return BinanceError(-1008, "Spot server is currently overloaded with other requests. Please try again in a few minutes.", 503)
+    return BinanceError(
+        -1008, "Spot server is currently overloaded with other requests. Please try again in a few minutes.", 503
+    )
 
 
 # -- wallets and transfers (universal transfer, isolated pairs) ---------------------

@@ -58,10 +58,10 @@ from mock_exchange.core.events import (  # noqa: F401  (EventLog: type of .event
 from mock_exchange.core.ids import IdGenerator
 from mock_exchange.core.intervals import Interval
 from mock_exchange.core.margin_level import MarginLevelStatus
+from mock_exchange.core.margin_risk import LevelKey
 from mock_exchange.core.market import Market
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
-from mock_exchange.core.tape import AggTrade, TapeEntry
 from mock_exchange.core.requests import (
     ListCancelResult,
     ListPlacementResult,
@@ -73,6 +73,7 @@ from mock_exchange.core.requests import (
     PlacementResult,
 )
 from mock_exchange.core.state import BorrowRepayRecord, ExchangeState, InterestRecord, TransferRecord
+from mock_exchange.core.tape import AggTrade, TapeEntry
 
 AccountRef = Account | str
 F = TypeVar("F", bound=Callable[..., Any])
@@ -480,8 +481,8 @@ class Exchange:
                     now = after
         self._level_statuses = {key: status for key, (_, status) in now.items()}
 
-    def _report_level_changes(self, known: dict[margin_risk.LevelKey, MarginLevelStatus],
-                              now: dict[margin_risk.LevelKey, tuple[Decimal, MarginLevelStatus]]) -> None:
+    def _report_level_changes(self, known: dict[LevelKey, MarginLevelStatus],
+                              now: dict[LevelKey, tuple[Decimal, MarginLevelStatus]]) -> None:
         ctx = self._ctx
         for (account, isolated_symbol), level, status, previous in margin_risk.status_changes(known, now):
             ctx.log.append(MarginLevelEvent(seq=ctx.log.next_seq(), account=account,
@@ -489,7 +490,9 @@ class Exchange:
                                             status=status.value, previous=previous.value))
 
     @_changes_state
-    def manual_liquidation(self, account: AccountRef, isolated_symbol: str | None = None) -> liquidation.LiquidationOutcome:
+    def manual_liquidation(
+        self, account: AccountRef, isolated_symbol: str | None = None
+    ) -> liquidation.LiquidationOutcome:
         """POST /sapi/v1/margin/manual-liquidation: liquidate the cross account or one pair now."""
         with self.lock:
             found = self._account(account)

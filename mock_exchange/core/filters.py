@@ -45,9 +45,9 @@ from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
 
 from mock_exchange.config import ExchangeConfig, SymbolConfig
+from mock_exchange.core import errors
 from mock_exchange.core.decimals import ZERO, decimal_places, is_multiple
 from mock_exchange.core.enums import OrderType, Side
-from mock_exchange.core import errors
 from mock_exchange.core.errors import bad_precision, filter_failure
 
 __all__ = ["FilterOrder", "OpenCounts", "check_order", "check_order_list"]

@@ -15,6 +15,7 @@ bars are the same whenever they are built.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -171,7 +172,7 @@ class SymbolHistory:
         if history.bar_times != sorted(history.bar_times):
             raise ValueError("bars must ascend in time")
         history.trades = sorted((e for e in history.entries if e.is_trade), key=lambda e: e.trade_id)
-        history.trades_in_time_order = all(a.time_ms <= b.time_ms for a, b in zip(history.trades, history.trades[1:]))
+        history.trades_in_time_order = all(a.time_ms <= b.time_ms for a, b in itertools.pairwise(history.trades))
         history._bytes = sum(e.size_bytes() for e in history.entries)
         last_id = history.trades[-1].trade_id if history.trades else NO_ID
         last_agg = history.trades[-1].agg_id if history.trades else NO_ID

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Callable
+from typing import Any
 
 _BASE62 = string.digits + string.ascii_letters
 
@@ -44,8 +45,10 @@ class IdGenerator:
         return {"seed": self.seed, "counters": dict(self._counters), "random": _encode_random(self._random)}
 
     def restore(self, state: dict[str, object]) -> None:
-        self.seed = int(state["seed"])  # type: ignore[arg-type]
-        self._counters = {str(k): int(v) for k, v in dict(state["counters"]).items()}  # type: ignore[arg-type]
+        seed, counters = state["seed"], state["counters"]
+        assert isinstance(seed, int) and isinstance(counters, dict)  # snapshot_rules checked the shape
+        self.seed = seed
+        self._counters = {str(k): int(v) for k, v in counters.items()}
         self._random = random.Random()
         self._random.setstate(_decode_random(state["random"]))
 
@@ -71,6 +74,8 @@ def _encode_random(rng: random.Random) -> list[object]:
     return [version, list(internal), gauss]
 
 
-def _decode_random(raw: object) -> tuple:  # type: ignore[type-arg]
-    version, internal, gauss = raw  # type: ignore[misc]
+def _decode_random(raw: object) -> tuple[Any, ...]:
+    """The inverse of ``_encode_random`` (snapshot_rules checked the shape first)."""
+    assert isinstance(raw, list | tuple) and len(raw) == 3
+    version, internal, gauss = raw
     return (version, tuple(internal), gauss)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from enum import Enum
+from enum import StrEnum
 
 from mock_exchange.config import MarginLevelBars
 
@@ -35,7 +35,7 @@ def margin_level(total_asset: Decimal, total_liability: Decimal) -> Decimal:
     return (total_asset / total_liability).quantize(LEVEL_QUANTUM, rounding=ROUND_DOWN)
 
 
-class MarginLevelStatus(str, Enum):
+class MarginLevelStatus(StrEnum):
     """Binance's margin level statuses (isolated ``marginLevelStatus``, MARGIN_LEVEL_STATUS_CHANGE)."""
 
     EXCESSIVE = "EXCESSIVE"

@@ -30,6 +30,7 @@ from mock_exchange.core.errors import bad_oco_prices, filter_failure, invalid_or
 from mock_exchange.core.order_lists import ListKind, OrderList
 from mock_exchange.core.orders import Order
 from mock_exchange.core.requests import (
+    Fill,
     LegSpec,
     ListPlacementResult,
     NewOco,
@@ -296,7 +297,7 @@ def place_order(ctx: EngineContext, account: Account, request: NewOrder) -> Plac
     """Commit a validated single order and let it meet the market."""
     draft = draft_order(ctx, account, request)
     (order,), _, _ = commit(ctx, draft)
-    fills: list = []
+    fills: list[Fill] = []
     matching.arrive(ctx, order, ctx.market.last_price(order.symbol), fills)
     ctx.flush_balances()
     return PlacementResult(
@@ -314,7 +315,7 @@ def place_list(ctx: EngineContext, draft: Draft) -> ListPlacementResult:
     list_view = clone(order_list)
     last = ctx.market.last_price(order_list.symbol)
     seq_before = ctx.log.last_seq
-    fills: list = []
+    fills: list[Fill] = []
     if draft.kind is ListKind.OCO:
         # Neither leg can execute on arrival (checked), so the NEW view stands.
         for order in orders:

@@ -174,6 +174,7 @@ def check_client_ids(ctx: EngineContext, account: str, order_ids: Iterable[str |
     open_ids = ctx.state.open_client_ids.get(account, {})
     if len(set(given)) != len(given) or any(cid in open_ids for cid in given):
         raise duplicate_order()
-    if list_id is not None:
-        if list_id in ctx.state.open_list_client_ids.get(account, {}) or list_id in given:
-            raise duplicate_order()
+    if list_id is not None and (
+        list_id in ctx.state.open_list_client_ids.get(account, {}) or list_id in given
+    ):
+        raise duplicate_order()

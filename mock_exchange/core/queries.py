@@ -8,7 +8,7 @@ Anything invisible is answered as if it did not exist.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from mock_exchange.core.context import EngineContext, clone
 from mock_exchange.core.order_lists import OrderList
@@ -18,7 +18,7 @@ from mock_exchange.core.state import BorrowRepayRecord, is_cross_scope, scope_ke
 DAY_MS = 24 * 60 * 60 * 1000
 
 
-def _scopes(ctx: EngineContext, index: dict[str, dict[str, object]], account: str, symbol: str | None,
+def _scopes(ctx: EngineContext, index: Mapping[str, Mapping[str, object]], account: str, symbol: str | None,
             isolated: bool) -> list[str]:
     """The scope keys a query covers: one symbol, or every symbol of the margin mode."""
     if symbol is not None:

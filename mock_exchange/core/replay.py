@@ -357,7 +357,7 @@ class ReplayPlayer:
         at ``time_ms`` as a bare price point. Seeking back reads the file again from the start
         and sets the clock back; what was printed stays on the tape.
         """
-        if self.last_print_ms is not None and time_ms < self.last_print_ms or self.status == FAILED:
+        if (self.last_print_ms is not None and time_ms < self.last_print_ms) or self.status == FAILED:
             self.status, self.error = LOADED, None
             self._restart()
         skipped: Print | None = None

@@ -95,16 +95,15 @@ def diagnose(request: SignedRequest, keys: KeySet, others: Sequence[KeySet] = ()
     payload, encoded = signature_payload(request.query, request.read_body)
     signature = encoded or ""
     expected = _hmac_hex(keys.hmac_secret, payload) if keys.hmac_secret is not None else None
-    base = {"payload": payload, "expected": shown(expected), "sent": shown(signature)}
+    shown_expected, shown_sent = shown(expected), shown(signature)
     if len(request.query) + len(request.body) > MAX_DIAGNOSED_BYTES:
         return Diagnosis("too_long_to_diagnose", "the request is too long for the fake to guess the cause; "
-                         "check the secret and that you sign query + body exactly as sent", **base)
+                         "check the secret and that you sign query + body exactly as sent",
+                         payload, shown_expected, shown_sent)
     sent = _SentSignature.parse(signature)
     found = _match(request, keys, others, sent)
-    if found is not None:
-        cause, text = found
-        return Diagnosis(cause, text, **base)
-    return Diagnosis(*_unmatched(keys, sent), **base)
+    cause, text = found if found is not None else _unmatched(keys, sent)
+    return Diagnosis(cause, text, payload, shown_expected, shown_sent)
 
 
 # -- what was sent -----------------------------------------------------------------
@@ -199,7 +198,10 @@ def candidates(request: SignedRequest, keys: KeySet) -> Iterator[Candidate]:
 
 def _reencode(part: str, space: str) -> str:
     key, sep, value = part.partition("=")
-    encode = (lambda s: quote(s, safe="")) if space == "%20" else (lambda s: quote_plus(s, safe=""))
+
+    def encode(text: str) -> str:
+        return quote(text, safe="") if space == "%20" else quote_plus(text, safe="")
+
     return encode(unquote_plus(key, encoding="latin-1")) + sep + encode(unquote_plus(value, encoding="latin-1"))
 
 
@@ -302,7 +304,7 @@ def _match_asymmetric(request: SignedRequest, keys: KeySet, others: Sequence[Key
                     "base64-encoded, then percent-encoded (+ / = as %2B %2F %3D)")
         return None
     kinds = {"RSA": keys.rsa_public_key, "Ed25519": keys.ed25519_public_key}
-    for kind, pem in kinds.items():
+    for pem in kinds.values():
         if pem is not None and _verify(pem, raw, data):
             return None  # it verifies: not a signature problem at all (never reached for a -1022)
     for kind, pem in kinds.items():

@@ -26,7 +26,7 @@ import random
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from mock_exchange.config import API_KEY_PATTERN, ConfigError, SymbolConfig, symbol_config
 from mock_exchange.core.clock import MAX_TIME_MS
@@ -48,7 +48,7 @@ BORROW_KINDS = {"MANUAL", "AUTO"}
 LIST_SIZES = {"OCO": 2, "OTO": 2, "OTOCO": 3}
 
 
-def fail(where: str, message: str) -> None:
+def fail(where: str, message: str) -> NoReturn:
     from mock_exchange.core.snapshot import SnapshotError
 
     raise SnapshotError(f"{where}: {message}")

@@ -159,7 +159,10 @@ def transfer(ctx: EngineContext, account: Account, request: TransferRequest) -> 
         from_wallet=kind.source, to_wallet=kind.target, from_symbol=request.from_symbol,
         to_symbol=request.to_symbol, time_ms=now,
     ))
-    for wallet, symbol, delta in ((kind.source, request.from_symbol, -amount), (kind.target, request.to_symbol, amount)):
+    for wallet, symbol, delta in (
+        (kind.source, request.from_symbol, -amount),
+        (kind.target, request.to_symbol, amount),
+    ):
         if wallet == SPOT_WALLET:
             continue  # the spot wallet has no user data stream in this fake
         ctx.log.append(TransferEvent(seq=ctx.log.next_seq(), account=account.name, isolated_symbol=symbol,

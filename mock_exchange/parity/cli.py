@@ -23,14 +23,16 @@ KEY_ENV = "MOCK_EXCHANGE_PARITY_KEY"
 SECRET_ENV = "MOCK_EXCHANGE_PARITY_SECRET"
 
 
-def add_parity_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parity_command(commands: argparse._SubParsersAction) -> None:
     parity = commands.add_parser("parity", help="compare the fake's answers with another base URL's",
                                  description=(__doc__ or "").replace("``", ""),  # help is plain text
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     parity.add_argument("requests", nargs="?", default=READ_ONLY,
                         help=f"a scenario file, a JSON/YAML file of requests, or a built-in set: {READ_ONLY} "
                              f"(default), {ORDERS} (a LIMIT_MAKER bid under the market placed, queried, cancelled)")
-    parity.add_argument("--against", required=True, help="base URL to compare with, e.g. https://api.binance.com (required)")
+    parity.add_argument(
+        "--against", required=True, help="base URL to compare with, e.g. https://api.binance.com (required)"
+    )
     # From the environment by default, so a real secret need not show in `ps` or shell history.
     parity.add_argument("--key", default=os.environ.get(KEY_ENV), help=f"API key there (default: ${KEY_ENV})")
     parity.add_argument("--secret", default=os.environ.get(SECRET_ENV),

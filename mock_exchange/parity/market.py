@@ -64,8 +64,7 @@ def _round(value: Decimal, step: Decimal, rounding: str) -> Decimal:
 
 
 def _plain(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 def is_market_value(value: Any) -> bool:

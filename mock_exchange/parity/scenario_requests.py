@@ -48,8 +48,8 @@ def is_scenario_file(source: str) -> bool:
 def record_scenario(source: str) -> RecordedScenario:
     """Run the scenario in-process; its Binance requests with ids turned into references."""
     from mock_exchange.scenario.environment import LocalEnvironment
-    from mock_exchange.scenario.model import ScenarioError
     from mock_exchange.scenario.loader import load_file
+    from mock_exchange.scenario.model import ScenarioError
     from mock_exchange.scenario.runner import run_scenario
 
     try:

@@ -87,7 +87,7 @@ def compare(expected: Any, actual: Any, aspects: tuple[str, ...] = ASPECTS, path
     if expected_type == "object":
         drifts.extend(_compare_objects(expected, actual, aspects, path))
     elif expected_type == "array":
-        for index, (left, right) in enumerate(zip(expected, actual)):
+        for index, (left, right) in enumerate(zip(expected, actual, strict=False)):
             drifts.extend(compare(left, right, aspects, f"{path}[{index}]"))
     elif expected_type == "string" and NUMBERS in aspects:
         left, right = number_formats(expected), number_formats(actual)

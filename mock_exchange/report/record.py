@@ -166,9 +166,15 @@ def journal_row(entry: dict[str, Any]) -> JournalRow:
     explanation = entry.get("explanation") or {}
     fault = entry.get("fault") or {}
     return JournalRow(
-        seq=int(entry["seq"]), time_ms=int(entry["time_ms"]), method=str(entry["method"]), path=str(entry["path"]),
-        account=entry.get("account"), status=int(entry["status"]), params=_params_line(entry.get("params")),
-        code=code, msg=_cut(str(msg or ""), MAX_TEXT_CHARS),
+        seq=int(entry["seq"]),
+        time_ms=int(entry["time_ms"]),
+        method=str(entry["method"]),
+        path=str(entry["path"]),
+        account=entry.get("account"),
+        status=int(entry["status"]),
+        params=_params_line(entry.get("params")),
+        code=code,
+        msg=_cut(str(msg or ""), MAX_TEXT_CHARS),
         explanation=_cut(str(explanation.get("text") or ""), MAX_TEXT_CHARS),
         cause=str(explanation.get("cause") or ""),
         fault=str(fault.get("kind") or "") if isinstance(fault, dict) else "",

@@ -17,7 +17,7 @@ _EXPORTS = {
     "StepResult": "results", "discover": "runner", "load_all": "runner", "run_all": "runner",
     "run_scenario": "runner",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(_EXPORTS)  # noqa: PLE0605 - the names are the keys above, sorted
 
 
 def __getattr__(name: str) -> Any:

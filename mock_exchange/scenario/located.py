@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from mock_exchange import nesting
 
 
-class LocatedDict(dict):  # type: ignore[type-arg]
+class LocatedDict(dict):
     """A mapping that knows its own line and the line of each key (1-based)."""
 
     line: int = 0
@@ -28,7 +28,7 @@ class LocatedDict(dict):  # type: ignore[type-arg]
         self.key_lines = {}
 
 
-class LocatedList(list):  # type: ignore[type-arg]
+class LocatedList(list):
     """A sequence that knows its own line and the line of each item (1-based)."""
 
     line: int = 0

@@ -246,15 +246,34 @@ def _failure(key: str, arg: Any, actual: Any, path: str, line: int) -> Mismatch 
     if key == "len":
         if not isinstance(actual, (list, dict, str)):
             return Mismatch(path, f"something with a length {wanted}", show(actual), line)
-        inner = match(arg, len(actual), f"len({path})", line) if is_matcher(arg) else (
-            [] if len(actual) == arg else [Mismatch(path, f"length {arg}", f"length {len(actual)}: {show(actual)}", line)])
+        inner = (
+            match(arg, len(actual), f"len({path})", line)
+            if is_matcher(arg)
+            else (
+                []
+                if len(actual) == arg
+                else [Mismatch(path, f"length {arg}", f"length {len(actual)}: {show(actual)}", line)]
+            )
+        )
         return inner[0] if inner else None
     if key == "matches":
-        return None if re.search(str(arg), render(actual)) else Mismatch(path, f"text matching /{arg}/", show(actual), line)
+        return (
+            None
+            if re.search(str(arg), render(actual))
+            else Mismatch(path, f"text matching /{arg}/", show(actual), line)
+        )
     if key == "one_of":
-        return None if any(equal(option, actual) for option in arg) else Mismatch(path, f"one of {show(arg)}", show(actual), line)
+        return (
+            None
+            if any(equal(option, actual) for option in arg)
+            else Mismatch(path, f"one of {show(arg)}", show(actual), line)
+        )
     if key == "text":
-        return None if render(actual) == render(arg) else Mismatch(path, f"exactly {show(render(arg))}", show(actual), line)
+        return (
+            None
+            if render(actual) == render(arg)
+            else Mismatch(path, f"exactly {show(render(arg))}", show(actual), line)
+        )
     return Mismatch(path, f"a known matcher, not {key!r}", show(actual), line)
 
 

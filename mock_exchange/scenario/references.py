@@ -90,5 +90,7 @@ def _value_of(expression: str, lookup: Lookup) -> Any:
     root = lookup(name)
     value = get_path(root, tokens)
     if value is MISSING:
-        raise ReferenceError_(f"${{{expression}}}: {name!r} has no field {expression.strip()[len(name):].lstrip('.')!r}")
+        raise ReferenceError_(
+            f"${{{expression}}}: {name!r} has no field {expression.strip()[len(name) :].lstrip('.')!r}"
+        )
     return value

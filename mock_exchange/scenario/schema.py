@@ -95,7 +95,7 @@ def check_scenario(spec: ScenarioSpec, accounts: Iterable[str] | None = None) ->
     if checker.accounts is not None and spec.account not in checker.accounts:
         checker.issues.append(Issue(spec.location, f"account: unknown account {spec.account!r}"))
     leading_given = True
-    for index, step in enumerate(spec.steps):
+    for step in spec.steps:
         checker.step = step
         if step.kind not in STEP_KINDS:
             checker.issues.append(Issue(step.location, f"unknown step kind {step.kind!r}"

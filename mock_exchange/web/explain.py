@@ -345,8 +345,12 @@ def _signature(facts: _Facts, code: int, msg: str) -> Explanation:
             f"signature removed): '{payload}'.")
     if found.expected is not None:
         text += f" Expected HMAC-SHA256 hex begins {found.expected} - yours begins {found.sent}"
-    details = {"payload": masked_payload(found.payload, MAX_DETAIL_PAYLOAD), "expected_signature_begins": found.expected,
-               "sent_signature_begins": found.sent, "key_types": _keys(account).kinds}
+    details = {
+        "payload": masked_payload(found.payload, MAX_DETAIL_PAYLOAD),
+        "expected_signature_begins": found.expected,
+        "sent_signature_begins": found.sent,
+        "key_types": _keys(account).kinds,
+    }
     return Explanation(code, text, found.cause, details)
 
 
@@ -569,9 +573,11 @@ def _insufficient(facts: _Facts, code: int, msg: str, config: Any) -> Explanatio
                 balance = margin.balances.get(asset) if margin is not None else None
                 balances.append(f"{asset} {balance.free if balance is not None else 0}")
     where = f"isolated {config.symbol}" if isolated else "cross margin"
-    text = (f"{msg} Free in {where}: {', '.join(balances) or 'nothing'}; sent side={facts.value('side')} "
-            f"quantity={facts.value('quantity')} price={facts.value('price')}. Borrow with "
-            "sideEffectType=MARGIN_BUY or AUTO_BORROW_REPAY, or set balances with PUT /mock/v1/accounts/<name>/balances.")
+    text = (
+        f"{msg} Free in {where}: {', '.join(balances) or 'nothing'}; sent side={facts.value('side')} "
+        f"quantity={facts.value('quantity')} price={facts.value('price')}. Borrow with "
+        "sideEffectType=MARGIN_BUY or AUTO_BORROW_REPAY, or set balances with PUT /mock/v1/accounts/<name>/balances."
+    )
     return Explanation(code, text, "insufficient_balance", {"free": balances})
 
 
@@ -625,7 +631,7 @@ def _unsupported(facts: _Facts, code: int, msg: str) -> Explanation:
         return Explanation(code, f"{path} answers {', '.join(methods)}, not {facts.method}.", "wrong_method",
                            {"methods": methods})
     paths = sorted({rule.rule for rule in adapter_rules if "<" not in rule.rule})
-    if path.startswith("/api/v3/margin") or path.startswith("/api/v1/margin"):
+    if path.startswith(("/api/v3/margin", "/api/v1/margin")):
         text = (f"{path} does not exist: margin endpoints live under /sapi/v1/margin/ ({MARGIN_ORDER_PATHS}).")
         return Explanation(code, text, "margin_under_api", {})
     close = difflib.get_close_matches(path, paths, n=2, cutoff=0.6)

@@ -15,11 +15,11 @@ from flask import Blueprint, Flask
 
 from mock_exchange.core import errors, margin_risk, valuation
 from mock_exchange.core.accounts import AssetBalance, MarginAccount
+from mock_exchange.core.decimals import NumberFormat
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
-from mock_exchange.core.decimals import NumberFormat
 from mock_exchange.web.serializers import num
 
 blueprint = Blueprint("margin_account", __name__)
@@ -83,9 +83,18 @@ def query_cross_margin_account(call: Call) -> dict[str, Any]:
 def _isolated_side(asset: str, account: MarginAccount, exchange: Any, borrow_enabled: bool) -> dict[str, Any]:
     balance = account.balances.get(asset, AssetBalance())
     net_btc = valuation.asset_value(balance.net_asset, asset, exchange.config.symbols, exchange.index_prices())
-    return {"asset": asset, "borrowEnabled": borrow_enabled, "borrowed": num(balance.borrowed), "free": num(balance.free),
-            "interest": num(balance.interest), "locked": num(balance.locked), "netAsset": num(balance.net_asset),
-            "netAssetOfBtc": num(net_btc), "repayEnabled": True, "totalAsset": num(balance.total)}
+    return {
+        "asset": asset,
+        "borrowEnabled": borrow_enabled,
+        "borrowed": num(balance.borrowed),
+        "free": num(balance.free),
+        "interest": num(balance.interest),
+        "locked": num(balance.locked),
+        "netAsset": num(balance.net_asset),
+        "netAssetOfBtc": num(net_btc),
+        "repayEnabled": True,
+        "totalAsset": num(balance.total),
+    }
 
 
 def _isolated_pair(symbol: str, account: MarginAccount, exchange: Any) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from mock_exchange.web.order_params import (
     TIME_IN_FORCE,
     common_list_params,
     forbid,
-    leg_params,
     history_limit,
+    leg_params,
     leg_spec,
     margin_options,
     no_from_id_with_times,
@@ -54,7 +54,8 @@ NEW_OCO = Endpoint(
 )
 NEW_OTO = Endpoint(
     "new_margin_oto", "POST", "/sapi/v1/margin/order/oto", Security.TRADE, placement_weight,
-    common_list_params() + leg_params("working", _WORKING_TYPES, with_stop=False) + leg_params("pending", _PENDING_TYPES),
+    common_list_params() + leg_params("working", _WORKING_TYPES, with_stop=False)
+    + leg_params("pending", _PENDING_TYPES),
     uid_weighted=True,
 )
 NEW_OTOCO = Endpoint(

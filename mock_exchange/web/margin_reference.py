@@ -86,7 +86,11 @@ def margin_capital_flow(call: Call) -> list[dict[str, Any]]:
     if not 1 <= limit <= 1000:
         raise errors.invalid_param_value("limit")
     start, end = call.get("startTime"), call.get("endTime")
-    if start is not None and end is not None and end - start > wallet_history.CAPITAL_FLOW_MAX_DAYS * wallet_history.DAY_MS:
+    if (
+        start is not None
+        and end is not None
+        and end - start > wallet_history.CAPITAL_FLOW_MAX_DAYS * wallet_history.DAY_MS
+    ):
         raise errors.time_interval_too_long(wallet_history.CAPITAL_FLOW_MAX_DAYS)
     symbol = call.get("symbol")
     flows = exchange.capital_flow(call.account, symbol)

@@ -235,13 +235,22 @@ def ticker_24hr(call: Call) -> Any:
             continue
         change = last - stats.open
         (bid, bid_qty), (ask, ask_qty) = depth.best(last, _tick(spec))
-        rows.append({
-            "symbol": spec.symbol, "priceChange": plain8(change), "priceChangePercent": percent_text(change, stats.open),
-            "weightedAvgPrice": plain8(weighted_average(stats, last)),
-            "prevClosePrice": plain8(stats.open), "lastPrice": plain8(last), "lastQty": plain8(stats.last_qty),
-            "bidPrice": plain8(bid), "bidQty": plain8(bid_qty), "askPrice": plain8(ask), "askQty": plain8(ask_qty),
-            **{k: v for k, v in _mini(spec.symbol, stats, last).items() if k not in ("symbol", "lastPrice")},
-        })
+        rows.append(
+            {
+                "symbol": spec.symbol,
+                "priceChange": plain8(change),
+                "priceChangePercent": percent_text(change, stats.open),
+                "weightedAvgPrice": plain8(weighted_average(stats, last)),
+                "prevClosePrice": plain8(stats.open),
+                "lastPrice": plain8(last),
+                "lastQty": plain8(stats.last_qty),
+                "bidPrice": plain8(bid),
+                "bidQty": plain8(bid_qty),
+                "askPrice": plain8(ask),
+                "askQty": plain8(ask_qty),
+                **{k: v for k, v in _mini(spec.symbol, stats, last).items() if k not in ("symbol", "lastPrice")},
+            }
+        )
     return _one_or_many(rows, single)
 
 

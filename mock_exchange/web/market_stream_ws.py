@@ -237,12 +237,12 @@ class MarketSession:
                 frames.extend((_user_key(seq), None, payload) for seq, payload in self._user_events(now))
         frames.sort(key=lambda frame: frame[0])  # stable: ties keep the order they were read in
         combined = self.subscriptions.combined
-        for _, stream, payload in frames:
-            if stream is None:
+        for _, target, payload in frames:
+            if target is None:
                 assert self.user is not None
                 self.ws.send(_dumps({"stream": self.user.name, "data": payload} if combined else payload))
             else:
-                self._send(stream, payload, combined)
+                self._send(target, payload, combined)
 
     def _user_events(self, now: int) -> list[tuple[int, dict[str, Any]]]:
         """The listen key's new events (a combined path may name one), then its end if it expired."""
@@ -285,8 +285,13 @@ class MarketSession:
             return [(printed[a.agg_id], agg_trade_payload(symbol, a.agg_id, a.price, a.qty, a.first_id, a.last_id,
                                                           a.time_ms, a.is_buyer_maker, a.time_ms))
                     for a in aggregate(trades)]
-        return [(_market_key(t.after_seq, 2 * t.trade_id + 1), trade_payload(symbol, t.trade_id, t.price, t.qty, t.time_ms,
-                                                         t.is_buyer_maker, t.time_ms)) for t in trades]
+        return [
+            (
+                _market_key(t.after_seq, 2 * t.trade_id + 1),
+                trade_payload(symbol, t.trade_id, t.price, t.qty, t.time_ms, t.is_buyer_maker, t.time_ms),
+            )
+            for t in trades
+        ]
 
     # -- the book: one frame per book update, from the exchange's update log ---------------------
 
@@ -300,7 +305,9 @@ class MarketSession:
             cursor.update_id, cursor.price = update_id, last
         out: list[tuple[OrderKey, dict[str, Any]]] = []
         if cursor.pending_snapshot:
-            out.append(((-1, 0, 0), self._book_frame(stream, cursor.update_id, cursor.price, cursor.price, tick, None, 0)))
+            out.append(
+                ((-1, 0, 0), self._book_frame(stream, cursor.update_id, cursor.price, cursor.price, tick, None, 0))
+            )
             cursor.pending_snapshot = False
         updates = self.exchange.book_updates_since(stream.symbol, cursor.update_id)
         if updates is None:

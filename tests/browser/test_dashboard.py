@@ -110,7 +110,9 @@ def test_moving_the_price_from_the_page_fills_the_take_profit(browser_page: Brow
     assert [m["text"] for m in markers] == ["SELL 0.1 @ 31000"]
     browser_page.wait_until(lambda: not browser_page.find_all(f"#orders-table tr[data-order-id='{limit_leg}']"),
                             "the filled leg gone from the open orders")
-    still_open = {(line["kind"], line["price"]) for line in browser_page.script("return window.dashboard.chartState().lines")}
+    still_open = {
+        (line["kind"], line["price"]) for line in browser_page.script("return window.dashboard.chartState().lines")
+    }
     assert still_open == {("limit", "31500"), ("stop", "29500"), ("limit", "29400")}, wider
     # The exchange agrees with the page.
     order = bot.request("GET", "/sapi/v1/margin/order", symbol="BTCUSDT", orderId=limit_leg).json()

@@ -44,10 +44,14 @@ def test_a_blank_page_is_refused_as_a_screenshot(browser_page: BrowserPage) -> N
 
 def test_a_file_from_disk_opens_and_its_canvas_is_seen(browser_page: BrowserPage, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    page.write_text("<!doctype html><title>report</title><canvas id=c width=600 height=300></canvas><script>"
-                    "const g = document.getElementById('c').getContext('2d');"
-                    "for (let i = 0; i < 60; i++) { g.fillStyle = `hsl(${i * 6}, 70%, 50%)`; g.fillRect(i * 10, 300 - i * 5, 8, i * 5); }"
-                    "document.title = 'drawn';</script>", encoding="utf-8")
+    page.write_text(
+        "<!doctype html><title>report</title><canvas id=c width=600 height=300></canvas><script>"
+        "const g = document.getElementById('c').getContext('2d');"
+        "for (let i = 0; i < 60; i++) {"
+        " g.fillStyle = `hsl(${i * 6}, 70%, 50%)`; g.fillRect(i * 10, 300 - i * 5, 8, i * 5); }"
+        "document.title = 'drawn';</script>",
+        encoding="utf-8",
+    )
     browser_page.open_file(page)
 
     browser_page.wait_until(lambda: browser_page.driver.title == "drawn", "the canvas drawn")

@@ -195,7 +195,8 @@ class LiveExchange:
         assert response is not None
         header = response.headers.get(endpoint.weight_header)
         assert header is not None, f"{endpoint.key}: no {endpoint.weight_header} header in {dict(response.headers)}"
-        assert client.weights.used(endpoint.weight_header, scope=endpoint.key, now_ms=client.clock.now_ms()) == int(header)
+        used = client.weights.used(endpoint.weight_header, scope=endpoint.key, now_ms=client.clock.now_ms())
+        assert used == int(header)
 
     def close(self) -> None:
         for client in self._clients:

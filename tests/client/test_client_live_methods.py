@@ -190,7 +190,11 @@ def test_single_orders_trades_and_order_count(live: LiveExchange) -> None:
         "live1", "NEW", Decimal("29000"), Decimal("0.001"), START_MS)
 
     bought = client.place_order(symbol=SYMBOL, side="BUY", type="MARKET", quote_order_qty="60")
-    assert (bought.status, bought.executed_qty, bought.cummulative_quote_qty) == ("FILLED", Decimal("0.002"), Decimal("60"))
+    assert (bought.status, bought.executed_qty, bought.cummulative_quote_qty) == (
+        "FILLED",
+        Decimal("0.002"),
+        Decimal("60"),
+    )
     (fill,) = bought.fills
     assert (fill.price, fill.qty, fill.commission, fill.commission_asset) == (
         Decimal("30000"), Decimal("0.002"), Decimal("0.000002"), "BTC")

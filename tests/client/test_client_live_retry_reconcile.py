@@ -11,8 +11,8 @@ import pytest
 from margin_client import (
     ExecutionStatusUnknownError,
     HmacSigner,
-    MarginClient,
     IpBannedError,
+    MarginClient,
     NoSuchOrderError,
     Order,
     OrderList,
@@ -93,9 +93,11 @@ def test_no_retry_for_a_ban_or_a_client_error(live: LiveExchange) -> None:
 
 def test_a_read_to_a_closed_port_is_retried_then_raised() -> None:
     sleep = ExchangeSleep(None)
-    with MarginClient(free_port_url(), "key", HmacSigner("secret"), retry=RetryPolicy(sleep=sleep)) as client:
-        with pytest.raises(TransportError):
-            client.get_server_time()
+    with (
+        MarginClient(free_port_url(), "key", HmacSigner("secret"), retry=RetryPolicy(sleep=sleep)) as client,
+        pytest.raises(TransportError),
+    ):
+        client.get_server_time()
     assert sleep.calls == [0.5, 1.0]
 
 

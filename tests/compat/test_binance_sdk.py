@@ -24,14 +24,13 @@ from tests.compat.clients import (
     make_sdk,
     shrink_sapi_budget,
 )
+from tests.compat.clients import sdk_model_warnings as model_warnings  # noqa: F401 - autouse fixture
 
 pytest.importorskip("binance_sdk_margin_trading", reason="the SDK is in the optional 'compat' extra")
 pytestmark = pytest.mark.compat
 
 BOTH_MODES = pytest.mark.parametrize("isolated", [False, True], ids=["cross", "isolated"])
 
-
-from tests.compat.clients import sdk_model_warnings as model_warnings  # noqa: F401 - autouse fixture
 
 
 def oco_kwargs(params: dict[str, str], isolated: bool | None = None) -> dict[str, Any]:

@@ -139,7 +139,7 @@ def test_open_oto_lists_show_pending_ids_once_working_fills(signed: Signed,
     fake_exchange.set_price("BTCUSDT", "28990")
     (row,) = signed.get("/sapi/v1/margin/oto/openOrderList", symbol="BTCUSDT").json()
     assert [(o["orderId"], o["status"]) for o in row["orders"]] == [
-        (o["orderId"], status) for o, status in zip(placed["orders"], ["FILLED", "NEW", "NEW"])]
+        (o["orderId"], status) for o, status in zip(placed["orders"], ["FILLED", "NEW", "NEW"], strict=True)]
 
 
 def test_open_oto_lists_by_symbol(signed: Signed) -> None:

@@ -6,6 +6,7 @@ warm-up candles end at start-up, and the test's trades land in the current candl
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any
 
@@ -32,7 +33,7 @@ def test_python_binance_klines_historical_klines_agg_and_recent_trades(fake_exch
     assert len(candles) == 501  # 500 warm-up candles and the current one
     current = candles[-1]
     assert current[4] == "30050.00000000" and current[5] == "1.75000000" and current[8] == 3
-    for before, after in zip(candles, candles[1:], strict=False):
+    for before, after in itertools.pairwise(candles):
         assert after[0] - before[0] == MIN
     # get_historical_klines pages through startTime (it first asks for the earliest candle).
     start = candles[0][0]

@@ -13,12 +13,11 @@ import pytest
 
 from mock_exchange.pytest_plugin import FakeExchange
 from tests.compat.clients import SYMBOL, make_python_binance, make_sdk
+from tests.compat.clients import sdk_model_warnings as model_warnings  # noqa: F401 - autouse fixture
 
 pytest.importorskip("binance_sdk_margin_trading", reason="the SDK is in the optional 'compat' extra")
 pytestmark = pytest.mark.compat
 
-
-from tests.compat.clients import sdk_model_warnings as model_warnings  # noqa: F401 - autouse fixture
 
 
 def data(response: Any) -> Any:

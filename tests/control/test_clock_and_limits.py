@@ -28,7 +28,10 @@ def test_setting_the_clock_back_makes_a_timestamp_ahead(signed: SignedClient, co
     stamped = control.now_ms()
     assert control.set_time(stamped - 1000) == stamped - 1000
     ahead = signed.get(OPEN_ORDERS, symbol="BTCUSDT", timestamp=stamped)
-    assert ahead.get_json() == {"code": -1021, "msg": "Timestamp for this request was 1000ms ahead of the server's time."}
+    assert ahead.get_json() == {
+        "code": -1021,
+        "msg": "Timestamp for this request was 1000ms ahead of the server's time.",
+    }
     assert signed.get(OPEN_ORDERS, symbol="BTCUSDT", timestamp=stamped - 1).status_code == 200
 
 
@@ -52,7 +55,10 @@ def test_an_ip_ban_lasts_until_the_clock_passes_it(client: FlaskClient, control:
 
 def test_freeze_unfreeze_and_advance_conveniences(control: LocalControl) -> None:
     assert control.now_ms() == FROZEN_AT_MS
-    assert control.advance(ms=1, seconds=2, minutes=3, hours=Decimal("0.5")) == FROZEN_AT_MS + 1 + 2_000 + 180_000 + 1_800_000
+    assert (
+        control.advance(ms=1, seconds=2, minutes=3, hours=Decimal("0.5"))
+        == FROZEN_AT_MS + 1 + 2_000 + 180_000 + 1_800_000
+    )
     assert control.freeze(at_ms=FROZEN_AT_MS) == FROZEN_AT_MS
     assert control.advance(seconds=Decimal("1.5")) == FROZEN_AT_MS + 1500
     running_from = control.unfreeze()

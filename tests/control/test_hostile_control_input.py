@@ -171,7 +171,9 @@ TOKEN = "tok-3n"
 
 
 def raw_status(port: int, path: str, token_header: bytes) -> int:
-    request = b"GET " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + token_header + b"Connection: close\r\n\r\n"
+    request = (
+        b"GET " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n" + token_header + b"Connection: close\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(request)
         data = b""

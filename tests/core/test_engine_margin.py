@@ -25,7 +25,7 @@ def test_margin_buy_borrows_only_the_shortfall_and_reports_it() -> None:
     assert (result.margin_buy_borrow_amount, result.margin_buy_borrow_asset) == (D("1900"), "USDT")
     usdt = balance(ex, "poor", "USDT")
     assert (usdt.free, usdt.locked, usdt.borrowed) == (D("0"), D("2900"), D("1900"))
-    assert [type(e) for e in ex.events_since(0)][0] is LiabilityEvent
+    assert next(type(e) for e in ex.events_since(0)) is LiabilityEvent
     rows, total = ex.borrow_repay_history("poor", "BORROW")
     assert total == 1 and rows[0].kind == "AUTO"
     check_invariants(ex, start)

@@ -28,7 +28,7 @@ def test_resting_buy_limit_locks_quote_and_fills_as_maker_at_its_price() -> None
     ex.set_price(BTC, D("29500"))
     assert ex.get_order("bob", BTC, order_id=order.order_id).status is OrderStatus.NEW
     events = ex.set_price(BTC, D("28000"))
-    trade = [e for e in events if isinstance(e, OrderEvent)][0]
+    trade = next(e for e in events if isinstance(e, OrderEvent))
     assert trade.execution_type is ExecutionType.TRADE and trade.last_price == D("29000") and trade.is_maker
     assert trade.commission == D("0.0005") and trade.commission_asset == "BTC"  # maker 0.1 % of 0.5 BTC
     usdt, btc = balance(ex, "bob", "USDT"), balance(ex, "bob", "BTC")
@@ -59,7 +59,7 @@ def test_market_orders_by_quantity_and_by_quote_quantity() -> None:
     check_invariants(ex, start)
 
 
-@pytest.mark.parametrize("tif, reason", [(TimeInForce.IOC, ExpiryReason.UNFILLED_IOC_QUANTITY_EXPIRED),
+@pytest.mark.parametrize(("tif", "reason"), [(TimeInForce.IOC, ExpiryReason.UNFILLED_IOC_QUANTITY_EXPIRED),
                                          (TimeInForce.FOK, ExpiryReason.UNFILLED_FOK_ORDER_EXPIRED)])
 def test_unmarketable_ioc_and_fok_expire_and_release(tif: TimeInForce, reason: ExpiryReason) -> None:
     ex = make_exchange()
@@ -76,7 +76,7 @@ def test_limit_maker_that_would_take_is_rejected() -> None:
     assert (error.value.code, error.value.msg) == (-2010, "Order would immediately match and take.")
 
 
-@pytest.mark.parametrize("order_type, side, stop", [
+@pytest.mark.parametrize(("order_type", "side", "stop"), [
     (OrderType.STOP_LOSS, Side.SELL, "30100"), (OrderType.STOP_LOSS, Side.BUY, "29900"),
     (OrderType.TAKE_PROFIT, Side.SELL, "29900"), (OrderType.TAKE_PROFIT, Side.BUY, "30000"),
 ])

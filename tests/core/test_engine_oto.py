@@ -47,7 +47,7 @@ def test_oto_pending_waits_until_working_fully_fills_then_fills() -> None:
     ex = make_exchange()
     start = asset_totals(ex)
     result = ex.place_oto("bob", oto())
-    working, pending = result.orders
+    _working, pending = result.orders
     assert result.order_list.kind is ListKind.OTO and result.order_list.contingency_type.value == "OTO"
     assert pending.status is OrderStatus.PENDING_NEW and not pending.is_working
     assert balance(ex, "bob", "USDT").locked == D("14750") and balance(ex, "bob", "BTC").locked == 0
@@ -119,7 +119,7 @@ def test_pending_market_order_fills_at_the_working_fill_price() -> None:
     start = asset_totals(ex)
     result = ex.place_oto("bob", oto(pending=LegSpec(OrderType.MARKET, Side.SELL, D("0.5"))))
     ex.set_price(BTC, D("29000"))
-    working, pending = legs(ex, result.order_list.order_list_id)
+    _working, pending = legs(ex, result.order_list.order_list_id)
     assert pending.status is OrderStatus.FILLED and pending.cummulative_quote_qty == D("0.5") * D("29500")
     check_invariants(ex, start)
 
@@ -128,7 +128,7 @@ def test_otoco_working_fills_pair_placed_one_fills_other_expires() -> None:
     ex = make_exchange()
     start = asset_totals(ex)
     result = ex.place_otoco("bob", otoco())
-    working, first, second = result.orders
+    _working, first, second = result.orders
     assert result.order_list.contingency_type.value == "OTO" and result.order_list.kind is ListKind.OTOCO
     assert (first.type, second.type) == (OrderType.STOP_LOSS, OrderType.LIMIT_MAKER)  # stop leg first
     assert first.status is second.status is OrderStatus.PENDING_NEW
@@ -166,7 +166,7 @@ def test_otoco_working_cancelled_cancels_all() -> None:
     assert ex.open_orders("bob", BTC) == []
 
 
-@pytest.mark.parametrize("above, below, code", [
+@pytest.mark.parametrize(("above", "below", "code"), [
     (LegSpec(OrderType.STOP_LOSS, Side.SELL, D("0.5"), stop_price=D("31000")),
      LegSpec(OrderType.STOP_LOSS, Side.SELL, D("0.5"), stop_price=D("29000")), -1197),
     (LegSpec(OrderType.LIMIT_MAKER, Side.SELL, D("0.5"), price=D("31000")),

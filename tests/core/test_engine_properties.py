@@ -16,6 +16,7 @@ from the primary records gives, which is what a snapshot restore relies on.
 
 from __future__ import annotations
 
+import contextlib
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -23,10 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_exchange.core.enums import OrderType, Side, SideEffectType, TimeInForce
-from mock_exchange.core.events import MarginLevelEvent
-from mock_exchange.core.margin_level import MarginLevelStatus
 from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.events import MarginLevelEvent
 from mock_exchange.core.exchange import Exchange
+from mock_exchange.core.margin_level import MarginLevelStatus
 from mock_exchange.core.requests import LegSpec, NewOco, NewOrder, NewOto, NewOtoco
 from mock_exchange.core.rules import rises
 from tests.core.engine_helpers import asset_totals, check_invariants, check_rebuild, fingerprint, make_exchange
@@ -82,8 +83,10 @@ operations = st.one_of(
     st.tuples(st.just("index_follows_last"), symbols),
     st.tuples(st.just("liquidate"), accounts, st.booleans()),
     # Borrow most of what may be borrowed and spend it: a leveraged long (USDT owed) or short (BTC owed).
-    st.tuples(st.just("lever"), accounts, st.booleans(), st.booleans(), st.sampled_from((D("0.5"), D("0.9"), D("0.99")))),
-    st.tuples(st.just("lever"), accounts, st.booleans(), st.booleans(), st.sampled_from((D("0.5"), D("0.9"), D("0.99")))),
+    st.tuples(st.just("lever"), accounts, st.booleans(), st.booleans(),
+              st.sampled_from((D("0.5"), D("0.9"), D("0.99")))),
+    st.tuples(st.just("lever"), accounts, st.booleans(), st.booleans(),
+              st.sampled_from((D("0.5"), D("0.9"), D("0.99")))),
     st.tuples(st.just("transfer"), accounts,
               st.sampled_from(("MAIN_MARGIN", "MARGIN_MAIN", "MAIN_ISOLATED_MARGIN", "ISOLATED_MARGIN_MAIN",
                                "MARGIN_ISOLATEDMARGIN", "ISOLATEDMARGIN_MARGIN")),
@@ -229,11 +232,10 @@ def _run_other(ex: Exchange, op: tuple) -> None:  # type: ignore[type-arg]
             ex.borrow(account, asset, amount, pair)
             last = ex.market.last_price("BTCUSDT")
             qty = ((amount / last) if long else amount).quantize(D("0.001"), rounding=ROUND_DOWN)
-            try:  # the loan stands even when the order is refused (the step is not a rejected one)
+            # The loan stands even when the order is refused (the step is not a rejected one).
+            with contextlib.suppress(BinanceError):
                 ex.place_order(account, NewOrder("BTCUSDT", Side.BUY if long else Side.SELL, OrderType.MARKET,
                                                  quantity=qty, isolated=pair is not None))
-            except BinanceError:
-                pass
     elif kind == "liquidate":
         _, account, iso = op
         ex.manual_liquidation(account, "BTCUSDT" if _isolated(account, "BTCUSDT", iso) else None)

@@ -121,7 +121,7 @@ def test_trailing_zeros_do_not_count_as_precision() -> None:
     check(order(quantity="0.00100000000000", price="30000.000000000000"))
 
 
-@pytest.mark.parametrize("o, ok", [
+@pytest.mark.parametrize(("o", "ok"), [
     (order(quantity="0.01", price="100"), True),
     (order(quantity="0.001", price="100"), False),  # quantity uses base_asset_precision 2
     (order(quantity="1", iceberg="0.001", price="100"), False),  # so does icebergQty
@@ -202,7 +202,7 @@ def test_stop_market_price_times_quantity_uses_the_stop_price() -> None:
 PRICE_ONLY = only(BTC, "PRICE_FILTER")  # minPrice 0.01, maxPrice 1000000.00, tickSize 0.01
 
 
-@pytest.mark.parametrize("price, ok", [
+@pytest.mark.parametrize(("price", "ok"), [
     ("0.01", True), ("0.009", False), ("0.001", False),
     ("1000000.00", True), ("1000000.01", False),
     ("30000.01", True), ("30000.015", False), ("30000.001", False),
@@ -215,7 +215,7 @@ def test_price_filter_bounds_and_tick(price: str, ok: bool) -> None:
         assert rejection(o, symbol=PRICE_ONLY) == fail("PRICE_FILTER")
 
 
-@pytest.mark.parametrize("stop, ok", [("0.01", True), ("0.009", False), ("1000000", True),
+@pytest.mark.parametrize(("stop", "ok"), [("0.01", True), ("0.009", False), ("1000000", True),
                                       ("1000000.01", False), ("29999.99", True), ("29999.999", False)])
 def test_price_filter_applies_to_the_stop_price(stop: str, ok: bool) -> None:
     for o in (order(OrderType.STOP_LOSS, stop=stop), order(OrderType.TAKE_PROFIT_LIMIT, price="30000", stop=stop)):
@@ -234,7 +234,7 @@ def test_price_filter_on_the_default_config_with_a_matching_average_price() -> N
         "PRICE_FILTER")
 
 
-@pytest.mark.parametrize("field, passes, still_fails", [
+@pytest.mark.parametrize(("field", "passes", "still_fails"), [
     ("minPrice", "0.5", "5000"),  # below min passes; max still enforced
     ("maxPrice", "5000", "0.5"),  # above max passes; min still enforced
     ("tickSize", "123.45678901", "0.5"),  # off tick passes; min still enforced
@@ -255,7 +255,7 @@ def test_price_filter_ignores_market_orders() -> None:
 PERCENT = {"filterType": "PERCENT_PRICE", "multiplierUp": "1.1", "multiplierDown": "0.9", "avgPriceMins": 5}
 
 
-@pytest.mark.parametrize("price, ok", [("110", True), ("110.01", False), ("90", True), ("89.99", False)])
+@pytest.mark.parametrize(("price", "ok"), [("110", True), ("110.01", False), ("90", True), ("89.99", False)])
 def test_percent_price_band_around_the_average(price: str, ok: bool) -> None:
     o = order(price=price, quantity="1")
     kwargs: dict[str, Any] = {"symbol": custom(PERCENT), "last": "500", "avg": "100"}
@@ -284,7 +284,7 @@ def test_percent_price_checks_the_limit_price_only() -> None:
 # -- PERCENT_PRICE_BY_SIDE -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("side, price, ok", [
+@pytest.mark.parametrize(("side", "price", "ok"), [
     (Side.BUY, "150000", True), (Side.BUY, "150000.01", False),
     (Side.BUY, "6000", True), (Side.BUY, "5999.99", False),
     (Side.SELL, "150000", True), (Side.SELL, "150000.01", False),
@@ -302,7 +302,7 @@ BY_SIDE = {"filterType": "PERCENT_PRICE_BY_SIDE", "bidMultiplierUp": "1.2", "bid
            "askMultiplierUp": "5", "askMultiplierDown": "0.8", "avgPriceMins": 1}
 
 
-@pytest.mark.parametrize("side, price, ok", [
+@pytest.mark.parametrize(("side", "price", "ok"), [
     (Side.BUY, "120", True), (Side.BUY, "120.01", False), (Side.SELL, "120.01", True),
     (Side.SELL, "80", True), (Side.SELL, "79.99", False), (Side.BUY, "79.99", True),
     (Side.BUY, "20", True), (Side.BUY, "19.99", False), (Side.SELL, "500", True), (Side.SELL, "500.01", False),
@@ -321,7 +321,7 @@ def test_percent_price_by_side_buy_uses_bid_and_sell_uses_ask(side: Side, price:
 LOT_ONLY = only(BTC, "LOT_SIZE")  # minQty 0.00001, maxQty 9000.00000, stepSize 0.00001
 
 
-@pytest.mark.parametrize("quantity, ok", [
+@pytest.mark.parametrize(("quantity", "ok"), [
     ("0.00001", True), ("0.000009", False), ("9000", True), ("9000.00001", False),
     ("1.23456", True), ("1.234565", False),
 ])
@@ -334,7 +334,7 @@ def test_lot_size_bounds_and_step(quantity: str, ok: bool) -> None:
             assert rejection(o, symbol=LOT_ONLY) == fail("LOT_SIZE")
 
 
-@pytest.mark.parametrize("iceberg, ok", [("0.00001", True), ("0.000009", False), ("0.123455", False)])
+@pytest.mark.parametrize(("iceberg", "ok"), [("0.00001", True), ("0.000009", False), ("0.123455", False)])
 def test_lot_size_applies_to_the_iceberg_qty(iceberg: str, ok: bool) -> None:
     o = order(quantity="1", iceberg=iceberg)
     if ok:
@@ -364,7 +364,7 @@ def test_lot_size_step_with_a_huge_quotient_is_exact() -> None:
 MARKET_LOT_ONLY = only(BTC, "MARKET_LOT_SIZE")  # minQty 0, maxQty 100, stepSize 0 (disabled)
 
 
-@pytest.mark.parametrize("quantity, ok", [("100", True), ("100.00001", False), ("0.12345678", True)])
+@pytest.mark.parametrize(("quantity", "ok"), [("100", True), ("100.00001", False), ("0.12345678", True)])
 def test_market_lot_size_on_market_orders(quantity: str, ok: bool) -> None:
     o = order(OrderType.MARKET, quantity=quantity)
     if ok:
@@ -395,7 +395,7 @@ def test_market_lot_size_on_the_default_config_after_lot_size() -> None:
 # -- ICEBERG_PARTS -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("quantity, iceberg, ok", [
+@pytest.mark.parametrize(("quantity", "iceberg", "ok"), [
     ("1", "0.1", True),  # exactly 10 parts
     ("1", "0.09999", False),  # ceil(10.001) = 11
     ("0.99999", "0.1", True),  # ceil(9.9999) = 10
@@ -413,7 +413,7 @@ def test_iceberg_parts_limit_10(quantity: str, iceberg: str, ok: bool) -> None:
 # -- TRAILING_DELTA ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("delta, ok", [(10, True), (9, False), (2000, True), (2001, False), (0, False)])
+@pytest.mark.parametrize(("delta", "ok"), [(10, True), (9, False), (2000, True), (2001, False), (0, False)])
 def test_trailing_delta_default_bounds(delta: int, ok: bool) -> None:
     o = order(OrderType.STOP_LOSS, side=Side.SELL, trailing=delta)
     if ok:
@@ -426,7 +426,7 @@ TRAILING = {"filterType": "TRAILING_DELTA", "minTrailingAboveDelta": 10, "maxTra
             "minTrailingBelowDelta": 200, "maxTrailingBelowDelta": 300}
 
 
-@pytest.mark.parametrize("type_, side, bounds", [
+@pytest.mark.parametrize(("type_", "side", "bounds"), [
     (OrderType.STOP_LOSS, Side.BUY, (10, 100)),
     (OrderType.STOP_LOSS_LIMIT, Side.BUY, (10, 100)),
     (OrderType.TAKE_PROFIT, Side.SELL, (10, 100)),

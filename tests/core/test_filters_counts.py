@@ -60,13 +60,13 @@ def outcome(
 # -- MAX_NUM_ORDERS (default 200) ------------------------------------------------------
 
 
-@pytest.mark.parametrize("open_, ok", [(0, True), (199, True), (200, False), (250, False)])
+@pytest.mark.parametrize(("open_", "ok"), [(0, True), (199, True), (200, False), (250, False)])
 def test_max_num_orders_counts_the_new_order(open_: int, ok: bool) -> None:
     for o in (LIMIT, STOP):
         assert outcome(o, OpenCounts(symbol_orders=open_)) == (None if ok else fail("MAX_NUM_ORDERS"))
 
 
-@pytest.mark.parametrize("legs, last_ok", [(OCO, 198), (OTOCO, 197)])
+@pytest.mark.parametrize(("legs", "last_ok"), [(OCO, 198), (OTOCO, 197)])
 def test_max_num_orders_counts_every_leg_of_a_list(legs: tuple[FilterOrder, ...], last_ok: int) -> None:
     assert outcome(legs, OpenCounts(symbol_orders=last_ok)) is None
     assert outcome(legs, OpenCounts(symbol_orders=last_ok + 1)) == fail("MAX_NUM_ORDERS")
@@ -139,7 +139,7 @@ MAX_POSITION = {"filterType": "MAX_POSITION", "maxPosition": "10.00000000"}
 POSITION_FAIL = (-2010, "Filter failure: MAX_POSITION")
 
 
-@pytest.mark.parametrize("position, quantity, ok", [
+@pytest.mark.parametrize(("position", "quantity", "ok"), [
     ("6", "4", True), ("6", "4.00001", False), ("10", "0.00001", False), ("0", "10", True),
 ])
 def test_max_position_on_buy_orders(position: str, quantity: str, ok: bool) -> None:
@@ -165,7 +165,7 @@ def test_max_position_checks_each_buy_leg_of_a_list() -> None:
 # -- exchange filters ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("open_, ok", [(999, True), (1000, False)])
+@pytest.mark.parametrize(("open_", "ok"), [(999, True), (1000, False)])
 def test_exchange_max_num_orders_default_1000(open_: int, ok: bool) -> None:
     assert outcome(LIMIT, OpenCounts(exchange_orders=open_)) == (None if ok else fail("EXCHANGE_MAX_NUM_ORDERS"))
 
@@ -175,7 +175,7 @@ def test_exchange_max_num_orders_counts_list_legs() -> None:
     assert outcome(OTOCO, OpenCounts(exchange_orders=998)) == fail("EXCHANGE_MAX_NUM_ORDERS")
 
 
-@pytest.mark.parametrize("spec, orders, full, not_counted", [
+@pytest.mark.parametrize(("spec", "orders", "full", "not_counted"), [
     ({"filterType": "EXCHANGE_MAX_NUM_ALGO_ORDERS", "maxNumAlgoOrders": 200}, STOP,
      OpenCounts(exchange_algo_orders=200), LIMIT),
     ({"filterType": "EXCHANGE_MAX_NUM_ICEBERG_ORDERS", "maxNumIcebergOrders": 10000}, ICEBERG,

@@ -67,7 +67,7 @@ def outcome(o: FilterOrder, symbol: SymbolConfig, last: str = "30000", avg: str 
 NOTIONAL_ONLY = symbol_with(BTC_NOTIONAL)
 
 
-@pytest.mark.parametrize("price, quantity, ok", [
+@pytest.mark.parametrize(("price", "quantity", "ok"), [
     ("5000", "0.001", True), ("4999.99", "0.001", False),  # min 5
     ("90000", "100", True), ("90000", "100.00001", False),  # max 9000000
 ])
@@ -77,7 +77,7 @@ def test_notional_limit_orders_use_price_times_quantity(price: str, quantity: st
         assert outcome(o, NOTIONAL_ONLY) == (None if ok else NOTIONAL_FAIL)
 
 
-@pytest.mark.parametrize("price, stop, quantity, ok", [
+@pytest.mark.parametrize(("price", "stop", "quantity", "ok"), [
     ("5000", "1", "0.001", True), ("4999.99", "100000", "0.001", False),
 ])
 def test_notional_stop_limit_orders_use_the_limit_price(price: str, stop: str, quantity: str, ok: bool) -> None:
@@ -85,7 +85,7 @@ def test_notional_stop_limit_orders_use_the_limit_price(price: str, stop: str, q
     assert outcome(o, NOTIONAL_ONLY) == (None if ok else NOTIONAL_FAIL)
 
 
-@pytest.mark.parametrize("stop, quantity, ok", [
+@pytest.mark.parametrize(("stop", "quantity", "ok"), [
     ("5000", "0.001", True), ("4999.99", "0.001", False),
     ("90000", "100", True), ("90000", "100.00001", False),  # max applies: a stop is not a MARKET order
 ])
@@ -96,7 +96,7 @@ def test_notional_stop_market_orders_use_the_stop_price(stop: str, quantity: str
         assert outcome(o, NOTIONAL_ONLY, avg="1") == (None if ok else NOTIONAL_FAIL)
 
 
-@pytest.mark.parametrize("avg, ok", [("5000", True), ("4999.99", False)])
+@pytest.mark.parametrize(("avg", "ok"), [("5000", True), ("4999.99", False)])
 def test_notional_market_min_applies_with_the_average_price(avg: str, ok: bool) -> None:
     o = order(OrderType.MARKET, quantity="0.001")
     assert outcome(o, NOTIONAL_ONLY, last="1000000", avg=avg) == (None if ok else NOTIONAL_FAIL)
@@ -118,7 +118,7 @@ def test_notional_market_min_off_when_not_apply_min_to_market() -> None:
     assert rejection(order(quantity="0.00001", price="30000"), symbol) == NOTIONAL_FAIL  # limits still checked
 
 
-@pytest.mark.parametrize("quote, ok", [("5", True), ("4.99999999", False), ("9000000", True),
+@pytest.mark.parametrize(("quote", "ok"), [("5", True), ("4.99999999", False), ("9000000", True),
                                        ("90000000", True)])
 def test_notional_quote_order_qty_is_the_notional(quote: str, ok: bool) -> None:
     o = order(OrderType.MARKET, quantity=None, quote=quote)
@@ -160,7 +160,7 @@ def test_notional_on_the_full_default_symbol() -> None:
 MIN_ONLY = symbol_with(MIN_NOTIONAL)
 
 
-@pytest.mark.parametrize("o, ok", [
+@pytest.mark.parametrize(("o", "ok"), [
     (order(quantity="0.1", price="100"), True),
     (order(quantity="0.09", price="100"), False),
     (order(OrderType.STOP_LOSS, quantity="0.1", stop="100"), True),
@@ -174,7 +174,7 @@ def test_min_notional(o: FilterOrder, ok: bool) -> None:
     assert outcome(o, MIN_ONLY, avg="1") == (None if ok else MIN_NOTIONAL_FAIL)
 
 
-@pytest.mark.parametrize("avg, ok", [("100", True), ("99.99", False)])
+@pytest.mark.parametrize(("avg", "ok"), [("100", True), ("99.99", False)])
 def test_min_notional_market_uses_the_average_price(avg: str, ok: bool) -> None:
     assert outcome(order(OrderType.MARKET, quantity="0.1"), MIN_ONLY, avg=avg) == (None if ok else MIN_NOTIONAL_FAIL)
 

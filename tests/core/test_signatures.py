@@ -12,7 +12,9 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from mock_exchange.core.signatures import SignatureVerifier, signature_payload, strip_signature
 
 SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
-PAYLOAD = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
+PAYLOAD = (
+    "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
+)
 
 
 @pytest.mark.parametrize(

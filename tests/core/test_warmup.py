@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ def test_the_walk_ends_at_the_start_price_just_before_the_start() -> None:
     # Built at T0 + 7 min: the walk fills the candles before the one the exchange starts in.
     assert warm[-1].open_ms == T0 and warm[-1].close == Decimal("30000.00")
     assert live.open_ms == T0 + 5 * MIN and live.open == live.close == Decimal("30000.00")
-    for a, b in zip(warm, warm[1:], strict=False):
+    for a, b in itertools.pairwise(warm):
         assert b.open_ms - a.open_ms == 5 * MIN and b.open == a.close  # continuous
     for row in warm:
         assert row.low <= min(row.open, row.close) <= max(row.open, row.close) <= row.high

@@ -8,8 +8,8 @@ read-only default is shown to send nothing but GETs.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import margin_client  # noqa: F401
 import pytest
 
 # Imported here, before any inner session, so that pytester's in-process runs share these
 # modules instead of importing a second copy each (two requests modules disagree on classes).
 import requests  # noqa: F401
+
 import mock_exchange.control  # noqa: F401
 import mock_exchange.testing  # noqa: F401
 import mock_exchange.web.app  # noqa: F401
 import mock_exchange.wsgi_adapter  # noqa: F401
-import margin_client  # noqa: F401
 
 mock_exchange.web.app.create_app()  # and everything the factory imports lazily (the engine)
 

@@ -54,7 +54,8 @@ def seed(app: Flask) -> dict[str, Any]:
     """Orders, lists, a fill, a loan and listen keys for the demo account (one order for 'other')."""
     client = app.test_client()
     ids: dict[str, Any] = {}
-    ids["order"] = _ok(client, "POST", "/sapi/v1/margin/order", {**LIMIT_BUY, "newClientOrderId": "seedLimit"})["orderId"]
+    order = _ok(client, "POST", "/sapi/v1/margin/order", {**LIMIT_BUY, "newClientOrderId": "seedLimit"})
+    ids["order"] = order["orderId"]
     ids["oco"] = _ok(client, "POST", "/sapi/v1/margin/order/oco", {**OCO_SELL, "listClientOrderId": "seedOco"})[
         "orderListId"]
     ids["oto"] = _ok(client, "POST", "/sapi/v1/margin/order/oto", {**OTO, "listClientOrderId": "seedOto"})[

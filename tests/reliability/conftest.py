@@ -49,8 +49,8 @@ def budget(request: pytest.FixtureRequest) -> Iterator[Budget]:
 
 
 @pytest.fixture
-def seeded() -> Iterator[Seeded]:
-    yield Seeded()
+def seeded() -> Seeded:
+    return Seeded()
 
 
 def _memory_report() -> memory.MemoryReport | None:
@@ -76,7 +76,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         for line in report.lines():
             terminalreporter.write_line(line)
         if soak_seconds() > 0 and not report.within_bound:
-            terminalreporter.write_line(f"FAILED: the soak rounds added more memory than {memory.RSS_GROWTH_ENV} allows")
+            terminalreporter.write_line(
+                f"FAILED: the soak rounds added more memory than {memory.RSS_GROWTH_ENV} allows"
+            )
     if not STATS:
         return
     terminalreporter.section("reliability tally")

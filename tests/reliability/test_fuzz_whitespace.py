@@ -120,5 +120,7 @@ def test_no_anchored_pattern_in_the_sources_is_matched_with_re_match() -> None:
         for name in re.findall(r"^\s*(\w+)\s*=\s*re\.compile\(r?[\"'].*\$[\"']\)", text, flags=re.M):
             if re.search(rf"\b{name}\.(match|search)\(", text):
                 found.append(f"{path.relative_to(root)}: {name}")
-        found += [f"{path.relative_to(root)}: {m}" for m in re.findall(r"re\.(?:match|search)\(r?[\"'][^\"']*\$[\"']", text)]
+        found += [
+            f"{path.relative_to(root)}: {m}" for m in re.findall(r"re\.(?:match|search)\(r?[\"'][^\"']*\$[\"']", text)
+        ]
     assert not found, f"anchored patterns matched with re.match/search (use fullmatch): {found}"

@@ -134,7 +134,7 @@ def records_of(seeded: Seeded, account: str) -> Any:
     balances = {(m.isolated_symbol, a): (b.free, b.locked, b.borrowed, b.interest)
                 for m in owner.margin_accounts() for a, b in m.balances.items()}
     orders = {i: (o.status, o.executed_qty, o.locked_amount) for i, o in state.orders.items() if o.account == account}
-    lists = {i: l.list_order_status for i, l in state.order_lists.items() if l.account == account}
+    lists = {i: ol.list_order_status for i, ol in state.order_lists.items() if ol.account == account}
     trades = sorted(i for i, t in state.trades.items() if t.account == account)
     loans = [r.tran_id for r in state.borrow_history if r.account == account]
     return balances, orders, lists, trades, loans

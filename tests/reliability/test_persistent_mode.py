@@ -76,7 +76,8 @@ def start(state_file: Path, *extra: str) -> Server:
                 return Server(process, url)
         except requests.ConnectionError:
             if process.poll() is not None:
-                raise AssertionError(f"the server exited with {process.returncode}: {process.communicate()[0]}")
+                output = process.communicate()[0]
+                raise AssertionError(f"the server exited with {process.returncode}: {output}") from None
             if time.monotonic() > deadline:
                 process.kill()
                 raise AssertionError("the server did not answer in time") from None

@@ -135,16 +135,15 @@ def big_answer(environ: dict[str, Any], start_response: Callable[..., Any]) -> I
 
 @pytest.mark.parametrize("receive_buffer", [4096, 256 * 1024])
 def test_an_answer_larger_than_every_buffer_reaches_a_slow_reader_whole(receive_buffer: int) -> None:
-    with Served(big_answer, threads=2) as served:
-        with socket.socket() as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
-            sock.settimeout(TIMEOUT_S)
-            sock.connect(served.address)
-            sock.sendall(b"GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            body = read_answer(sock, bytearray())
-            # The connection is still usable afterwards.
-            sock.sendall(b"GET /again HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            again = read_answer(sock, bytearray())
+    with Served(big_answer, threads=2) as served, socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        sock.settimeout(TIMEOUT_S)
+        sock.connect(served.address)
+        sock.sendall(b"GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        body = read_answer(sock, bytearray())
+        # The connection is still usable afterwards.
+        sock.sendall(b"GET /again HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        again = read_answer(sock, bytearray())
     assert len(body) == BIG and body[:512] == bytes(range(256)) * 2 and body[-256:] == bytes(range(256))
     assert len(again) == BIG
 
@@ -164,19 +163,18 @@ def test_a_streamed_answer_with_pauses_reaches_a_reader_that_lags() -> None:
             took_some.clear()
 
     total = len(chunk) * chunks
-    with Served(paced, threads=2) as served:
-        with socket.create_connection(served.address, timeout=TIMEOUT_S) as sock:
-            sock.sendall(b"GET /paced HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            received = bytearray()
-            head = -1
-            next_signal = len(chunk) // 2
-            while head < 0 or len(received) - head < total:
-                data = sock.recv(65536)
-                assert data, "the server closed the connection"
-                received += data
-                if head < 0 and b"\r\n\r\n" in received:
-                    head = received.index(b"\r\n\r\n") + 4
-                if head >= 0 and len(received) - head >= next_signal:
-                    took_some.set()
-                    next_signal += len(chunk)
+    with Served(paced, threads=2) as served, socket.create_connection(served.address, timeout=TIMEOUT_S) as sock:
+        sock.sendall(b"GET /paced HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        received = bytearray()
+        head = -1
+        next_signal = len(chunk) // 2
+        while head < 0 or len(received) - head < total:
+            data = sock.recv(65536)
+            assert data, "the server closed the connection"
+            received += data
+            if head < 0 and b"\r\n\r\n" in received:
+                head = received.index(b"\r\n\r\n") + 4
+            if head >= 0 and len(received) - head >= next_signal:
+                took_some.set()
+                next_signal += len(chunk)
     assert received[head:] == chunk * chunks

@@ -10,6 +10,7 @@ Every wait has a deadline; nothing is timed beyond a generous per-request timeou
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -22,8 +23,8 @@ import requests
 from margin_client import HmacSigner, MarginClient
 
 from mock_exchange.testing import LiveServer
-from tests.reliability import rawhttp
 from mock_exchange.web.app import create_app
+from tests.reliability import rawhttp
 from tests.reliability.support import DEMO, count, roomy_config, state_of
 
 SLOW_CONNECTIONS = 200
@@ -67,10 +68,8 @@ class Trickle:
         at = 0
         while not self.stop.wait(0.2) and at < len(line):
             for sock in self.socks:
-                try:
+                with contextlib.suppress(OSError):
                     sock.send(line[at:at + 1])
-                except OSError:
-                    pass
             at += 1
 
     def __enter__(self) -> Trickle:

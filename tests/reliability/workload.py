@@ -58,7 +58,7 @@ class Worker:
 
     def binance(self, method: str, path: str, params: dict[str, str], signed: bool = True) -> Any:
         request_id = f"w{self.index}-{len(self.sent_ids)}"
-        pairs = [(k, v) for k, v in params.items()]
+        pairs = list(params.items())
         if signed:
             pairs.append(("timestamp", str(self.server.app.extensions["mock_exchange"].exchange.clock.now_ms())))
         prepared = prepare(method, path, pairs, self.creds, sign=signed, headers={"X-Request-Id": request_id})
@@ -116,8 +116,14 @@ class Worker:
     def op_oco(self, symbol: str) -> None:
         side = self.rng.choice(("BUY", "SELL"))
         high, low = sorted((self.price(symbol), self.price(symbol)), key=float, reverse=True)
-        params = {"symbol": symbol, "side": side, "quantity": self.qty(symbol), "price": high if side == "SELL" else low,
-                  "stopPrice": low if side == "SELL" else high, "sideEffectType": self.rng.choice(EFFECTS)}
+        params = {
+            "symbol": symbol,
+            "side": side,
+            "quantity": self.qty(symbol),
+            "price": high if side == "SELL" else low,
+            "stopPrice": low if side == "SELL" else high,
+            "sideEffectType": self.rng.choice(EFFECTS),
+        }
         self.remember(self.binance("POST", "/sapi/v1/margin/order/oco", params))
 
     def op_oto(self, symbol: str) -> None:
@@ -137,7 +143,8 @@ class Worker:
     def op_cancel(self, symbol: str) -> None:
         mine = [p for p in self.placed if p.list_id is None]
         if not mine:
-            return self.op_query(symbol)
+            self.op_query(symbol)
+            return
         target = self.rng.choice(mine).order_ids[0]
         params = {"symbol": self.rng.choice(SYMBOLS), "orderId": str(target)}
         self.binance("DELETE", "/sapi/v1/margin/order", params)

@@ -79,7 +79,8 @@ def test_invalid_files_stop_everything_before_running(passing: Path, tmp_path: P
     out = capsys.readouterr().out.splitlines()
     # Every problem of the file at once: the unknown step kind hides none of the others.
     assert out == [
-        f"{invalid}:{line_of(invalid, '- wait:')}: unknown step kind 'wait' (step kinds: given, call, market, clock, fault, replay, expect)",
+        f"{invalid}:{line_of(invalid, '- wait:')}: unknown step kind 'wait' "
+        "(step kinds: given, call, market, clock, fault, replay, expect)",
         f"{invalid}:{line_of(invalid, 'order_list:')}: expect: bad reference ${{lst.orderListId}}: 'lst' is not "
         "saved by any earlier step (known: now)",
         f"{invalid}:{line_of(invalid, 'lenght')}: response.orderReports: bad matcher: unknown key 'lenght' "

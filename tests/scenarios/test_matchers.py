@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -107,7 +108,7 @@ def test_static_check_reports_lines_of_bad_matchers() -> None:
     expected = load_located("a: {gt: x}\nb:\n  c: {matches: '['}\nd: {len: 2}\n")
     problems = check_expected(expected, "response")
     assert [line for line, _ in problems] == [1, 3]
-    assert "response.a: bad matcher {gt: \"x\"}: needs a number" == problems[0][1]
+    assert problems[0][1] == "response.a: bad matcher {gt: \"x\"}: needs a number"
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -143,7 +144,7 @@ def test_references_resolve_typed_or_interpolated() -> None:
 
 
 def test_reference_to_a_missing_field_fails_clearly() -> None:
-    with pytest.raises(ReferenceError_, match="'oco' has no field 'orderReports.9.orderId'"):
+    with pytest.raises(ReferenceError_, match=re.escape("'oco' has no field 'orderReports.9.orderId'")):
         resolve("${oco.orderReports.9.orderId}", {"oco": OCO}.__getitem__)
 
 

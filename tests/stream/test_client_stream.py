@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import requests
-
 from margin_client import BinanceAPIError, HmacSigner, MarginClient
+
 from mock_exchange.core.enums import OrderType, Side, TimeInForce
 from mock_exchange.core.requests import NewOrder
 from tests.signed_client import DEMO_KEY, DEMO_SECRET

@@ -5,7 +5,6 @@ FORCE_LIQUIDATION until it repays; with it on, see test_liquidation_stream.py)."
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +16,6 @@ from mock_exchange.config import default_config
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.web.app import create_app
-
 from tests.signed_client import FROZEN_AT_MS as T0
 from tests.stream.test_ws_stream import assert_stream
 
@@ -25,10 +23,10 @@ Z8 = "0.00000000"
 
 
 @pytest.fixture
-def app() -> Iterator[Flask]:
+def app() -> Flask:
     config = default_config()
     config = dataclasses.replace(config, margin=dataclasses.replace(config.margin, auto_liquidation=False))
-    yield create_app(config, exchange=Exchange(config, clock=ExchangeClock(frozen_at_ms=T0)))
+    return create_app(config, exchange=Exchange(config, clock=ExchangeClock(frozen_at_ms=T0)))
 
 
 def test_risk_stream_reports_each_status_the_level_enters(http: requests.Session, server: Any, connect: Any,

@@ -29,7 +29,7 @@ def as_book(snap: dict[str, Any]) -> tuple[dict[Decimal, Decimal], dict[Decimal,
 
 def apply(book: tuple[dict[Decimal, Decimal], dict[Decimal, Decimal]], event: dict[str, Any]) -> None:
     """Binance's update procedure: set each level's quantity, remove it at zero."""
-    for side, levels in zip(book, (event["b"], event["a"])):
+    for side, levels in zip(book, (event["b"], event["a"]), strict=True):
         for price, qty in levels:
             if Decimal(qty) == 0:
                 side.pop(Decimal(price), None)

@@ -37,7 +37,7 @@ def test_rolling_window_ticker_streams_match_rest_ticker_with_window_size(connec
     exchange.trade("BTCUSDT", Decimal("29950"), Decimal("0.2"))
     frames = sock.frames_before_answer()
     assert [f["stream"] for f in frames] == ["btcusdt@ticker_1h", "btcusdt@ticker_4h", "btcusdt@ticker_1d"]
-    for frame, window in zip(frames, ("1h", "4h", "1d")):
+    for frame, window in zip(frames, ("1h", "4h", "1d"), strict=True):
         r = rest(server, "/api/v3/ticker", symbol="BTCUSDT", windowSize=window)
         assert frame["data"] == {
             "e": f"{window}Ticker", "E": T0 + 30_000, "s": "BTCUSDT", "p": r["priceChange"],

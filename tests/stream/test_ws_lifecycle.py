@@ -158,8 +158,7 @@ def test_waitress_answers_websocket_upgrades_with_501(app: Flask) -> None:
 
     from mock_exchange.testing import LiveServer
 
-    with LiveServer(app) as live:
-        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
-            websocket.create_connection(live.url.replace("http", "ws") + "/ws-api/v3", timeout=5)
+    with LiveServer(app) as live, pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(live.url.replace("http", "ws") + "/ws-api/v3", timeout=5)
     assert refused.value.status_code == 501
     assert b"--ws-port" in refused.value.resp_body

@@ -56,7 +56,8 @@ def test_the_page_and_its_files_are_served_from_the_package(client: FlaskClient)
         response = client.get(f"/mock/ui/static/{name}")
         assert response.status_code == 200, name
         assert response.content_type.startswith(kind)
-    assert "Apache License" in client.get("/mock/ui/static/vendor/LICENSE-lightweight-charts.txt").get_data(as_text=True)
+    license_text = client.get("/mock/ui/static/vendor/LICENSE-lightweight-charts.txt").get_data(as_text=True)
+    assert "Apache License" in license_text
 
 
 @pytest.mark.parametrize("path", ["/mock/ui/static/../feeds.py", "/mock/ui/static/%2e%2e/feeds.py",
@@ -338,20 +339,19 @@ def read_change(lines: Any, deadline_s: float = 10) -> dict[str, Any]:
 
 def test_the_live_stream_says_when_the_exchange_changed() -> None:
     app = frozen_app()
-    with LiveServer(app) as server:
-        with requests.get(f"{server.url}{API}/stream", stream=True, timeout=10) as stream:
-            assert stream.status_code == 200
-            assert stream.headers["Content-Type"].startswith("text/event-stream")
-            lines = stream.iter_lines(decode_unicode=True)
-            first = read_change(lines)
-            assert first["last_event_seq"] == 0 and first["clock"]["mode"] == "frozen"
-            requests.post(f"{server.url}/mock/v1/clock", json={"advance_ms": 60000}, timeout=10)
-            moved = read_change(lines)
-            assert moved["clock"]["now_ms"] == first["clock"]["now_ms"] + 60000
-            requests.put(f"{server.url}/mock/v1/accounts/demo/balances", json={"asset": "BTC", "free": "3"},
-                         timeout=10)
-            changed = read_change(lines)
-            assert changed["last_event_seq"] > 0
+    with LiveServer(app) as server, requests.get(f"{server.url}{API}/stream", stream=True, timeout=10) as stream:
+        assert stream.status_code == 200
+        assert stream.headers["Content-Type"].startswith("text/event-stream")
+        lines = stream.iter_lines(decode_unicode=True)
+        first = read_change(lines)
+        assert first["last_event_seq"] == 0 and first["clock"]["mode"] == "frozen"
+        requests.post(f"{server.url}/mock/v1/clock", json={"advance_ms": 60000}, timeout=10)
+        moved = read_change(lines)
+        assert moved["clock"]["now_ms"] == first["clock"]["now_ms"] + 60000
+        requests.put(f"{server.url}/mock/v1/accounts/demo/balances", json={"asset": "BTC", "free": "3"},
+                     timeout=10)
+        changed = read_change(lines)
+        assert changed["last_event_seq"] > 0
 
 
 def test_live_streams_are_bounded_and_the_control_api_keeps_answering() -> None:

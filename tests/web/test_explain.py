@@ -21,7 +21,6 @@ from mock_exchange.web.app import create_app
 from tests.signed_client import DEMO_KEY, DEMO_SECRET, FROZEN_AT_MS, SignedClient
 
 
-
 def explained(response: TestResponse, code: int, *words: str) -> str:
     body = response.get_json()
     assert body["code"] == code and set(body) == {"code", "msg"}, body
@@ -99,7 +98,7 @@ def test_unknown_api_key_is_told_apart_from_no_permission(signed: SignedClient, 
     unknown = client.get("/sapi/v1/margin/account?timestamp=1&signature=x", headers={"X-MBX-APIKEY": "nobody123"})
     header = explained(unknown, -2015, "No account has the API key", "demo", "never about your IP")
     assert "nobody123" not in header, "an API key is never shown whole"
-    account = [a for a in default_config().accounts if not a.margin_enabled][0]
+    account = next(a for a in default_config().accounts if not a.margin_enabled)
     no_margin = SignedClient(client, app, account.api_key, account.hmac_secret or "")
     refused = no_margin.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.01")
     explained(refused, -2015, "no margin-trading permission", account.name)

@@ -43,7 +43,10 @@ def test_exchange_info_symbol_and_symbols(client: FlaskClient) -> None:
 
 
 def test_ticker_price(client: FlaskClient) -> None:
-    assert client.get("/api/v3/ticker/price?symbol=BTCUSDT").get_json() == {"symbol": "BTCUSDT", "price": "30000.00000000"}
+    assert client.get("/api/v3/ticker/price?symbol=BTCUSDT").get_json() == {
+        "symbol": "BTCUSDT",
+        "price": "30000.00000000",
+    }
     rows = client.get("/api/v3/ticker/price").get_json()
     assert {r["symbol"] for r in rows} == {"BTCUSDT", "ETHUSDT", "BNBUSDT", "ETHBTC"}
 

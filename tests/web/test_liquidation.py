@@ -9,7 +9,6 @@ hand-computable; the arithmetic is in each test.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -41,8 +40,8 @@ def _app(**margin: Any) -> Flask:
 
 
 @pytest.fixture
-def app() -> Iterator[Flask]:
-    yield _app()
+def app() -> Flask:
+    return _app()
 
 
 @pytest.fixture

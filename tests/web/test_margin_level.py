@@ -9,7 +9,6 @@ to be read; liquidation itself is tested in test_liquidation.py.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -42,8 +41,8 @@ def _app(margin: dict[str, Any] | None = None) -> Flask:
 
 
 @pytest.fixture
-def app() -> Iterator[Flask]:
-    yield _app()
+def app() -> Flask:
+    return _app()
 
 
 @pytest.fixture
@@ -161,7 +160,7 @@ def test_bars_come_from_the_config() -> None:
     assert tier["liquidationRiskRatio"] == "1.05000000"
 
 
-@pytest.mark.parametrize("bars, problem", [
+@pytest.mark.parametrize(("bars", "problem"), [
     ({"margin_call": "1.1"}, "pre_liquidation (1.2) must be below margin_call (1.1)"),
     ({"force_liquidation": "0"}, "force_liquidation must be positive"),
     ({"normal": "3"}, "normal (3) must be below excessive (2)"),

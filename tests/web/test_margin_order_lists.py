@@ -94,15 +94,11 @@ def test_oco_stop_leg_triggers_and_limit_leg_expires(app: Flask, signed: SignedC
 )
 def test_oco_price_relationship_rejected_without_state_change(signed: SignedClient, side: str, price: str,
                                                               stop: str) -> None:
+    # Each case breaks the relation (SELL: limit > last 30000 > stop; BUY: limit < last < stop).
+    above, below = (Decimal(price), Decimal(stop)) if side == "SELL" else (Decimal(stop), Decimal(price))
+    assert not above > Decimal("30000") > below
     before = signed.get("/sapi/v1/margin/account").get_json()
-    if side == "SELL":  # SELL: limit > last (30000) > stop; BUY: limit < last < stop
-        valid = price > "30000" > stop
-    else:
-        valid = price < "30000" < stop
     response = signed.post(OCO, symbol="BTCUSDT", side=side, quantity="0.1", price=price, stopPrice=stop)
-    if valid:
-        assert response.status_code == 200
-        return
     assert (response.status_code, response.get_json()) == (
         400, {"code": -2010, "msg": "The relationship of the prices for the orders is not correct."})
     assert signed.get("/sapi/v1/margin/account").get_json() == before
@@ -220,9 +216,9 @@ def test_list_queries(signed: SignedClient) -> None:
     by_client_id = signed.get(ORDER_LIST, origClientOrderId="a").get_json()
     assert by_client_id["orderListId"] == first["orderListId"] and "orderReports" not in by_client_id
     open_lists = signed.get("/sapi/v1/margin/openOrderList").get_json()
-    assert {l["listClientOrderId"] for l in open_lists} == {"a", "b"}
+    assert {ol["listClientOrderId"] for ol in open_lists} == {"a", "b"}
     all_lists = signed.get("/sapi/v1/margin/allOrderList").get_json()
-    assert [l["orderListId"] for l in all_lists] == [second["orderListId"], first["orderListId"]]
+    assert [ol["orderListId"] for ol in all_lists] == [second["orderListId"], first["orderListId"]]
     missing = signed.get(ORDER_LIST, orderListId=999)
     assert missing.get_json() == {"code": -2013, "msg": "Order list does not exist."}
 

@@ -74,13 +74,21 @@ def test_missing_api_key(client: FlaskClient) -> None:
 
 def test_missing_signature(client: FlaskClient, signed: SignedClient) -> None:
     response = client.get(f"{USAGE}?timestamp={signed.now_ms()}", headers={"X-MBX-APIKEY": DEMO_KEY})
-    assert error(response) == (400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.")
+    assert error(response) == (
+        400,
+        -1102,
+        "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.",
+    )
 
 
 def test_missing_timestamp(client: FlaskClient, signed: SignedClient) -> None:
     payload = "isIsolated=FALSE"
     response = client.get(f"{USAGE}?{payload}&signature={signed.sign(payload)}", headers={"X-MBX-APIKEY": DEMO_KEY})
-    assert error(response) == (400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.")
+    assert error(response) == (
+        400,
+        -1102,
+        "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.",
+    )
 
 
 def test_expired_timestamp(signed: SignedClient) -> None:
@@ -127,7 +135,11 @@ def test_unknown_parameter(signed: SignedClient) -> None:
 
 
 def test_bad_enum_value(signed: SignedClient) -> None:
-    assert error(signed.get(USAGE, isIsolated="MAYBE")) == (400, -1130, "Data sent for parameter 'isIsolated' is not valid.")
+    assert error(signed.get(USAGE, isIsolated="MAYBE")) == (
+        400,
+        -1130,
+        "Data sent for parameter 'isIsolated' is not valid.",
+    )
 
 
 def test_bad_percent_encoding(client: FlaskClient) -> None:

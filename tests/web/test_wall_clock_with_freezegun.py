@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -10,7 +10,7 @@ from mock_exchange.web.app import create_app
 from tests.signed_client import SignedClient
 
 USAGE = "/sapi/v1/margin/rateLimit/order"
-INSTANT = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+INSTANT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def test_server_time_and_recv_window_follow_frozen_process_time() -> None:

@@ -11,7 +11,6 @@ from mock_exchange.scenario.schema import FAULT_FIELDS
 from mock_exchange.scenario.steps.base import StepFailed, StepOutcome
 from mock_exchange.scenario.timeparse import DEFAULT_START_MS, iso, parse_duration_ms, parse_instant_ms
 
-
 REPLAY_BATCH = 100_000
 
 

@@ -220,7 +220,7 @@ def chart(service: Any, symbol: Any, interval: Any = None, limit: Any = None) ->
         candles = [{"open_ms": k.open_ms, "open": dec(k.open), "high": dec(k.high), "low": dec(k.low),
                     "close": dec(k.close), "volume": dec(k.volume), "trades": k.trades}
                    for k in exchange.klines(name, Interval(period), limit=count)]
-        ids = sorted((i for scopes in state.open_orders.values() for ids in scopes.values() for i in ids))
+        ids = sorted(i for scopes in state.open_orders.values() for ids in scopes.values() for i in ids)
         lines = [line for i in ids if state.orders[i].symbol == name
                  for line in _order_lines(state.orders[i], _waits_for_working_order(state, state.orders[i]))]
         fills = []
