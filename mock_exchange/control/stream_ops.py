@@ -17,6 +17,12 @@ class StreamOps:
     exchange: Any
     runtime: Any
 
+    def forget_stream_connections(self) -> None:
+        """A reset forgets the WebSocket handshake counts (web/stream_limits.py), as it does request weights."""
+        from mock_exchange.web.stream_delivery import board_of
+
+        board_of(self.runtime).connection_attempts.clear()
+
     def streams_delivered(self, timeout_ms: Any = None) -> dict[str, Any]:
         """Block until each open WebSocket session has finished a round begun after this call.
 

@@ -52,6 +52,7 @@ from mock_exchange.core.tape import aggregate
 from mock_exchange.core.tickers import AVG_PRICE_MINS, rolling_window_start
 from mock_exchange.core.user_stream import listen_key_expired
 from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.stream_limits import TOO_MANY_MESSAGES_CLOSE, MessageRate
 from mock_exchange.web.user_stream import events_since, grant_payloads
 
 POLL_INTERVAL_S = 0.01
@@ -139,13 +140,16 @@ class MarketSession:
         with self.exchange.lock:
             self._sync()
 
-    def run(self, ws: Any, was_reset: Any, round_done: Any = lambda: None) -> None:
+    def run(self, ws: Any, was_reset: Any, round_done: Any = lambda: None, rate: MessageRate | None = None) -> None:
         self.ws = ws
         log = self.exchange.events
         while True:
             frame = self.ws.receive(timeout=POLL_INTERVAL_S)
             if was_reset(self.exchange) or (self.user is not None and self.exchange.events is not log):
                 self.ws.close(reason=1001, message="The exchange was reset.")
+                return
+            if frame is not None and rate is not None and not rate.allow():
+                self.ws.close(*TOO_MANY_MESSAGES_CLOSE)  # "5 incoming messages per second"
                 return
             if frame is not None:
                 # Everything printed before the request is sent before its answer, so an

@@ -16,11 +16,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from mock_exchange.web.stream_limits import ConnectionAttempts
+
 
 @dataclass
 class DeliveryBoard:
-    """Open sessions and their finished rounds; one per app."""
+    """Open sessions and their finished rounds; one per app (with its handshake counts)."""
 
+    connection_attempts: ConnectionAttempts = field(default_factory=ConnectionAttempts)
     _rounds: dict[int, int] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: threading.Condition = field(default_factory=threading.Condition)

@@ -33,7 +33,7 @@ from mock_exchange.core.user_stream import (
     listen_key_expired,
     stream_terminated,
 )
-from mock_exchange.web import market_stream_ws, ws_api_market
+from mock_exchange.web import market_stream_ws, stream_limits, ws_api_market
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.stream_delivery import board_of
@@ -85,6 +85,11 @@ def _check_upgrade() -> Any:
         body = {"code": -1020, "msg": "WebSockets are not served on this port; "
                                       "start mock-exchange serve with --ws-port and connect there."}
         return json_response(body, 501)
+    if _limits_on() and not board_of(current_runtime()).connection_attempts.allow(request.remote_addr or ""):
+        # (inferred) Binance documents the limit, not its answer: -1003 as for too much weight.
+        body = {"code": -1003, "msg": f"Too many new connections; the limit is {stream_limits.MAX_CONNECTIONS} "
+                                      f"per {stream_limits.CONNECTION_WINDOW_S // 60} minutes per IP."}
+        return json_response(body, 429)
     grant = None
     value = (request.view_args or {}).get("listen_key")
     if request.path == MARKET_STREAMS_PATH or (value is not None and _is_market_name(value)):
@@ -195,13 +200,18 @@ class _delivery_round:
         self.board.close(self.session)
 
 
+def _limits_on() -> bool:
+    return bool(current_app.config.get(stream_limits.CONFIG_KEY, True))
+
+
 def _run_market_session(ws: Any) -> None:
     session = g.market_session
     if session is None:
         ws.close(*market_stream_ws.ILLEGAL_STREAM_CLOSE)
         return
+    rate = stream_limits.MessageRate() if _limits_on() else None
     with _delivery_round() as round_done:
-        session.run(ws, lambda exchange: current_runtime().exchange is not exchange, round_done)
+        session.run(ws, lambda exchange: current_runtime().exchange is not exchange, round_done, rate)
 
 
 # -- WebSocket API ----------------------------------------------------------------------

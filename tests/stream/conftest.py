@@ -104,6 +104,12 @@ class Socket:
 
 
 @pytest.fixture
+def unlimited(app: Flask) -> None:
+    """Binance's 5 messages a second per connection off, for tests that check many replies at once."""
+    app.config["WS_STREAM_LIMITS"] = False
+
+
+@pytest.fixture
 def connect(server: Served) -> Iterator[Any]:
     """``connect(path)`` opens a socket on the test server; all are closed afterwards."""
     opened: list[Socket] = []

@@ -161,7 +161,7 @@ def test_a_stream_further_behind_than_the_log_gets_one_event_spanning_the_gap(co
     assert book == as_book(snapshot(server))
 
 
-def test_depth_streams_refuse_undocumented_levels_and_speeds(connect: Any) -> None:
+def test_depth_streams_refuse_undocumented_levels_and_speeds(connect: Any, unlimited: None) -> None:
     sock = connect("/ws/0")
     for name in ("btcusdt@depth7", "btcusdt@depth05", "btcusdt@depth@250ms", "btcusdt@depth5@10ms",
                  "btcusdt@bookTicker@100ms", "btcusdt@depth@100ms@100ms"):

@@ -74,7 +74,7 @@ def test_combined_stream_wraps_each_payload_with_its_stream_name(connect: Any, e
     assert (kline["data"]["k"]["i"], kline["data"]["k"]["c"]) == ("5m", "30100.00000000")
 
 
-def test_live_subscribe_unsubscribe_and_list_with_their_ids(connect: Any, exchange: Any) -> None:
+def test_live_subscribe_unsubscribe_and_list_with_their_ids(connect: Any, exchange: Any, unlimited: None) -> None:
     sock = connect("/stream")
     assert subscribe(sock, "LIST_SUBSCRIPTIONS", None, 1) == {"result": [], "id": 1}
     assert subscribe(sock, "SUBSCRIBE", ["btcusdt@trade", "ethusdt@kline_1h"], 2) == {"result": None, "id": 2}

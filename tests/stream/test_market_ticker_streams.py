@@ -106,7 +106,7 @@ def test_microsecond_time_unit_applies_to_ticker_times(connect: Any, exchange: A
     assert (frame["E"], frame["C"], frame["O"]) == (T0 * 1000, T0 * 1000, (T0 - 86_400_000) * 1000)
 
 
-def test_ticker_stream_names_outside_the_documented_set_are_refused(connect: Any) -> None:
+def test_ticker_stream_names_outside_the_documented_set_are_refused(connect: Any, unlimited: None) -> None:
     sock = connect("/ws/0")
     for name in ("btcusdt@ticker_2h", "btcusdt@ticker_1m", "!ticker_2d@arr", "!bookTicker@arr",
                  "!miniTicker@arr@500ms", "!miniticker@arr", "btcusdt@avgprice", "btcusdt@ticker@arr"):
