@@ -20,7 +20,7 @@ from mock_exchange.core.accounts import RepayResult
 from mock_exchange.core.context import EngineContext, isolated_symbol_of
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.enums import Side, SideEffectType
-from mock_exchange.core.errors import exceed_max_borrowable, insufficient_balance
+from mock_exchange.core.errors import BinanceError, borrow_not_allowed, exceed_max_borrowable, insufficient_balance
 from mock_exchange.core.events import LiabilityEvent
 from mock_exchange.core.orders import Order
 from mock_exchange.core.state import BorrowRepayRecord
@@ -101,23 +101,34 @@ def max_borrowable(ctx: EngineContext, account: str, isolated_symbol: str | None
     return valuation.max_borrowable(margin, asset, ctx.config.margin, ctx.state.symbols, ctx.index_prices())
 
 
-def plan_borrow(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: str, amount: Decimal,
-                side_effect: SideEffectType) -> Decimal:
+def borrow_plan(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: str, amount: Decimal,
+                side_effect: SideEffectType) -> Decimal | BinanceError:
     """How much must be borrowed so ``amount`` can be reserved (spec §8.2: only the shortfall).
 
-    Raises -2010 insufficient balance without a borrowing side effect, -3008 from a margin
-    call on, -3006 when the shortfall is over the max borrowable.
+    Or why it cannot be, as the error a placement answers with (returned, not raised:
+    matching expires an order on it): -2010 insufficient balance without a borrowing side
+    effect, -3008 from a margin call on, -3006 when the shortfall is over the max borrowable.
     """
     short = amount - ctx.margin_account(account, isolated_symbol).free(asset)
     if short <= 0:
         return ZERO
     if not side_effect.borrows:
-        raise insufficient_balance()
-    margin_risk.require_borrow_allowed(ctx, account, isolated_symbol)
+        return insufficient_balance()
+    if not margin_risk.borrow_allowed(ctx, account, isolated_symbol):
+        return borrow_not_allowed()
     available, _ = max_borrowable(ctx, account, isolated_symbol, asset)
     if short > available:
-        raise exceed_max_borrowable()
+        return exceed_max_borrowable()
     return short
+
+
+def plan_borrow(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: str, amount: Decimal,
+                side_effect: SideEffectType) -> Decimal:
+    """:func:`borrow_plan` for a placement: the loan, or its error raised."""
+    plan = borrow_plan(ctx, account, isolated_symbol, asset, amount, side_effect)
+    if isinstance(plan, BinanceError):
+        raise plan
+    return plan
 
 
 def borrow(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: str, amount: Decimal,

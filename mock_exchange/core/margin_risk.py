@@ -93,9 +93,14 @@ def _allowed(ctx: EngineContext, account: str, isolated_symbol: str | None) -> S
     return risk_now(ctx, account, isolated_symbol, liquidation_price=False).allowed
 
 
+def borrow_allowed(ctx: EngineContext, account: str, isolated_symbol: str | None) -> bool:
+    """Whether the account (or pair) may take a new loan: not from a margin call on."""
+    return _allowed(ctx, account, isolated_symbol).borrow_enabled
+
+
 def require_borrow_allowed(ctx: EngineContext, account: str, isolated_symbol: str | None) -> None:
     """-3008 from a margin call on: a loan would only deepen the risk."""
-    if not _allowed(ctx, account, isolated_symbol).borrow_enabled:
+    if not borrow_allowed(ctx, account, isolated_symbol):
         raise borrow_not_allowed()
 
 

@@ -25,10 +25,11 @@ from mock_exchange.core import funding, lifecycle
 from mock_exchange.core.context import EngineContext
 from mock_exchange.core.enums import ExecutionType, ExpiryReason, OrderStatus, OrderType, Side, TimeInForce
 from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.order_list_pair import PairLeg, leg_problem, pair_problem
 from mock_exchange.core.order_lists import ListKind, OrderList
 from mock_exchange.core.orders import Order, Trade
 from mock_exchange.core.requests import Fill
-from mock_exchange.core.rules import is_marketable, pair_level, pair_prices_ok, would_trigger
+from mock_exchange.core.rules import is_marketable
 
 BIPS = Decimal(10000)
 _MARKET_TYPES = (OrderType.MARKET, OrderType.STOP_LOSS, OrderType.TAKE_PROFIT)
@@ -79,9 +80,8 @@ def take(ctx: EngineContext, order: Order, price: Decimal, fills: list[Fill]) ->
     if short > 0:
         asset = funding.spend_asset(ctx, order)
         iso = order.symbol if order.isolated else None
-        try:
-            borrow = funding.plan_borrow(ctx, order.account, iso, asset, short, order.side_effect_type)
-        except BinanceError:
+        borrow = funding.borrow_plan(ctx, order.account, iso, asset, short, order.side_effect_type)
+        if isinstance(borrow, BinanceError):
             lifecycle.close(ctx, order, OrderStatus.EXPIRED, reason=ExpiryReason.REJECTED)
             return
         if borrow > 0:
@@ -204,27 +204,26 @@ def _pending_lock(legs: list[Order]) -> Decimal:
 
 
 def _pending_borrow(ctx: EngineContext, order_list: OrderList, legs: list[Order], price: Decimal) -> Decimal | None:
-    """The loan the legs need, or None when they must be rejected."""
-    for leg in legs:
-        if leg.type is OrderType.LIMIT_MAKER and is_marketable(leg.side, leg.price, price):
-            return None
-        if leg.type.is_stop and leg.stop_price and would_trigger(leg.type, leg.side, leg.stop_price, price):
-            return None
+    """The loan the legs need, or None when they must be rejected.
+
+    The legs meet the placement rules against ``price``: an OTOCO's pair the whole
+    order-list pair rule, an OTO's one pending leg its own part of it; then funding.
+    """
     if order_list.kind is ListKind.OTOCO and len(legs) == 2:
         below, above = _below_above(legs)
-        if not pair_prices_ok(_level(above), _level(below), price):
+        if pair_problem(_pair_leg(above), _pair_leg(below), price) is not None:
             return None
+    elif any(leg_problem(_pair_leg(leg), price) is not None for leg in legs):
+        return None
     holder = legs[0]
     iso = holder.symbol if holder.isolated else None
-    try:
-        return funding.plan_borrow(ctx, holder.account, iso, funding.spend_asset(ctx, holder),
-                                   _pending_lock(legs), holder.side_effect_type)
-    except BinanceError:
-        return None
+    borrow = funding.borrow_plan(ctx, holder.account, iso, funding.spend_asset(ctx, holder), _pending_lock(legs),
+                                 holder.side_effect_type)
+    return None if isinstance(borrow, BinanceError) else borrow
 
 
-def _level(order: Order) -> Decimal | None:
-    return pair_level(order.type, order.price, order.stop_price)
+def _pair_leg(order: Order) -> PairLeg:
+    return PairLeg(order.side, order.type, order.price, order.stop_price, order.trailing_delta)
 
 
 def _below_above(legs: list[Order]) -> tuple[Order, Order]:

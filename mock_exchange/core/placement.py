@@ -26,7 +26,8 @@ from mock_exchange.core.enums import (
     SideEffectType,
     TimeInForce,
 )
-from mock_exchange.core.errors import bad_oco_prices, filter_failure, invalid_order_type
+from mock_exchange.core.errors import filter_failure, invalid_order_type
+from mock_exchange.core.order_list_pair import PairLeg, pair_problem
 from mock_exchange.core.order_lists import ListKind, OrderList
 from mock_exchange.core.orders import Order
 from mock_exchange.core.requests import (
@@ -39,7 +40,7 @@ from mock_exchange.core.requests import (
     NewOtoco,
     PlacementResult,
 )
-from mock_exchange.core.rules import market_quantity, pair_level
+from mock_exchange.core.rules import market_quantity
 
 _WORKING_TYPES = (OrderType.LIMIT, OrderType.LIMIT_MAKER)
 
@@ -176,11 +177,11 @@ def draft_oco(ctx: EngineContext, account: Account, request: NewOco) -> Draft:
     )
     legs = [stop, limit]  # display order: stop leg first (spec §5.3)
     checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg) for leg in legs], is_list=True)
-    above, below = (limit.price, stop.stop_price) if request.side is Side.SELL else (stop.stop_price, limit.price)
-    if not above > last > below:
-        raise bad_oco_prices()
-    checks.check_maker(limit.side, limit.price, last)
-    checks.check_stop(stop.type, stop.side, stop.stop_price, last)
+    # Margin's legacy names: a SELL's LIMIT_MAKER leg is the one above, a BUY's the one below.
+    above, below = (limit, stop) if request.side is Side.SELL else (stop, limit)
+    problem = pair_problem(_pair_leg(above), _pair_leg(below), last)
+    if problem is not None:
+        raise problem.error()
     checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id)
     for leg in legs:
         leg.lock_price = _lock_price(leg, last)
@@ -213,10 +214,10 @@ def draft_oto(ctx: EngineContext, account: Account, request: NewOto | NewOtoco) 
         legs = [working, _leg(request.pending, "pending", pending=True)]
     checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg) for leg in legs], is_list=True)
     if is_otoco:
-        above_level = pair_level(above.type, above.price, above.stop_price)
-        below_level = pair_level(below.type, below.price, below.stop_price)
-        if above_level is not None and below_level is not None and not above_level > below_level:
-            raise bad_oco_prices()
+        # The pending pair meets the market at the working order's fill price, unknown yet.
+        problem = pair_problem(_pair_leg(above), _pair_leg(below), reference=None)
+        if problem is not None:
+            raise problem.error()
     if working.type is OrderType.LIMIT_MAKER:
         checks.check_maker(working.side, working.price, last)
     checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id)
@@ -229,6 +230,10 @@ def draft_oto(ctx: EngineContext, account: Account, request: NewOto | NewOtoco) 
     draft.lock_amount = funding.required_lock(_as_order(working))
     _fund(ctx, draft)
     return draft
+
+
+def _pair_leg(leg: LegDraft) -> PairLeg:
+    return PairLeg(leg.side, leg.type, leg.price, leg.stop_price, leg.trailing_delta)
 
 
 def _as_order(leg: LegDraft) -> Order:

@@ -4,8 +4,9 @@
    may trade (-2015), symbol trading (-2010 "Market is closed."), list kind allowed;
 2. order-list leg types and positions (OTOCO pair: -1158 / -1165 / -1166 / -1168 / -1196..-1199);
 3. filters (``core.filters``);
-4. price relations against the last price, LIMIT_MAKER that would take, stops that would
-   trigger immediately (-2010);
+4. prices against the last price (-2010): a single order's LIMIT_MAKER that would take or
+   stop that would trigger immediately (``check_maker`` / ``check_stop`` here); an order
+   list's pair — relation, maker and stop legs — in ``order_list_pair.pair_problem``;
 5. client order ids unique among open orders / lists (-2010 "Duplicate order sent.");
 6. balance and borrowing (done by the caller with ``funding.plan_borrow``).
 """

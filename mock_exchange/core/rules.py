@@ -1,7 +1,9 @@
-"""Price rules shared by placement and by pending legs going on the book.
+"""Price predicates shared by placement and by pending legs going on the book.
 
 Pure functions of an order's parameters and a reference price (the last price at
 placement; the working order's fill price when an OTO / OTOCO's pending legs are placed).
+The order-list pair rule built on them (above / below legs of an OCO or OTOCO) is in
+``order_list_pair``.
 """
 
 from __future__ import annotations
@@ -25,18 +27,6 @@ def is_marketable(side: Side, price: Decimal, last: Decimal) -> bool:
 def would_trigger(order_type: OrderType, side: Side, stop_price: Decimal, last: Decimal) -> bool:
     """Whether a stop at ``stop_price`` is already triggered at ``last`` (-2010 "Order would trigger immediately.")."""
     return last >= stop_price if rises(order_type, side) else last <= stop_price
-
-
-def pair_level(order_type: OrderType, price: Decimal | None, stop_price: Decimal | None) -> Decimal | None:
-    """The price that places an OCO leg above or below the market (None: a trailing stop without one)."""
-    if order_type.is_stop:
-        return stop_price or None
-    return price
-
-
-def pair_prices_ok(above: Decimal | None, below: Decimal | None, last: Decimal) -> bool:
-    """above leg > last > below leg (spec §4.1; an unknown level does not constrain)."""
-    return (above is None or above > last) and (below is None or last > below)
 
 
 def market_quantity(quote_order_qty: Decimal, price: Decimal, step: Decimal) -> Decimal:
