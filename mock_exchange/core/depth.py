@@ -69,9 +69,10 @@ def diff(before: Decimal, after: Decimal, tick: Decimal) -> tuple[list[Level], l
     remove the price level"); bids are highest first, asks lowest first, as in a snapshot.
     """
     steps = (after - before) / tick
-    if steps != steps.to_integral_value():  # off the old grid: compare the two books whole
-        return (_side_diff(bids(before, tick), bids(after, tick), reverse=True),
-                _side_diff(asks(before, tick), asks(after, tick), reverse=False))
+    if steps != steps.to_integral_value():
+        # Off the old grid: no level is in both books, so every old one goes and every new one comes.
+        return (_replace_side(bids(before, tick), bids(after, tick), reverse=True),
+                _replace_side(asks(before, tick), asks(after, tick), reverse=False))
     # On the grid, a level is ``before + j * tick``: bids hold j in [k-N, k-1], asks [k+1, k+N].
     k, n = int(steps), BOOK_LEVELS
     bid_changes = _index_diff((-n, -1), (k - n, k - 1))
@@ -96,10 +97,8 @@ def _index_diff(old: tuple[int, int], new: tuple[int, int]) -> list[tuple[int, D
     return [(j, LEVEL_QTY) for j in outside(old, new)] + [(j, Decimal(0)) for j in outside(new, old)]
 
 
-def _side_diff(old: list[Level], new: list[Level], reverse: bool) -> list[Level]:
-    old_prices = {price for price, _ in old}
-    new_prices = {price for price, _ in new}
-    changed = [(p, LEVEL_QTY) for p in new_prices - old_prices] + [(p, Decimal(0)) for p in old_prices - new_prices]
+def _replace_side(old: list[Level], new: list[Level], reverse: bool) -> list[Level]:
+    changed = new + [(price, Decimal(0)) for price, _ in old]
     return sorted(changed, key=lambda level: level[0], reverse=reverse)
 
 
