@@ -516,6 +516,30 @@ def check_interest_history(state: Mapping[str, Any]) -> None:
         time_ms(record.time_ms, f"{where}.time_ms")
 
 
+def check_liquidations(state: Mapping[str, Any]) -> None:
+    """Liquidation records name an order of their account; write-offs a known account and asset."""
+    accounts, symbols, orders = state["accounts"], state["symbols"], state["orders"]
+    for i, record in enumerate(state["liquidations"]):
+        where = f"state.liquidations[{i}]"
+        order = orders.get(record.order_id)
+        if order is None or order.account != record.account:
+            fail(f"{where}.order_id", "not an order of that account in state.orders")
+        elif (order.symbol if order.isolated else None) != record.isolated_symbol:
+            fail(f"{where}.isolated_symbol", "not the margin account of that order")
+        time_ms(record.time_ms, f"{where}.time_ms")
+    for i, record in enumerate(state["write_offs"]):
+        where = f"state.write_offs[{i}]"
+        if record.account not in accounts:
+            fail(f"{where}.account", f"no account named {record.account!r}")
+        if record.isolated_symbol is not None and record.isolated_symbol not in symbols:
+            fail(f"{where}.isolated_symbol", "not a symbol of state.symbols")
+        if not ASSET_RE.fullmatch(record.asset):
+            fail(f"{where}.asset", "not an asset name")
+        if record.principal < 0 or record.interest < 0:
+            fail(f"{where}.principal", "a write-off is not negative")
+        time_ms(record.time_ms, f"{where}.time_ms")
+
+
 def check_index_prices(state: Mapping[str, Any]) -> None:
     for symbol, price in state["index_prices"].items():
         where = f"state.index_prices.{symbol}"
@@ -541,5 +565,6 @@ def check_state(state: Mapping[str, Any]) -> None:
     check_borrow_history(state)
     check_transfers(state)
     check_interest_history(state)
+    check_liquidations(state)
     check_index_prices(state)
     check_ledgers(state)

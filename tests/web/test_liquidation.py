@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_exchange.config import FeeConfig, default_config
+from mock_exchange.control.errors import ControlError
 from mock_exchange.control.handle import LocalControl
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.exchange import Exchange
@@ -321,3 +322,22 @@ def test_auto_liquidation_off_keeps_the_account_at_force_liquidation(client: Fla
         "code": -3022, "msg": "You account's trading is banned."}
     assert other.post(MANUAL, type="MARGIN").status_code == 200
     assert control.margin_level("other")["status"] == "EXCESSIVE"
+
+
+def test_liquidation_records_survive_a_snapshot(trader: SignedClient, control: LocalControl) -> None:
+    control.set_index_price("BTCUSDT", "10000")  # under water: a sale and a write-off
+    before = trader.get(RECORDS).get_json()
+    state = control.snapshot()
+    control.reset()
+    assert trader.get(RECORDS).get_json()["total"] == 0
+    control.restore(state)
+    assert trader.get(RECORDS).get_json() == before
+    broken = dict(state, state={**state["state"], "liquidations": [{**state["state"]["liquidations"][0],
+                                                                    "order_id": 999}]})
+    with pytest.raises(ControlError, match=r"state\.liquidations\[0\]\.order_id"):
+        control.restore(broken)
+    broken = dict(state, state={**state["state"], "write_offs": [{**state["state"]["write_offs"][0],
+                                                                  "account": "nobody"}]})
+    with pytest.raises(ControlError, match=r"state\.write_offs\[0\]\.account"):
+        control.restore(broken)
+    assert trader.get(RECORDS).get_json() == before  # a refused restore changes nothing
