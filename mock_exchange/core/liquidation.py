@@ -13,7 +13,8 @@ in this order (sources and choices: docs/behaviour.md, "Liquidation"):
    takers, with client ids ``autoclose-<ms><6 digits>``; each pays the liquidation fee
    (``margin.liquidation_fee_rate``) on what it brings in, instead of the trading
    commission. The proceeds repay the debt, interest first. Debts go largest first (by
-   value), collateral largest first; only direct pairs between the two assets are used.
+   value), collateral largest first, on the pair of the two assets, or through one bridge
+   asset when they have none (BNB -> USDT -> BTC).
 4. Debt that no asset could pay (the account was under water, or had nothing to sell into
    it) is written off (Binance's insurance fund takes it), so no liability is left
    unbacked. What is left after the debts stays in the account.
@@ -29,6 +30,7 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from mock_exchange.config import SymbolConfig
 from mock_exchange.core import funding, lifecycle, matching, valuation
+from mock_exchange.core.accounts import MarginAccount
 from mock_exchange.core.context import EngineContext
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.enums import ExecutionType, OrderType, Side, SideEffectType, TimeInForce
@@ -192,23 +194,32 @@ def _quantity(side: Side, owed: Decimal, price: Decimal, fee_rate: Decimal, avai
     wanted = (gross if side is Side.BUY else gross / price).quantize(QTY_QUANTUM, rounding=ROUND_UP)
     while _net(wanted, price, side, fee_rate) < owed:
         wanted += QTY_QUANTUM
+    if not available.is_finite():
+        return wanted
     most = available if side is Side.SELL else (available / price).quantize(QTY_QUANTUM, rounding=ROUND_DOWN)
     return min(wanted, most)
 
 
-def _buy_back(ctx: EngineContext, account: str, isolated_symbol: str | None, owed_asset: str, collateral: str,
-              forced: bool, outcome: LiquidationOutcome, repaid: dict[tuple[str, str], Repaid]) -> None:
-    """One liquidation order turning ``collateral`` into ``owed_asset``, and the repayment from it."""
-    spec = _market(ctx, isolated_symbol, owed_asset, collateral)
-    if spec is None:
-        return
-    margin = ctx.margin_account(account, isolated_symbol)
+def _spend_for(ctx: EngineContext, spec: SymbolConfig, target: str, needed: Decimal) -> Decimal:
+    """How much of the other asset of ``spec`` one liquidation order spends to bring ``needed`` of ``target``."""
     price = ctx.index_prices().index_price(spec.symbol)
-    side = Side.BUY if spec.base_asset == owed_asset else Side.SELL
+    side = Side.BUY if spec.base_asset == target else Side.SELL
+    qty = _quantity(side, needed, price, ctx.config.margin.liquidation_fee_rate, Decimal("Infinity"))
+    return qty * price if side is Side.BUY else qty
+
+
+def _convert(ctx: EngineContext, account: str, isolated_symbol: str | None, spec: SymbolConfig, target: str,
+             needed: Decimal, forced: bool, outcome: LiquidationOutcome) -> tuple[Decimal, Decimal]:
+    """One liquidation order turning the other asset of ``spec`` into ``needed`` of ``target`` (as far
+    as the account's free balance goes); (net amount of ``target`` received, amount spent)."""
+    margin = ctx.margin_account(account, isolated_symbol)
+    source = spec.quote_asset if spec.base_asset == target else spec.base_asset
+    price = ctx.index_prices().index_price(spec.symbol)
+    side = Side.BUY if spec.base_asset == target else Side.SELL
     fee_rate = ctx.config.margin.liquidation_fee_rate
-    qty = _quantity(side, margin.balance(owed_asset).liability, price, fee_rate, margin.free(collateral))
+    qty = _quantity(side, needed, price, fee_rate, margin.free(source))
     if qty <= 0 or _net(qty, price, side, fee_rate) <= 0:
-        return
+        return ZERO, ZERO
     now = ctx.now()
     order = Order(
         order_id=ctx.ids.next("order"), symbol=spec.symbol, account=account, isolated=isolated_symbol is not None,
@@ -223,6 +234,54 @@ def _buy_back(ctx: EngineContext, account: str, isolated_symbol: str | None, owe
     ctx.state.add_liquidation(LiquidationRecord(order.order_id, account, isolated_symbol, now, forced))
     outcome.order_ids.append(order.order_id)
     received = fill.qty - fill.commission if side is Side.BUY else fill.qty * fill.price - fill.commission
+    return received, (qty if side is Side.SELL else qty * price)
+
+
+def _buy_back(ctx: EngineContext, account: str, isolated_symbol: str | None, owed_asset: str, collateral: str,
+              forced: bool, outcome: LiquidationOutcome, repaid: dict[tuple[str, str], Repaid]) -> None:
+    """Turn ``collateral`` into ``owed_asset`` and repay with it: directly, or through one bridge asset.
+
+    Without a market between the two (e.g. BNB for a BTC debt), the collateral is first sold for
+    an asset that trades against both and owes nothing (BNB -> USDT -> BTC), only as much as the
+    second order needs.
+    """
+    margin = ctx.margin_account(account, isolated_symbol)
+    spec = _market(ctx, isolated_symbol, owed_asset, collateral)
+    if spec is None:
+        bridge = _bridge(ctx, isolated_symbol, owed_asset, collateral, margin)
+        if bridge is None:
+            return
+        onward = _market(ctx, isolated_symbol, owed_asset, bridge)
+        first = _market(ctx, isolated_symbol, bridge, collateral)
+        assert onward is not None and first is not None
+        wanted = _spend_for(ctx, onward, owed_asset, margin.balance(owed_asset).liability) - margin.free(bridge)
+        if wanted > 0:
+            _, sold = _convert(ctx, account, isolated_symbol, first, bridge, wanted, forced, outcome)
+            ctx.flush_balances()
+        else:
+            sold = ZERO
+        received, _ = _convert(ctx, account, isolated_symbol, onward, owed_asset, margin.balance(owed_asset).liability,
+                               forced, outcome)
+    else:
+        received, sold = _convert(ctx, account, isolated_symbol, spec, owed_asset,
+                                  margin.balance(owed_asset).liability, forced, outcome)
+    if received <= 0:
+        return
     result, _ = funding.repay(ctx, account, isolated_symbol, owed_asset, received, "AUTO")
-    _add(repaid, owed_asset, result.principal, result.interest, collateral, qty if side is Side.SELL else qty * price)
+    _add(repaid, owed_asset, result.principal, result.interest, collateral, sold)
     ctx.flush_balances()
+
+
+def _bridge(ctx: EngineContext, isolated_symbol: str | None, owed: str, collateral: str,
+            margin: MarginAccount) -> str | None:
+    """An asset owing nothing that trades directly against both ``owed`` and ``collateral`` (by name)."""
+    if isolated_symbol is not None:
+        return None  # an isolated pair has its two assets only
+    assets = sorted({a for spec in ctx.state.symbols.values() if spec.margin_enabled
+                     for a in (spec.base_asset, spec.quote_asset)} - {owed, collateral})
+    for asset in assets:
+        if margin.balance(asset).liability > 0:
+            continue
+        if _market(ctx, None, owed, asset) is not None and _market(ctx, None, asset, collateral) is not None:
+            return asset
+    return None

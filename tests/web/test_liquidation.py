@@ -341,3 +341,23 @@ def test_liquidation_records_survive_a_snapshot(trader: SignedClient, control: L
     with pytest.raises(ControlError, match=r"state\.write_offs\[0\]\.account"):
         control.restore(broken)
     assert trader.get(RECORDS).get_json() == before  # a refused restore changes nothing
+
+
+def test_collateral_without_a_market_to_the_debt_goes_through_a_bridge(app: Flask, client: FlaskClient,
+                                                                       control: LocalControl) -> None:
+    # 20 BNB held, 0.1 BTC owed, no BNBBTC market. At BNB index 160 the BNB is worth 3200 USDT,
+    # 0.10666666 BTC: level 1.066, liquidation. Buying 0.1 BTC net of 2% takes q = ceil8(0.1 / 0.98)
+    # = 0.10204082 BTC at 30000 = 3061.2246 USDT; raising that from BNB at 160 takes
+    # ceil8(3061.2246 / 0.98 / 160) = 19.52311608 BNB (3123.6985728 USDT, fee 62.47397146).
+    other = SignedClient(client, app, OTHER_KEY, OTHER_SECRET)
+    control.set_balance("other", "BNB", "20")
+    control.set_balance("other", "USDT", "0")
+    control.set_balance("other", "BTC", "0", borrowed="0.1")
+    control.set_index_price("BNBUSDT", "160")
+    rows = other.get(RECORDS).get_json()["rows"]
+    assert [(r["symbol"], r["side"], r["qty"], r["price"]) for r in rows] == [
+        ("BTCUSDT", "BUY", "0.10204082", "30000.00000000"), ("BNBUSDT", "SELL", "19.52311608", "160.00000000")]
+    assets = {row["asset"]: (row["free"], row["borrowed"]) for row in other.get(CROSS).get_json()["userAssets"]}
+    assert (assets["BNB"], assets["BTC"], assets["USDT"]) == (("0.47688392", "0.00000000"),
+                                                              ("0.00000000", "0.00000000"),
+                                                              ("0.00000134", "0.00000000"))
