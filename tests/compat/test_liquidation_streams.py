@@ -16,8 +16,8 @@ import requests
 
 from mock_exchange.config import default_config
 from mock_exchange.core.clock import ExchangeClock
-from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.enums import OrderType, Side, TimeInForce
+from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.requests import NewOrder
 from mock_exchange.web.app import create_app
 from tests.signed_client import DEMO_KEY, DEMO_SECRET
