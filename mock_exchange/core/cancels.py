@@ -14,20 +14,24 @@ from mock_exchange.core.requests import ListCancelResult, OrderCancelResult
 from mock_exchange.core.state import scope_key
 
 
-def check_cancel_access(ctx: EngineContext, account: Account, symbol: str, isolated: bool) -> None:
-    """Symbol known (-1121), isolated pair exists (-11001), margin permission (-2015)."""
+def check_cancel_access(ctx: EngineContext, account: Account, symbol: str, isolated: bool,
+                        spot: bool = False) -> None:
+    """Symbol known (-1121), and for margin: isolated pair exists (-11001), margin permission (-2015)."""
     if symbol not in ctx.state.symbols:
         raise invalid_symbol()
+    if spot:
+        return
     account.margin_account(symbol if isolated else None)
     if not account.margin_enabled:
         raise invalid_api_key()
 
 
 def cancel_order(ctx: EngineContext, account: Account, symbol: str, isolated: bool, order_id: int | None,
-                 orig_client_order_id: str | None, new_client_order_id: str | None) -> OrderCancelResult:
+                 orig_client_order_id: str | None, new_client_order_id: str | None,
+                 spot: bool = False) -> OrderCancelResult:
     """Cancel one order by id or client id; a leg of an open list cancels the list."""
-    check_cancel_access(ctx, account, symbol, isolated)
-    order = queries.find_order(ctx, account.name, symbol, isolated, order_id, orig_client_order_id)
+    check_cancel_access(ctx, account, symbol, isolated, spot)
+    order = queries.find_order(ctx, account.name, symbol, isolated, order_id, orig_client_order_id, spot)
     if order is None or not order.is_open:
         raise unknown_order()
     cancel_id = new_client_order_id or ctx.ids.client_id()
@@ -40,20 +44,22 @@ def cancel_order(ctx: EngineContext, account: Account, symbol: str, isolated: bo
 
 
 def cancel_order_list(ctx: EngineContext, account: Account, symbol: str, isolated: bool, order_list_id: int | None,
-                      list_client_order_id: str | None, new_client_order_id: str | None) -> ListCancelResult:
+                      list_client_order_id: str | None, new_client_order_id: str | None,
+                      spot: bool = False) -> ListCancelResult:
     """Cancel an open list by id or list client id (-2011 when unknown or done)."""
-    check_cancel_access(ctx, account, symbol, isolated)
-    order_list = queries.find_order_list(ctx, account.name, isolated, symbol, order_list_id, list_client_order_id)
+    check_cancel_access(ctx, account, symbol, isolated, spot)
+    order_list = queries.find_order_list(ctx, account.name, isolated, symbol, order_list_id, list_client_order_id,
+                                         spot)
     if order_list is None or order_list.symbol != symbol or not order_list.is_open:
         raise unknown_order()
     return lifecycle.cancel_order_list(ctx, order_list, new_client_order_id or ctx.ids.client_id())
 
 
-def cancel_open_orders(ctx: EngineContext, account: Account, symbol: str,
-                       isolated: bool) -> list[OrderCancelResult | ListCancelResult]:
+def cancel_open_orders(ctx: EngineContext, account: Account, symbol: str, isolated: bool,
+                       spot: bool = False) -> list[OrderCancelResult | ListCancelResult]:
     """Every open order and list on the symbol, in order id order; -2011 when nothing is open."""
-    check_cancel_access(ctx, account, symbol, isolated)
-    open_ids = sorted(ctx.state.open_orders.get(account.name, {}).get(scope_key(symbol, isolated), {}))
+    check_cancel_access(ctx, account, symbol, isolated, spot)
+    open_ids = sorted(ctx.state.open_orders.get(account.name, {}).get(scope_key(symbol, isolated, spot), {}))
     if not open_ids:
         raise unknown_order()
     results: list[OrderCancelResult | ListCancelResult] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mock_exchange.config import ExchangeConfig, SymbolConfig
-from mock_exchange.core.accounts import Account, MarginAccount
+from mock_exchange.core.accounts import Account, MarginAccount, WalletBalances
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.enums import ExecutionType
 from mock_exchange.core.events import (
@@ -73,8 +73,8 @@ class EngineContext:
     ids: IdGenerator
     market: Market
     log: EventLog
-    # (account, isolated symbol) -> assets changed since the last flush, in change order
-    dirty: dict[tuple[str, str | None], dict[str, None]] = field(default_factory=dict)
+    # (account, isolated symbol, spot) -> assets changed since the last flush, in change order
+    dirty: dict[tuple[str, str | None, bool], dict[str, None]] = field(default_factory=dict)
 
     def now(self) -> int:
         return self.clock.now_ms()
@@ -107,11 +107,25 @@ class EngineContext:
         """The margin account an order or list trades in (interest accrued)."""
         return self.margin_account(order.account, isolated_symbol_of(order))
 
+    def wallet(self, account: str, isolated_symbol: str | None, spot: bool = False) -> WalletBalances:
+        """The spot wallet, or the margin account (interest accrued) of a scope."""
+        if spot:
+            return self.state.accounts[account].spot
+        return self.margin_account(account, isolated_symbol)
+
+    def wallet_of(self, order: Order | OrderList) -> WalletBalances:
+        """The wallet an order or list trades in: its spot wallet or its margin account."""
+        return self.wallet(order.account, isolated_symbol_of(order), order.spot)
+
     # -- events ------------------------------------------------------------------------
 
-    def mark(self, account: str, isolated_symbol: str | None, asset: str) -> None:
-        """Note that ``asset`` of a margin account changed (for the next balance event)."""
-        self.dirty.setdefault((account, isolated_symbol), {})[asset] = None
+    def mark(self, account: str, isolated_symbol: str | None, asset: str, spot: bool = False) -> None:
+        """Note that ``asset`` of a wallet changed (for the next balance event)."""
+        self.dirty.setdefault((account, isolated_symbol, spot), {})[asset] = None
+
+    def mark_order(self, order: Order, asset: str) -> None:
+        """Note that ``asset`` of the wallet ``order`` trades in changed."""
+        self.mark(order.account, isolated_symbol_of(order), asset, order.spot)
 
     def emit_order(
         self,
@@ -133,6 +147,7 @@ class EngineContext:
             client_order_id=cancel_client_order_id or order.client_order_id,
             orig_client_order_id=order.client_order_id if cancel_client_order_id else "",
             reject_reason=reject_reason,
+            spot=order.spot,
         )
         if fill is not None:
             event.last_qty = fill.qty
@@ -155,16 +170,18 @@ class EngineContext:
             time_ms=self.now(),
             order_list=clone(order_list),
             legs=legs,
+            spot=order_list.spot,
         ))
 
     def flush_balances(self) -> None:
-        """One balance event per margin account touched since the last flush."""
+        """One balance event per wallet touched since the last flush."""
         pending, self.dirty = self.dirty, {}
-        for (account, isolated_symbol), assets in pending.items():
-            margin = self.state.accounts[account].margin_account(isolated_symbol)
+        for (account, isolated_symbol, spot), assets in pending.items():
+            owner = self.state.accounts[account]
+            wallet: WalletBalances = owner.spot if spot else owner.margin_account(isolated_symbol)
             entries = []
             for asset in assets:
-                balance = margin.balance(asset)
+                balance = wallet.balance(asset)
                 entries.append(BalanceEntry(asset, balance.free, balance.locked))
             self.log.append(BalanceEvent(
                 seq=self.log.next_seq(),
@@ -172,4 +189,5 @@ class EngineContext:
                 isolated_symbol=isolated_symbol,
                 time_ms=self.now(),
                 balances=entries,
+                spot=spot,
             ))

@@ -18,15 +18,19 @@ class BinanceError(Exception):
         msg: str,
         http_status: int = 400,
         headers: Mapping[str, str] | None = None,
+        data: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(f"{code}: {msg}")
         self.code = code
         self.msg = msg
         self.http_status = http_status
         self.headers = dict(headers or {})
+        self.data = data  # a few errors carry details (spot cancelReplace's "data")
 
     def to_dict(self) -> dict[str, object]:
         """The JSON body Binance sends."""
+        if self.data is not None:
+            return {"code": self.code, "msg": self.msg, "data": dict(self.data)}
         return {"code": self.code, "msg": self.msg}
 
 
@@ -294,6 +298,25 @@ def too_many_subscriptions(limit: int) -> BinanceError:
 
 def unknown_order() -> BinanceError:
     return BinanceError(-2011, "Unknown order sent.")
+
+
+def cancel_restricted() -> BinanceError:
+    # Spot rest-api.md, "Regarding cancelRestrictions".
+    return BinanceError(-2011, "Order was not canceled due to cancel restrictions.")
+
+
+def invalid_cancel_restrictions() -> BinanceError:
+    return BinanceError(-1145, "Invalid cancelRestrictions")
+
+
+def cancel_replace_failed(data: Mapping[str, object]) -> BinanceError:
+    """Spot cancelReplace with neither half done; ``data`` holds both results (rest-api.md)."""
+    return BinanceError(-2022, "Order cancel-replace failed.", 400, data=data)
+
+
+def cancel_replace_partially_failed(data: Mapping[str, object]) -> BinanceError:
+    """Spot cancelReplace with one half done (409)."""
+    return BinanceError(-2021, "Order cancel-replace partially failed.", 409, data=data)
 
 
 def order_does_not_exist() -> BinanceError:

@@ -6,7 +6,7 @@ Every order change appends an :class:`OrderEvent` (the user data stream's
 account (``outboundAccountPosition``: free and locked of the assets that changed).
 Borrowing, repaying and balance edits by the control plane add a :class:`LiabilityEvent`
 or a :class:`BalanceEvent`; a transfer into or out of a margin account a :class:`TransferEvent`
-(the spot wallet has no user data stream here). A margin level crossing a bar adds a
+(a spot order's events carry ``spot``: the spot user data stream). A margin level crossing a bar adds a
 :class:`MarginLevelEvent`. Events carry snapshots (copies), never live objects.
 
 Order within one engine step: the executionReports (the other OCO leg's EXPIRED before the
@@ -47,6 +47,7 @@ class OrderEvent:
     is_maker: bool = False
     reject_reason: str = "NONE"
     kind: str = "order"
+    spot: bool = False  # the spot wallet's stream (core.scopes)
 
 
 @dataclass(slots=True)
@@ -68,6 +69,7 @@ class ListStatusEvent:
     legs: list[ListLeg]
     reject_reason: str = "NONE"
     kind: str = "list_status"
+    spot: bool = False  # the spot wallet's stream (core.scopes)
 
 
 @dataclass(slots=True)
@@ -87,6 +89,7 @@ class BalanceEvent:
     time_ms: int
     balances: list[BalanceEntry]
     kind: str = "balance"
+    spot: bool = False  # the spot wallet's stream (core.scopes)
 
 
 @dataclass(slots=True)

@@ -67,6 +67,7 @@ from mock_exchange.core.requests import (
     ListPlacementResult,
     NewOco,
     NewOrder,
+    NewOrderListOco,
     NewOto,
     NewOtoco,
     OrderCancelResult,
@@ -254,6 +255,18 @@ class Exchange:
             return placement.place_list(self._ctx, placement.draft_oco(self._ctx, self._account(account), request))
 
     @_changes_state
+    def place_pair_oco(self, account: AccountRef, request: NewOrderListOco) -> ListPlacementResult:
+        """POST /api/v3/orderList/oco: an OCO named by its above and below legs."""
+        with self.lock:
+            return placement.place_list(self._ctx, placement.draft_pair_oco(self._ctx, self._account(account),
+                                                                            request))
+
+    def test_order(self, account: AccountRef, request: NewOrder) -> None:
+        """POST /api/v3/order/test: every check of a placement, nothing placed (raises as it would)."""
+        with self.lock:
+            placement.draft_order(self._ctx, self._account(account), request)
+
+    @_changes_state
     def place_oto(self, account: AccountRef, request: NewOto) -> ListPlacementResult:
         """POST /sapi/v1/margin/order/oto."""
         with self.lock:
@@ -270,83 +283,88 @@ class Exchange:
     @_changes_state
     def cancel_order(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
                      orig_client_order_id: str | None = None,
-                     new_client_order_id: str | None = None) -> OrderCancelResult:
-        """DELETE /sapi/v1/margin/order; a leg of an open list cancels the whole list."""
+                     new_client_order_id: str | None = None, spot: bool = False) -> OrderCancelResult:
+        """DELETE /sapi/v1/margin/order (``spot``: /api/v3/order); a leg of an open list cancels the whole list."""
         with self.lock:
             return cancels.cancel_order(self._ctx, self._account(account), symbol, isolated, order_id,
-                                        orig_client_order_id, new_client_order_id)
+                                        orig_client_order_id, new_client_order_id, spot)
 
     @_changes_state
     def cancel_order_list(self, account: AccountRef, symbol: str, isolated: bool = False,
                           order_list_id: int | None = None, list_client_order_id: str | None = None,
-                          new_client_order_id: str | None = None) -> ListCancelResult:
-        """DELETE /sapi/v1/margin/orderList."""
+                          new_client_order_id: str | None = None, spot: bool = False) -> ListCancelResult:
+        """DELETE /sapi/v1/margin/orderList (``spot``: /api/v3/orderList)."""
         with self.lock:
             return cancels.cancel_order_list(self._ctx, self._account(account), symbol, isolated, order_list_id,
-                                             list_client_order_id, new_client_order_id)
+                                             list_client_order_id, new_client_order_id, spot)
 
     @_changes_state
-    def cancel_open_orders(self, account: AccountRef, symbol: str,
-                           isolated: bool = False) -> list[OrderCancelResult | ListCancelResult]:
-        """DELETE /sapi/v1/margin/openOrders: single orders and lists, by order id."""
+    def cancel_open_orders(self, account: AccountRef, symbol: str, isolated: bool = False,
+                           spot: bool = False) -> list[OrderCancelResult | ListCancelResult]:
+        """DELETE /sapi/v1/margin/openOrders (``spot``: /api/v3/openOrders): single orders and lists, by order id."""
         with self.lock:
-            return cancels.cancel_open_orders(self._ctx, self._account(account), symbol, isolated)
+            return cancels.cancel_open_orders(self._ctx, self._account(account), symbol, isolated, spot)
 
     # -- order queries -------------------------------------------------------------------
+    # ``spot=True`` reads the spot scope (the /api/v3 paths), else the margin mode ``isolated`` names.
 
-    def _check_symbol_scope(self, account: Account, symbol: str, isolated: bool) -> None:
+    def _check_symbol_scope(self, account: Account, symbol: str, isolated: bool, spot: bool = False) -> None:
         if symbol not in self._ctx.state.symbols:
             raise invalid_symbol()
-        account.margin_account(symbol if isolated else None)
+        if not spot:
+            account.margin_account(symbol if isolated else None)
 
     def get_order(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
-                  orig_client_order_id: str | None = None) -> Order:
-        """GET /sapi/v1/margin/order; -2013 "Order does not exist."."""
+                  orig_client_order_id: str | None = None, spot: bool = False) -> Order:
+        """GET /sapi/v1/margin/order, /api/v3/order; -2013 "Order does not exist."."""
         with self.lock:
             found_account = self._account(account)
-            self._check_symbol_scope(found_account, symbol, isolated)
+            self._check_symbol_scope(found_account, symbol, isolated, spot)
             order = queries.find_order(self._ctx, found_account.name, symbol, isolated, order_id,
-                                       orig_client_order_id)
+                                       orig_client_order_id, spot)
             if order is None:
                 raise order_does_not_exist()
             return clone(order)
 
-    def open_orders(self, account: AccountRef, symbol: str | None = None, isolated: bool = False) -> list[Order]:
-        """GET /sapi/v1/margin/openOrders (ascending order id; no symbol: every symbol of the mode)."""
+    def open_orders(self, account: AccountRef, symbol: str | None = None, isolated: bool = False,
+                    spot: bool = False) -> list[Order]:
+        """GET /sapi/v1/margin/openOrders, /api/v3/openOrders (ascending order id; no symbol: every symbol)."""
         with self.lock:
             found_account = self._account(account)
             if symbol is not None:
-                self._check_symbol_scope(found_account, symbol, isolated)
-            return queries.open_orders(self._ctx, found_account.name, symbol, isolated)
+                self._check_symbol_scope(found_account, symbol, isolated, spot)
+            return queries.open_orders(self._ctx, found_account.name, symbol, isolated, spot)
 
     def all_orders(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
-                   start_time: int | None = None, end_time: int | None = None, limit: int = 500) -> list[Order]:
-        """GET /sapi/v1/margin/allOrders."""
+                   start_time: int | None = None, end_time: int | None = None, limit: int = 500,
+                   spot: bool = False) -> list[Order]:
+        """GET /sapi/v1/margin/allOrders, /api/v3/allOrders."""
         with self.lock:
             found_account = self._account(account)
-            self._check_symbol_scope(found_account, symbol, isolated)
+            self._check_symbol_scope(found_account, symbol, isolated, spot)
             return queries.all_orders(self._ctx, found_account.name, symbol, isolated, order_id, start_time,
-                                      end_time, limit)
+                                      end_time, limit, spot)
 
     def my_trades(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
                   start_time: int | None = None, end_time: int | None = None, from_id: int | None = None,
-                  limit: int = 500) -> list[Trade]:
-        """GET /sapi/v1/margin/myTrades."""
+                  limit: int = 500, spot: bool = False) -> list[Trade]:
+        """GET /sapi/v1/margin/myTrades, /api/v3/myTrades."""
         with self.lock:
             found_account = self._account(account)
-            self._check_symbol_scope(found_account, symbol, isolated)
+            self._check_symbol_scope(found_account, symbol, isolated, spot)
             return queries.my_trades(self._ctx, found_account.name, symbol, isolated, order_id, start_time,
-                                     end_time, from_id, limit)
+                                     end_time, from_id, limit, spot)
 
     def get_order_list(self, account: AccountRef, isolated: bool = False, symbol: str | None = None,
-                       order_list_id: int | None = None, list_client_order_id: str | None = None) -> OrderList:
-        """GET /sapi/v1/margin/orderList; -2013 "Order list does not exist."."""
+                       order_list_id: int | None = None, list_client_order_id: str | None = None,
+                       spot: bool = False) -> OrderList:
+        """GET /sapi/v1/margin/orderList, /api/v3/orderList; -2013 "Order list does not exist."."""
         with self.lock:
             found_account = self._account(account)
             if isolated and symbol is not None:
                 self._check_symbol_scope(found_account, symbol, isolated)
             found = queries.find_order_list(self._ctx, found_account.name, isolated, symbol, order_list_id,
-                                            list_client_order_id)
+                                            list_client_order_id, spot)
             if found is None:
                 raise order_list_does_not_exist()
             return clone(found)
@@ -358,17 +376,17 @@ class Exchange:
 
     def all_order_lists(self, account: AccountRef, isolated: bool = False, symbol: str | None = None,
                         from_id: int | None = None, start_time: int | None = None, end_time: int | None = None,
-                        limit: int = 500) -> list[OrderList]:
-        """GET /sapi/v1/margin/allOrderList, newest first."""
+                        limit: int = 500, spot: bool = False) -> list[OrderList]:
+        """GET /sapi/v1/margin/allOrderList, /api/v3/allOrderList, newest first."""
         with self.lock:
             return queries.all_order_lists(self._ctx, self._account(account).name, isolated, symbol, from_id,
-                                           start_time, end_time, limit)
+                                           start_time, end_time, limit, spot)
 
     def open_order_lists(self, account: AccountRef, isolated: bool = False,
-                         symbol: str | None = None) -> list[OrderList]:
-        """GET /sapi/v1/margin/openOrderList, ascending list id."""
+                         symbol: str | None = None, spot: bool = False) -> list[OrderList]:
+        """GET /sapi/v1/margin/openOrderList, /api/v3/openOrderList, ascending list id."""
         with self.lock:
-            return queries.open_order_lists(self._ctx, self._account(account).name, isolated, symbol)
+            return queries.open_order_lists(self._ctx, self._account(account).name, isolated, symbol, spot)
 
     # -- margin --------------------------------------------------------------------------
 

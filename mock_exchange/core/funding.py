@@ -49,8 +49,8 @@ def lock(ctx: EngineContext, order: Order, amount: Decimal) -> None:
     """Reserve ``amount`` of the order's spend asset for it (the caller checked it is free)."""
     asset = spend_asset(ctx, order)
     if amount > 0:
-        ctx.margin_account_of(order).lock(asset, amount)
-        ctx.mark(order.account, isolated_symbol_of(order), asset)
+        ctx.wallet_of(order).lock(asset, amount)
+        ctx.mark_order(order, asset)
     order.locked_asset = asset
     order.locked_amount += amount
 
@@ -60,8 +60,8 @@ def release(ctx: EngineContext, order: Order, amount: Decimal | None = None) -> 
     amount = order.locked_amount if amount is None else amount
     if amount <= 0:
         return
-    ctx.margin_account_of(order).unlock(order.locked_asset, amount)
-    ctx.mark(order.account, isolated_symbol_of(order), order.locked_asset)
+    ctx.wallet_of(order).unlock(order.locked_asset, amount)
+    ctx.mark_order(order, order.locked_asset)
     order.locked_amount -= amount
 
 
@@ -102,17 +102,18 @@ def max_borrowable(ctx: EngineContext, account: str, isolated_symbol: str | None
 
 
 def borrow_plan(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: str, amount: Decimal,
-                side_effect: SideEffectType) -> Decimal | BinanceError:
+                side_effect: SideEffectType, spot: bool = False) -> Decimal | BinanceError:
     """How much must be borrowed so ``amount`` can be reserved (spec §8.2: only the shortfall).
 
     Or why it cannot be, as the error a placement answers with (returned, not raised:
     matching expires an order on it): -2010 insufficient balance without a borrowing side
-    effect, -3008 from a margin call on, -3006 when the shortfall is over the max borrowable.
+    effect (always in the spot wallet, which never borrows), -3008 from a margin call on,
+    -3006 when the shortfall is over the max borrowable.
     """
-    short = amount - ctx.margin_account(account, isolated_symbol).free(asset)
+    short = amount - ctx.wallet(account, isolated_symbol, spot).free(asset)
     if short <= 0:
         return ZERO
-    if not side_effect.borrows:
+    if spot or not side_effect.borrows:
         return insufficient_balance()
     if not margin_risk.borrow_allowed(ctx, account, isolated_symbol):
         return borrow_not_allowed()
@@ -123,9 +124,9 @@ def borrow_plan(ctx: EngineContext, account: str, isolated_symbol: str | None, a
 
 
 def plan_borrow(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: str, amount: Decimal,
-                side_effect: SideEffectType) -> Decimal:
+                side_effect: SideEffectType, spot: bool = False) -> Decimal:
     """:func:`borrow_plan` for a placement: the loan, or its error raised."""
-    plan = borrow_plan(ctx, account, isolated_symbol, asset, amount, side_effect)
+    plan = borrow_plan(ctx, account, isolated_symbol, asset, amount, side_effect, spot)
     if isinstance(plan, BinanceError):
         raise plan
     return plan
@@ -172,7 +173,7 @@ def repay(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: 
 
 def repay_order_loan(ctx: EngineContext, order: Order) -> None:
     """autoRepayAtCancel: pay back what the order borrowed, as far as free balance allows."""
-    if order.borrowed_amount <= 0 or not order.auto_repay_at_cancel:
+    if order.spot or order.borrowed_amount <= 0 or not order.auto_repay_at_cancel:
         return
     repay(ctx, order.account, isolated_symbol_of(order), order.borrowed_asset, order.borrowed_amount, "AUTO")
     order.borrowed_amount = ZERO
@@ -191,33 +192,32 @@ def settle_fill(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal,
     :func:`shortfall` is covered by free balance. ``fee_rate`` replaces the maker / taker
     rate (a liquidation order pays the liquidation fee instead).
     """
-    margin = ctx.margin_account_of(order)
-    iso = isolated_symbol_of(order)
+    wallet = ctx.wallet_of(order)
     pay_asset, get_asset = spend_asset(ctx, order), receive_asset(ctx, order)
     pay = qty * price if order.side is Side.BUY else qty
     get = qty if order.side is Side.BUY else qty * price
     available = order.locked_amount - required_lock(order, order.remaining_qty - qty)
     from_lock = min(pay, available)
-    margin.spend_locked(pay_asset, from_lock)
+    wallet.spend_locked(pay_asset, from_lock)
     order.locked_amount -= from_lock
     if pay > from_lock:
-        margin.spend_free(pay_asset, pay - from_lock)
+        wallet.spend_free(pay_asset, pay - from_lock)
     elif available > from_lock:
         # A BUY filled below its lock price frees the difference at once.
         release(ctx, order, available - from_lock)
-    ctx.mark(order.account, iso, pay_asset)
+    ctx.mark_order(order, pay_asset)
     if fee_rate is None:
         fee_rate = ctx.config.fees.maker if is_maker else ctx.config.fees.taker
     fee = commission(get, fee_rate)
-    margin.credit(get_asset, get - fee)
+    wallet.credit(get_asset, get - fee)
     ctx.state.add_fee(get_asset, fee)
-    ctx.mark(order.account, iso, get_asset)
+    ctx.mark_order(order, get_asset)
     return fee, get_asset, get - fee
 
 
 def auto_repay(ctx: EngineContext, order: Order, asset: str, received: Decimal) -> None:
     """AUTO_REPAY / AUTO_BORROW_REPAY: a fill's proceeds pay the received asset's debt (interest first)."""
-    if not order.side_effect_type.repays:
+    if order.spot or not order.side_effect_type.repays:
         return
     iso = isolated_symbol_of(order)
     liability = ctx.margin_account(order.account, iso).balance(asset).liability

@@ -51,6 +51,7 @@ def execute(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal, is_m
         trade_id=trade_id, order_id=order.order_id, order_list_id=order.order_list_id, symbol=order.symbol,
         account=order.account, isolated=order.isolated, side=order.side, price=price, qty=qty,
         quote_qty=qty * price, commission=fee, commission_asset=fee_asset, time_ms=now, is_maker=is_maker,
+        spot=order.spot,
     ))
     # The public tape: the buyer was the maker when this order is a maker BUY or a taker SELL.
     ctx.market.record_fill(order.symbol, price, qty, (order.side is Side.BUY) == is_maker,
@@ -80,7 +81,7 @@ def take(ctx: EngineContext, order: Order, price: Decimal, fills: list[Fill]) ->
     if short > 0:
         asset = funding.spend_asset(ctx, order)
         iso = order.symbol if order.isolated else None
-        borrow = funding.borrow_plan(ctx, order.account, iso, asset, short, order.side_effect_type)
+        borrow = funding.borrow_plan(ctx, order.account, iso, asset, short, order.side_effect_type, order.spot)
         if isinstance(borrow, BinanceError):
             lifecycle.close(ctx, order, OrderStatus.EXPIRED, reason=ExpiryReason.REJECTED)
             return
@@ -218,7 +219,7 @@ def _pending_borrow(ctx: EngineContext, order_list: OrderList, legs: list[Order]
     holder = legs[0]
     iso = holder.symbol if holder.isolated else None
     borrow = funding.borrow_plan(ctx, holder.account, iso, funding.spend_asset(ctx, holder), _pending_lock(legs),
-                                 holder.side_effect_type)
+                                 holder.side_effect_type, holder.spot)
     return None if isinstance(borrow, BinanceError) else borrow
 
 

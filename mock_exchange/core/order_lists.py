@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from mock_exchange.core.enums import ContingencyType, ListOrderStatus, ListStatusType
+from mock_exchange.core.scopes import Scope, scope_of_flags
 
 
 class ListKind(StrEnum):
@@ -37,6 +38,11 @@ class OrderList:
     working_order_id: int | None = None  # OTO / OTOCO only
     list_status_type: ListStatusType = ListStatusType.EXEC_STARTED
     list_order_status: ListOrderStatus = ListOrderStatus.EXECUTING
+    spot: bool = False  # a spot order list (core.scopes)
+
+    @property
+    def scope(self) -> Scope:
+        return scope_of_flags(self.isolated, self.spot)
 
     @property
     def contingency_type(self) -> ContingencyType:

@@ -15,6 +15,7 @@ from mock_exchange.core.enums import (
     SideEffectType,
     TimeInForce,
 )
+from mock_exchange.core.scopes import Scope, scope_of_flags
 
 
 @dataclass(slots=True, eq=False)
@@ -64,6 +65,12 @@ class Order:
     # Arrival order in the book's indexes (time priority within a price level); kept on
     # the order so a rebuilt book (after a restore) has the same priorities.
     book_seq: int = 0
+    # The spot wallet's order (core.scopes); ``isolated`` names the margin account otherwise.
+    spot: bool = False
+
+    @property
+    def scope(self) -> Scope:
+        return scope_of_flags(self.isolated, self.spot)
 
     @property
     def remaining_qty(self) -> Decimal:
@@ -92,6 +99,11 @@ class Trade:
     commission_asset: str
     time_ms: int
     is_maker: bool
+    spot: bool = False  # a fill of a spot order (core.scopes)
+
+    @property
+    def scope(self) -> Scope:
+        return scope_of_flags(self.isolated, self.spot)
 
     @property
     def is_buyer(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from mock_exchange.config import SymbolConfig
 from mock_exchange.core import filters, funding, lifecycle, matching
@@ -35,9 +36,11 @@ from mock_exchange.core.requests import (
     LegSpec,
     ListPlacementResult,
     NewOco,
+    NewOrderListOco,
     NewOrder,
     NewOto,
     NewOtoco,
+    PlacementOptions,
     PlacementResult,
 )
 from mock_exchange.core.rules import market_quantity
@@ -82,6 +85,7 @@ class Draft:
     borrow_amount: Decimal = ZERO
     borrow_asset: str = ""
     working: int | None = None  # index of an OTO / OTOCO working order
+    spot: bool = False  # the spot wallet (core.scopes): no borrowing, no side effects
 
 
 # -- drafts ------------------------------------------------------------------------------
@@ -128,12 +132,22 @@ def _fund(ctx: EngineContext, draft: Draft) -> None:
     iso = draft.symbol.symbol if draft.isolated else None
     draft.borrow_asset = asset
     draft.borrow_amount = funding.plan_borrow(ctx, draft.account.name, iso, asset, draft.lock_amount,
-                                              draft.side_effect)
+                                              draft.side_effect, draft.spot)
+
+
+def _new_draft(account: Account, spec: SymbolConfig, request: PlacementOptions, legs: list[LegDraft],
+               **extra: Any) -> Draft:
+    """A draft in the request's scope; a spot placement carries no margin side effect."""
+    return Draft(account, spec, request.isolated and not request.spot,
+                 SideEffectType.NO_SIDE_EFFECT if request.spot else request.side_effect_type,
+                 request.auto_repay_at_cancel and not request.spot,
+                 request.self_trade_prevention_mode or SelfTradePreventionMode.EXPIRE_MAKER, legs,
+                 spot=request.spot, **extra)
 
 
 def draft_order(ctx: EngineContext, account: Account, request: NewOrder) -> Draft:
     """Validate a single order (all checks, no mutation)."""
-    spec = checks.check_access(ctx, account, request.symbol, request.isolated)
+    spec = checks.check_access(ctx, account, request.symbol, request.isolated, spot=request.spot)
     last = ctx.market.last_price(spec.symbol)
     leg = LegDraft(
         type=request.type, side=request.side, quantity=request.quantity or ZERO, price=request.price or ZERO,
@@ -141,7 +155,8 @@ def draft_order(ctx: EngineContext, account: Account, request: NewOrder) -> Draf
         iceberg_qty=request.iceberg_qty or ZERO, time_in_force=request.time_in_force or TimeInForce.GTC,
         client_order_id=request.new_client_order_id, quote_order_qty=request.quote_order_qty or ZERO,
     )
-    checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg)], is_list=False)
+    checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg)], is_list=False,
+                         spot=request.spot)
     if leg.type is OrderType.MARKET and leg.quote_order_qty:
         leg.quantity = market_quantity(leg.quote_order_qty, last, _market_step(spec))
         if leg.quantity <= 0:
@@ -152,8 +167,7 @@ def draft_order(ctx: EngineContext, account: Account, request: NewOrder) -> Draf
         checks.check_stop(leg.type, leg.side, leg.stop_price, last)
     checks.check_client_ids(ctx, account.name, [leg.client_order_id])
     leg.lock_price = _lock_price(leg, last)
-    draft = Draft(account, spec, request.isolated, request.side_effect_type, request.auto_repay_at_cancel,
-                  request.self_trade_prevention_mode or SelfTradePreventionMode.EXPIRE_MAKER, [leg])
+    draft = _new_draft(account, spec, request, [leg])
     draft.lock_amount = funding.required_lock(_as_order(leg))
     _fund(ctx, draft)
     return draft
@@ -161,7 +175,7 @@ def draft_order(ctx: EngineContext, account: Account, request: NewOrder) -> Draf
 
 def draft_oco(ctx: EngineContext, account: Account, request: NewOco) -> Draft:
     """Validate an OCO: stop leg then LIMIT_MAKER leg, one reservation for the pair."""
-    spec = checks.check_access(ctx, account, request.symbol, request.isolated, ListKind.OCO)
+    spec = checks.check_access(ctx, account, request.symbol, request.isolated, ListKind.OCO, request.spot)
     last = ctx.market.last_price(spec.symbol)
     stop = LegDraft(
         type=OrderType.STOP_LOSS_LIMIT if request.stop_limit_price is not None else OrderType.STOP_LOSS,
@@ -176,7 +190,8 @@ def draft_oco(ctx: EngineContext, account: Account, request: NewOco) -> Draft:
         list_role="limit",
     )
     legs = [stop, limit]  # display order: stop leg first (spec §5.3)
-    checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg) for leg in legs], is_list=True)
+    checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg) for leg in legs], is_list=True,
+                         spot=request.spot)
     # Margin's legacy names: a SELL's LIMIT_MAKER leg is the one above, a BUY's the one below.
     above, below = (limit, stop) if request.side is Side.SELL else (stop, limit)
     problem = pair_problem(_pair_leg(above), _pair_leg(below), last)
@@ -185,9 +200,36 @@ def draft_oco(ctx: EngineContext, account: Account, request: NewOco) -> Draft:
     checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id)
     for leg in legs:
         leg.lock_price = _lock_price(leg, last)
-    draft = Draft(account, spec, request.isolated, request.side_effect_type, request.auto_repay_at_cancel,
-                  request.self_trade_prevention_mode or SelfTradePreventionMode.EXPIRE_MAKER, legs,
-                  kind=ListKind.OCO, list_client_order_id=request.list_client_order_id)
+    draft = _new_draft(account, spec, request, legs, kind=ListKind.OCO,
+                       list_client_order_id=request.list_client_order_id)
+    draft.lock_amount = max(funding.required_lock(_as_order(leg)) for leg in legs)
+    _fund(ctx, draft)
+    return draft
+
+
+def _pair_display(above: LegDraft, below: LegDraft) -> list[LegDraft]:
+    """An OCO pair in display order: the stop-type leg first; below first when both are."""
+    return [above, below] if above.type.is_stop and not below.type.is_stop else [below, above]
+
+
+def draft_pair_oco(ctx: EngineContext, account: Account, request: NewOrderListOco) -> Draft:
+    """Validate an OCO given as above / below legs (spot orderList/oco): one reservation for the pair."""
+    spec = checks.check_access(ctx, account, request.symbol, request.isolated, ListKind.OCO, request.spot)
+    last = ctx.market.last_price(spec.symbol)
+    checks.check_pair_positions(request.above.side, request.above.type, request.below.type)
+    above = _leg(request.above, "above", pending=False)
+    below = _leg(request.below, "below", pending=False)
+    legs = _pair_display(above, below)
+    checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg) for leg in legs], is_list=True,
+                         spot=request.spot)
+    problem = pair_problem(_pair_leg(above), _pair_leg(below), last)  # the same rule as margin's OCO
+    if problem is not None:
+        raise problem.error()
+    checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id)
+    for leg in legs:
+        leg.lock_price = _lock_price(leg, last)
+    draft = _new_draft(account, spec, request, legs, kind=ListKind.OCO,
+                       list_client_order_id=request.list_client_order_id)
     draft.lock_amount = max(funding.required_lock(_as_order(leg)) for leg in legs)
     _fund(ctx, draft)
     return draft
@@ -197,7 +239,7 @@ def draft_oto(ctx: EngineContext, account: Account, request: NewOto | NewOtoco) 
     """An OTO, or an OTOCO (``pending_above`` / ``pending_below``)."""
     is_otoco = isinstance(request, NewOtoco)
     kind = ListKind.OTOCO if is_otoco else ListKind.OTO
-    spec = checks.check_access(ctx, account, request.symbol, request.isolated, kind)
+    spec = checks.check_access(ctx, account, request.symbol, request.isolated, kind, request.spot)
     last = ctx.market.last_price(spec.symbol)
     if request.working.type not in _WORKING_TYPES:
         raise invalid_order_type()
@@ -207,12 +249,11 @@ def draft_oto(ctx: EngineContext, account: Account, request: NewOto | NewOtoco) 
                                     request.pending_below.type)
         above = _leg(request.pending_above, "above", pending=True)
         below = _leg(request.pending_below, "below", pending=True)
-        # Display order: the stop-type leg first, as in an OCO; below first when both are.
-        pair = [above, below] if above.type.is_stop and not below.type.is_stop else [below, above]
-        legs = [working, *pair]
+        legs = [working, *_pair_display(above, below)]
     else:
         legs = [working, _leg(request.pending, "pending", pending=True)]
-    checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg) for leg in legs], is_list=True)
+    checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg) for leg in legs], is_list=True,
+                         spot=request.spot)
     if is_otoco:
         # The pending pair meets the market at the working order's fill price, unknown yet.
         problem = pair_problem(_pair_leg(above), _pair_leg(below), reference=None)
@@ -224,9 +265,8 @@ def draft_oto(ctx: EngineContext, account: Account, request: NewOto | NewOtoco) 
     for leg in legs:
         if leg.type is not OrderType.MARKET:
             leg.lock_price = _lock_price(leg, last) if leg.type.has_limit_price or leg.stop_price else ZERO
-    draft = Draft(account, spec, request.isolated, request.side_effect_type, request.auto_repay_at_cancel,
-                  request.self_trade_prevention_mode or SelfTradePreventionMode.EXPIRE_MAKER, legs,
-                  kind=kind, list_client_order_id=request.list_client_order_id, working=0)
+    draft = _new_draft(account, spec, request, legs, kind=kind, list_client_order_id=request.list_client_order_id,
+                       working=0)
     draft.lock_amount = funding.required_lock(_as_order(working))
     _fund(ctx, draft)
     return draft
@@ -269,7 +309,7 @@ def commit(ctx: EngineContext, draft: Draft) -> tuple[list[Order], OrderList | N
             self_trade_prevention_mode=draft.stp_mode, side_effect_type=draft.side_effect,
             auto_repay_at_cancel=draft.auto_repay_at_cancel, update_time_ms=now,
             working_time_ms=now if is_working else -1, is_working=is_working, lock_price=leg.lock_price,
-            list_role=leg.list_role,
+            list_role=leg.list_role, spot=draft.spot,
         ))
     order_list = None
     if draft.kind is not None:
@@ -278,6 +318,7 @@ def commit(ctx: EngineContext, draft: Draft) -> tuple[list[Order], OrderList | N
             isolated=draft.isolated, list_client_order_id=draft.list_client_order_id or ctx.ids.client_id(),
             transaction_time_ms=now, order_ids=[o.order_id for o in orders],
             working_order_id=orders[draft.working].order_id if draft.working is not None else None,
+            spot=draft.spot,
         )
     for order in orders:
         ctx.state.add_order(order)

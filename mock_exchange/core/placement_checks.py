@@ -37,7 +37,7 @@ from mock_exchange.core.errors import (
 )
 from mock_exchange.core.order_lists import ListKind
 from mock_exchange.core.rules import is_marketable, would_trigger
-from mock_exchange.core.state import ScopeCounts, scope_key
+from mock_exchange.core.state import ScopeCounts, key_scope, scope_key
 
 DEFAULT_AVG_PRICE_MINS = 5
 _PAIR_TYPES = frozenset({OrderType.LIMIT_MAKER, OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT,
@@ -50,19 +50,24 @@ _TAKE_PROFIT_TYPES = (OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT)
 
 
 def check_access(ctx: EngineContext, account: Account, symbol: str, isolated: bool,
-                 kind: ListKind | None = None) -> SymbolConfig:
-    """Symbol, margin pair, account and permission checks; returns the symbol's config."""
+                 kind: ListKind | None = None, spot: bool = False) -> SymbolConfig:
+    """Symbol, margin pair, account and permission checks; returns the symbol's config.
+
+    A spot placement skips the margin ones (pair enabled, permission, margin level).
+    """
     spec = ctx.state.symbols.get(symbol)
     if spec is None:
         raise invalid_symbol()
-    if not (spec.isolated_margin_enabled if isolated else spec.margin_enabled):
-        raise not_valid_margin_pair()
-    account.margin_account(symbol if isolated else None)
-    if not account.margin_enabled:
-        raise invalid_api_key()
+    if not spot:
+        if not (spec.isolated_margin_enabled if isolated else spec.margin_enabled):
+            raise not_valid_margin_pair()
+        account.margin_account(symbol if isolated else None)
+        if not account.margin_enabled:
+            raise invalid_api_key()
     if spec.status != "TRADING":
         raise market_closed()
-    margin_risk.require_trade_allowed(ctx, account.name, symbol if isolated else None)
+    if not spot:
+        margin_risk.require_trade_allowed(ctx, account.name, symbol if isolated else None)
     if kind is ListKind.OCO and not spec.oco_allowed:
         raise oco_not_supported()
     if kind in (ListKind.OTO, ListKind.OTOCO) and not spec.oto_allowed:
@@ -96,12 +101,18 @@ def check_pair_positions(side: Side, above: OrderType, below: OrderType) -> None
 
 
 def open_counts(ctx: EngineContext, account: str, symbol: str, isolated: bool,
-                legs: Sequence[filters.FilterOrder], lists: int) -> filters.OpenCounts:
-    """The account's open orders on the symbol and on the exchange, plus what the request adds."""
+                legs: Sequence[filters.FilterOrder], lists: int, spot: bool = False) -> filters.OpenCounts:
+    """The account's open orders on the symbol and on the exchange, plus what the request adds.
+
+    "On the exchange" means spot orders for a spot placement and margin orders (cross and
+    isolated) for a margin one: the two are counted apart, as Binance limits them apart.
+    """
     per_scope = ctx.state.open_counts.get(account, {})
-    mine = per_scope.get(scope_key(symbol, isolated), ScopeCounts())
+    mine = per_scope.get(scope_key(symbol, isolated, spot), ScopeCounts())
     everywhere = ScopeCounts()
-    for counts in per_scope.values():
+    for key, counts in per_scope.items():
+        if key_scope(key).is_margin == spot:
+            continue
         everywhere.orders += counts.orders
         everywhere.algo += counts.algo
         everywhere.iceberg += counts.iceberg
@@ -125,25 +136,26 @@ def avg_price(ctx: EngineContext, spec: SymbolConfig) -> Decimal:
     return ctx.market.avg_price(spec.symbol, minutes, ctx.now())
 
 
-def position(ctx: EngineContext, account: Account, spec: SymbolConfig, isolated: bool) -> Decimal | None:
+def position(ctx: EngineContext, account: Account, spec: SymbolConfig, isolated: bool,
+             spot: bool = False) -> Decimal | None:
     """MAX_POSITION's position: base held plus open BUY quantity (None when the filter is off)."""
     if spec.filter("MAX_POSITION") is None:
         return None
-    margin = account.margin_account(spec.symbol if isolated else None)
-    held = margin.balances[spec.base_asset].total if spec.base_asset in margin.balances else ZERO
-    open_ids = ctx.state.open_orders.get(account.name, {}).get(scope_key(spec.symbol, isolated), {})
+    wallet = account.spot if spot else account.margin_account(spec.symbol if isolated else None)
+    held = wallet.balances[spec.base_asset].total if spec.base_asset in wallet.balances else ZERO
+    open_ids = ctx.state.open_orders.get(account.name, {}).get(scope_key(spec.symbol, isolated, spot), {})
     orders = ctx.state.orders
     buying = sum((orders[oid].remaining_qty for oid in open_ids if orders[oid].side is Side.BUY), ZERO)
     return held + buying
 
 
 def check_filters(ctx: EngineContext, account: Account, spec: SymbolConfig, isolated: bool,
-                  legs: Sequence[filters.FilterOrder], is_list: bool) -> None:
+                  legs: Sequence[filters.FilterOrder], is_list: bool, spot: bool = False) -> None:
     """Symbol and exchange filters for the legs (``core.filters``)."""
-    counts = open_counts(ctx, account.name, spec.symbol, isolated, legs, 1 if is_list else 0)
+    counts = open_counts(ctx, account.name, spec.symbol, isolated, legs, 1 if is_list else 0, spot)
     last = ctx.market.last_price(spec.symbol)
     avg = avg_price(ctx, spec)
-    held = position(ctx, account, spec, isolated)
+    held = position(ctx, account, spec, isolated, spot)
     if is_list:
         filters.check_order_list(spec, ctx.config, legs, counts, last, avg, position=held)
     else:

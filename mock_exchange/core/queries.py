@@ -1,8 +1,9 @@
 """Read-only lookups over the exchange state; every result is a copy.
 
 Visibility (spec §8.1): an account sees only its own orders, and an isolated order only
-through ``isolated=True`` with its symbol (a cross query never sees it, and vice versa).
-Anything invisible is answered as if it did not exist.
+through ``isolated=True`` with its symbol (a cross query never sees it, and vice versa);
+spot orders only through ``spot=True`` (core.scopes: margin queries never see them, and
+spot queries see no margin order). Anything invisible is answered as if it did not exist.
 """
 
 from __future__ import annotations
@@ -13,17 +14,19 @@ from collections.abc import Iterable, Mapping
 from mock_exchange.core.context import EngineContext, clone
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
-from mock_exchange.core.state import BorrowRepayRecord, is_cross_scope, scope_key, scope_of
+from mock_exchange.core.scopes import scope_of_flags
+from mock_exchange.core.state import BorrowRepayRecord, key_scope, scope_key, scope_of
 
 DAY_MS = 24 * 60 * 60 * 1000
 
 
 def _scopes(ctx: EngineContext, index: Mapping[str, Mapping[str, object]], account: str, symbol: str | None,
-            isolated: bool) -> list[str]:
-    """The scope keys a query covers: one symbol, or every symbol of the margin mode."""
+            isolated: bool, spot: bool = False) -> list[str]:
+    """The scope keys a query covers: one symbol, or every symbol of the scope."""
     if symbol is not None:
-        return [scope_key(symbol, isolated)]
-    return sorted(key for key in index.get(account, {}) if is_cross_scope(key) != isolated)
+        return [scope_key(symbol, isolated, spot)]
+    wanted = scope_of_flags(isolated, spot)
+    return sorted(key for key in index.get(account, {}) if key_scope(key) is wanted)
 
 
 def _in_window(time_ms: int, start: int | None, end: int | None) -> bool:
@@ -41,9 +44,9 @@ def _default_window(ctx: EngineContext, start: int | None, end: int | None) -> t
 
 
 def find_order(ctx: EngineContext, account: str, symbol: str, isolated: bool, order_id: int | None,
-               client_order_id: str | None) -> Order | None:
+               client_order_id: str | None, spot: bool = False) -> Order | None:
     """The account's order by id (checked against the client id when both are given) or client id."""
-    key = scope_key(symbol, isolated)
+    key = scope_key(symbol, isolated, spot)
     orders = ctx.state.orders
     if order_id is not None:
         order = orders.get(order_id)
@@ -63,18 +66,19 @@ def find_order(ctx: EngineContext, account: str, symbol: str, isolated: bool, or
     return None
 
 
-def open_orders(ctx: EngineContext, account: str, symbol: str | None, isolated: bool) -> list[Order]:
-    """Open orders ascending by id (every symbol of the margin mode when ``symbol`` is None)."""
+def open_orders(ctx: EngineContext, account: str, symbol: str | None, isolated: bool,
+                spot: bool = False) -> list[Order]:
+    """Open orders ascending by id (every symbol of the scope when ``symbol`` is None)."""
     ids: list[int] = []
-    for key in _scopes(ctx, ctx.state.open_orders, account, symbol, isolated):
+    for key in _scopes(ctx, ctx.state.open_orders, account, symbol, isolated, spot):
         ids.extend(ctx.state.open_orders.get(account, {}).get(key, {}))
     return [clone(ctx.state.orders[oid]) for oid in sorted(ids)]
 
 
 def all_orders(ctx: EngineContext, account: str, symbol: str, isolated: bool, order_id: int | None,
-               start_time: int | None, end_time: int | None, limit: int) -> list[Order]:
+               start_time: int | None, end_time: int | None, limit: int, spot: bool = False) -> list[Order]:
     """Orders ascending by id: from ``order_id`` on, else the newest ``limit`` in the time window."""
-    ids = ctx.state.order_history.get(account, {}).get(scope_key(symbol, isolated), [])
+    ids = ctx.state.order_history.get(account, {}).get(scope_key(symbol, isolated, spot), [])
     orders = ctx.state.orders
     if order_id is not None:
         picked = [orders[oid] for oid in ids[bisect_left(ids, order_id):]
@@ -86,9 +90,10 @@ def all_orders(ctx: EngineContext, account: str, symbol: str, isolated: bool, or
 
 
 def my_trades(ctx: EngineContext, account: str, symbol: str, isolated: bool, order_id: int | None,
-              start_time: int | None, end_time: int | None, from_id: int | None, limit: int) -> list[Trade]:
+              start_time: int | None, end_time: int | None, from_id: int | None, limit: int,
+              spot: bool = False) -> list[Trade]:
     """Trades ascending by id: from ``from_id`` on, else the newest ``limit`` in the time window."""
-    ids = ctx.state.trade_history.get(account, {}).get(scope_key(symbol, isolated), [])
+    ids = ctx.state.trade_history.get(account, {}).get(scope_key(symbol, isolated, spot), [])
     trades = ctx.state.trades
     chosen: Iterable[int] = ids
     if order_id is not None:
@@ -108,12 +113,13 @@ def my_trades(ctx: EngineContext, account: str, symbol: str, isolated: bool, ord
 
 
 def find_order_list(ctx: EngineContext, account: str, isolated: bool, symbol: str | None,
-                    order_list_id: int | None, list_client_order_id: str | None) -> OrderList | None:
+                    order_list_id: int | None, list_client_order_id: str | None,
+                    spot: bool = False) -> OrderList | None:
     """The account's list by id (checked against the client id when both are given) or client id."""
     lists = ctx.state.order_lists
 
     def visible(item: OrderList) -> bool:
-        if item.account != account or item.isolated != isolated:
+        if item.account != account or item.isolated != isolated or item.spot != spot:
             return False
         return not isolated or symbol is None or item.symbol == symbol
 
@@ -129,7 +135,7 @@ def find_order_list(ctx: EngineContext, account: str, isolated: bool, symbol: st
     open_id = ctx.state.open_list_client_ids.get(account, {}).get(list_client_order_id)
     if open_id is not None and visible(lists[open_id]):
         return lists[open_id]
-    for key in _scopes(ctx, ctx.state.list_history, account, symbol if isolated else None, isolated):
+    for key in _scopes(ctx, ctx.state.list_history, account, symbol if isolated else None, isolated, spot):
         for candidate in reversed(ctx.state.list_history[account].get(key, [])):
             if lists[candidate].list_client_order_id == list_client_order_id:
                 return lists[candidate]
@@ -137,10 +143,11 @@ def find_order_list(ctx: EngineContext, account: str, isolated: bool, symbol: st
 
 
 def all_order_lists(ctx: EngineContext, account: str, isolated: bool, symbol: str | None, from_id: int | None,
-                    start_time: int | None, end_time: int | None, limit: int) -> list[OrderList]:
+                    start_time: int | None, end_time: int | None, limit: int,
+                    spot: bool = False) -> list[OrderList]:
     """Newest first (spec §4.6): from ``from_id`` on, else the newest ``limit`` in the window."""
     ids: list[int] = []
-    for key in _scopes(ctx, ctx.state.list_history, account, symbol if isolated else None, isolated):
+    for key in _scopes(ctx, ctx.state.list_history, account, symbol if isolated else None, isolated, spot):
         ids.extend(ctx.state.list_history.get(account, {}).get(key, []))
     ids.sort()
     lists = ctx.state.order_lists
@@ -151,10 +158,11 @@ def all_order_lists(ctx: EngineContext, account: str, isolated: bool, symbol: st
     return [clone(item) for item in reversed(picked)]
 
 
-def open_order_lists(ctx: EngineContext, account: str, isolated: bool, symbol: str | None) -> list[OrderList]:
+def open_order_lists(ctx: EngineContext, account: str, isolated: bool, symbol: str | None,
+                     spot: bool = False) -> list[OrderList]:
     """Open lists ascending by id."""
     ids: list[int] = []
-    for key in _scopes(ctx, ctx.state.open_lists, account, symbol if isolated else None, isolated):
+    for key in _scopes(ctx, ctx.state.open_lists, account, symbol if isolated else None, isolated, spot):
         ids.extend(ctx.state.open_lists.get(account, {}).get(key, {}))
     return [clone(ctx.state.order_lists[i]) for i in sorted(ids)]
 

@@ -57,7 +57,8 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._weights: dict[tuple[str, ...], tuple[int, int]] = {}  # bucket -> (window, used)
         self._bans: dict[str, _Ban] = {}
-        self._orders: dict[tuple[str, str], tuple[int, int]] = {}  # (account, interval) -> (window, count)
+        # (account, book, interval) -> (window, count); the book is "margin" or "spot", counted apart
+        self._orders: dict[tuple[str, str, str], tuple[int, int]] = {}
 
     def reset(self, config: RateLimitConfig | None = None) -> None:
         with self._lock:
@@ -128,37 +129,43 @@ class RateLimiter:
             ban.bans += 1
             ban.strikes = 0
 
-    # -- order counts (GET /sapi/v1/margin/rateLimit/order) ------------------------
+    # -- order counts (GET /sapi/v1/margin/rateLimit/order, GET /api/v3/rateLimit/order) ----
+    # Margin and spot orders are counted in separate books with the same limits.
 
     def _order_windows(self) -> tuple[tuple[str, int, int, int], ...]:
         return (("SECOND", 10, 10_000, self.config.orders_per_10s), ("DAY", 1, 86_400_000, self.config.orders_per_day))
 
-    def check_orders(self, account: str, count: int) -> None:
+    def check_orders(self, account: str, count: int, book: str = "margin") -> None:
         """Refuse with -1015 if placing ``count`` orders would pass an order-count limit."""
         now = self.clock.now_ms()
         with self._lock:
             for interval, num, window_ms, limit in self._order_windows():
                 window = now // window_ms
-                stored, used = self._orders.get((account, interval), (window, 0))
+                stored, used = self._orders.get((account, book, interval), (window, 0))
                 used = used if stored == window else 0
                 if limit and used + count > limit:
                     raise errors.too_many_orders(limit, f"{num} {interval}")
 
-    def record_orders(self, account: str, count: int) -> None:
+    def record_orders(self, account: str, count: int, book: str = "margin") -> None:
         now = self.clock.now_ms()
         with self._lock:
             for interval, _, window_ms, _ in self._order_windows():
                 window = now // window_ms
-                stored, used = self._orders.get((account, interval), (window, 0))
-                self._orders[(account, interval)] = (window, (used if stored == window else 0) + count)
+                stored, used = self._orders.get((account, book, interval), (window, 0))
+                self._orders[(account, book, interval)] = (window, (used if stored == window else 0) + count)
 
-    def order_usage(self, account: str) -> list[dict[str, object]]:
+    def order_count_headers(self, account: str, book: str = "spot") -> dict[str, str]:
+        """``X-MBX-ORDER-COUNT-10S`` / ``-1D``: the counts a successful spot placement reports."""
+        return {f"X-MBX-ORDER-COUNT-{row['intervalNum']}{str(row['interval'])[0]}": str(row["count"])
+                for row in self.order_usage(account, book)}
+
+    def order_usage(self, account: str, book: str = "margin") -> list[dict[str, object]]:
         """Binance's rateLimit/order rows: interval, intervalNum, limit, count."""
         now = self.clock.now_ms()
         rows = []
         with self._lock:
             for interval, num, window_ms, limit in self._order_windows():
-                stored, used = self._orders.get((account, interval), (now // window_ms, 0))
+                stored, used = self._orders.get((account, book, interval), (now // window_ms, 0))
                 rows.append({"rateLimitType": "ORDERS", "interval": interval, "intervalNum": num,
                              "limit": limit, "count": used if stored == now // window_ms else 0})
         return rows

@@ -18,13 +18,18 @@ from mock_exchange.core.orders import Order
 
 
 @dataclass(frozen=True, kw_only=True)
-class MarginOptions:
-    """What every margin placement carries besides its orders (keyword-only)."""
+class PlacementOptions:
+    """What every placement carries besides its orders (keyword-only): its scope, and for margin
+    its borrowing side effect and ``autoRepayAtCancel`` (core.scopes: spot ignores both)."""
 
     isolated: bool = False
+    spot: bool = False  # the spot wallet (``isolated`` is then False)
     side_effect_type: SideEffectType = SideEffectType.NO_SIDE_EFFECT
     auto_repay_at_cancel: bool = True
     self_trade_prevention_mode: SelfTradePreventionMode | None = None
+
+
+MarginOptions = PlacementOptions  # the name margin requests were built with
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,16 @@ class LegSpec:
     iceberg_qty: Decimal | None = None
     time_in_force: TimeInForce | None = None
     client_order_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NewOrderListOco(PlacementOptions):
+    """POST /api/v3/orderList/oco: an OCO named by its above and below legs (same side and quantity)."""
+
+    symbol: str
+    above: LegSpec
+    below: LegSpec
+    list_client_order_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,22 +16,29 @@ from mock_exchange.core.accounts import Account
 from mock_exchange.core.book import Book
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
+from mock_exchange.core.scopes import Scope, scope_of_flags
 
 CROSS = "CROSS"
 ISOLATED = "ISOLATED"
 
 
-def scope_key(symbol: str, isolated: bool) -> str:
-    """Orders of one symbol in one margin mode: the unit of Binance's per-symbol limits and queries."""
-    return f"{symbol}|{ISOLATED if isolated else CROSS}"
+def scope_key(symbol: str, isolated: bool, spot: bool = False) -> str:
+    """Orders of one symbol in one account scope (spot, cross or isolated, core.scopes): the unit
+    of Binance's per-symbol limits and queries."""
+    return f"{symbol}|{scope_of_flags(isolated, spot)}"
 
 
-def scope_of(order: Order | OrderList) -> str:
-    return scope_key(order.symbol, order.isolated)
+def scope_of(order: Order | OrderList | Trade) -> str:
+    return scope_key(order.symbol, order.isolated, order.spot)
 
 
 def is_cross_scope(key: str) -> bool:
     return key.endswith("|" + CROSS)
+
+
+def key_scope(key: str) -> Scope:
+    """The scope a :func:`scope_key` names."""
+    return Scope(key.rpartition("|")[2])
 
 
 @dataclass
@@ -233,8 +240,7 @@ class ExchangeState:
     def add_trade(self, trade: Trade) -> None:
         """Record a fill."""
         self.trades[trade.trade_id] = trade
-        key = scope_key(trade.symbol, trade.isolated)
-        self.trade_history.setdefault(trade.account, {}).setdefault(key, []).append(trade.trade_id)
+        self.trade_history.setdefault(trade.account, {}).setdefault(scope_of(trade), []).append(trade.trade_id)
 
     # -- ledgers -----------------------------------------------------------------------
 
@@ -282,8 +288,7 @@ class ExchangeState:
                 self._index_open_list(order_list)
         for trade_id in sorted(self.trades):
             trade = self.trades[trade_id]
-            key = scope_key(trade.symbol, trade.isolated)
-            self.trade_history.setdefault(trade.account, {}).setdefault(key, []).append(trade_id)
+            self.trade_history.setdefault(trade.account, {}).setdefault(scope_of(trade), []).append(trade_id)
         self.book.rebuild(order for order in self.orders.values() if order.is_open)
 
 

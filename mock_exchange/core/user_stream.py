@@ -56,6 +56,8 @@ class StreamGrant:
     closed: bool = False
     # Set by a close: the last event sequence number the stream still carries.
     end_seq: int | None = None
+    spot: bool = False  # the spot wallet's stream (core.scopes); margin otherwise
+
 
     def active(self, now_ms: int) -> bool:
         return not self.closed and now_ms < self.expires_ms
@@ -70,6 +72,8 @@ class StreamGrant:
         """Whether ``event`` belongs on this grant's stream (account, then margin account)."""
         if event.account != self.account or event.isolated_symbol != self.isolated_symbol:
             return False
+        if getattr(event, "spot", False) != self.spot:
+            return False  # spot and margin wallets stream apart
         if self.kind is GrantKind.RISK_KEY:
             return isinstance(event, (LiabilityEvent, MarginLevelEvent))
         return True

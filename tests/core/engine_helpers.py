@@ -84,7 +84,7 @@ def fingerprint(ex: Exchange) -> Any:
         (name, margin.isolated_symbol or "", asset, str(e.free), str(e.locked), str(e.borrowed), str(e.interest))
         for name, account in ex.accounts.items() for margin in account.margin_accounts()
         for asset, e in margin.balances.items()
-    ) + sorted((name, "SPOT", asset, str(e.free)) for name, account in ex.accounts.items()
+    ) + sorted((name, "SPOT", asset, str(e.free), str(e.locked)) for name, account in ex.accounts.items()
                for asset, e in account.spot.balances.items())
     orders = sorted((o.order_id, o.status.value, str(o.executed_qty), str(o.locked_amount))
                     for o in ex.state.orders.values())
@@ -102,14 +102,16 @@ def check_invariants(ex: Exchange, start: dict[str, dict[str, Decimal]]) -> None
     state = ex.state
     trades_by_order: dict[int, list] = defaultdict(list)
     flow: dict[str, Decimal] = defaultdict(Decimal)
+    spot_flow: dict[str, Decimal] = defaultdict(Decimal)  # the part of the flow spot orders made
     fees: dict[str, Decimal] = defaultdict(Decimal)
     for trade in state.trades.values():
         trades_by_order[trade.order_id].append(trade)
         spec = state.symbols[trade.symbol]
         sign = 1 if trade.side is Side.BUY else -1
-        flow[spec.base_asset] += sign * trade.qty
-        flow[spec.quote_asset] -= sign * trade.qty * trade.price
-        flow[trade.commission_asset] -= trade.commission
+        for target in (flow, spot_flow) if trade.spot else (flow,):
+            target[spec.base_asset] += sign * trade.qty
+            target[spec.quote_asset] -= sign * trade.qty * trade.price
+            target[trade.commission_asset] -= trade.commission
         fees[trade.commission_asset] += trade.commission
     loans: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for record in state.borrow_history:
@@ -136,8 +138,8 @@ def check_invariants(ex: Exchange, start: dict[str, dict[str, Decimal]]) -> None
     now = asset_totals(ex)
     for asset in set(now) | set(start) | set(flow):
         # Transfers move funds between wallets, never in or out of the exchange: the spot
-        # wallets change by exactly what the transfer records say, the total not at all.
-        expected_spot = start[asset]["spot"] + spot_moved[asset]
+        # wallets change by exactly what the transfer records and the spot fills say.
+        expected_spot = start[asset]["spot"] + spot_moved[asset] + spot_flow[asset]
         assert now[asset]["spot"] == expected_spot, f"{asset}: spot {now[asset]['spot']} != {expected_spot}"
         expected_held = start[asset]["held"] + loans[asset]["held"] + flow[asset]
         assert now[asset]["held"] == expected_held, f"{asset}: held {now[asset]['held']} != {expected_held}"
@@ -159,12 +161,16 @@ def check_invariants(ex: Exchange, start: dict[str, dict[str, Decimal]]) -> None
         if not order.is_open:
             assert order.locked_amount == 0, order
         elif order.locked_amount:
-            key = (order.account, order.symbol if order.isolated else None, order.locked_asset)
-            reserved[key] += order.locked_amount
+            wallet = "SPOT" if order.spot else order.symbol if order.isolated else None
+            reserved[(order.account, wallet, order.locked_asset)] += order.locked_amount
+        assert not (order.spot and (order.isolated or order.borrowed_amount)), order  # spot never borrows
         in_open_index = order.order_id in state.open_orders.get(order.account, {}).get(
-            scope_key(order.symbol, order.isolated), {})
+            scope_key(order.symbol, order.isolated, order.spot), {})
         assert in_open_index == order.is_open, order
     for name, account in ex.accounts.items():
+        for asset, entry in account.spot.balances.items():
+            assert entry.free >= 0 and entry.locked >= 0 and entry.borrowed == 0 and entry.interest == 0
+            assert entry.locked == reserved[(name, "SPOT", asset)], (name, "spot", asset)
         for margin in account.margin_accounts():
             for asset, entry in margin.balances.items():
                 assert entry.free >= 0 and entry.locked >= 0 and entry.borrowed >= 0 and entry.interest >= 0
@@ -186,7 +192,8 @@ def check_invariants(ex: Exchange, start: dict[str, dict[str, Decimal]]) -> None
                 for trade in trades_by_order[leg.order_id]:
                     assert trade.trade_id > max(working_trades), (order_list, leg)
         is_open = order_list.order_list_id in state.open_lists.get(order_list.account, {}).get(
-            scope_key(order_list.symbol, order_list.isolated), {})
+            scope_key(order_list.symbol, order_list.isolated, order_list.spot), {})
+        assert all(leg.spot == order_list.spot for leg in legs), order_list
         assert is_open == order_list.is_open, order_list
         if order_list.is_open:
             assert any(leg.is_open for leg in legs), order_list

@@ -11,7 +11,9 @@ crashes included, and accounts are liquidated (forced at the bar, or asked for):
 step no margin account is left at FORCE_LIQUIDATION, a liquidated account (or pair) owes
 nothing and has no open order, and the liquidation's own orders are filled. At the end,
 the derived indexes (book, open orders, counts, client ids, histories) equal what a rebuild
-from the primary records gives, which is what a snapshot restore relies on.
+from the primary records gives, which is what a snapshot restore relies on. Orders run in all
+three scopes: cross, isolated, and the spot wallet (``spot_*`` operations), whose balances
+must follow its own fills and transfers.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.events import MarginLevelEvent
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.margin_level import MarginLevelStatus
-from mock_exchange.core.requests import LegSpec, NewOco, NewOrder, NewOto, NewOtoco
+from mock_exchange.core.requests import LegSpec, NewOco, NewOrder, NewOrderListOco, NewOto, NewOtoco
 from mock_exchange.core.rules import rises
 from tests.core.engine_helpers import asset_totals, check_invariants, check_rebuild, fingerprint, make_exchange
 
@@ -66,6 +68,11 @@ operations = st.one_of(
     st.tuples(st.just("oto"), accounts, symbols, st.booleans(), working_leg, leg, effects),
     st.tuples(st.just("otoco"), accounts, symbols, st.booleans(), working_leg, sides, st.integers(0, 2),
               st.integers(0, 1), distances, distances, sane, effects),
+    # The spot scope: the same engine on the spot wallet (never borrowing).
+    st.tuples(st.just("spot_order"), accounts, symbols, leg),
+    st.tuples(st.just("spot_oco"), accounts, symbols, sides, st.integers(0, 2), st.integers(0, 1), distances,
+              distances, sane, qty_index),
+    st.tuples(st.just("spot_cancel_all"), accounts, symbols),
     st.tuples(st.just("cancel"), accounts, st.integers(0, 50)),
     st.tuples(st.just("cancel_list"), accounts, st.integers(0, 50)),
     st.tuples(st.just("cancel_all"), accounts, symbols, st.booleans()),
@@ -166,6 +173,23 @@ def _run(ex: Exchange, op: tuple) -> None:  # type: ignore[type-arg]
             pending_above=_pair_leg(ex, symbol, above_type, side, qty, 1 + above_d),
             pending_below=_pair_leg(ex, symbol, below_type, side, qty, 1 - below_d),
             isolated=_isolated(account, symbol, iso), side_effect_type=effect))
+    elif kind == "spot_order":
+        _, account, symbol, spec = op
+        leg_spec = _leg_spec(ex, symbol, spec)
+        ex.place_order(account, NewOrder(
+            symbol, leg_spec.side, leg_spec.type, quantity=leg_spec.quantity, price=leg_spec.price,
+            stop_price=leg_spec.stop_price, trailing_delta=leg_spec.trailing_delta,
+            time_in_force=leg_spec.time_in_force, spot=True))
+    elif kind == "spot_oco":
+        _, account, symbol, side, above_pick, below_pick, above_d, below_d, is_sane, qty = op
+        above_type = ABOVE[side][above_pick % len(ABOVE[side])]
+        below_type = BELOW[side][below_pick % len(BELOW[side])]
+        if not is_sane:
+            above_type, below_type = below_type, above_type
+        quantity = _qty(symbol, qty)
+        ex.place_pair_oco(account, NewOrderListOco(
+            symbol, above=_pair_leg(ex, symbol, above_type, side, quantity, 1 + above_d),
+            below=_pair_leg(ex, symbol, below_type, side, quantity, 1 - below_d), spot=True))
     else:
         _run_other(ex, op)
 
@@ -186,12 +210,15 @@ def _run_other(ex: Exchange, op: tuple) -> None:  # type: ignore[type-arg]
         if mine:
             order = mine[pick % len(mine)]
             if kind == "cancel" or order.order_list_id < 0:
-                ex.cancel_order(account, order.symbol, order.isolated, order_id=order.order_id)
+                ex.cancel_order(account, order.symbol, order.isolated, order_id=order.order_id, spot=order.spot)
             else:
-                ex.cancel_order_list(account, order.symbol, order.isolated, order_list_id=order.order_list_id)
+                ex.cancel_order_list(account, order.symbol, order.isolated, order_list_id=order.order_list_id,
+                                     spot=order.spot)
     elif kind == "cancel_all":
         _, account, symbol, iso = op
         ex.cancel_open_orders(account, symbol, _isolated(account, symbol, iso))
+    elif kind == "spot_cancel_all":
+        ex.cancel_open_orders(op[1], op[2], spot=True)
     elif kind == "price":
         ex.set_price(op[1], _price(ex, op[1], op[2]))
     elif kind == "trade":
