@@ -28,6 +28,8 @@ from mock_exchange.web import (
     margin_rates,
     margin_reference,
     market_data,
+    spot_order_lists,
+    spot_orders,
     user_stream,
     wallets,
 )
@@ -128,7 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     market_data.register(app)
     for family in (margin_orders, margin_order_lists, margin_account, margin_rate_limit, compat_endpoints,
                    wallets, isolated_pairs, margin_rates,
-                   margin_reference, liquidation, user_stream, control):
+                   margin_reference, liquidation, spot_orders, spot_order_lists, user_stream, control):
         family.register(app)
     dashboard.register(app)
 

@@ -18,8 +18,8 @@ from mock_exchange.web.order_params import (
     SIDES,
     STP_MODES,
     TIME_IN_FORCE,
+    check_quantity,
     check_type_rules,
-    forbid,
     history_limit,
     margin_options,
     no_from_id_with_times,
@@ -67,23 +67,11 @@ QUERY_TRADES = Endpoint("query_margin_trades", "GET", "/sapi/v1/margin/myTrades"
 _GENERIC_MANDATORY = errors.mandatory_param_missing()
 
 
-def _check_quantity(params: dict[str, Any], order_type: OrderType) -> None:
-    if order_type is OrderType.MARKET:
-        if "quantity" not in params and "quoteOrderQty" not in params:
-            raise errors.one_of_params_missing("quantity", "quoteOrderQty")
-        if "quantity" in params:
-            forbid(params, "quoteOrderQty")
-        return
-    forbid(params, "quoteOrderQty")
-    if "quantity" not in params:
-        raise errors.mandatory_param_missing("quantity")
-
-
 @binance_route(blueprint, NEW_ORDER)
 def new_margin_order(call: Call) -> dict[str, Any]:
     params = call.params
     order_type = OrderType(params["type"])
-    _check_quantity(params, order_type)
+    check_quantity(params, order_type)
     check_type_rules(params, order_type, tif_error=_GENERIC_MANDATORY)
     tif = params.get("timeInForce")
     request = NewOrder(

@@ -107,6 +107,19 @@ def check_type_rules(params: Mapping[str, Any], order_type: OrderType, prefix: s
         raise errors.unsupported_order_combination()
 
 
+def check_quantity(params: Mapping[str, Any], order_type: OrderType) -> None:
+    """A single order's quantity: MARKET takes quantity or quoteOrderQty, every other type quantity."""
+    if order_type is OrderType.MARKET:
+        if "quantity" not in params and "quoteOrderQty" not in params:
+            raise errors.one_of_params_missing("quantity", "quoteOrderQty")
+        if "quantity" in params:
+            forbid(params, "quoteOrderQty")
+        return
+    forbid(params, "quoteOrderQty")
+    if "quantity" not in params:
+        raise errors.mandatory_param_missing("quantity")
+
+
 def leg_spec(params: Mapping[str, Any], prefix: str, side: str | None = None,
              quantity: Decimal | None = None) -> LegSpec:
     """A checked OTO / OTOCO leg as the engine takes it."""

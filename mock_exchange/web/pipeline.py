@@ -133,7 +133,8 @@ def _authenticate_key(endpoint: Endpoint, api_key: str | None, account: Any) -> 
         raise errors.api_key_format_invalid()
     if account is None:
         raise errors.invalid_api_key()
-    if endpoint.security is Security.TRADE and not account.margin_enabled:
+    # Margin trading needs the key's margin permission; spot trading (/api/v3) does not.
+    if endpoint.security is Security.TRADE and endpoint.family == "sapi" and not account.margin_enabled:
         raise errors.invalid_api_key()
 
 

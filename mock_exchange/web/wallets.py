@@ -67,7 +67,7 @@ def spot_account(call: Call) -> dict[str, Any]:
     balances = [{"asset": asset, "free": num(entry.free), "locked": num(entry.locked)}
                 for asset, entry in sorted(wallet.balances.items())
                 if not (omit_zero and entry.free == 0 and entry.locked == 0)]
-    can_trade = call.account.margin_enabled
+    margin = call.account.margin_enabled  # spot trading needs no margin permission
     return {
         "makerCommission": int(fees.maker * _BASIS_POINTS),
         "takerCommission": int(fees.taker * _BASIS_POINTS),
@@ -75,7 +75,7 @@ def spot_account(call: Call) -> dict[str, Any]:
         "sellerCommission": 0,
         "commissionRates": {"maker": num(fees.maker), "taker": num(fees.taker), "buyer": num(Decimal(0)),
                             "seller": num(Decimal(0))},
-        "canTrade": can_trade,
+        "canTrade": True,
         "canWithdraw": False,  # deposits and withdrawals are left out (docs/wallets.md)
         "canDeposit": False,
         "brokered": False,
@@ -84,7 +84,7 @@ def spot_account(call: Call) -> dict[str, Any]:
         "updateTime": exchange.clock.now_ms(),
         "accountType": "SPOT",
         "balances": balances,
-        "permissions": ["SPOT", "MARGIN"] if can_trade else ["SPOT"],
+        "permissions": ["SPOT", "MARGIN"] if margin else ["SPOT"],
         "uid": account_uid(call.account.name),
     }
 

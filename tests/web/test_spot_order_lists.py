@@ -1,0 +1,170 @@
+"""Spot order lists over HTTP: orderList/oco (above / below), the deprecated order/oco, OTO, OTOCO,
+cancel and the list queries; each rule violated once with nothing changed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.signed_client import SignedClient
+from tests.web.test_spot_orders import exchange, fingerprint, margin_balance, spot_balance
+
+OCO = "/api/v3/orderList/oco"
+OLD_OCO = "/api/v3/order/oco"
+OTO = "/api/v3/orderList/oto"
+OTOCO = "/api/v3/orderList/otoco"
+LIST = "/api/v3/orderList"
+
+
+def sell_oco(signed: SignedClient, **extra: Any) -> Any:
+    params = {"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.1", "aboveType": "LIMIT_MAKER",
+              "abovePrice": "31000", "belowType": "STOP_LOSS_LIMIT", "belowStopPrice": "29000",
+              "belowPrice": "28900", "belowTimeInForce": "GTC"}
+    params.update({k: v for k, v in extra.items()})
+    return signed.post(OCO, **{k: v for k, v in params.items() if v is not None})
+
+
+def test_oco_shape_and_one_reservation(signed: SignedClient) -> None:
+    response = sell_oco(signed, listClientOrderId="pair", aboveClientOrderId="tp", belowClientOrderId="sl")
+    assert response.status_code == 200
+    assert response.headers["X-MBX-ORDER-COUNT-10S"] == "2"
+    body = response.get_json()
+    assert list(body) == ["orderListId", "contingencyType", "listStatusType", "listOrderStatus",
+                          "listClientOrderId", "transactionTime", "symbol", "orders", "orderReports"]
+    assert (body["contingencyType"], body["listOrderStatus"], body["listClientOrderId"]) == ("OCO", "EXECUTING",
+                                                                                             "pair")
+    stop, limit = body["orderReports"]  # the stop-type (below) leg first, as the documented example
+    assert [o["clientOrderId"] for o in body["orders"]] == ["sl", "tp"]
+    assert stop["type"] == "STOP_LOSS_LIMIT" and stop["stopPrice"] == "29000.00000000" and stop["workingTime"] == -1
+    assert limit["type"] == "LIMIT_MAKER" and "stopPrice" not in limit and limit["workingTime"] > 0
+    assert stop["orderListId"] == body["orderListId"] and "origQuoteOrderQty" in stop
+    assert spot_balance(signed, "BTC") == ("0.40000000", "0.10000000")
+
+
+def test_oco_take_profit_leg_fills_and_sibling_expires(app: Flask, signed: SignedClient) -> None:
+    body = sell_oco(signed).get_json()
+    exchange(app).set_price("BTCUSDT", Decimal("31000"))
+    rows = signed.get("/api/v3/allOrders", symbol="BTCUSDT").get_json()
+    assert [(r["type"], r["status"]) for r in rows] == [("STOP_LOSS_LIMIT", "EXPIRED"), ("LIMIT_MAKER", "FILLED")]
+    assert rows[0]["expiryReason"] == "OCO_TRIGGER" and "expiryReason" not in rows[1]
+    listed = signed.get(LIST, orderListId=body["orderListId"]).get_json()
+    assert listed["listOrderStatus"] == "ALL_DONE" and "orderReports" not in listed
+    assert signed.get("/api/v3/openOrderList").get_json() == []
+    assert [x["orderListId"] for x in signed.get("/api/v3/allOrderList").get_json()] == [body["orderListId"]]
+    assert spot_balance(signed, "BTC") == ("0.40000000", "0.00000000")
+    assert spot_balance(signed, "USDT") == ("13096.90000000", "0.00000000")  # 3100 less the 0.1% fee
+
+
+def test_buy_oco_with_take_profit_and_stop_loss(signed: SignedClient) -> None:
+    body = signed.post(OCO, symbol="BTCUSDT", side="BUY", quantity="0.1", aboveType="STOP_LOSS",
+                       aboveStopPrice="31000", belowType="TAKE_PROFIT", belowStopPrice="29000").get_json()
+    assert [r["type"] for r in body["orderReports"]] == ["TAKE_PROFIT", "STOP_LOSS"]  # below first when both stop
+    assert spot_balance(signed, "USDT") == ("6900.00000000", "3100.00000000")  # the dearer leg's reservation
+
+
+def test_deprecated_oco_cancel_and_queries(app: Flask, signed: SignedClient) -> None:
+    body = signed.post(OLD_OCO, symbol="BTCUSDT", side="SELL", quantity="0.1", price="31000", stopPrice="29000",
+                       stopLimitPrice="28900", stopLimitTimeInForce="GTC", listClientOrderId="old").get_json()
+    assert [r["type"] for r in body["orderReports"]] == ["STOP_LOSS_LIMIT", "LIMIT_MAKER"]
+    by_client = signed.get(LIST, origClientOrderId="old").get_json()
+    assert by_client["orderListId"] == body["orderListId"]
+    assert [x["orderListId"] for x in signed.get("/api/v3/openOrderList").get_json()] == [body["orderListId"]]
+    # Margin queries do not see spot lists.
+    assert signed.get("/sapi/v1/margin/openOrderList").get_json() == []
+    cancel = signed.delete(LIST, symbol="BTCUSDT", orderListId=body["orderListId"], newClientOrderId="undo")
+    cancelled = cancel.get_json()
+    assert cancelled["listOrderStatus"] == "ALL_DONE"
+    assert [(r["status"], r["clientOrderId"]) for r in cancelled["orderReports"]] == [("CANCELED", "undo")] * 2
+    assert spot_balance(signed, "BTC") == ("0.50000000", "0.00000000")
+
+
+def test_cancel_one_leg_cancels_the_list(signed: SignedClient) -> None:
+    body = sell_oco(signed).get_json()
+    leg = body["orders"][1]["orderId"]
+    assert signed.delete("/api/v3/order", symbol="BTCUSDT", orderId=leg).get_json()["status"] == "CANCELED"
+    assert signed.get(LIST, orderListId=body["orderListId"]).get_json()["listStatusType"] == "ALL_DONE"
+
+
+def test_oto_and_otoco(app: Flask, signed: SignedClient) -> None:
+    oto = signed.post(OTO, symbol="BTCUSDT", workingType="LIMIT", workingSide="BUY", workingPrice="29000",
+                      workingQuantity="0.1", workingTimeInForce="GTC", pendingType="LIMIT_MAKER",
+                      pendingSide="SELL", pendingPrice="32000", pendingQuantity="0.1")
+    assert oto.status_code == 200
+    body = oto.get_json()
+    assert body["contingencyType"] == "OTO"
+    assert [r["status"] for r in body["orderReports"]] == ["NEW", "PENDING_NEW"]
+    otoco = signed.post(OTOCO, symbol="BTCUSDT", workingType="LIMIT", workingSide="BUY", workingPrice="28000",
+                        workingQuantity="0.05", workingTimeInForce="GTC", pendingSide="SELL",
+                        pendingQuantity="0.05", pendingAboveType="LIMIT_MAKER", pendingAbovePrice="32000",
+                        pendingBelowType="STOP_LOSS", pendingBelowStopPrice="27000")
+    assert otoco.status_code == 200 and len(otoco.get_json()["orderReports"]) == 3
+    assert otoco.headers["X-MBX-ORDER-COUNT-10S"] == "5"
+    exchange(app).set_price("BTCUSDT", Decimal("29000"))  # the OTO's working order fills
+    rows = signed.get("/api/v3/openOrders", symbol="BTCUSDT").get_json()
+    assert ("LIMIT_MAKER", "SELL", "32000.00000000") in [(r["type"], r["side"], r["price"]) for r in rows]
+    # 0.5 + 0.0999 bought (maker fee 0.1%), 0.1 reserved by the pending SELL now on the book.
+    assert spot_balance(signed, "BTC") == ("0.49990000", "0.10000000")
+    assert margin_balance(signed, "BTC") == ("2.00000000", "0.00000000")
+
+
+_OCO_RULES = [
+    ({"aboveType": "LIMIT"}, -1130, "Data sent for parameter 'aboveType' is not valid."),
+    ({"belowType": None, "belowStopPrice": None, "belowPrice": None, "belowTimeInForce": None}, -1102,
+     "Mandatory parameter 'belowType' was not sent, was empty/null, or malformed."),
+    ({"abovePrice": None}, -1102, "Mandatory parameter 'abovePrice' was not sent, was empty/null, or malformed."),
+    ({"belowTimeInForce": None}, -1102,
+     "Mandatory parameter 'belowTimeInForce' was not sent, was empty/null, or malformed."),
+    ({"abovePrice": "29500"}, -2010, "The relationship of the prices for the orders is not correct."),
+    ({"quantity": "1"}, -2010, "Account has insufficient balance for requested action."),
+    ({"aboveClientOrderId": "x", "belowClientOrderId": "x"}, -2010, "Duplicate order sent."),
+    ({"isIsolated": "TRUE"}, -1104, "Not all sent parameters were read; read '11' parameter(s) but was sent '12'."),
+]
+
+
+@pytest.mark.parametrize(("change", "code", "msg"), _OCO_RULES)
+def test_oco_rule(app: Flask, signed: SignedClient, change: dict[str, Any], code: int, msg: str) -> None:
+    before = fingerprint(app)
+    response = sell_oco(signed, **change)
+    assert response.get_json() == {"code": code, "msg": msg}
+    assert fingerprint(app) == before
+
+
+def test_oco_leg_position_rule(app: Flask, signed: SignedClient) -> None:
+    before = fingerprint(app)
+    # A SELL OCO's LIMIT_MAKER must be the above leg.
+    response = signed.post(OCO, symbol="BTCUSDT", side="SELL", quantity="0.1", aboveType="STOP_LOSS",
+                           aboveStopPrice="31000", belowType="LIMIT_MAKER", belowPrice="29000")
+    assert response.get_json() == {"code": -1197, "msg": "A stop loss order in a sell OCO must be below."}
+    assert fingerprint(app) == before
+
+
+@pytest.mark.parametrize(("method", "path", "params", "code", "msg"), [
+    ("GET", LIST, {}, -1102, "Param 'orderListId' or 'origClientOrderId' must be sent, but both were empty/null!"),
+    ("GET", LIST, {"orderListId": 99}, -2013, "Order list does not exist."),
+    ("DELETE", LIST, {"symbol": "BTCUSDT"}, -1102,
+     "Param 'orderListId' or 'listClientOrderId' must be sent, but both were empty/null!"),
+    ("DELETE", LIST, {"symbol": "BTCUSDT", "orderListId": 99}, -2011, "Unknown order sent."),
+    ("GET", "/api/v3/allOrderList", {"fromId": 1, "startTime": 0}, -1128,
+     "Combination of optional parameters invalid."),
+    ("POST", OLD_OCO, {"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.1", "price": "31000",
+                       "stopPrice": "29000", "stopLimitPrice": "28900"}, -1102,
+     "Mandatory parameter 'stopLimitTimeInForce' was not sent, was empty/null, or malformed."),
+])
+def test_list_endpoint_rules(app: Flask, signed: SignedClient, method: str, path: str, params: dict[str, Any],
+                             code: int, msg: str) -> None:
+    before = fingerprint(app)
+    response = signed.request(method, path, **params)
+    assert response.get_json() == {"code": code, "msg": msg}
+    assert fingerprint(app) == before
+
+
+def test_margin_list_not_cancellable_on_spot_path(signed: SignedClient) -> None:
+    margin = signed.post("/sapi/v1/margin/order/oco", symbol="BTCUSDT", side="SELL", quantity="0.1",
+                         price="31000", stopPrice="29000", stopLimitPrice="28900",
+                         stopLimitTimeInForce="GTC").get_json()
+    refused = signed.delete(LIST, symbol="BTCUSDT", orderListId=margin["orderListId"])
+    assert refused.get_json() == {"code": -2011, "msg": "Unknown order sent."}
+    assert signed.get(LIST, orderListId=margin["orderListId"]).get_json()["code"] == -2013
