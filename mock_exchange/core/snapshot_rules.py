@@ -286,8 +286,8 @@ def check_accounts(accounts: Mapping[str, Any], symbols: Mapping[str, SymbolConf
         for asset, entry in account.spot.balances.items():
             if not ASSET_RE.fullmatch(asset):
                 fail(f"{where}.spot.balances.{asset}", "not an asset name")
-            if entry.locked or entry.borrowed or entry.interest:
-                fail(f"{where}.spot.balances.{asset}", "a spot balance is free funds only")
+            if entry.borrowed or entry.interest:
+                fail(f"{where}.spot.balances.{asset}", "a spot balance owes nothing (no borrowed, no interest)")
         _check_margin(account.cross, f"{where}.cross", None, None)
         for symbol, pair in account.isolated.items():
             pair_where = f"{where}.isolated.{symbol}"
@@ -333,7 +333,7 @@ def _check_margin(margin: Any, where: str, symbol: str | None, assets: set[str] 
 def check_orders(state: Mapping[str, Any]) -> None:
     accounts, symbols, orders, lists = state["accounts"], state["symbols"], state["orders"], state["order_lists"]
     open_client_ids: set[tuple[str, str]] = set()
-    reserved: dict[tuple[str, str | None, str], Decimal] = {}
+    reserved: dict[tuple[str, str, str], Decimal] = {}  # (account, wallet label, asset)
     for order_id, order in orders.items():
         where = f"state.orders.{order_id}"
         if order.order_id != order_id:
@@ -351,6 +351,8 @@ def check_orders(state: Mapping[str, Any]) -> None:
             integer(order.trailing_delta, f"{where}.trailing_delta", 1, 100_000)
         if order.list_role not in LIST_ROLES:
             fail(f"{where}.list_role", f"unknown role {order.list_role!r}")
+        if order.spot and (order.isolated or order.borrowed_amount):
+            fail(f"{where}.spot", "a spot order is not isolated and borrows nothing")
         if order.executed_qty > order.quantity and not order.quote_order_qty:
             fail(f"{where}.executed_qty", f"more than the order's quantity {order.quantity}")
         if order.order_list_id != -1:
@@ -371,7 +373,7 @@ def check_orders(state: Mapping[str, Any]) -> None:
             if order.locked_amount:
                 if not order.locked_asset:
                     fail(f"{where}.locked_asset", "an order that locks funds names their asset")
-                scope = (order.account, order.symbol if order.isolated else None, order.locked_asset)
+                scope = (order.account, _wallet_label(order), order.locked_asset)
                 reserved[scope] = reserved.get(scope, Decimal(0)) + order.locked_amount
         elif order.locked_amount:
             fail(f"{where}.locked_amount", f"a {order.status.value} order locks nothing")
@@ -391,19 +393,29 @@ def _scope(record: Any, accounts: Mapping[str, Any], symbols: Mapping[str, Symbo
     return spec
 
 
-def _check_locked(accounts: Mapping[str, Any], reserved: Mapping[tuple[str, str | None, str], Decimal]) -> None:
+def _wallet_label(order: Any) -> str:
+    """The wallet an order trades in, as snapshot paths name it: spot, cross or isolated.SYMBOL."""
+    if order.spot:
+        return "spot"
+    return f"isolated.{order.symbol}" if order.isolated else "cross"
+
+
+def _check_locked(accounts: Mapping[str, Any], reserved: Mapping[tuple[str, str, str], Decimal]) -> None:
     for name, account in accounts.items():
-        for margin in account.margin_accounts():
-            label = "cross" if margin.isolated_symbol is None else f"isolated.{margin.isolated_symbol}"
-            for asset, entry in margin.balances.items():
-                expected = reserved.get((name, margin.isolated_symbol, asset), Decimal(0))
+        wallets = [("spot", account.spot)] + [
+            ("cross" if margin.isolated_symbol is None else f"isolated.{margin.isolated_symbol}", margin)
+            for margin in account.margin_accounts()]
+        for label, wallet in wallets:
+            for asset, entry in wallet.balances.items():
+                expected = reserved.get((name, label, asset), Decimal(0))
                 if entry.locked != expected:
                     fail(f"state.accounts.{name}.{label}.balances.{asset}.locked",
                          f"is {entry.locked}, but open orders reserve {expected}")
-    for (name, symbol, asset), amount in reserved.items():
-        margin = accounts[name].cross if symbol is None else accounts[name].isolated[symbol]
-        if asset not in margin.balances:
-            label = "cross" if symbol is None else f"isolated.{symbol}"
+    for (name, label, asset), amount in reserved.items():
+        account = accounts[name]
+        wallet = (account.spot if label == "spot" else account.cross if label == "cross"
+                  else account.isolated[label.removeprefix("isolated.")])
+        if asset not in wallet.balances:
             fail(f"state.accounts.{name}.{label}.balances.{asset}", f"missing, but open orders reserve {amount}")
 
 

@@ -33,6 +33,10 @@ OTOCO: Params = {"symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BU
                  "pendingBelowType": "STOP_LOSS_LIMIT", "pendingBelowStopPrice": "28000",
                  "pendingBelowPrice": "27900", "pendingBelowTimeInForce": "GTC"}
 
+SPOT_OCO: Params = {"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.01", "aboveType": "LIMIT_MAKER",
+                    "abovePrice": "31000", "belowType": "STOP_LOSS_LIMIT", "belowStopPrice": "29500",
+                    "belowPrice": "29400", "belowTimeInForce": "GTC"}
+
 
 def _ok(client: Any, method: str, path: str, params: Params, creds: Credentials = DEMO) -> Any:
     outcome = call(client, method, path, {**params, "timestamp": _now(client)}, creds)
@@ -72,6 +76,12 @@ def seed(app: Flask) -> dict[str, Any]:
     _ok(client, "POST", "/sapi/v1/margin/isolated/account", {"symbol": "BNBUSDT"})  # one pair to disable
     ids["other_order"] = _ok(client, "POST", "/sapi/v1/margin/order", {**LIMIT_BUY, "newClientOrderId": "seedOther"},
                              OTHER)["orderId"]
+    # The spot wallet's orders and lists (/api/v3).
+    ids["spot_order"] = _ok(client, "POST", "/api/v3/order", {**LIMIT_BUY, "newClientOrderId": "seedSpot"})["orderId"]
+    ids["spot_market"] = _ok(client, "POST", "/api/v3/order",
+                             {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quantity": "0.001"})["orderId"]
+    ids["spot_oco"] = _ok(client, "POST", "/api/v3/orderList/oco", {**SPOT_OCO, "listClientOrderId": "seedSpotOco"})[
+        "orderListId"]
     ids["listen_key"] = _unsigned_ok(client, "POST", "/sapi/v1/userDataStream", {})["listenKey"]
     ids["isolated_key"] = _unsigned_ok(client, "POST", "/sapi/v1/userDataStream/isolated",
                                        {"symbol": "BTCUSDT"})["listenKey"]
@@ -139,6 +149,32 @@ def baselines(ids: dict[str, Any]) -> dict[str, list[Params]]:
         "risk_listen_key_keepalive": [{"listenKey": ids["risk_key"]}],
         "risk_listen_key_close": [{"listenKey": ids["risk_key"]}, {}],
         "spot_account": [{}, {"omitZeroBalances": "true"}],
+        "spot_new_order": [
+            LIMIT_BUY, {"symbol": "BTCUSDT", "side": "BUY", "type": "MARKET", "quoteOrderQty": "50"},
+            {"symbol": "BTCUSDT", "side": "SELL", "type": "LIMIT_MAKER", "quantity": "0.001", "price": "31000"},
+            {"symbol": "BTCUSDT", "side": "SELL", "type": "STOP_LOSS_LIMIT", "quantity": "0.001", "price": "28900",
+             "stopPrice": "29000", "timeInForce": "GTC", "newOrderRespType": "FULL"},
+        ],
+        "spot_test_order": [LIMIT_BUY, {**LIMIT_BUY, "computeCommissionRates": "true"}],
+        "spot_cancel_order": [{**btc, "orderId": str(ids["spot_order"])}, {**btc, "origClientOrderId": "seedSpot"}],
+        "spot_query_order": [{**btc, "orderId": str(ids["spot_order"])}, {**btc, "origClientOrderId": "seedSpot"}],
+        "spot_cancel_open_orders": [btc],
+        "spot_open_orders": [{}, btc],
+        "spot_all_orders": [btc, {**btc, "limit": "10"}],
+        "spot_my_trades": [btc, {**btc, "orderId": str(ids["spot_market"])}],
+        "spot_unfilled_order_count": [{}],
+        "spot_commission": [btc],
+        "spot_cancel_replace": [{**LIMIT_BUY, "price": "28900", "cancelReplaceMode": "STOP_ON_FAILURE",
+                                 "cancelOrderId": str(ids["spot_order"])}],
+        "spot_new_order_list_oco": [SPOT_OCO, {**SPOT_OCO, "newOrderRespType": "FULL"}],
+        "spot_new_oco_deprecated": [OCO_SELL],
+        "spot_new_order_list_oto": [OTO],
+        "spot_new_order_list_otoco": [OTOCO],
+        "spot_cancel_order_list": [{**btc, "orderListId": str(ids["spot_oco"])},
+                                   {**btc, "listClientOrderId": "seedSpotOco"}],
+        "spot_query_order_list": [{"orderListId": str(ids["spot_oco"])}, {"origClientOrderId": "seedSpotOco"}],
+        "spot_all_order_lists": [{}, {"limit": "2"}],
+        "spot_open_order_lists": [{}],
         "universal_transfer": [{"type": "MAIN_MARGIN", "asset": "USDT", "amount": "10"},
                                {"type": "MARGIN_ISOLATEDMARGIN", "asset": "USDT", "amount": "1",
                                 "toSymbol": "BTCUSDT"}],

@@ -25,6 +25,10 @@ Disagreement = tuple[str, str, str]
 KNOWN_DISAGREEMENTS: frozenset[Disagreement] = frozenset({
     ('DELETE /sapi/v1/margin/openOrders', '[].orderReports[]', 'missing required "stopPrice"'),
     ('DELETE /sapi/v1/margin/orderList', 'orderReports[]', 'missing required "stopPrice"'),
+    ('DELETE /api/v3/openOrders', '[].orderReports[]', 'missing required "stopPrice"'),
+    ('DELETE /api/v3/orderList', 'orderReports[]', 'missing required "stopPrice"'),
+    ('POST /api/v3/orderList/oco', 'orderReports[]', 'missing required "stopPrice"'),
+    ('GET /api/v3/allOrderList', '[]', 'missing required "isIsolated"'),
     ('GET /api/v3/exchangeInfo', 'symbols[].filters[]', 'missing required "maxPrice"'),
     ('GET /api/v3/exchangeInfo', 'symbols[].filters[]', 'missing required "minPrice"'),
     ('GET /api/v3/exchangeInfo', 'symbols[].filters[]', 'missing required "tickSize"'),
