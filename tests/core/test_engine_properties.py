@@ -298,7 +298,7 @@ def check_liquidations(ex: Exchange, op: tuple, seq: int, liquidation_orders: in
     for name, isolated_symbol in liquidated:
         margin = ex.accounts[name].margin_account(isolated_symbol)
         assert all(entry.liability == 0 for entry in margin.balances.values()), (name, isolated_symbol, op)
-        assert not [o for o in ex.state.orders.values() if o.is_open and o.account == name
+        assert not [o for o in ex.state.orders.values() if o.is_open and o.account == name and not o.spot
                     and (o.symbol if o.isolated else None) == isolated_symbol
                     and (isolated_symbol is not None or not o.isolated)], (name, isolated_symbol, op)
     for record in ex.state.liquidations[liquidation_orders:]:
