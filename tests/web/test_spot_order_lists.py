@@ -23,7 +23,7 @@ def sell_oco(signed: SignedClient, **extra: Any) -> Any:
     params = {"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.1", "aboveType": "LIMIT_MAKER",
               "abovePrice": "31000", "belowType": "STOP_LOSS_LIMIT", "belowStopPrice": "29000",
               "belowPrice": "28900", "belowTimeInForce": "GTC"}
-    params.update({k: v for k, v in extra.items()})
+    params.update(extra)
     return signed.post(OCO, **{k: v for k, v in params.items() if v is not None})
 
 
