@@ -1,0 +1,103 @@
+"""Spot trading with python-binance and ccxt, unmodified, against a live fake exchange.
+
+Demo state: spot 10000 USDT / 0.5 BTC (cross 100000 USDT / 2 BTC, untouched by spot orders);
+BTCUSDT at 30000.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mock_exchange.pytest_plugin import FakeExchange
+from tests.compat.clients import CCXT_SYMBOL, SYMBOL, make_ccxt, make_python_binance
+
+pytestmark = pytest.mark.compat
+
+
+def _margin_usdt(ex: FakeExchange) -> str:
+    account = make_python_binance(ex).get_margin_account()
+    return next(a["free"] for a in account["userAssets"] if a["asset"] == "USDT")
+
+
+def test_python_binance_spot_orders(fake_exchange_live: FakeExchange) -> None:
+    pytest.importorskip("binance.client", reason="python-binance is in the optional 'compat' extra")
+    client = make_python_binance(fake_exchange_live)
+    margin_before = _margin_usdt(fake_exchange_live)
+    placed = client.create_order(symbol=SYMBOL, side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.01",
+                                 price="29000", newClientOrderId="pb-buy")
+    assert placed["status"] == "NEW" and placed["orderListId"] == -1 and "workingTime" in placed
+    assert client.get_order(symbol=SYMBOL, orderId=placed["orderId"])["clientOrderId"] == "pb-buy"
+    assert [o["orderId"] for o in client.get_open_orders(symbol=SYMBOL)] == [placed["orderId"]]
+    market = client.order_market_buy(symbol=SYMBOL, quantity="0.001")
+    assert market["status"] == "FILLED" and market["fills"][0]["price"] == "30000.00000000"
+    trades = client.get_my_trades(symbol=SYMBOL)
+    assert [t["orderId"] for t in trades] == [market["orderId"]]
+    cancelled = client.cancel_order(symbol=SYMBOL, orderId=placed["orderId"])
+    assert cancelled["status"] == "CANCELED"
+    balances = {b["asset"]: b for b in client.get_account()["balances"]}
+    assert balances["USDT"]["free"] == "9970.00000000" and balances["USDT"]["locked"] == "0.00000000"
+    assert balances["BTC"]["free"] == "0.50099900"
+    assert _margin_usdt(fake_exchange_live) == margin_before  # the margin account did not move
+    all_orders = client.get_all_orders(symbol=SYMBOL)
+    assert [o["status"] for o in all_orders] == ["CANCELED", "FILLED"]
+
+
+def test_python_binance_spot_oco(fake_exchange_live: FakeExchange) -> None:
+    pytest.importorskip("binance.client", reason="python-binance is in the optional 'compat' extra")
+    client = make_python_binance(fake_exchange_live)
+    # python-binance's OCO methods post to /api/v3/orderList/oco, with above / below legs.
+    old = client.order_oco_sell(symbol=SYMBOL, quantity="0.01", aboveType="LIMIT_MAKER", abovePrice="31000",
+                                belowType="STOP_LOSS_LIMIT", belowStopPrice="29000", belowPrice="28900",
+                                belowTimeInForce="GTC")
+    assert old["contingencyType"] == "OCO" and old["listClientOrderId"].startswith("x-")
+    new = client.create_oco_order(symbol=SYMBOL, side="SELL", quantity="0.01", aboveType="LIMIT_MAKER",
+                                  abovePrice="32000", belowType="STOP_LOSS", belowStopPrice="28000")
+    assert [r["type"] for r in new["orderReports"]] == ["STOP_LOSS", "LIMIT_MAKER"]
+    # The deprecated POST /api/v3/order/oco, through the client's own signed request helper.
+    legacy = client._post("order/oco", True, data={"symbol": SYMBOL, "side": "SELL", "quantity": "0.001",
+                                                     "price": "33000", "stopPrice": "27000"})
+    assert [r["type"] for r in legacy["orderReports"]] == ["STOP_LOSS", "LIMIT_MAKER"]
+    gone = client._delete("orderList", True, data={"symbol": SYMBOL, "orderListId": legacy["orderListId"]})
+    assert gone["listOrderStatus"] == "ALL_DONE"
+    assert len(client.get_open_orders(symbol=SYMBOL)) == 4
+    fake_exchange_live.set_price(SYMBOL, "31000")  # the first OCO's LIMIT_MAKER fills
+    statuses = {o["orderId"]: o["status"] for o in client.get_all_orders(symbol=SYMBOL)}
+    first_stop, first_limit = (r["orderId"] for r in old["orderReports"])
+    assert (statuses[first_stop], statuses[first_limit]) == ("EXPIRED", "FILLED")
+    balances = {b["asset"]: b for b in client.get_account()["balances"]}
+    assert balances["BTC"]["locked"] == "0.01000000"  # the second OCO still holds its pair's lock
+
+
+def test_python_binance_spot_rejection_is_binance_error(fake_exchange_live: FakeExchange) -> None:
+    pytest.importorskip("binance.client", reason="python-binance is in the optional 'compat' extra")
+    from binance.exceptions import BinanceAPIException
+
+    client = make_python_binance(fake_exchange_live)
+    with pytest.raises(BinanceAPIException) as caught:
+        client.create_order(symbol=SYMBOL, side="BUY", type="LIMIT", timeInForce="GTC", quantity="1",
+                            price="29000")
+    assert (caught.value.code, caught.value.message) == (-2010, "Account has insufficient balance for requested "
+                                                                "action.")
+
+
+def test_ccxt_unified_spot_methods(fake_exchange_live: FakeExchange) -> None:
+    pytest.importorskip("ccxt", reason="ccxt is in the optional 'compat' extra")
+    exchange: Any = make_ccxt(fake_exchange_live)
+    exchange.options["defaultType"] = "spot"
+    order = exchange.create_order(CCXT_SYMBOL, "limit", "buy", 0.01, 29000)
+    assert order["status"] == "open" and order["price"] == 29000.0 and order["amount"] == 0.01
+    fetched = exchange.fetch_order(order["id"], CCXT_SYMBOL)
+    assert fetched["id"] == order["id"] and fetched["remaining"] == 0.01
+    assert [o["id"] for o in exchange.fetch_open_orders(CCXT_SYMBOL)] == [order["id"]]
+    market = exchange.create_order(CCXT_SYMBOL, "market", "buy", 0.001)
+    assert market["status"] == "closed" and market["filled"] == 0.001
+    trades = exchange.fetch_my_trades(CCXT_SYMBOL)
+    assert [t["order"] for t in trades] == [market["id"]] and trades[0]["price"] == 30000.0
+    cancelled = exchange.cancel_order(order["id"], CCXT_SYMBOL)
+    assert cancelled["status"] == "canceled"
+    balance = exchange.fetch_balance()
+    assert balance["USDT"]["free"] == 9970.0 and balance["USDT"]["used"] == 0.0
+    assert balance["BTC"]["total"] == pytest.approx(0.500999)
+    assert exchange.fetch_balance({"type": "margin"})["USDT"]["free"] == 100000.0
