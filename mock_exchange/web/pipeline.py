@@ -98,7 +98,7 @@ def prepare_call(endpoint: Endpoint) -> Call:
         raise parse_error
     check_known(raw, endpoint.all_params())
     if endpoint.security.signed:
-        _check_timing(raw, runtime.exchange.clock.now_ms())
+        check_timing(raw, runtime.exchange.clock.now_ms())
         _check_signature(account, query, body)
     params = parse_params(raw, endpoint.params)
     call = Call(endpoint, params, raw, account, ip)
@@ -142,7 +142,7 @@ _TIMESTAMP = Param("timestamp", Kind.LONG)
 _RECV_WINDOW = Param("recvWindow", Kind.RECV_WINDOW)
 
 
-def _check_timing(raw: Mapping[str, str], now_ms: int) -> None:
+def check_timing(raw: Mapping[str, str], now_ms: int) -> None:
     if not raw.get("timestamp"):
         raise errors.mandatory_param_missing("timestamp")
     timestamp = parse_value(_TIMESTAMP, raw["timestamp"])

@@ -19,6 +19,7 @@ import json
 import threading
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, g, request
 from flask_sock import Sock
@@ -27,6 +28,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from mock_exchange import nesting
 from mock_exchange.core import errors, market_streams
 from mock_exchange.core.errors import BinanceError, invalid_listen_key, invalid_listen_token
+from mock_exchange.core.signatures import SignatureVerifier
 from mock_exchange.core.user_stream import (
     GrantKind,
     StreamGrant,
@@ -34,6 +36,7 @@ from mock_exchange.core.user_stream import (
     stream_terminated,
 )
 from mock_exchange.web import market_stream_ws, stream_limits, ws_api_market
+from mock_exchange.web.pipeline import check_timing
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.stream_delivery import board_of
@@ -48,6 +51,7 @@ SHUTDOWN_POLL_S = 0.05  # how often the server loop looks for a stop request
 LISTEN_KEY_PATH = "/ws/<listen_key>"  # also /ws/<streamName>, a raw market stream
 MARKET_STREAMS_PATH = "/stream"
 WS_API_PATH = "/ws-api/v3"
+SPOT_SUBSCRIPTION_EXPIRY = 2**62  # a signature subscription does not expire
 # Environ keys through which a WSGI server hands over the raw socket (see simple_websocket).
 _SOCKET_KEYS = ("werkzeug.socket", "gunicorn.socket", "eventlet.input")
 _KEY_KINDS = (GrantKind.LISTEN_KEY, GrantKind.RISK_KEY)
@@ -272,6 +276,8 @@ class ApiSession:
     def _dispatch(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "userDataStream.subscribe.listenToken":
             return self._subscribe(params.get("listenToken"))
+        if method == "userDataStream.subscribe.signature":
+            return self._subscribe_spot(params)
         if method == "userDataStream.unsubscribe":
             return self._unsubscribe(params.get("subscriptionId"))
         if method == "ping":
@@ -286,6 +292,33 @@ class ApiSession:
         grant = registry().active(token, GrantKind.TOKEN, _now())
         if grant is None:
             raise invalid_listen_token()
+        return self._add_subscription(grant)
+
+    def _subscribe_spot(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``userDataStream.subscribe.signature``: the spot wallet's events of the key's account.
+
+        Signed as the WebSocket API signs: the other parameters sorted by name, as a query
+        string (web-socket-api.md, "SIGNED request security"). No expiry: the subscription
+        lasts as long as the connection (or an unsubscribe).
+        """
+        raw = {str(k): str(v) for k, v in params.items()}
+        api_key, signature = raw.get("apiKey"), raw.pop("signature", None)
+        if not api_key:
+            raise errors.mandatory_param_missing("apiKey")
+        account = self.exchange.account_by_api_key(api_key)
+        if account is None:
+            raise errors.invalid_api_key()
+        check_timing(raw, _now())
+        if not signature:
+            raise errors.mandatory_param_missing("signature")
+        payload = urlencode(sorted(raw.items())).encode()
+        verifier = SignatureVerifier(account.hmac_secret, account.rsa_public_key, account.ed25519_public_key)
+        if not verifier.verify(payload, signature):
+            raise errors.invalid_signature()
+        grant = StreamGrant("", GrantKind.TOKEN, account.name, None, _now(), SPOT_SUBSCRIPTION_EXPIRY, spot=True)
+        return {"subscriptionId": self._add_subscription(grant)["subscriptionId"]}
+
+    def _add_subscription(self, grant: StreamGrant) -> dict[str, Any]:
         if len(self.subscriptions) >= MAX_ACTIVE_SUBSCRIPTIONS:
             raise errors.too_many_subscriptions(MAX_ACTIVE_SUBSCRIPTIONS)
         if self.next_id >= MAX_LIFETIME_SUBSCRIPTIONS:
