@@ -90,11 +90,8 @@ class Print:
 # -- reading rows ------------------------------------------------------------------------------
 
 
-def millis(text: str) -> int:
+def millis(value: int) -> int:
     """A Binance timestamp in ms or µs, as whole milliseconds."""
-    value = int(text)
-    if value < 0:
-        raise ValueError("a negative time")
     return value // 1000 if value > MICROS_ABOVE else value
 
 
@@ -110,9 +107,16 @@ def _decimal(text: str, what: str, positive: bool = False) -> Decimal:
 
 def _integer(text: str, what: str) -> int:
     try:
-        return millis(text) if what.endswith("time") else int(text)
+        value = int(text)
     except ValueError:
-        raise ValueError(f"{what} is not a whole non-negative number: {text!r}") from None
+        value = -1
+    if value < 0:
+        raise ValueError(f"{what} is not a whole non-negative number: {text!r}")
+    return value
+
+
+def _time(text: str, what: str) -> int:
+    return millis(_integer(text, what))
 
 
 def kind_of(fields: list[str]) -> str | None:
@@ -125,7 +129,7 @@ def kind_of(fields: list[str]) -> str | None:
 
 
 def _kline(fields: list[str]) -> KlineRow:
-    open_ms, close_ms = _integer(fields[0], "open time"), _integer(fields[6], "close time")
+    open_ms, close_ms = _time(fields[0], "open time"), _time(fields[6], "close time")
     o, h, lo, c = (_decimal(fields[i], name, positive=True) for i, name in
                    ((1, "open"), (2, "high"), (3, "low"), (4, "close")))
     volume = _decimal(fields[5], "volume")
@@ -145,7 +149,7 @@ def _agg_trade(fields: list[str]) -> AggTradeRow:
     qty = _decimal(fields[2], "quantity", positive=True)
     _integer(fields[3], "first trade id")
     _integer(fields[4], "last trade id")
-    time_ms = _integer(fields[5], "time")
+    time_ms = _time(fields[5], "time")
     maker = _BOOLS.get(fields[6].lower())
     if maker is None:
         raise ValueError(f"was the buyer the maker: expected True or False, got {fields[6]!r}")

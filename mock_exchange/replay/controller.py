@@ -149,11 +149,17 @@ class ReplayController:
             if self.tick_seconds is not None:
                 options["tick_seconds"] = self.tick_seconds
             self._driver = RealTimeDriver(player, start, speed, on_end=lambda: self._log_end(player),
-                                          on_error=lambda exc: log.error("replay stopped: %s", exc), **options)
+                                          on_error=lambda exc: self._driver_failed(player, exc), **options)
             self.speed = speed
             player.status = PLAYING
             self._driver.start()
         return self.status()
+
+    def _driver_failed(self, player: ReplayPlayer, exc: Exception) -> None:
+        """The real-time thread met an error: the replay stops there, and says why."""
+        if player.status != FAILED:
+            player.status, player.error = FAILED, f"{type(exc).__name__}: {exc}"
+        log.error("replay stopped: %s", player.error)
 
     def pause(self) -> dict[str, Any]:
         with self._lock:
@@ -184,8 +190,5 @@ class ReplayController:
             player = self.player
             if player is None:
                 return {"loaded": False, "status": "none", "ended": False}
-            data = {"loaded": True, **player.status_json(),
+            return {"loaded": True, **player.status_json(),
                     "speed": None if self.speed is None else format(self.speed, "f")}
-            if player.status == PLAYING and (self._driver is None or not self._driver.running):
-                data["status"] = player.status  # the driver finished: the player's own word (ended / failed)
-            return data

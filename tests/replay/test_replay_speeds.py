@@ -101,3 +101,20 @@ def _wait(condition: Callable[[], bool], timeout_s: float = 10) -> bool:
             return True
         pause.wait(0.005)
     return False
+
+
+def test_a_bad_line_met_while_playing_stops_the_thread_and_fails_the_replay(tmp_path: Path) -> None:
+    app = fresh_app()
+    control = LocalControl(app)
+    timer = FakeTimer()
+    control.service.replay.timer, control.service.replay.tick_seconds = timer, 0.001
+    path = write_csv(tmp_path / "BTCUSDT-aggTrades-2026-01-01.csv",
+                     [agg_line(1, "30000.00", "0.1", T0, True), agg_line(2, "30001.00", "0.1", T0 + 1_000, True), "x,y"])
+    control.replay_load(str(path))
+    control.replay_play(speed=10)
+    timer.advance(1)
+    assert control.service.replay.wait_until_done(timeout_s=10)
+    status = control.replay_status()
+    assert (status["status"], status["prints"]) == ("failed", 2)
+    assert status["error"] == "BTCUSDT-aggTrades-2026-01-01.csv:3: 2 columns where this aggTrades file has 7 or 8"
+    assert not control.service.replay.driver.running  # type: ignore[union-attr]
