@@ -72,9 +72,7 @@ class ReplayController:
             self.file = replay_file
             offset = 0
             if align == ALIGN_CLOCK:
-                first = ReplayPlayer(self.exchange, name, replay_file.source, replay_file.lines, replay_file.kind)
-                first_ms = first.next_time_ms()
-                offset = 0 if first_ms is None else clock_offset(first_ms, self.exchange.clock.now_ms())
+                offset = clock_offset(replay_file.first_print().time_ms, self.exchange.clock.now_ms())
             self.player = ReplayPlayer(self.exchange, name, replay_file.source, replay_file.lines, replay_file.kind,
                                        offset)
             self.player.peek()  # the first print's time is known from the start
