@@ -109,7 +109,8 @@ def test_a_bad_line_met_while_playing_stops_the_thread_and_fails_the_replay(tmp_
     timer = FakeTimer()
     control.service.replay.timer, control.service.replay.tick_seconds = timer, 0.001
     path = write_csv(tmp_path / "BTCUSDT-aggTrades-2026-01-01.csv",
-                     [agg_line(1, "30000.00", "0.1", T0, True), agg_line(2, "30001.00", "0.1", T0 + 1_000, True), "x,y"])
+                     [agg_line(1, "30000.00", "0.1", T0, True), agg_line(2, "30001.00", "0.1", T0 + 1_000, True),
+                      "x,y"])
     control.replay_load(str(path))
     control.replay_play(speed=10)
     timer.advance(1)
