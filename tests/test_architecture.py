@@ -43,3 +43,20 @@ def test_error_table_in_the_docs_matches_core_errors() -> None:
 
     assert error_table.documented() == error_table.table(), (
         "docs/errors.md is out of date: run `python -m mock_exchange.core.error_table --write`")
+
+
+def test_core_holds_the_config_types_and_reads_no_config_files() -> None:
+    # The config dataclasses live in core/config.py; YAML and files are the loader's
+    # (mock_exchange/config.py), which the core never imports.
+    allowed_outside = {"mock_exchange.nesting"}  # a pure depth guard for parsed documents
+    for path in (ROOT / "mock_exchange" / "core").rglob("*.py"):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        for name in names:
+            assert name.split(".")[0] != "yaml", f"{path.name} imports {name}"
+            if name.startswith("mock_exchange.") and name not in allowed_outside:
+                assert name.startswith("mock_exchange.core."), f"{path.name} imports {name}"

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from mock_exchange.config import AccountConfig, BalanceConfig, MarginConfig
+from mock_exchange.core.config import AccountConfig, BalanceConfig, MarginConfig
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.errors import isolated_account_missing
 

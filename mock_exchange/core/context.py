@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from mock_exchange.config import ExchangeConfig, SymbolConfig
 from mock_exchange.core.accounts import Account, MarginAccount, WalletBalances
 from mock_exchange.core.clock import ExchangeClock
+from mock_exchange.core.config import ExchangeConfig, SymbolConfig
 from mock_exchange.core.enums import ExecutionType
 from mock_exchange.core.events import (
     BalanceEntry,

@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mock_exchange.config import SymbolConfig
+from mock_exchange.core.config import SymbolConfig
 
 # Per side: the most levels GET /api/v3/depth returns (limit 5000), so a snapshot of any
 # limit plus the diff stream describe the same book.

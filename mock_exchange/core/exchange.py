@@ -17,7 +17,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from mock_exchange.config import AccountConfig, ExchangeConfig, SymbolConfig
 from mock_exchange.core import (
     cancels,
     errors,
@@ -36,6 +35,7 @@ from mock_exchange.core import (
 from mock_exchange.core.accounts import Account, MarginAccount, SpotWallet
 from mock_exchange.core.candles import Kline, WindowStats
 from mock_exchange.core.clock import ExchangeClock
+from mock_exchange.core.config import AccountConfig, ExchangeConfig, SymbolConfig
 from mock_exchange.core.context import EngineContext, clone
 from mock_exchange.core.depth import BookUpdate, tick_size
 from mock_exchange.core.errors import (

@@ -44,8 +44,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
 
-from mock_exchange.config import ExchangeConfig, SymbolConfig
 from mock_exchange.core import errors
+from mock_exchange.core.config import ExchangeConfig, SymbolConfig
 from mock_exchange.core.decimals import ZERO, decimal_places, is_multiple
 from mock_exchange.core.enums import OrderType, Side
 from mock_exchange.core.errors import bad_precision, filter_failure

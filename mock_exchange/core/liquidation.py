@@ -28,9 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
-from mock_exchange.config import SymbolConfig
 from mock_exchange.core import funding, lifecycle, matching, valuation
 from mock_exchange.core.accounts import MarginAccount
+from mock_exchange.core.config import SymbolConfig
 from mock_exchange.core.context import EngineContext
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.enums import ExecutionType, OrderType, Side, SideEffectType, TimeInForce

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from mock_exchange.config import MarginLevelBars
+from mock_exchange.core.config import MarginLevelBars
 
 LEVEL_QUANTUM = Decimal("0.00000001")
 # Binance shows a large margin level when nothing is owed (spec §13.16, open); we say 999.

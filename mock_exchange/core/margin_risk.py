@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from mock_exchange.config import MarginConfig, SymbolConfig
 from mock_exchange.core.accounts import MarginAccount
+from mock_exchange.core.config import MarginConfig, SymbolConfig
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.errors import account_trading_banned, borrow_not_allowed
 from mock_exchange.core.margin_level import (

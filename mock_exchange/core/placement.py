@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from mock_exchange.config import SymbolConfig
 from mock_exchange.core import filters, funding, lifecycle, matching
 from mock_exchange.core import placement_checks as checks
 from mock_exchange.core.accounts import Account
+from mock_exchange.core.config import SymbolConfig
 from mock_exchange.core.context import EngineContext, clone
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.enums import (

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from mock_exchange.config import SymbolConfig
 from mock_exchange.core import filters, margin_risk
 from mock_exchange.core.accounts import Account
+from mock_exchange.core.config import SymbolConfig
 from mock_exchange.core.context import EngineContext
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.enums import OrderType, Side

@@ -18,9 +18,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from mock_exchange.config import RateLimitConfig
 from mock_exchange.core import errors
 from mock_exchange.core.clock import ExchangeClock
+from mock_exchange.core.config import RateLimitConfig
 
 MINUTE_MS = 60_000
 FIRST_BAN_MS = 2 * MINUTE_MS

@@ -28,8 +28,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from mock_exchange.config import API_KEY_PATTERN, ConfigError, SymbolConfig, symbol_config
 from mock_exchange.core.clock import MAX_TIME_MS
+from mock_exchange.core.config import API_KEY_PATTERN, ConfigError, SymbolConfig, symbol_config
 from mock_exchange.core.history import MAX_BARS, MAX_TAPE_ENTRIES
 from mock_exchange.core.state import CROSS_WALLET, ISOLATED_WALLET, SPOT_WALLET
 

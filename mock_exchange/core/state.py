@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mock_exchange.config import SymbolConfig
 from mock_exchange.core.accounts import Account
 from mock_exchange.core.book import Book
+from mock_exchange.core.config import SymbolConfig
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
 from mock_exchange.core.scopes import Scope, scope_of_flags

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from mock_exchange.config import MarginConfig, SymbolConfig
 from mock_exchange.core.accounts import MarginAccount
+from mock_exchange.core.config import MarginConfig, SymbolConfig
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.margin_level import margin_level
 from mock_exchange.core.market import Market

@@ -21,8 +21,8 @@ import random
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
 
-from mock_exchange.config import SymbolConfig
 from mock_exchange.core.candles import Bar
+from mock_exchange.core.config import SymbolConfig
 from mock_exchange.core.decimals import ZERO, parse_decimal
 from mock_exchange.core.history import WarmUp
 from mock_exchange.core.intervals import KLINE_INTERVALS, Interval
