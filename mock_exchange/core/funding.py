@@ -151,7 +151,7 @@ def borrow(ctx: EngineContext, account: str, isolated_symbol: str | None, asset:
 
 
 def repay(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: str, amount: Decimal,
-          kind: str = "MANUAL") -> tuple[RepayResult, int]:
+          kind: str = "MANUAL", by_liquidation: bool = False) -> tuple[RepayResult, int]:
     """Pay back up to ``amount`` from free balance, interest first (a zero repayment records nothing)."""
     result = ctx.margin_account(account, isolated_symbol).repay(asset, amount)
     if result.amount <= 0:
@@ -161,6 +161,7 @@ def repay(ctx: EngineContext, account: str, isolated_symbol: str | None, asset: 
     ctx.state.borrow_history.append(BorrowRepayRecord(
         tran_id=tran_id, account=account, isolated_symbol=isolated_symbol, type="REPAY", asset=asset,
         amount=result.amount, principal=result.principal, interest=result.interest, time_ms=now, kind=kind,
+        by_liquidation=by_liquidation,
     ))
     ctx.log.append(LiabilityEvent(
         seq=ctx.log.next_seq(), account=account, isolated_symbol=isolated_symbol, time_ms=now, asset=asset,

@@ -83,7 +83,8 @@ def liquidate(ctx: EngineContext, account: str, isolated_symbol: str | None, *,
     for asset in outcome.owed_assets:
         entry = margin.balance(asset)
         if entry.free > 0:
-            result, _ = funding.repay(ctx, account, isolated_symbol, asset, entry.liability, "AUTO")
+            result, _ = funding.repay(ctx, account, isolated_symbol, asset, entry.liability, "AUTO",
+                                      by_liquidation=True)
             _add(repaid, asset, result.principal, result.interest, asset, result.amount)
     ctx.flush_balances()
     for asset in _owed_assets(ctx, account, isolated_symbol):
@@ -267,7 +268,7 @@ def _buy_back(ctx: EngineContext, account: str, isolated_symbol: str | None, owe
                                   margin.balance(owed_asset).liability, forced, outcome)
     if received <= 0:
         return
-    result, _ = funding.repay(ctx, account, isolated_symbol, owed_asset, received, "AUTO")
+    result, _ = funding.repay(ctx, account, isolated_symbol, owed_asset, received, "AUTO", by_liquidation=True)
     _add(repaid, owed_asset, result.principal, result.interest, collateral, sold)
     ctx.flush_balances()
 

@@ -66,6 +66,7 @@ class BorrowRepayRecord:
     time_ms: int
     kind: str = "MANUAL"  # "MANUAL", or "AUTO" for side effects of orders
     status: str = "CONFIRMED"
+    by_liquidation: bool = False  # a repayment a liquidation made (capital flow: REPAY_LIQUIDATION)
 
 
 # Wallet names as Binance's transfer histories show them (transFrom / transTo).

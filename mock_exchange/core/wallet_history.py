@@ -145,8 +145,11 @@ def capital_flow(ctx: EngineContext, account: str, isolated_symbol: str | None) 
     for loan in ctx.state.borrow_history:
         if loan.account == account and loan.isolated_symbol == isolated_symbol:
             sign = 1 if loan.type == "BORROW" else -1
+            kind = "REPAY_LIQUIDATION" if loan.by_liquidation else loan.type
             flows.append((loan.time_ms, 0, CapitalFlow(loan.tran_id, loan.time_ms, loan.asset, isolated_symbol,
-                                                        loan.type, sign * loan.amount)))
+                                                        kind, sign * loan.amount)))
+    # A liquidation's fills show as BUY_ / SELL_LIQUIDATION and its fee as LIQUIDATION_FEE (inferred).
+    liquidation_orders = {record.order_id for record in ctx.state.liquidations if record.account == account}
     for trade in _trades(ctx, account, isolated_symbol):
         spec = ctx.symbol(trade.symbol)
         quote = trade.qty * trade.price
@@ -154,9 +157,12 @@ def capital_flow(ctx: EngineContext, account: str, isolated_symbol: str | None) 
         got_asset, got, paid_asset, paid = ((spec.base_asset, trade.qty, spec.quote_asset, quote)
                                             if trade.side is Side.BUY else
                                             (spec.quote_asset, quote, spec.base_asset, trade.qty))
-        rows = [(f"{side}_EXPENSE", paid_asset, -paid), (f"{side}_INCOME", got_asset, got)]
+        liquidated = trade.order_id in liquidation_orders
+        rows = [(f"{side}_LIQUIDATION" if liquidated else f"{side}_EXPENSE", paid_asset, -paid),
+                (f"{side}_LIQUIDATION" if liquidated else f"{side}_INCOME", got_asset, got)]
         if trade.commission > 0:
-            rows.append(("TRADING_COMMISSION", trade.commission_asset, -trade.commission))
+            rows.append(("LIQUIDATION_FEE" if liquidated else "TRADING_COMMISSION", trade.commission_asset,
+                         -trade.commission))
         for kind, asset, amount in rows:
             flows.append((trade.time_ms, 1, CapitalFlow(trade.trade_id, trade.time_ms, asset, trade.symbol, kind,
                                                          amount)))

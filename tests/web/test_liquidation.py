@@ -361,3 +361,14 @@ def test_collateral_without_a_market_to_the_debt_goes_through_a_bridge(app: Flas
     assert (assets["BNB"], assets["BTC"], assets["USDT"]) == (("0.47688392", "0.00000000"),
                                                               ("0.00000000", "0.00000000"),
                                                               ("0.00000134", "0.00000000"))
+
+
+def test_capital_flow_names_the_liquidation(trader: SignedClient, control: LocalControl) -> None:
+    control.set_index_price("BTCUSDT", "21000")
+    rows = trader.get("/sapi/v1/margin/capital-flow").get_json()
+    liquidation = [(r["type"], r["asset"], r["amount"]) for r in rows if "LIQUIDATION" in r["type"]]
+    assert sorted(liquidation) == sorted([
+        ("REPAY_LIQUIDATION", "USDT", "-500.00000000"), ("SELL_LIQUIDATION", "BTC", "-0.89893101"),
+        ("SELL_LIQUIDATION", "USDT", "18877.55121000"), ("LIQUIDATION_FEE", "USDT", "-377.55102420"),
+        ("REPAY_LIQUIDATION", "USDT", "-18500.00000000")])
+    assert {"BORROW", "BUY_EXPENSE", "BUY_INCOME"} <= {r["type"] for r in rows}  # the bot's own trade stays as it was
