@@ -60,3 +60,14 @@ def test_core_holds_the_config_types_and_reads_no_config_files() -> None:
             assert name.split(".")[0] != "yaml", f"{path.name} imports {name}"
             if name.startswith("mock_exchange.") and name not in allowed_outside:
                 assert name.startswith("mock_exchange.core."), f"{path.name} imports {name}"
+
+
+def test_every_control_route_is_served_by_a_method_reference() -> None:
+    # The control API dispatches through control/dispatch.py's table of ControlService
+    # methods, never getattr on an operation name taken from a request.
+    from mock_exchange.control.dispatch import HANDLERS
+    from mock_exchange.control.routes import ROUTES
+    from mock_exchange.control.service import ControlService
+
+    assert sorted(route.op for route in ROUTES) == sorted(HANDLERS)
+    assert all(getattr(ControlService, op) is handler for op, handler in HANDLERS.items())

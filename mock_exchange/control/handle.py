@@ -284,8 +284,9 @@ class LocalControl(ControlHandle):
         self.app = app
 
     def _op(self, op: str, /, **kwargs: Any) -> Any:
+        from mock_exchange.control import dispatch
         from mock_exchange.control.service import check_fields
 
-        operation = getattr(self.service, op)
+        operation = dispatch.bound(self.service, op)
         check_fields(operation, kwargs)  # the same refusal the HTTP API gives
         return operation(**kwargs)

@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from mock_exchange import nesting
+from mock_exchange.control import dispatch
 from mock_exchange.control.errors import ControlError, bad_request
 from mock_exchange.control.faults import FaultInjector
 from mock_exchange.control.handle import CONTROL_EXTENSION_KEY
@@ -80,7 +81,7 @@ def _view(route: Route) -> Any:
         if clash:
             raise bad_request(f"{', '.join(clash)}: given in the path already")
         kwargs.update(extra)
-        operation = getattr(_service(), route.op)
+        operation = dispatch.bound(_service(), route.op)
         check_fields(operation, kwargs, set(path_args))
         return control_json(operation(**kwargs))
 
