@@ -40,17 +40,24 @@ WINDOW = (1440, 1280)
 WAIT_S = 15.0
 
 
+def _executable(path: str) -> str | None:
+    return path if os.access(path, os.X_OK) else None
+
+
 def _find_chromedriver() -> str | None:
-    found = os.environ.get("MOCK_EXCHANGE_CHROMEDRIVER") or shutil.which("chromedriver")
-    if found:
-        return found
-    return next((path for path in CHROMEDRIVER_CANDIDATES if os.access(path, os.X_OK)), None)
+    """$MOCK_EXCHANGE_CHROMEDRIVER when set, else chromedriver on PATH or where Debian puts it."""
+    chosen = os.environ.get("MOCK_EXCHANGE_CHROMEDRIVER")
+    if chosen:
+        return _executable(chosen)
+    found = shutil.which("chromedriver")
+    return found or next((path for path in CHROMEDRIVER_CANDIDATES if _executable(path)), None)
 
 
 def _find_chromium() -> str | None:
-    found = os.environ.get("MOCK_EXCHANGE_CHROMIUM")
-    if found:
-        return found
+    """$MOCK_EXCHANGE_CHROMIUM when set, else chromium on PATH."""
+    chosen = os.environ.get("MOCK_EXCHANGE_CHROMIUM")
+    if chosen:
+        return _executable(chosen)
     return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
 
 
@@ -67,6 +74,9 @@ def browser_missing() -> str | None:
     return None
 
 
+_SKIPPED: list[str] = []
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     reason = browser_missing()
@@ -75,6 +85,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
             if reason is not None:
                 item.add_marker(pytest.mark.skip(reason=f"browser tests: {reason}"))
+                _SKIPPED.append(item.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    # Said once at the end of every run, not only with -rs: a skipped browser test is a gap.
+    if _SKIPPED:
+        terminalreporter.write_line(f"{len(_SKIPPED)} browser tests skipped: {browser_missing()}", yellow=True)
 
 
 @pytest.fixture(scope="session")
