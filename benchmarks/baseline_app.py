@@ -42,6 +42,8 @@ def create_baseline_app() -> Flask:
 
     @app.route("/sapi/v1/margin/order/oco", methods=["POST"], endpoint="oco")
     @app.route("/sapi/v1/margin/orderList", methods=["DELETE"], endpoint="order_list")
+    @app.route("/api/v3/orderList/oco", methods=["POST"], endpoint="spot_oco")
+    @app.route("/api/v3/orderList", methods=["DELETE"], endpoint="spot_order_list")
     def signed() -> Response:
         secret = SECRETS.get(request.headers.get("X-MBX-APIKEY", ""))
         if secret is None:

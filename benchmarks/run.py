@@ -234,6 +234,12 @@ def _best(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 
 OCO_PARAMS = (("symbol", "BTCUSDT"), ("side", "SELL"), ("quantity", "0.001"), ("price", "31000"),
               ("stopPrice", "29000"), ("stopLimitPrice", "28900"), ("stopLimitTimeInForce", "GTC"))
+# The spot OCO (POST /api/v3/orderList/oco, above / below legs) of the same pair.
+SPOT_OCO_PARAMS = (("symbol", "BTCUSDT"), ("side", "SELL"), ("quantity", "0.001"), ("aboveType", "LIMIT_MAKER"),
+                   ("abovePrice", "31000"), ("belowType", "STOP_LOSS_LIMIT"), ("belowStopPrice", "29000"),
+                   ("belowPrice", "28900"), ("belowTimeInForce", "GTC"))
+MARGIN_WORKLOAD = ("/sapi/v1/margin/order/oco", OCO_PARAMS, "/sapi/v1/margin/orderList")
+SPOT_WORKLOAD = ("/api/v3/orderList/oco", SPOT_OCO_PARAMS, "/api/v3/orderList")
 _LIST_ID = re.compile(rb'"orderListId":(\d+)')
 
 
@@ -244,17 +250,18 @@ def _signed_target(path: str, params: tuple[tuple[str, str], ...]) -> str:
     return f"{path}?{query}&signature={sign(DEMO_SECRET, query)}"
 
 
-def _cycles_test_client(app: Any, cycles: int) -> float:
+def _cycles_test_client(app: Any, cycles: int, workload: tuple[str, Any, str] = MARGIN_WORKLOAD) -> float:
+    place_path, place_params, cancel_path = workload
     client = app.test_client()
     headers = {"X-MBX-APIKEY": DEMO_KEY}
     started = time.perf_counter()
     for _ in range(cycles):
-        placed = client.post(_signed_target("/sapi/v1/margin/order/oco", OCO_PARAMS), headers=headers)
+        placed = client.post(_signed_target(place_path, place_params), headers=headers)
         list_id = _LIST_ID.search(placed.data)
         if placed.status_code != 200 or list_id is None:
             raise RuntimeError(f"in-process placement failed: {placed.status_code} {placed.data[:300]!r}")
         cancel = (("symbol", "BTCUSDT"), ("orderListId", list_id.group(1).decode()))
-        cancelled = client.delete(_signed_target("/sapi/v1/margin/orderList", cancel), headers=headers)
+        cancelled = client.delete(_signed_target(cancel_path, cancel), headers=headers)
         if cancelled.status_code != 200:
             raise RuntimeError(f"in-process cancel failed: {cancelled.status_code} {cancelled.data[:300]!r}")
     return cycles / (time.perf_counter() - started)
@@ -287,7 +294,11 @@ def section_inprocess(settings: Settings) -> dict[str, Any]:
 
     config = bench_config()
     out: dict[str, Any] = {}
-    for label, runner in (("test_client", _cycles_test_client), ("fixture_adapter", _cycles_adapter)):
+    def spot_test_client(app: Any, cycles: int) -> float:
+        return _cycles_test_client(app, cycles, SPOT_WORKLOAD)
+
+    for label, runner in (("test_client", _cycles_test_client), ("test_client_spot", spot_test_client),
+                          ("fixture_adapter", _cycles_adapter)):
         rounds: dict[str, list[float]] = {"mock": [], "baseline": []}
         for n in range(settings.inprocess_rounds):
             for app_name in ("mock", "baseline") if n % 2 == 0 else ("baseline", "mock"):
@@ -476,7 +487,10 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
                          f"{b['server_cpu_us_per_request'] / m['server_cpu_us_per_request']:.2f}x", "(info)"))
     if "inprocess" in s:
         for key, label, is_target in (("test_client", "Flask test client", True),
+                                      ("test_client_spot", "spot /api/v3/orderList/oco, Flask test client", True),
                                       ("fixture_adapter", "pytest fixture's requests adapter", False)):
+            if key not in s["inprocess"]:
+                continue
             r = s["inprocess"][key]
             verdict = (target(f"inprocess_{key}_ratio", r["ratio"], 0.8, True, f"{r['ratio']:.2f}x")
                        if is_target else f"{r['ratio']:.2f}x")
