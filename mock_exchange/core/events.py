@@ -121,6 +121,7 @@ class TransferEvent:
     delta: Decimal
     tran_id: int
     kind: str = "balance_update"
+    spot: bool = False  # the spot wallet's side of a transfer (core.scopes)
 
 
 @dataclass(slots=True)

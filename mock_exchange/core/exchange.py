@@ -224,7 +224,10 @@ class Exchange:
         with self.lock:
             if free < 0:
                 raise ValueError("free must not be negative")
-            self._account(account).spot.balance(asset).free = free
+            found = self._account(account)
+            found.spot.balance(asset).free = free
+            self._ctx.mark(found.name, None, asset, spot=True)  # outboundAccountPosition on the spot stream
+            self._ctx.flush_balances()
 
     def _account(self, account: AccountRef) -> Account:
         name = account if isinstance(account, str) else account.name

@@ -163,9 +163,9 @@ def transfer(ctx: EngineContext, account: Account, request: TransferRequest) -> 
         (kind.source, request.from_symbol, -amount),
         (kind.target, request.to_symbol, amount),
     ):
-        if wallet == SPOT_WALLET:
-            continue  # the spot wallet has no user data stream in this fake
-        ctx.log.append(TransferEvent(seq=ctx.log.next_seq(), account=account.name, isolated_symbol=symbol,
-                                     time_ms=now, asset=asset, delta=delta, tran_id=tran_id))
-        ctx.mark(account.name, symbol, asset)
+        spot = wallet == SPOT_WALLET  # the spot side goes to the spot user data stream
+        ctx.log.append(TransferEvent(seq=ctx.log.next_seq(), account=account.name,
+                                     isolated_symbol=None if spot else symbol, time_ms=now, asset=asset,
+                                     delta=delta, tran_id=tran_id, spot=spot))
+        ctx.mark(account.name, None if spot else symbol, asset, spot)
     return tran_id
