@@ -45,7 +45,7 @@ MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 def create_app(
     config: ExchangeConfig | None = None,
     *,
-    exchange: object | None = None,
+    exchange: Exchange | None = None,
     seed: int | None = None,
     control_token: str | None = None,
     snapshot_dir: str | Path | None = None,
@@ -79,7 +79,7 @@ def create_app(
     runtime = ExchangeRuntime(
         config=config,
         exchange=exchange,
-        limiter=RateLimiter(config.rate_limits, exchange.clock),  # type: ignore[attr-defined]
+        limiter=RateLimiter(config.rate_limits, exchange.clock),
         control_token=token,
         snapshot_dir=Path(snapshot_dir) if snapshot_dir is not None else None,
         explanations=LastExplanations(),

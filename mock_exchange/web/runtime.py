@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from flask import current_app
 
 from mock_exchange.config import ExchangeConfig
+from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.rate_limits import RateLimiter
+
+if TYPE_CHECKING:  # the control plane and these web modules import this one
+    from mock_exchange.control.faults import FaultInjector
+    from mock_exchange.control.journal import Journal
+    from mock_exchange.web.explain import LastExplanations
+    from mock_exchange.web.stream_delivery import DeliveryBoard
 
 EXTENSION_KEY = "mock_exchange"
 
@@ -19,15 +26,16 @@ class ExchangeRuntime:
     """Everything the views reach through ``current_runtime()``."""
 
     config: ExchangeConfig
-    exchange: Any  # core.exchange.Exchange
+    exchange: Exchange
     limiter: RateLimiter
-    journal: Any = None  # control plane: request journal
-    faults: Any = None  # control plane: fault injection
+    journal: Journal | None = None  # control plane: request journal
+    faults: FaultInjector | None = None  # control plane: fault injection
     control_token: str | None = None  # required on the control API when set
     snapshot_dir: Path | None = None  # state/save and state/load stay inside it (control.snapshot_paths)
-    explanations: Any = None  # web.explain.LastExplanations: why the latest requests were rejected
-    deliveries: Any = None  # web.stream_delivery.DeliveryBoard: the open WebSocket sessions' progress
+    explanations: LastExplanations | None = None  # why the latest requests were rejected
+    deliveries: DeliveryBoard | None = None  # the open WebSocket sessions' progress
 
 
 def current_runtime() -> ExchangeRuntime:
-    return current_app.extensions[EXTENSION_KEY]
+    """The runtime of the app serving this request (set once, by ``create_app``)."""
+    return cast(ExchangeRuntime, current_app.extensions[EXTENSION_KEY])
