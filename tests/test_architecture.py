@@ -71,3 +71,28 @@ def test_every_control_route_is_served_by_a_method_reference() -> None:
 
     assert sorted(route.op for route in ROUTES) == sorted(HANDLERS)
     assert all(getattr(ControlService, op) is handler for op, handler in HANDLERS.items())
+
+
+def test_endpoint_table_in_the_docs_matches_the_routes() -> None:
+    # docs/endpoints.md is generated from the Endpoint values the routes are registered with.
+    from mock_exchange.web import endpoint_table
+
+    assert endpoint_table.documented() == endpoint_table.table(), (
+        "docs/endpoints.md is out of date: run `python -m mock_exchange.web.endpoint_table --write`")
+
+
+def test_every_served_endpoint_is_requested_by_some_test() -> None:
+    # A static scan: each endpoint's path appears, whole, in a test module or a scenario.
+    # (The generic fuzzers walk every route too; this asks for a test written for it.)
+    import re
+
+    from mock_exchange.web import endpoint_table
+
+    generic = {"test_fuzz_openapi.py", "test_fuzz_whitespace.py", "test_hostile_control_values.py"}
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("*.py") if p.name not in generic]
+    sources += [p.read_text(encoding="utf-8") for p in (ROOT / "scenarios").rglob("*.yaml")]
+    untested = sorted({
+        f"{e.method} {e.path}" for e in endpoint_table.served()
+        if not any(re.search(re.escape(e.path) + r"(?![\w/-])", text) for text in sources)
+    })
+    assert not untested, f"endpoints no test requests: {untested}"
