@@ -154,6 +154,16 @@ class RateLimiter:
                 stored, used = self._orders.get((account, book, interval), (window, 0))
                 self._orders[(account, book, interval)] = (window, (used if stored == window else 0) + count)
 
+    def forget_orders(self, account: str, count: int, book: str = "spot") -> None:
+        """Orders that traded stop counting (spot's unfilled order count), never below zero."""
+        now = self.clock.now_ms()
+        with self._lock:
+            for interval, _, window_ms, _ in self._order_windows():
+                window = now // window_ms
+                stored, used = self._orders.get((account, book, interval), (window, 0))
+                if stored == window:
+                    self._orders[(account, book, interval)] = (window, max(used - count, 0))
+
     def order_count_headers(self, account: str, book: str = "spot") -> dict[str, str]:
         """``X-MBX-ORDER-COUNT-10S`` / ``-1D``: the counts a successful spot placement reports."""
         return {f"X-MBX-ORDER-COUNT-{row['intervalNum']}{str(row['interval'])[0]}": str(row["count"])

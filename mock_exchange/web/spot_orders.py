@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, g
 from mock_exchange.core import errors
 from mock_exchange.core.enums import OrderType, SelfTradePreventionMode, Side, TimeInForce
 from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.requests import ListCancelResult, NewOrder
+from mock_exchange.core.requests import ListCancelResult, ListPlacementResult, NewOrder, PlacementResult
 from mock_exchange.web import spot_serializers as shapes
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.order_params import (
@@ -121,14 +121,30 @@ def new_order_request(params: dict[str, Any]) -> NewOrder:
 
 
 def counted(call: Call, order_count: int, place: Callable[[], T]) -> T:
-    """Check the unfilled order count, place, count the orders, report the counts in the headers."""
+    """Check the unfilled order count, place, count the orders, report the counts in the headers.
+
+    An order that trades on arrival does not stay counted (faqs/order_count_decrement.md:
+    the first fill takes one off); orders that first fill later, as makers, stay counted.
+    """
     limiter = current_runtime().limiter
     limiter.check_orders(call.account.name, order_count, SPOT_BOOK)
     result = place()
     limiter.record_orders(call.account.name, order_count, SPOT_BOOK)
+    traded = _traded_on_arrival(result)
+    if traded:
+        limiter.forget_orders(call.account.name, traded, SPOT_BOOK)
     headers = getattr(g, "weight_headers", None) or {}
     g.weight_headers = {**headers, **limiter.order_count_headers(call.account.name, SPOT_BOOK)}
     return result
+
+
+def _traded_on_arrival(result: object) -> int:
+    """How many of a placement's orders filled at once (a single order's, or a list's working order)."""
+    if isinstance(result, PlacementResult):
+        return 1 if result.fills else 0
+    if isinstance(result, ListPlacementResult):
+        return sum(1 for fills in result.fills.values() if fills)
+    return 0
 
 
 def _default_resp_type(order_type: OrderType) -> str:

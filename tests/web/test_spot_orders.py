@@ -272,6 +272,15 @@ def test_duplicate_client_order_id(app: Flask, signed: SignedClient) -> None:
     assert fingerprint(app) == before
 
 
+def test_orders_that_trade_on_arrival_leave_the_unfilled_count(signed: SignedClient) -> None:
+    rest = limit_buy(signed)
+    assert rest.headers["X-MBX-ORDER-COUNT-10S"] == "1"
+    taker = signed.post(ORDER, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.001")
+    assert (taker.headers["X-MBX-ORDER-COUNT-10S"], taker.headers["X-MBX-ORDER-COUNT-1D"]) == ("1", "1")
+    counts = signed.get("/api/v3/rateLimit/order").get_json()
+    assert [r["count"] for r in counts] == [1, 1]
+
+
 def test_unfilled_order_count_limit(app: Flask, signed: SignedClient) -> None:
     runtime = app.extensions["mock_exchange"]
     runtime.limiter.reset(replace(runtime.config.rate_limits, orders_per_10s=1))
