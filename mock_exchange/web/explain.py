@@ -564,19 +564,23 @@ def _order_rejected(facts: _Facts, code: int, msg: str) -> Explanation:
 
 def _insufficient(facts: _Facts, code: int, msg: str, config: Any) -> Explanation:
     account = facts.account
-    isolated = facts.params.get("isIsolated", "").upper() == "TRUE"
+    spot = facts.path.startswith("/api/v3/")  # a spot order: the spot wallet, which never borrows
+    isolated = not spot and facts.params.get("isIsolated", "").upper() == "TRUE"
     balances = []
     if account is not None:
         with facts.exchange.lock:
-            margin = account.isolated.get(config.symbol) if isolated else account.cross
+            wallet = account.spot if spot else account.isolated.get(config.symbol) if isolated else account.cross
             for asset in (config.base_asset, config.quote_asset):
-                balance = margin.balances.get(asset) if margin is not None else None
+                balance = wallet.balances.get(asset) if wallet is not None else None
                 balances.append(f"{asset} {balance.free if balance is not None else 0}")
-    where = f"isolated {config.symbol}" if isolated else "cross margin"
+    where = "the spot wallet" if spot else f"isolated {config.symbol}" if isolated else "cross margin"
+    remedy = ("Spot orders never borrow: transfer funds in with POST /sapi/v1/asset/transfer (MARGIN_MAIN) or set "
+              "them with PUT /mock/v1/accounts/<name>/balances (wallet spot)." if spot else
+              "Borrow with sideEffectType=MARGIN_BUY or AUTO_BORROW_REPAY, or set balances with "
+              "PUT /mock/v1/accounts/<name>/balances.")
     text = (
         f"{msg} Free in {where}: {', '.join(balances) or 'nothing'}; sent side={facts.value('side')} "
-        f"quantity={facts.value('quantity')} price={facts.value('price')}. Borrow with "
-        "sideEffectType=MARGIN_BUY or AUTO_BORROW_REPAY, or set balances with PUT /mock/v1/accounts/<name>/balances."
+        f"quantity={facts.value('quantity')} price={facts.value('price')}. {remedy}"
     )
     return Explanation(code, text, "insufficient_balance", {"free": balances})
 
@@ -587,8 +591,11 @@ def _unknown_order(facts: _Facts, code: int, msg: str) -> Explanation:
     isolated = facts.params.get("isIsolated", "").upper() == "TRUE"
     account = facts.account
     text = (f"No {'open ' if code == -2011 else ''}order matches {refs or 'the reference sent'} for "
-            f"{facts.value('symbol') or 'this symbol'} in account '{account.name if account else '?'}' "
-            f"({'isolated' if isolated else 'cross'} margin")
+            f"{facts.value('symbol') or 'this symbol'} in account '{account.name if account else '?'}' ")
+    if facts.path.startswith("/api/v3/"):
+        text += "(spot orders; margin orders are only seen on /sapi/v1/margin/...)."
+        return Explanation(code, text, "unknown_order")
+    text += f"({'isolated' if isolated else 'cross'} margin"
     text += "; an isolated order needs isIsolated=TRUE)." if not isolated else ")."
     return Explanation(code, text, "unknown_order")
 

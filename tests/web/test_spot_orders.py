@@ -264,6 +264,14 @@ def test_new_order_rule(app: Flask, signed: SignedClient, change: dict[str, Any]
     assert fingerprint(app) == before
 
 
+def test_explanations_name_the_spot_wallet(signed: SignedClient) -> None:
+    short = limit_buy(signed, quantity="1")
+    assert "Free in the spot wallet: BTC 0.5, USDT 10000" in short.headers["X-Mock-Explain"]
+    assert "never borrow" in short.headers["X-Mock-Explain"]
+    unknown = signed.get(ORDER, symbol="BTCUSDT", orderId=99)
+    assert "spot orders; margin orders are only seen on /sapi/v1/margin/" in unknown.headers["X-Mock-Explain"]
+
+
 def test_duplicate_client_order_id(app: Flask, signed: SignedClient) -> None:
     limit_buy(signed, newClientOrderId="same")
     before = fingerprint(app)
