@@ -14,7 +14,7 @@ def test_a_report_file_renders_its_chart(browser_page: BrowserPage, tmp_path: Pa
     path = write_report(run.fx.control, tmp_path / "report.html",
                         RunContext("test", "tests/test_bot.py::test_stop_loss", outcome="failed",
                                    failure="AssertionError: the take-profit never filled"))
-    browser_page.driver.get(path.as_uri())  # opened as a user opens a CI artifact: from disk
+    browser_page.open_file(path)  # opened as a user opens a CI artifact: from disk
 
     chart = browser_page.wait_until(lambda: browser_page.find_all("svg.price-chart"), "the price chart")[0]
     assert chart.size["width"] > 600 and chart.size["height"] > 200
