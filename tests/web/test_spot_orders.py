@@ -389,3 +389,13 @@ def test_cancel_replace_rules(app: Flask, signed: SignedClient) -> None:
     assert no_ref.get_json() == {"code": -1102, "msg": "Param 'cancelOrderId' or 'cancelOrigClientOrderId' must be "
                                                        "sent, but both were empty/null!"}
     assert fingerprint(app) == before
+
+
+def test_control_api_shows_and_sets_the_spot_wallet(client: FlaskClient, signed: SignedClient) -> None:
+    limit_buy(signed)
+    account = client.get("/mock/v1/accounts/demo").get_json()
+    assert account["spot"]["USDT"] == {"free": "7100", "locked": "2900"}
+    assert account["cross"]["USDT"]["free"] == "100000" and account["cross"]["USDT"]["locked"] == "0"
+    response = client.put("/mock/v1/accounts/demo/balances", json={"asset": "ETH", "free": "3", "wallet": "spot"})
+    assert response.status_code == 200
+    assert spot_balance(signed, "ETH") == ("3.00000000", "0.00000000")
