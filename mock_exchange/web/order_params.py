@@ -93,7 +93,8 @@ def check_type_rules(params: Mapping[str, Any], order_type: OrderType, prefix: s
     if order_type in _NEEDS_STOP:
         if stop not in params and trailing not in params:
             raise errors.one_of_params_missing(stop, trailing)
-        if trailing in params and prefix:
+        if trailing in params and prefix.startswith("pending"):
+            # An OTO / OTOCO pending leg's rule; a spot OCO's above / below legs have none.
             require(params, price)
     else:
         forbid(params, stop)

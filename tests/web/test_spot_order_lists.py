@@ -65,6 +65,13 @@ def test_buy_oco_with_take_profit_and_stop_loss(signed: SignedClient) -> None:
     assert spot_balance(signed, "USDT") == ("6900.00000000", "3100.00000000")  # the dearer leg's reservation
 
 
+def test_oco_with_a_trailing_stop_leg(signed: SignedClient) -> None:
+    body = sell_oco(signed, belowType="STOP_LOSS", belowStopPrice=None, belowPrice=None, belowTimeInForce=None,
+                    belowTrailingDelta="100").get_json()
+    stop = next(r for r in body["orderReports"] if r["type"] == "STOP_LOSS")
+    assert stop["trailingDelta"] == 100 and stop["trailingTime"] == -1 and stop["stopPrice"] == "0.00000000"
+
+
 def test_deprecated_oco_cancel_and_queries(app: Flask, signed: SignedClient) -> None:
     body = signed.post(OLD_OCO, symbol="BTCUSDT", side="SELL", quantity="0.1", price="31000", stopPrice="29000",
                        stopLimitPrice="28900", stopLimitTimeInForce="GTC", listClientOrderId="old").get_json()
