@@ -36,6 +36,7 @@ KNOWN_DISAGREEMENTS: frozenset[Disagreement] = frozenset({
     ('GET /api/v3/ticker', '(body)', 'not of type "object"'),
     ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalAssetOfBtc"'),
     ('GET /sapi/v1/margin/maxTransferable', '(body)', 'missing required "borrowLimit"'),
+    ('POST /sapi/v1/margin/manual-liquidation', '(body)', 'not of type "array"'),
     ('GET /sapi/v1/margin/tradeCoeff', '(body)', 'missing required "amount"'),
     ('GET /sapi/v1/margin/tradeCoeff', '(body)', 'missing required "borrowLimit"'),
     ('GET /sapi/v1/margin/isolated/account', '(body)', 'missing required "totalLiabilityOfBtc"'),
