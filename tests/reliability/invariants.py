@@ -52,6 +52,9 @@ def held_totals(state: Any) -> Totals:
     return totals
 
 
+SPOT_RESERVE = "|SPOT"  # the reservations key of spot wallets (never a symbol)
+
+
 def violations(state: Any, start: Totals) -> list[str]:
     """Every broken invariant of ``state`` (an ``ExchangeState``) against the starting totals."""
     found: list[str] = []
@@ -117,9 +120,14 @@ def _orders(state: Any, trades_by_order: dict[int, list[Any]]) -> list[str]:
         if order.locked_amount < 0 or (not order.is_open and order.locked_amount != 0):
             found.append(f"order {order_id}: {order.status} still locks {order.locked_amount}")
         elif order.is_open and order.locked_amount:
-            reserved[(order.account, order.symbol if order.isolated else None, order.locked_asset)] += \
-                order.locked_amount
+            # A spot order reserves in the spot wallet, a margin order in its margin account.
+            wallet = SPOT_RESERVE if order.spot else order.symbol if order.isolated else None
+            reserved[(order.account, wallet, order.locked_asset)] += order.locked_amount
     for name, account in state.accounts.items():
+        for asset, entry in account.spot.balances.items():
+            expected = reserved.pop((name, SPOT_RESERVE, asset), ZERO)
+            if entry.locked != expected:
+                found.append(f"{name}/spot {asset}: locked {entry.locked}, open orders reserve {expected}")
         for margin in account.margin_accounts():
             for asset, entry in margin.balances.items():
                 if min(entry.free, entry.locked, entry.borrowed, entry.interest) < 0:
