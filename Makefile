@@ -18,8 +18,10 @@ serve: $(STAMP)
 	$(BIN)/mock-exchange serve
 
 # The linters run first: a lint failure stops here with ruff's or mypy's own report.
+# Then one test worker per core; a module's tests stay on one worker, so its module-scoped
+# servers and builds are made once. Plain `pytest` (or `-n0`) runs everything in one process.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # ruff over every Python tree; mypy (config in pyproject.toml) strict on mock_exchange/core.
 lint: $(STAMP)
