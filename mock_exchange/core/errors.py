@@ -306,7 +306,8 @@ def cancel_restricted() -> BinanceError:
 
 
 def invalid_cancel_restrictions() -> BinanceError:
-    return BinanceError(-1145, "Invalid cancelRestrictions")
+    # Spot errors.md, -1145 INVALID_CANCEL_RESTRICTIONS: its text, as no capture shows another.
+    return BinanceError(-1145, "cancelRestrictions has to be either ONLY_NEW or ONLY_PARTIALLY_FILLED.")
 
 
 def cancel_replace_failed(data: Mapping[str, object]) -> BinanceError:

@@ -158,7 +158,8 @@ def test_cancel_restrictions(app: Flask, signed: SignedClient) -> None:
     assert refused.get_json() == {"code": -2011, "msg": "Order was not canceled due to cancel restrictions."}
     assert fingerprint(app) == before
     bad = signed.delete(ORDER, symbol="BTCUSDT", orderId=placed["orderId"], cancelRestrictions="NEVER")
-    assert bad.get_json() == {"code": -1145, "msg": "Invalid cancelRestrictions"}
+    assert bad.get_json() == {"code": -1145,
+                              "msg": "cancelRestrictions has to be either ONLY_NEW or ONLY_PARTIALLY_FILLED."}
     ok = signed.delete(ORDER, symbol="BTCUSDT", orderId=placed["orderId"], cancelRestrictions="ONLY_NEW")
     assert ok.get_json()["status"] == "CANCELED"
 
