@@ -7,18 +7,15 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
-from mock_exchange.core.enums import Side, TimeInForce
-from mock_exchange.core.requests import NewOco, NewOto, NewOtoco
 from mock_exchange.web import serializers
 from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.order_list_requests import legacy_oco_request, oto_request, otoco_request
 from mock_exchange.web.order_params import (
     SIDES,
     TIME_IN_FORCE,
     common_list_params,
-    forbid,
     history_limit,
     leg_params,
-    leg_spec,
     margin_options,
     no_from_id_with_times,
     placement_weight,
@@ -105,50 +102,21 @@ def _place(call: Call, order_count: int, place: Any) -> dict[str, Any]:
 
 @binance_route(blueprint, NEW_OCO)
 def new_margin_oco(call: Call) -> dict[str, Any]:
-    params = call.params
-    if "stopLimitPrice" in params:
-        if "stopLimitTimeInForce" not in params:
-            raise errors.mandatory_param_missing("stopLimitTimeInForce")
-    else:
-        forbid(params, "stopLimitTimeInForce")
-        forbid(params, "stopIcebergQty")
-    tif = params.get("stopLimitTimeInForce")
-    request = NewOco(
-        symbol=params["symbol"], side=Side(params["side"]), quantity=params["quantity"], price=params["price"],
-        stop_price=params["stopPrice"], stop_limit_price=params.get("stopLimitPrice"),
-        stop_limit_time_in_force=TimeInForce(tif) if tif else None,
-        limit_iceberg_qty=params.get("limitIcebergQty"), stop_iceberg_qty=params.get("stopIcebergQty"),
-        list_client_order_id=params.get("listClientOrderId"),
-        limit_client_order_id=params.get("limitClientOrderId"),
-        stop_client_order_id=params.get("stopClientOrderId"), **margin_options(params),
-    )
+    request = legacy_oco_request(call.params, margin_options(call.params))
     exchange = current_runtime().exchange
     return _place(call, 2, lambda: exchange.place_oco(call.account, request))
 
 
 @binance_route(blueprint, NEW_OTO)
 def new_margin_oto(call: Call) -> dict[str, Any]:
-    params = call.params
-    request = NewOto(symbol=params["symbol"], working=leg_spec(params, "working"),
-                     pending=leg_spec(params, "pending"), list_client_order_id=params.get("listClientOrderId"),
-                     **margin_options(params))
+    request = oto_request(call.params, margin_options(call.params))
     exchange = current_runtime().exchange
     return _place(call, 2, lambda: exchange.place_oto(call.account, request))
 
 
 @binance_route(blueprint, NEW_OTOCO)
 def new_margin_otoco(call: Call) -> dict[str, Any]:
-    params = call.params
-    if "pendingBelowType" not in params:
-        # The doc marks it optional, but an OTOCO's pending pair needs both legs.
-        raise errors.mandatory_param_missing("pendingBelowType")
-    side, quantity = params["pendingSide"], params["pendingQuantity"]
-    request = NewOtoco(
-        symbol=params["symbol"], working=leg_spec(params, "working"),
-        pending_above=leg_spec(params, "pendingAbove", side, quantity),
-        pending_below=leg_spec(params, "pendingBelow", side, quantity),
-        list_client_order_id=params.get("listClientOrderId"), **margin_options(params),
-    )
+    request = otoco_request(call.params, margin_options(call.params))
     exchange = current_runtime().exchange
     return _place(call, 3, lambda: exchange.place_otoco(call.account, request))
 

@@ -13,16 +13,16 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
-from mock_exchange.core.enums import SelfTradePreventionMode, Side, TimeInForce
-from mock_exchange.core.requests import ListPlacementResult, NewOco, NewOrderListOco, NewOto, NewOtoco
+from mock_exchange.core.enums import SelfTradePreventionMode
+from mock_exchange.core.requests import ListPlacementResult, NewOrderListOco
 from mock_exchange.web import spot_serializers as shapes
 from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.order_list_requests import legacy_oco_request, oto_request, otoco_request
 from mock_exchange.web.order_params import (
     RESP_TYPES,
     SIDES,
     STP_MODES,
     TIME_IN_FORCE,
-    forbid,
     history_limit,
     leg_params,
     leg_spec,
@@ -107,48 +107,21 @@ def spot_new_order_list_oco(call: Call) -> dict[str, Any]:
 
 @binance_route(blueprint, NEW_OCO_DEPRECATED)
 def spot_new_oco_deprecated(call: Call) -> dict[str, Any]:
-    params = call.params
-    if "stopLimitPrice" in params:
-        if "stopLimitTimeInForce" not in params:
-            raise errors.mandatory_param_missing("stopLimitTimeInForce")
-    else:
-        forbid(params, "stopLimitTimeInForce")
-        forbid(params, "stopIcebergQty")
-    tif = params.get("stopLimitTimeInForce")
-    request = NewOco(
-        symbol=params["symbol"], side=Side(params["side"]), quantity=params["quantity"], price=params["price"],
-        stop_price=params["stopPrice"], stop_limit_price=params.get("stopLimitPrice"),
-        stop_limit_time_in_force=TimeInForce(tif) if tif else None,
-        limit_iceberg_qty=params.get("limitIcebergQty"), stop_iceberg_qty=params.get("stopIcebergQty"),
-        list_client_order_id=params.get("listClientOrderId"), limit_client_order_id=params.get("limitClientOrderId"),
-        stop_client_order_id=params.get("stopClientOrderId"), **_options(params),
-    )
+    request = legacy_oco_request(call.params, _options(call.params))
     exchange = current_runtime().exchange
     return _place(call, 2, lambda: exchange.place_oco(call.account, request))
 
 
 @binance_route(blueprint, NEW_OTO)
 def spot_new_order_list_oto(call: Call) -> dict[str, Any]:
-    params = call.params
-    request = NewOto(symbol=params["symbol"], working=leg_spec(params, "working"),
-                     pending=leg_spec(params, "pending"), list_client_order_id=params.get("listClientOrderId"),
-                     **_options(params))
+    request = oto_request(call.params, _options(call.params))
     exchange = current_runtime().exchange
     return _place(call, 2, lambda: exchange.place_oto(call.account, request))
 
 
 @binance_route(blueprint, NEW_OTOCO)
 def spot_new_order_list_otoco(call: Call) -> dict[str, Any]:
-    params = call.params
-    if "pendingBelowType" not in params:
-        raise errors.mandatory_param_missing("pendingBelowType")
-    side, quantity = params["pendingSide"], params["pendingQuantity"]
-    request = NewOtoco(
-        symbol=params["symbol"], working=leg_spec(params, "working"),
-        pending_above=leg_spec(params, "pendingAbove", side, quantity),
-        pending_below=leg_spec(params, "pendingBelow", side, quantity),
-        list_client_order_id=params.get("listClientOrderId"), **_options(params),
-    )
+    request = otoco_request(call.params, _options(call.params))
     exchange = current_runtime().exchange
     return _place(call, 3, lambda: exchange.place_otoco(call.account, request))
 
