@@ -9,6 +9,7 @@ time, the default demo state: 100000 USDT / 2 BTC cross, an isolated BTCUSDT acc
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -140,3 +141,14 @@ def sdk_model_warnings(caplog: pytest.LogCaptureFixture) -> Any:
     bad = [r.getMessage() for r in caplog.records
            if "did not match the declared types" in r.getMessage() or "Failed to parse" in r.getMessage()]
     assert not bad, bad
+
+
+async def next_socket_message(sock: Any, timeout_s: float = 5) -> Any:
+    """python-binance's next socket message: its recv() answers None after its own timeout, so
+    keep asking until a deadline."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        message = await sock.recv()
+        if message is not None:
+            return message
+    raise AssertionError("no message from the fake in time")

@@ -6,7 +6,6 @@ USER_LIABILITY_CHANGE."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -20,6 +19,7 @@ from mock_exchange.core.enums import OrderType, Side, TimeInForce
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.requests import NewOrder
 from mock_exchange.web.app import create_app
+from tests.compat.clients import next_socket_message
 from tests.signed_client import DEMO_KEY, DEMO_SECRET
 from tests.signed_client import FROZEN_AT_MS as T0
 
@@ -40,14 +40,6 @@ def served() -> Iterator[tuple[Exchange, int]]:
     server.stop()
 
 
-async def _next(sock: Any) -> Any:
-    """The next message; recv() answers None after TIMEOUT, so wait up to a deadline."""
-    deadline = time.monotonic() + RECV_TIMEOUT_S
-    while time.monotonic() < deadline:
-        message = await sock.recv()
-        if message is not None:
-            return message
-    raise AssertionError("no message from the fake in time")
 
 
 def test_python_binance_sockets_see_a_forced_liquidation(served: tuple[Exchange, int]) -> None:
@@ -87,10 +79,10 @@ def test_python_binance_sockets_see_a_forced_liquidation(served: tuple[Exchange,
             # handshake; each stream carries what happens from then on.
             async with user, risk:
                 await asyncio.to_thread(exchange.set_index_price, "BTCUSDT", Decimal(21000))
-                risk_frames = [await _next(risk) for _ in range(4)]
+                risk_frames = [await next_socket_message(risk) for _ in range(4)]
                 user_frames = []
                 while not user_frames or user_frames[-1].get("x") != "TRADE":
-                    user_frames.append(await _next(user))
+                    user_frames.append(await next_socket_message(user))
                 return user_frames, risk_frames
         finally:
             await client.close_connection()

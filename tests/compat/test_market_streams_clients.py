@@ -14,6 +14,7 @@ from mock_exchange.config import default_config
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.web.app import create_app
+from tests.compat.clients import next_socket_message
 from tests.signed_client import FROZEN_AT_MS as T0
 
 pytestmark = pytest.mark.compat
@@ -55,18 +56,10 @@ def test_python_binance_trade_kline_and_multiplex_sockets(served: tuple[Exchange
             trades, klines, multiplex = sockets
             async with trades, klines, multiplex:
                 await asyncio.to_thread(exchange.trade, "BTCUSDT", Decimal("30300"), Decimal("0.2"))
-                return [await _next(trades), await _next(klines), await _next(multiplex), await _next(multiplex)]
+                return [await next_socket_message(sock) for sock in (trades, klines, multiplex, multiplex)]
         finally:
             await client.close_connection()
 
-    async def _next(sock: Any) -> Any:
-        """The next message; recv() answers None after TIMEOUT, so wait up to a deadline."""
-        deadline = time.monotonic() + RECV_TIMEOUT_S
-        while time.monotonic() < deadline:
-            message = await sock.recv()
-            if message is not None:
-                return message
-        raise AssertionError("no message from the fake in time")
 
     trade, kline, agg, mini = asyncio.run(run())
     assert (trade["e"], trade["s"], trade["p"], trade["q"], trade["T"]) == (
@@ -130,9 +123,9 @@ def test_python_binance_depth_sockets_and_threaded_manager(served: tuple[Exchang
             for sock in (diff, partial):
                 sock.TIMEOUT = POLL_S
             async with diff, partial:
-                first_partial = await _next_message(partial)  # a partial book starts with the book as it stands
+                first_partial = await next_socket_message(partial)  # a partial book starts with the book as it stands
                 await asyncio.to_thread(exchange.set_price, "BTCUSDT", Decimal("30000.05"))
-                return [first_partial, await _next_message(diff), await _next_message(partial)]
+                return [first_partial, await next_socket_message(diff), await next_socket_message(partial)]
         finally:
             await client.close_connection()
 
@@ -171,13 +164,6 @@ def test_python_binance_depth_sockets_and_threaded_manager(served: tuple[Exchang
         twm.join(RECV_TIMEOUT_S)
 
 
-async def _next_message(sock: Any) -> Any:
-    deadline = time.monotonic() + RECV_TIMEOUT_S
-    while time.monotonic() < deadline:
-        message = await sock.recv()
-        if message is not None:
-            return message
-    raise AssertionError("no message from the fake in time")
 
 
 def test_ccxt_pro_watch_order_book_and_ticker(served: tuple[Exchange, str]) -> None:

@@ -5,7 +5,6 @@ executionReports and outboundAccountPosition, and nothing of a margin order plac
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -18,10 +17,10 @@ from mock_exchange.core.enums import OrderType, Side, TimeInForce
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.requests import NewOrder
 from mock_exchange.web.app import create_app
+from tests.compat.clients import next_socket_message
 from tests.signed_client import DEMO_KEY, DEMO_SECRET
 
 pytestmark = pytest.mark.compat
-RECV_TIMEOUT_S = 5
 POLL_S = 0.2
 
 
@@ -38,13 +37,6 @@ def served() -> Iterator[tuple[Exchange, int]]:
     server.stop()
 
 
-async def _next(sock: Any) -> Any:
-    deadline = time.monotonic() + RECV_TIMEOUT_S
-    while time.monotonic() < deadline:
-        message = await sock.recv()
-        if message is not None:
-            return message
-    raise AssertionError("no message from the fake in time")
 
 
 def test_python_binance_user_socket_streams_the_spot_wallet(served: tuple[Exchange, int]) -> None:
@@ -76,7 +68,7 @@ def test_python_binance_user_socket_streams_the_spot_wallet(served: tuple[Exchan
             user.TIMEOUT = POLL_S
             async with user:
                 await asyncio.to_thread(place_both)
-                return [await _next(user) for _ in range(4)]
+                return [await next_socket_message(user) for _ in range(4)]
         finally:
             await client.close_connection()
 
