@@ -214,10 +214,11 @@ def documented_codes() -> frozenset[int]:
 # -5013 "Asset transfer failed: insufficient balance" (universal transfer; ccxt's error map).
 # Market data (spot errors.md): -1120 BAD_INTERVAL, -1139 INVALID_TICKER_TYPE, -1220
 # SYMBOL_DOES_NOT_MATCH_STATUS. Spot trading (spot errors.md, docs/spot.md): -1145
-# INVALID_CANCEL_RESTRICTIONS.
-CODES_BEYOND_DIGEST = frozenset({-1120, -1122, -1139, -1145, -1220, -5013})
+# INVALID_CANCEL_RESTRICTIONS, and cancelReplace's -2021 (partially failed) and -2022 (failed).
+CODES_BEYOND_DIGEST = frozenset({-1120, -1122, -1139, -1145, -1220, -2021, -2022, -5013})
 DOCUMENTED_CODES = documented_codes() | CODES_BEYOND_DIGEST
-ERROR_STATUSES = frozenset({400, 401, 403, 404, 405, 413, 418, 429})
+# 409: a spot cancelReplace that half succeeded (spot rest-api.md, "HTTP Return Codes").
+ERROR_STATUSES = frozenset({400, 401, 403, 404, 405, 409, 413, 418, 429})
 
 
 # -- signing -------------------------------------------------------------------------------------
