@@ -24,6 +24,7 @@ from mock_exchange.web.order_params import (
     margin_options,
     no_from_id_with_times,
     placement_weight,
+    within_a_day,
 )
 from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, binance_route
@@ -31,7 +32,6 @@ from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("margin_orders", __name__)
 
-DAY_MS = 24 * 60 * 60 * 1000
 _SYMBOL = Param("symbol", Kind.SYMBOL, True)
 _ISOLATED = Param("isIsolated", Kind.BOOL_STR)
 _ORDER_REF = (Param("orderId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID))
@@ -141,15 +141,10 @@ def query_margin_open_orders(call: Call) -> list[dict[str, Any]]:
     return [serializers.order_query(order) for order in orders]
 
 
-def _time_window(call: Call) -> None:
-    start, end = call.get("startTime"), call.get("endTime")
-    if start is not None and end is not None and end - start > DAY_MS:
-        raise errors.lookup_interval_too_big(24)
-
 
 @binance_route(blueprint, QUERY_ALL_ORDERS)
 def query_margin_all_orders(call: Call) -> list[dict[str, Any]]:
-    _time_window(call)
+    within_a_day(call.params)
     orders = current_runtime().exchange.all_orders(
         call.account, call.params["symbol"], bool(call.get("isIsolated", False)), order_id=call.get("orderId"),
         start_time=call.get("startTime"), end_time=call.get("endTime"), limit=history_limit(call.params, 500),
@@ -159,7 +154,7 @@ def query_margin_all_orders(call: Call) -> list[dict[str, Any]]:
 
 @binance_route(blueprint, QUERY_TRADES)
 def query_margin_trades(call: Call) -> list[dict[str, Any]]:
-    _time_window(call)
+    within_a_day(call.params)
     no_from_id_with_times(call.params)
     trades = current_runtime().exchange.my_trades(
         call.account, call.params["symbol"], bool(call.get("isIsolated", False)), order_id=call.get("orderId"),

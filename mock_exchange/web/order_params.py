@@ -21,6 +21,7 @@ from mock_exchange.core.enums import (
     TimeInForce,
 )
 from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.intervals import DAY_MS
 from mock_exchange.core.requests import LegSpec
 from mock_exchange.web.params import Kind, Param, enum
 
@@ -162,6 +163,13 @@ def history_limit(params: Mapping[str, Any], maximum: int, default: int = 500) -
     if not 1 <= limit <= maximum:
         raise errors.invalid_param_value("limit")
     return int(limit)
+
+
+def within_a_day(params: Mapping[str, Any]) -> None:
+    """``startTime`` .. ``endTime`` of an order or list history spans at most 24 hours (-1127)."""
+    start, end = params.get("startTime"), params.get("endTime")
+    if start is not None and end is not None and end - start > DAY_MS:
+        raise errors.lookup_interval_too_big(24)
 
 
 def no_from_id_with_times(params: Mapping[str, Any]) -> None:

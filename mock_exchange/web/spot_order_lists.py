@@ -27,6 +27,7 @@ from mock_exchange.web.order_params import (
     leg_params,
     leg_spec,
     no_from_id_with_times,
+    within_a_day,
 )
 from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, binance_route
@@ -154,9 +155,8 @@ def spot_query_order_list(call: Call) -> dict[str, Any]:
 @binance_route(blueprint, ALL_LISTS)
 def spot_all_order_lists(call: Call) -> list[dict[str, Any]]:
     no_from_id_with_times(call.params)
+    within_a_day(call.params)
     start, end = call.get("startTime"), call.get("endTime")
-    if start is not None and end is not None and end - start > 24 * 60 * 60 * 1000:
-        raise errors.lookup_interval_too_big(24)
     exchange = current_runtime().exchange
     lists = exchange.all_order_lists(call.account, from_id=call.get("fromId"), start_time=start, end_time=end,
                                      limit=history_limit(call.params, 1000), spot=True)

@@ -29,6 +29,7 @@ from mock_exchange.web.order_params import (
     check_type_rules,
     history_limit,
     no_from_id_with_times,
+    within_a_day,
 )
 from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, binance_route
@@ -37,7 +38,6 @@ from mock_exchange.web.runtime import current_runtime
 blueprint = Blueprint("spot_orders", __name__)
 
 T = TypeVar("T")
-DAY_MS = 24 * 60 * 60 * 1000
 SPOT_BOOK = "spot"  # the order-count book spot placements are counted in (core/rate_limits.py)
 _SYMBOL = Param("symbol", Kind.SYMBOL, True)
 _ORDER_REF = (Param("orderId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID))
@@ -287,15 +287,10 @@ def spot_open_orders(call: Call) -> list[dict[str, Any]]:
     return [shapes.order_query(order) for order in orders]
 
 
-def _time_window(call: Call) -> None:
-    start, end = call.get("startTime"), call.get("endTime")
-    if start is not None and end is not None and end - start > DAY_MS:
-        raise errors.lookup_interval_too_big(24)
-
 
 @binance_route(blueprint, ALL_ORDERS)
 def spot_all_orders(call: Call) -> list[dict[str, Any]]:
-    _time_window(call)
+    within_a_day(call.params)
     orders = current_runtime().exchange.all_orders(
         call.account, call.params["symbol"], order_id=call.get("orderId"), start_time=call.get("startTime"),
         end_time=call.get("endTime"), limit=history_limit(call.params, 1000), spot=True,
@@ -305,7 +300,7 @@ def spot_all_orders(call: Call) -> list[dict[str, Any]]:
 
 @binance_route(blueprint, MY_TRADES)
 def spot_my_trades(call: Call) -> list[dict[str, Any]]:
-    _time_window(call)
+    within_a_day(call.params)
     no_from_id_with_times(call.params)
     trades = current_runtime().exchange.my_trades(
         call.account, call.params["symbol"], order_id=call.get("orderId"), start_time=call.get("startTime"),
