@@ -13,7 +13,8 @@ them. Each round places k OCO SELL lists (stop 29,990, limit 35,000), times
 k limit legs, checks that k trades happened, and puts the price back to 30,000 (untimed).
 
 ``memory``: resident memory growth per open OCO list: RSS before and after placing
-``--lists`` OCO lists through the facade (after ``gc.collect()``), divided by the count;
+``--lists`` OCO lists through the facade (after ``gc.collect()``), divided by the count,
+and the same after the first ``--breakdown-lists`` of them;
 then, with tracemalloc on a smaller run, how much of it the event log holds.
 """
 
@@ -90,13 +91,22 @@ def memory(lists: int, breakdown_lists: int) -> dict[str, object]:
     rest_far_away(exchange, 10)  # warm every code path and lazily created structure first
     gc.collect()
     before = rss_bytes()
-    setup_s = rest_far_away(exchange, lists)
+    # The growth after the first ``breakdown_lists`` lists too (the target holds at both sizes).
+    first = min(breakdown_lists, lists) if breakdown_lists else 0
+    setup_s = rest_far_away(exchange, first)
+    gc.collect()
+    at_first = rss_bytes()
+    setup_s += rest_far_away(exchange, lists - first)
     gc.collect()
     after = rss_bytes()
     open_lists = sum(1 for order_list in exchange.state.order_lists.values() if order_list.is_open)
+    per_list = {str(lists): (after - before) / lists}
+    if first:
+        per_list[str(first)] = (at_first - before) / first
     result: dict[str, object] = {
         "lists": lists, "open_lists": open_lists, "rss_before_mb": before / 2**20, "rss_after_mb": after / 2**20,
-        "bytes_per_list": (after - before) / lists, "events": exchange.events.last_seq, "setup_s": setup_s,
+        "bytes_per_list": (after - before) / lists, "bytes_per_list_at": per_list,
+        "events": exchange.events.last_seq, "setup_s": setup_s,
     }
     if breakdown_lists:
         import tracemalloc
