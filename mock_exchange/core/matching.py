@@ -46,16 +46,17 @@ def execute(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal, is_m
     order.executed_qty += qty
     order.cummulative_quote_qty += qty * price
     order.update_time_ms = now
-    trade_id = ctx.ids.next("trade")
+    # The public tape: the buyer was the maker when this order is a maker BUY or a taker SELL.
+    # Its per-symbol trade id is the fill's id everywhere (myTrades, executionReport), as on Binance.
+    printed = ctx.market.record_fill(order.symbol, price, qty, (order.side is Side.BUY) == is_maker,
+                                     None if is_maker else order.order_id, now, ctx.log.last_seq)
+    trade_id = printed.trade_id
     ctx.state.add_trade(Trade(
         trade_id=trade_id, order_id=order.order_id, order_list_id=order.order_list_id, symbol=order.symbol,
         account=order.account, isolated=order.isolated, side=order.side, price=price, qty=qty,
         quote_qty=qty * price, commission=fee, commission_asset=fee_asset, time_ms=now, is_maker=is_maker,
         spot=order.spot,
     ))
-    # The public tape: the buyer was the maker when this order is a maker BUY or a taker SELL.
-    ctx.market.record_fill(order.symbol, price, qty, (order.side is Side.BUY) == is_maker,
-                           None if is_maker else order.order_id, now, ctx.log.last_seq)
     if order.remaining_qty <= 0:
         order.status = OrderStatus.FILLED
         funding.release(ctx, order)

@@ -9,7 +9,7 @@ spot queries see no margin order). Anything invisible is answered as if it did n
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from mock_exchange.core.context import EngineContext, clone
 from mock_exchange.core.order_lists import OrderList
@@ -94,18 +94,17 @@ def my_trades(ctx: EngineContext, account: str, symbol: str, isolated: bool, ord
               spot: bool = False) -> list[Trade]:
     """Trades ascending by id: from ``from_id`` on, else the newest ``limit`` in the time window."""
     ids = ctx.state.trade_history.get(account, {}).get(scope_key(symbol, isolated, spot), [])
-    trades = ctx.state.trades
-    chosen: Iterable[int] = ids
+    everyone = ctx.state.trades
+    trades: list[Trade] = [everyone[(symbol, tid)] for tid in ids]
     if order_id is not None:
-        chosen = [tid for tid in ids if trades[tid].order_id == order_id]
+        trades = [t for t in trades if t.order_id == order_id]
     if from_id is not None:
-        picked = [trades[tid] for tid in chosen if tid >= from_id
-                  and _in_window(trades[tid].time_ms, start_time, end_time)][:limit]
+        picked = [t for t in trades if t.trade_id >= from_id and _in_window(t.time_ms, start_time, end_time)][:limit]
     elif order_id is not None and start_time is None and end_time is None:
-        picked = [trades[tid] for tid in chosen][-limit:]
+        picked = trades[-limit:]
     else:
         start, end = _default_window(ctx, start_time, end_time)
-        picked = [trades[tid] for tid in chosen if _in_window(trades[tid].time_ms, start, end)][-limit:]
+        picked = [t for t in trades if _in_window(t.time_ms, start, end)][-limit:]
     return [clone(trade) for trade in picked]
 
 

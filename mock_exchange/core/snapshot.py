@@ -22,7 +22,10 @@ from enum import Enum
 from functools import cache
 from typing import Any, Union
 
-SNAPSHOT_VERSION = 1
+# 2: trades keyed by (symbol, trade id) and listed in fill order; a version 1 snapshot is
+# migrated on restore (core.snapshot_migration).
+SNAPSHOT_VERSION = 2
+READABLE_VERSIONS = (1, SNAPSHOT_VERSION)
 
 
 class SnapshotError(ValueError):
@@ -262,8 +265,14 @@ def snapshot(exchange: Any) -> dict[str, Any]:
             "ids": exchange.ids.state(),
             "market": exchange.market.state(),
             "events": {"last_seq": exchange.events.last_seq},
-            "state": {f.name: encode(getattr(state, f.name)) for f in _primary_fields()},
+            "state": {f.name: _encode_field(f.name, getattr(state, f.name)) for f in _primary_fields()},
         }
+
+
+def _encode_field(name: str, value: Any) -> Any:
+    # Trades are keyed by (symbol, trade id), which JSON keys cannot be: the snapshot lists them
+    # in fill order, each naming its symbol and id.
+    return encode(list(value.values())) if name == "trades" else encode(value)
 
 
 def restore(exchange: Any, data: Mapping[str, Any], *, restore_clock: bool = True) -> None:
@@ -301,11 +310,12 @@ def _decode_snapshot(data: Mapping[str, Any]) -> dict[str, Any]:
     from mock_exchange.core import snapshot_rules as rules
     from mock_exchange.core.ids import IdGenerator
     from mock_exchange.core.market import Market
+    from mock_exchange.core.orders import Trade
     from mock_exchange.core.state import ExchangeState
 
     if not isinstance(data, Mapping):
         raise SnapshotError("a snapshot is a JSON object")
-    rules.check_version(data.get("version"), SNAPSHOT_VERSION)
+    version = rules.check_version(data.get("version"), READABLE_VERSIONS)
     rules.exact_keys(data, "", _TOP_LEVEL)
     now_ms, frozen = rules.check_clock(data["clock"])
     raw_state = _mapping(data["state"], "state")
@@ -318,14 +328,23 @@ def _decode_snapshot(data: Mapping[str, Any]) -> dict[str, Any]:
         if required not in raw_state:
             raise SnapshotError(f"state.{required}: missing")
     state = {name: decode(hints[name], raw_state[name], f"state.{name}")
-             for name in fields if name in raw_state and name != "symbols"}
+             for name in fields if name in raw_state and name not in ("symbols", "trades")}
     state["symbols"] = rules.check_symbols(raw_state["symbols"])
+    market = rules.check_market(data["market"], state["symbols"])
+    if version == 1:
+        from mock_exchange.core.snapshot_migration import renumber_v1_trades
+
+        old = decode(dict[int, Trade], raw_state.get("trades", {}), "state.trades")
+        state["trades"] = renumber_v1_trades(old, market)
+    else:
+        state["trades"] = decode(list[Trade], raw_state.get("trades", []), "state.trades")
     # Fields absent from an older snapshot start empty, as in a fresh exchange.
     blank = ExchangeState(symbols={}, accounts={})
     for name in fields - set(state):
         state[name] = getattr(blank, name)
     rules.check_state(state)
-    market = rules.check_market(data["market"], state["symbols"])
+    rules.check_trade_ids(state["trades"], market)
+    state["trades"] = {(trade.symbol, trade.trade_id): trade for trade in state["trades"]}
     ids = rules.check_ids(data["ids"], state)
     try:
         # Parsed once here so nothing can fail half-way through the restore itself.

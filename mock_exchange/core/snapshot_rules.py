@@ -4,7 +4,7 @@
 decimals, bounded integers); the checks here hold it to the rules a running exchange never
 breaks, so a restored state is one the exchange could really be in:
 
-- ``version`` is the integer 1; ``clock.now_ms`` is a time the exchange can show;
+- ``version`` is the integer 2 (or 1, migrated first); ``clock.now_ms`` is a time the exchange can show;
 - symbols pass the config file's own validation (names, assets, positive last price, filters);
 - accounts: unique names and API keys, at least one credential, isolated pairs only for
   known symbols and only their two assets, ``locked`` exactly what open orders reserve;
@@ -88,9 +88,10 @@ def _kind(raw: Any) -> str:
 # -- top level, clock, ids, events --------------------------------------------------------------
 
 
-def check_version(raw: Any, expected: int) -> None:
-    if isinstance(raw, bool) or raw != expected or not isinstance(raw, int):
-        fail("version", f"expected {expected}, got {raw!r}")
+def check_version(raw: Any, readable: tuple[int, ...]) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw not in readable:
+        fail("version", f"expected {readable[-1]} (or an older {', '.join(map(str, readable[:-1]))}), got {raw!r}")
+    return raw
 
 
 def check_clock(raw: Any) -> tuple[int, bool]:
@@ -117,7 +118,6 @@ def check_ids(raw: Any, state: Mapping[str, Any]) -> dict[str, Any]:
     used = {
         "order": max(state["orders"], default=0),
         "order_list": max(state["order_lists"], default=0),
-        "trade": max(state["trades"], default=0),
         "tran": max((record.tran_id for record in (*state["borrow_history"], *state["transfers"])), default=0),
         "interest": max((record.tx_id for record in state["interest_history"]), default=0),
     }
@@ -452,12 +452,15 @@ def check_order_lists(state: Mapping[str, Any]) -> None:
 
 
 def check_trades(state: Mapping[str, Any]) -> None:
+    """The fills, in fill order: one per (symbol, trade id), each a fill of its order."""
     orders = state["orders"]
-    for trade_id, trade in state["trades"].items():
-        where = f"state.trades.{trade_id}"
-        if trade.trade_id != trade_id:
-            fail(f"{where}.trade_id", f"must be {trade_id}")
-        integer(trade_id, where, 1, MAX_ID)
+    seen: set[tuple[str, int]] = set()
+    for i, trade in enumerate(state["trades"]):
+        where = f"state.trades[{i}]"
+        integer(trade.trade_id, f"{where}.trade_id", 0, MAX_ID)
+        if (trade.symbol, trade.trade_id) in seen:
+            fail(f"{where}.trade_id", f"another trade of {trade.symbol} has id {trade.trade_id}")
+        seen.add((trade.symbol, trade.trade_id))
         order = orders.get(trade.order_id)
         if order is None:
             fail(f"{where}.order_id", f"no order {trade.order_id}")
@@ -469,6 +472,19 @@ def check_trades(state: Mapping[str, Any]) -> None:
         if trade.commission_asset and not ASSET_RE.fullmatch(trade.commission_asset):
             fail(f"{where}.commission_asset", "not an asset name")
         time_ms(trade.time_ms, f"{where}.time_ms")
+
+
+def check_trade_ids(trades: list[Any], market: Mapping[str, Any]) -> None:
+    """A fill's id is one its symbol's tape has handed out, so no later print reuses it."""
+    next_ids: dict[str, int] = {}
+    for i, trade in enumerate(trades):
+        if trade.symbol not in next_ids:
+            entry = market[trade.symbol]
+            printed = [row[3] for row in entry["tape"] if len(row) >= 7]
+            next_ids[trade.symbol] = entry.get("next_trade_id", max(printed, default=-1) + 1)
+        if trade.trade_id >= next_ids[trade.symbol]:
+            fail(f"state.trades[{i}].trade_id", f"{trade.symbol}'s tape has not reached trade id {trade.trade_id} "
+                                                f"(its next is {next_ids[trade.symbol]})")
 
 
 def check_borrow_history(state: Mapping[str, Any]) -> None:

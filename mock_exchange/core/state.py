@@ -141,7 +141,8 @@ class ExchangeState:
     accounts: dict[str, Account]
     orders: dict[int, Order] = field(default_factory=dict)
     order_lists: dict[int, OrderList] = field(default_factory=dict)
-    trades: dict[int, Trade] = field(default_factory=dict)
+    # (symbol, trade id) -> fill, in fill order: trade ids are per symbol, the tape's (core.tape).
+    trades: dict[tuple[str, int], Trade] = field(default_factory=dict)
     borrow_history: list[BorrowRepayRecord] = field(default_factory=list)
     fees_collected: dict[str, Decimal] = field(default_factory=dict)
     interest_charged: dict[str, Decimal] = field(default_factory=dict)
@@ -240,7 +241,7 @@ class ExchangeState:
 
     def add_trade(self, trade: Trade) -> None:
         """Record a fill."""
-        self.trades[trade.trade_id] = trade
+        self.trades[(trade.symbol, trade.trade_id)] = trade
         self.trade_history.setdefault(trade.account, {}).setdefault(scope_of(trade), []).append(trade.trade_id)
 
     # -- ledgers -----------------------------------------------------------------------
@@ -287,9 +288,8 @@ class ExchangeState:
             self.list_history.setdefault(order_list.account, {}).setdefault(scope_of(order_list), []).append(list_id)
             if order_list.is_open:
                 self._index_open_list(order_list)
-        for trade_id in sorted(self.trades):
-            trade = self.trades[trade_id]
-            self.trade_history.setdefault(trade.account, {}).setdefault(scope_of(trade), []).append(trade_id)
+        for trade in self.trades.values():  # in fill order: a symbol's ids ascend
+            self.trade_history.setdefault(trade.account, {}).setdefault(scope_of(trade), []).append(trade.trade_id)
         self.book.rebuild(order for order in self.orders.values() if order.is_open)
 
 

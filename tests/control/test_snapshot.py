@@ -95,8 +95,47 @@ def test_handles_save_and_load_files(tmp_path: Path) -> None:
     assert open_orders_bytes(copy) == open_orders_bytes(original)
 
 
+def as_version_1(state: dict) -> dict:
+    """``state`` as version 1 wrote it: fills keyed and numbered by one exchange-wide counter from 1."""
+    old = json.loads(json.dumps(state))
+    old["version"] = 1
+    trades = old["state"]["trades"]
+    old["state"]["trades"] = {str(n): {**trade, "trade_id": n} for n, trade in enumerate(trades, start=1)}
+    old["ids"]["counters"]["trade"] = len(trades)
+    return old
+
+
+def test_a_version_1_snapshot_gets_its_fills_public_trade_ids() -> None:
+    original = busy_exchange()
+    control = LocalControl(original)
+    signed = SignedClient(original.test_client(), original)
+    signed.post("/sapi/v1/margin/order", symbol="ETHUSDT", side="BUY", type="MARKET", quantity="0.1")
+    control.trade("BTCUSDT", "28990", "0.05")  # the BUY fills; the rest of the print is a public trade
+    state = control.snapshot()
+    assert len(state["state"]["trades"]) == 3
+    copy = frozen_app()
+    LocalControl(copy).restore(as_version_1(state))
+    restored = LocalControl(copy).snapshot()
+    assert restored["version"] == SNAPSHOT_VERSION
+    assert restored["state"]["trades"] == state["state"]["trades"]
+    mine = SignedClient(copy.test_client(), copy).get("/sapi/v1/margin/myTrades", symbol="BTCUSDT").get_json()
+    public = copy.test_client().get("/api/v3/trades", query_string={"symbol": "BTCUSDT"}).get_json()
+    assert {row["id"] for row in mine} <= {row["id"] for row in public} and len(public) > len(mine)
+
+
+def test_a_version_1_fill_without_its_print_is_refused() -> None:
+    old = as_version_1(LocalControl(busy_exchange()).snapshot())
+    old["state"]["trades"]["1"]["price"] = "12345"
+    target = busy_exchange()
+    before = LocalControl(target).snapshot()
+    with pytest.raises(ControlError, match=r"state\.trades\.1: no trade on the BTCUSDT tape") as refused:
+        LocalControl(target).restore(old)
+    assert refused.value.code == "bad_request"
+    assert LocalControl(target).snapshot() == before
+
+
 @pytest.mark.parametrize(("mutate", "message"), [
-    (lambda s: s.update(version=2), "version"),
+    (lambda s: s.update(version=3), "version"),
     (lambda s: s.pop("market"), "missing"),
     (lambda s: s["state"]["orders"]["1"].update(price="lots"), "state.orders.1.price"),
     (lambda s: s["state"]["orders"]["1"].update(side="UP"), "state.orders.1.side"),

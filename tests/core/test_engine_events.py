@@ -37,7 +37,9 @@ def test_trade_event_carries_fill_details() -> None:
     assert isinstance(trade, OrderEvent) and trade.execution_type is ExecutionType.TRADE
     assert (trade.last_qty, trade.last_price, trade.last_quote_qty) == (D("0.05"), D("30500"), D("1525.00"))
     assert (trade.commission, trade.commission_asset, trade.is_maker) == (D("1.525"), "USDT", True)
-    assert trade.trade_id == 1 and trade.client_order_id == "s1" and trade.orig_client_order_id == ""
+    assert trade.client_order_id == "s1" and trade.orig_client_order_id == ""
+    # The fill's id is its print's per-symbol id on the public tape (the first trade of BTCUSDT).
+    assert trade.trade_id == 0 and [t.trade_id for t in ex.recent_trades(BTC)] == [0]
     assert trade.order.status is OrderStatus.PARTIALLY_FILLED and trade.order.executed_qty == D("0.05")
     assert isinstance(events[1], BalanceEvent) and events[1].account == "bob" and events[1].isolated_symbol is None
 

@@ -10,6 +10,7 @@ from mock_exchange.core.requests import LegSpec, ListCancelResult, NewOco, NewOr
 from tests.core.engine_helpers import D, balance, fingerprint, make_exchange, simple_config
 
 BTC = "BTCUSDT"
+ETH = "ETHUSDT"
 
 
 def sell(price: str, qty: str = "0.1", **extra) -> NewOrder:  # type: ignore[no-untyped-def]
@@ -51,10 +52,14 @@ def test_my_trades_by_order_and_from_id() -> None:
     ex = make_exchange()
     first = ex.place_order("bob", NewOrder(BTC, Side.BUY, OrderType.MARKET, quantity=D("0.1"))).order
     ex.place_order("bob", NewOrder(BTC, Side.SELL, OrderType.MARKET, quantity=D("0.1")))
+    ex.place_order("bob", NewOrder(ETH, Side.BUY, OrderType.MARKET, quantity=D("0.1")))
     trades = ex.my_trades("bob", BTC)
-    assert [t.trade_id for t in trades] == [1, 2] and trades[0].is_buyer and not trades[0].is_maker
-    assert [t.trade_id for t in ex.my_trades("bob", BTC, order_id=first.order_id)] == [1]
-    assert [t.trade_id for t in ex.my_trades("bob", BTC, from_id=2)] == [2]
+    # Trade ids are per symbol (the public tape's): ETHUSDT's first fill is trade 0 of ETHUSDT.
+    assert [t.trade_id for t in trades] == [0, 1] and trades[0].is_buyer and not trades[0].is_maker
+    assert [t.trade_id for t in ex.recent_trades(BTC)] == [0, 1]
+    assert [t.trade_id for t in ex.my_trades("bob", ETH)] == [0]
+    assert [t.trade_id for t in ex.my_trades("bob", BTC, order_id=first.order_id)] == [0]
+    assert [t.trade_id for t in ex.my_trades("bob", BTC, from_id=1)] == [1]
 
 
 def test_order_list_queries_newest_first_and_open() -> None:

@@ -61,9 +61,9 @@ def violations(state: Any, start: Totals) -> list[str]:
     trades_by_order: dict[int, list[Any]] = defaultdict(list)
     flow: dict[str, Decimal] = defaultdict(Decimal)
     fees: dict[str, Decimal] = defaultdict(Decimal)
-    for trade_id, trade in state.trades.items():
-        if trade.trade_id != trade_id:
-            found.append(f"trade key {trade_id} holds trade {trade.trade_id}")
+    for key, trade in state.trades.items():
+        if (trade.symbol, trade.trade_id) != key:
+            found.append(f"trade key {key} holds trade {trade.symbol} {trade.trade_id}")
         trades_by_order[trade.order_id].append(trade)
         spec = state.symbols[trade.symbol]
         sign = 1 if trade.side is Side.BUY else -1

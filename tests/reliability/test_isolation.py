@@ -107,7 +107,7 @@ def test_listings_show_only_the_callers_records(seeded: Seeded, account: str, me
         if "orderListId" in row and "orders" in row:
             assert state.order_lists[row["orderListId"]].account == account, row
         elif "id" in row:  # a trade
-            assert state.trades[row["id"]].account == account, row
+            assert state.trades[(row["symbol"], row["id"])].account == account, row
         else:
             assert state.orders[row["orderId"]].account == account, row
 

@@ -31,7 +31,7 @@ import requests
 
 from mock_exchange.config import default_config
 from mock_exchange.core.exchange import Exchange
-from mock_exchange.core.snapshot import restore
+from mock_exchange.core.snapshot import SNAPSHOT_VERSION, restore
 from tests.reliability import invariants
 from tests.reliability.support import count, record_violations
 from tests.signed_client import DEMO_KEY, DEMO_SECRET, OTHER_KEY, OTHER_SECRET
@@ -304,7 +304,7 @@ def test_a_missing_file_is_a_first_start_and_a_stale_temp_file_is_ignored(tmp_pa
     stale.write_text('{"half a wri', encoding="utf-8")  # what a write killed half-way leaves
     first = start(state_file)
     servers.append(first)
-    assert json.loads(state_file.read_text(encoding="utf-8"))["version"] == 1  # written at start
+    assert json.loads(state_file.read_text(encoding="utf-8"))["version"] == SNAPSHOT_VERSION  # written at start
     assert not stale.exists()
     # A second server on the same file is refused while the first one runs.
     result = subprocess.run([sys.executable, "-m", "mock_exchange", "serve", "--port", str(_free_port()),

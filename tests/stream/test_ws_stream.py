@@ -60,17 +60,24 @@ STOP = {"c": "stop-leg", "S": "SELL", "o": "STOP_LOSS_LIMIT", "p": "28900.000000
         "w": False}
 LIMIT = {"c": "limit-leg", "S": "SELL", "o": "LIMIT_MAKER", "p": "31000.00000000", "P": Z8, "i": 2, "w": True}
 
-OCO_EVENTS = [
-    report(STOP, 1),
-    report(LIMIT, 2, W=T0),
-    list_status([STOP, LIMIT], T0, "EXEC_STARTED", "EXECUTING", "OCO", "oco-1"),
-    position(T0, ("BTC", "1.90000000", "0.10000000")),
-    # The price reaches the LIMIT_MAKER leg: the stop leg expires first, then the fill (spec §9.4).
-    report(STOP, 5, E=T1, T=T1, x="EXPIRED", X="EXPIRED", eR="OCO_TRIGGER"),
-    report(LIMIT, 6, E=T1, T=T1, W=T0, **filled("31000.00000000", "3100.00000000", "3.10000000", "USDT", 1)),
-    list_status([STOP, LIMIT], T1, "ALL_DONE", "ALL_DONE", "OCO", "oco-1"),
-    position(T1, ("BTC", "1.90000000", Z8), ("USDT", "103096.90000000", Z8)),
-]
+def oco_events(fill_id: int) -> list[dict[str, Any]]:
+    """The OCO's stream; ``fill_id``: its fill's trade id, the one the public trades show."""
+    return [
+        report(STOP, 1),
+        report(LIMIT, 2, W=T0),
+        list_status([STOP, LIMIT], T0, "EXEC_STARTED", "EXECUTING", "OCO", "oco-1"),
+        position(T0, ("BTC", "1.90000000", "0.10000000")),
+        # The price reaches the LIMIT_MAKER leg: the stop leg expires first, then the fill (spec §9.4).
+        report(STOP, 5, E=T1, T=T1, x="EXPIRED", X="EXPIRED", eR="OCO_TRIGGER"),
+        report(LIMIT, 6, E=T1, T=T1, W=T0, **filled("31000.00000000", "3100.00000000", "3.10000000", "USDT", fill_id)),
+        list_status([STOP, LIMIT], T1, "ALL_DONE", "ALL_DONE", "OCO", "oco-1"),
+        position(T1, ("BTC", "1.90000000", Z8), ("USDT", "103096.90000000", Z8)),
+    ]
+
+
+def public_trade_ids(http: requests.Session, server: Any) -> list[int]:
+    """The ids GET /api/v3/trades shows for BTCUSDT (a user's fill is one public trade)."""
+    return [row["id"] for row in http.get(f"{server.url}/api/v3/trades", params={"symbol": "BTCUSDT"}).json()]
 
 
 def place_oco(exchange: Any) -> None:
@@ -88,10 +95,12 @@ def test_oco_fill_on_the_listen_key_stream(http: requests.Session, server: Any, 
     place_oco(exchange)
     exchange.clock.advance(1000)
     exchange.set_price("BTCUSDT", Decimal("31000"))
-    assert_stream(stream.recv_many(8), OCO_EVENTS)
+    fill_ids = public_trade_ids(http, server)
+    assert len(fill_ids) == 1
+    assert_stream(stream.recv_many(8), oco_events(fill_ids[0]))
     # The control plane reads the very same payloads.
     feed = http.get(f"{server.url}/mock/v1/user-stream/events", params={"account": "demo"}).json()
-    assert [row["event"] for row in feed["events"]] == OCO_EVENTS
+    assert [row["event"] for row in feed["events"]] == oco_events(fill_ids[0])
 
 
 # -- OTOCO over the WebSocket API with a listen token ------------------------------------------
@@ -102,24 +111,31 @@ BELOW = {"c": "below", "S": "SELL", "o": "STOP_LOSS_LIMIT", "p": "28900.00000000
 ABOVE = {"c": "above", "S": "SELL", "o": "LIMIT_MAKER", "p": "31000.00000000", "P": Z8, "i": 3, "w": False}
 OTOCO_LEGS = [WORK, BELOW, ABOVE]
 
-OTOCO_EVENTS = [
-    report(WORK, 1, W=T0),
-    report(BELOW, 2, X="PENDING_NEW"),
-    report(ABOVE, 3, X="PENDING_NEW"),
-    list_status(OTOCO_LEGS, T0, "EXEC_STARTED", "EXECUTING", "OTO", "otoco-1"),
-    position(T0, ("USDT", "97050.00000000", "2950.00000000")),
-    # The working order fills: its TRADE, then the pending pair goes live (NEW / NEW).
-    report(WORK, 6, E=T1, T=T1, W=T0, **filled("29500.00000000", "2950.00000000", "0.00010000", "BTC", 1)),
-    report(BELOW, 7, E=T1, T=T1),
-    report(ABOVE, 8, E=T1, T=T1, w=True, W=T1),
-    list_status(OTOCO_LEGS, T1, "EXEC_STARTED", "EXECUTING", "OTO", "otoco-1"),
-    position(T1, ("USDT", "97050.00000000", Z8), ("BTC", "1.99990000", "0.10000000")),
-    # The above leg fills: the below leg expires (OCO rule), then the fill, then the list is done.
-    report(BELOW, 11, E=T2, T=T2, x="EXPIRED", X="EXPIRED", eR="OCO_TRIGGER"),
-    report(ABOVE, 12, E=T2, T=T2, w=True, W=T1, **filled("31000.00000000", "3100.00000000", "3.10000000", "USDT", 2)),
-    list_status(OTOCO_LEGS, T2, "ALL_DONE", "ALL_DONE", "OTO", "otoco-1"),
-    position(T2, ("BTC", "1.99990000", Z8), ("USDT", "100146.90000000", Z8)),
-]
+def otoco_events(first_fill_id: int) -> list[dict[str, Any]]:
+    """The OTOCO's stream; its two fills have the public trade ids from ``first_fill_id`` on."""
+    return [
+        report(WORK, 1, W=T0),
+        report(BELOW, 2, X="PENDING_NEW"),
+        report(ABOVE, 3, X="PENDING_NEW"),
+        list_status(OTOCO_LEGS, T0, "EXEC_STARTED", "EXECUTING", "OTO", "otoco-1"),
+        position(T0, ("USDT", "97050.00000000", "2950.00000000")),
+        # The working order fills: its TRADE, then the pending pair goes live (NEW / NEW).
+        report(WORK, 6, E=T1, T=T1, W=T0, **filled("29500.00000000", "2950.00000000", "0.00010000", "BTC",
+                                                    first_fill_id)),
+        report(BELOW, 7, E=T1, T=T1),
+        report(ABOVE, 8, E=T1, T=T1, w=True, W=T1),
+        list_status(OTOCO_LEGS, T1, "EXEC_STARTED", "EXECUTING", "OTO", "otoco-1"),
+        position(T1, ("USDT", "97050.00000000", Z8), ("BTC", "1.99990000", "0.10000000")),
+        # The above leg fills: the below leg expires (OCO rule), then the fill, then the list is done.
+        report(BELOW, 11, E=T2, T=T2, x="EXPIRED", X="EXPIRED", eR="OCO_TRIGGER"),
+        report(ABOVE, 12, E=T2, T=T2, w=True, W=T1, **filled("31000.00000000", "3100.00000000", "3.10000000", "USDT",
+                                                               first_fill_id + 1)),
+        list_status(OTOCO_LEGS, T2, "ALL_DONE", "ALL_DONE", "OTO", "otoco-1"),
+        position(T2, ("BTC", "1.99990000", Z8), ("USDT", "100146.90000000", Z8)),
+    ]
+
+
+OTOCO_EVENT_COUNT = len(otoco_events(0))
 
 
 def place_otoco(exchange: Any) -> None:
@@ -147,10 +163,12 @@ def test_otoco_working_fill_then_pending_fill_on_the_ws_api(http: requests.Sessi
     exchange.set_price("BTCUSDT", Decimal("29500"))
     exchange.clock.advance(1000)
     exchange.set_price("BTCUSDT", Decimal("31000"))
-    frames = api.recv_many(len(OTOCO_EVENTS))
+    frames = api.recv_many(OTOCO_EVENT_COUNT)
     assert {frame["subscriptionId"] for frame in frames} == {0}
     assert all(list(frame) == ["subscriptionId", "event"] for frame in frames)
-    assert_stream([frame["event"] for frame in frames], OTOCO_EVENTS)
+    fill_ids = public_trade_ids(http, server)
+    assert fill_ids == [fill_ids[0], fill_ids[0] + 1]
+    assert_stream([frame["event"] for frame in frames], otoco_events(fill_ids[0]))
 
 
 def test_each_connection_gets_the_same_sequence(http: requests.Session, server: Any, connect: Any,
@@ -161,8 +179,9 @@ def test_each_connection_gets_the_same_sequence(http: requests.Session, server: 
     for price in ("29500", "31000"):
         exchange.clock.advance(1000)
         exchange.set_price("BTCUSDT", Decimal(price))
+    fill_ids = public_trade_ids(http, server)
     for stream in streams:
-        assert_stream(stream.recv_many(len(OTOCO_EVENTS)), OTOCO_EVENTS)
+        assert_stream(stream.recv_many(OTOCO_EVENT_COUNT), otoco_events(fill_ids[0]))
 
 
 def test_borrow_and_repay_stream_balance_updates_and_liability_changes(

@@ -77,8 +77,9 @@ def test_market_order_fills_in_spot_wallet_only(signed: SignedClient) -> None:
     margin_before = margin_balance(signed, "USDT"), margin_balance(signed, "BTC")
     body = signed.post(ORDER, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.01").get_json()
     assert body["status"] == "FILLED" and body["cummulativeQuoteQty"] == "300.00000000"
+    public = signed.client.get("/api/v3/trades", query_string={"symbol": "BTCUSDT"}).get_json()
     assert body["fills"] == [{"price": "30000.00000000", "qty": "0.01000000", "commission": "0.00001000",
-                              "commissionAsset": "BTC", "tradeId": 1}]
+                              "commissionAsset": "BTC", "tradeId": public[-1]["id"]}]
     assert spot_balance(signed, "USDT") == ("9700.00000000", "0.00000000")
     assert spot_balance(signed, "BTC") == ("0.50999000", "0.00000000")
     assert (margin_balance(signed, "USDT"), margin_balance(signed, "BTC")) == margin_before
@@ -279,6 +280,27 @@ def test_duplicate_client_order_id(app: Flask, signed: SignedClient) -> None:
     again = limit_buy(signed, newClientOrderId="same", price="28000")
     assert again.get_json() == {"code": -2010, "msg": "Duplicate order sent."}
     assert fingerprint(app) == before
+
+
+def test_a_fill_has_one_trade_id_per_symbol_in_every_view(signed: SignedClient) -> None:
+    """myTrades, the order response's fills and the public trades show one id per fill, counted per
+    symbol, for spot and margin fills alike (Binance: rest-api.md "Account trade list", "Recent trades list")."""
+    spot = signed.post(ORDER, symbol="BTCUSDT", side="BUY", type="MARKET", quantity="0.01").get_json()
+    margin = signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="SELL", type="MARKET", quantity="0.01",
+                         newOrderRespType="FULL").get_json()
+    eth = signed.post(ORDER, symbol="ETHUSDT", side="BUY", type="MARKET", quantity="0.1").get_json()
+    btc_tape = signed.client.get("/api/v3/trades", query_string={"symbol": "BTCUSDT"}).get_json()
+    eth_tape = signed.client.get("/api/v3/trades", query_string={"symbol": "ETHUSDT"}).get_json()
+    assert [t["id"] for t in btc_tape] == [btc_tape[0]["id"], btc_tape[0]["id"] + 1]
+    assert [spot["fills"][0]["tradeId"], margin["fills"][0]["tradeId"]] == [t["id"] for t in btc_tape]
+    assert eth["fills"][0]["tradeId"] == eth_tape[0]["id"]
+    spot_rows = signed.get("/api/v3/myTrades", symbol="BTCUSDT").get_json()
+    margin_rows = signed.get("/sapi/v1/margin/myTrades", symbol="BTCUSDT").get_json()
+    assert [(r["id"], r["orderId"]) for r in spot_rows] == [(btc_tape[0]["id"], spot["orderId"])]
+    assert [(r["id"], r["orderId"]) for r in margin_rows] == [(btc_tape[1]["id"], margin["orderId"])]
+    # fromId counts in the symbol's ids.
+    assert signed.get("/sapi/v1/margin/myTrades", symbol="BTCUSDT", fromId=btc_tape[1]["id"]).get_json() == margin_rows
+    assert signed.get("/api/v3/myTrades", symbol="BTCUSDT", fromId=btc_tape[1]["id"]).get_json() == []
 
 
 def test_orders_that_trade_on_arrival_leave_the_unfilled_count(signed: SignedClient) -> None:
