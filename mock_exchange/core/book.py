@@ -36,49 +36,80 @@ from mock_exchange.core.enums import OrderStatus, Side
 from mock_exchange.core.orders import Order
 from mock_exchange.core.rules import rises
 
+Level = int | dict[int, None]  # one order id, or several in arrival order
+
+
+def _ids(level: Level) -> Iterable[int]:
+    return (level,) if isinstance(level, int) else level
+
 
 @dataclass
 class PriceIndex:
-    """Order ids grouped by price, prices kept sorted ascending."""
+    """Order ids grouped by price, prices kept sorted ascending.
+
+    A price with one order holds its id itself, a price with several a dict used as an
+    ordered set: most prices of a large book hold one order, and an empty dict costs more
+    than the order's share of everything else in the book (benchmarks/README.md, Findings, "Memory").
+    """
 
     prices: list[Decimal] = field(default_factory=list)
-    levels: dict[Decimal, dict[int, None]] = field(default_factory=dict)
+    levels: dict[Decimal, Level] = field(default_factory=dict)
 
     def add(self, price: Decimal, order_id: int) -> None:
         """File ``order_id`` at ``price`` (last in time priority)."""
         level = self.levels.get(price)
         if level is None:
-            level = self.levels[price] = {}
+            self.levels[price] = order_id
             insort(self.prices, price)
-        level[order_id] = None
+        elif isinstance(level, int):
+            if level != order_id:
+                self.levels[price] = {level: None, order_id: None}
+        else:
+            level[order_id] = None
 
     def discard(self, price: Decimal, order_id: int) -> None:
         """Remove ``order_id`` from ``price`` (no-op when absent)."""
         level = self.levels.get(price)
-        if level is None or order_id not in level:
+        if level is None:
             return
-        del level[order_id]
-        if not level:
-            del self.levels[price]
-            index = bisect_left(self.prices, price)
-            del self.prices[index]
+        if isinstance(level, int):
+            if level != order_id:
+                return
+        elif order_id in level:
+            del level[order_id]
+            if len(level) == 1:
+                self.levels[price] = next(iter(level))
+            return
+        else:
+            return
+        del self.levels[price]
+        del self.prices[bisect_left(self.prices, price)]
 
     def contains(self, price: Decimal, order_id: int) -> bool:
         level = self.levels.get(price)
-        return level is not None and order_id in level
+        if level is None:
+            return False
+        return level == order_id if isinstance(level, int) else order_id in level
+
+    def ids_at(self, price: Decimal) -> list[int]:
+        """The ids at ``price`` in arrival order (empty when none)."""
+        level = self.levels.get(price)
+        return [] if level is None else list(_ids(level))
 
     def at_or_above(self, price: Decimal) -> list[int]:
         """Ids at prices >= ``price``, highest price first, then arrival order."""
         start = bisect_left(self.prices, price)
-        return [oid for level in reversed(self.prices[start:]) for oid in self.levels[level]]
+        levels = self.levels
+        return [oid for level in reversed(self.prices[start:]) for oid in _ids(levels[level])]
 
     def at_or_below(self, price: Decimal) -> list[int]:
         """Ids at prices <= ``price``, lowest price first, then arrival order."""
         end = bisect_right(self.prices, price)
-        return [oid for level in self.prices[:end] for oid in self.levels[level]]
+        levels = self.levels
+        return [oid for level in self.prices[:end] for oid in _ids(levels[level])]
 
     def __len__(self) -> int:
-        return sum(len(level) for level in self.levels.values())
+        return sum(1 if isinstance(level, int) else len(level) for level in self.levels.values())
 
 
 @dataclass

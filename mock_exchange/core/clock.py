@@ -35,6 +35,7 @@ class ExchangeClock:
         # In wall mode the exchange time is wall time plus this offset, so `advance`
         # works without freezing.
         self._offset_ms = 0
+        self._last_ms = 0  # the last running-clock reading (see now_ms)
 
     @staticmethod
     def _wall_ms() -> int:
@@ -45,7 +46,15 @@ class ExchangeClock:
         frozen = self._frozen_at_ms
         if frozen is not None:
             return frozen
-        return self._wall_ms() + self._offset_ms
+        now = self._wall_ms() + self._offset_ms
+        # Within one millisecond, the same int object: an order, its list and its events keep
+        # their timestamps, and one object instead of one per record is a few per cent of an
+        # open order's memory (benchmarks/README.md, Findings, "Memory").
+        last = self._last_ms
+        if now == last:
+            return last
+        self._last_ms = now
+        return now
 
     @property
     def frozen(self) -> bool:

@@ -162,7 +162,7 @@ class EngineContext:
     def emit_list(self, order_list: OrderList) -> None:
         """A listStatus for ``order_list`` as it is now."""
         orders = self.state.orders
-        legs = [ListLeg(order_list.symbol, oid, orders[oid].client_order_id) for oid in order_list.order_ids]
+        legs = tuple(ListLeg(order_list.symbol, oid, orders[oid].client_order_id) for oid in order_list.order_ids)
         self.log.append(ListStatusEvent(
             seq=self.log.next_seq(),
             account=order_list.account,

@@ -16,6 +16,7 @@ listStatus, then the balance events, then the margin level status changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -66,7 +67,7 @@ class ListStatusEvent:
     isolated_symbol: str | None
     time_ms: int
     order_list: OrderList  # a snapshot
-    legs: list[ListLeg]
+    legs: Sequence[ListLeg]  # a tuple as the engine writes it (smaller than a list)
     reject_reason: str = "NONE"
     kind: str = "list_status"
     spot: bool = False  # the spot wallet's stream (core.scopes)
@@ -159,8 +160,10 @@ Event = (OrderEvent | ListStatusEvent | BalanceEvent | LiabilityEvent | Transfer
          | ReplayEndEvent)
 
 
-# How many of the newest events are kept for the user stream and the control API.
-EVENT_RETENTION = 100_000
+# How many of the newest events are kept for the user stream and the control API. An event
+# keeps a copy of what it reports (~500 bytes); with 100,000 kept, an open order list's
+# share of the log outweighed the list itself (docs/behaviour.md, "Event retention").
+EVENT_RETENTION = 10_000
 
 
 @dataclass

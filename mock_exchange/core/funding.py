@@ -52,7 +52,8 @@ def lock(ctx: EngineContext, order: Order, amount: Decimal) -> None:
         ctx.wallet_of(order).lock(asset, amount)
         ctx.mark_order(order, asset)
     order.locked_asset = asset
-    order.locked_amount += amount
+    # The first reservation keeps ``amount`` itself (often the order's quantity: one object less).
+    order.locked_amount = order.locked_amount + amount if order.locked_amount else amount
 
 
 def release(ctx: EngineContext, order: Order, amount: Decimal | None = None) -> None:

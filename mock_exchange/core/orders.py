@@ -74,7 +74,9 @@ class Order:
 
     @property
     def remaining_qty(self) -> Decimal:
-        return self.quantity - self.executed_qty
+        # Unfilled: the quantity itself, so a reservation of it shares the object (no copy kept).
+        executed = self.executed_qty
+        return self.quantity - executed if executed else self.quantity
 
     @property
     def is_open(self) -> bool:

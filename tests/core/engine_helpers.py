@@ -202,7 +202,7 @@ def check_invariants(ex: Exchange, start: dict[str, dict[str, Decimal]]) -> None
 def _book_view(book) -> dict:  # type: ignore[no-untyped-def]
     view = {}
     for symbol, side in book.symbols.items():
-        entry = {name: [(price, list(getattr(side, name).levels[price])) for price in getattr(side, name).prices]
+        entry = {name: [(price, getattr(side, name).ids_at(price)) for price in getattr(side, name).prices]
                  for name in ("bids", "asks", "rising", "falling")}
         entry["trailing"] = list(side.trailing)
         if any(entry.values()):
