@@ -18,13 +18,14 @@ from decimal import Decimal
 from fnmatch import fnmatchcase
 from typing import Any
 
-from flask import Response, g
+from flask import Response
 
 from mock_exchange.control.errors import bad_request
 from mock_exchange.control.values import bool_value, int_value, probability_value, str_value
 from mock_exchange.core import errors
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.rate_limits import MINUTE_MS
+from mock_exchange.web.request_context import RequestContext
 from mock_exchange.web.responses import JSON_CONTENT_TYPE, json_response
 
 DEFAULT_TIMEOUT_MS = 10_000
@@ -44,6 +45,8 @@ KINDS: dict[str, dict[str, Any]] = {
     "drop_connection": {"placed": False},
     "timeout": {"delay_ms": DEFAULT_TIMEOUT_MS, "placed": False},
 }
+Produce = Callable[[], Response]  # runs the view (and what follows it) for the real answer
+Fault = dict[str, Any]  # the fault that fired, as the journal shows it
 
 
 @dataclass
@@ -177,32 +180,32 @@ class FaultInjector:
 
     # -- the pipeline hook ---------------------------------------------------------
 
-    def run(self, endpoint: Any, call: Any, produce: Callable[[], Response]) -> Response:
-        """Answer the request ``call``, applying the first rule that fires."""
+    def run(self, endpoint: Any, context: RequestContext, produce: Callable[[], Response]) -> Response:
+        """Answer the request, applying the first rule that fires; the fault is noted in ``context``."""
         rule = self._select(endpoint.method, endpoint.path)
         if rule is None:
             return produce()
-        g.mock_fault = {"id": rule.id, "kind": rule.kind}
-        return _APPLY[rule.kind](self, rule, endpoint, produce)
+        fault = context.fault = {"id": rule.id, "kind": rule.kind}
+        return _APPLY[rule.kind](self, rule, endpoint, produce, fault)
 
-    def _latency(self, rule: FaultRule, endpoint: Any, produce: Callable[[], Response]) -> Response:
+    def _latency(self, rule: FaultRule, endpoint: Any, produce: Produce, fault: Fault) -> Response:
         self._hold(rule.options["delay_ms"])
         return produce()
 
-    def _unknown_placed(self, rule: FaultRule, endpoint: Any, produce: Callable[[], Response]) -> Response:
-        _run_view(produce)
+    def _unknown_placed(self, rule: FaultRule, endpoint: Any, produce: Produce, fault: Fault) -> Response:
+        _run_view(produce, fault)
         return _error(errors.execution_status_unknown())
 
-    def _unknown_not_placed(self, rule: FaultRule, endpoint: Any, produce: Callable[[], Response]) -> Response:
+    def _unknown_not_placed(self, rule: FaultRule, endpoint: Any, produce: Produce, fault: Fault) -> Response:
         return _error(errors.execution_status_unknown())
 
-    def _http_500(self, rule: FaultRule, endpoint: Any, produce: Callable[[], Response]) -> Response:
+    def _http_500(self, rule: FaultRule, endpoint: Any, produce: Produce, fault: Fault) -> Response:
         return _error(errors.internal_error())
 
-    def _unavailable(self, rule: FaultRule, endpoint: Any, produce: Callable[[], Response]) -> Response:
+    def _unavailable(self, rule: FaultRule, endpoint: Any, produce: Produce, fault: Fault) -> Response:
         return _error(errors.service_unavailable())
 
-    def _rate_limit(self, rule: FaultRule, endpoint: Any, produce: Callable[[], Response]) -> Response:
+    def _rate_limit(self, rule: FaultRule, endpoint: Any, produce: Produce, fault: Fault) -> Response:
         limits = self.runtime.limiter.config
         if endpoint.family == "api":
             limit = limits.api_weight_per_minute
@@ -214,24 +217,24 @@ class FaultInjector:
             retry_after = max(1, -(-((now // MINUTE_MS + 1) * MINUTE_MS - now) // 1000))
         return _error(errors.too_much_weight(limit, "1 MINUTE", retry_after))
 
-    def _ban(self, rule: FaultRule, endpoint: Any, produce: Callable[[], Response]) -> Response:
+    def _ban(self, rule: FaultRule, endpoint: Any, produce: Produce, fault: Fault) -> Response:
         retry_after = max(1, rule.options["retry_after_s"])
         until = self.runtime.exchange.clock.now_ms() + retry_after * 1000
         return _error(errors.ip_banned(until, retry_after))
 
-    def _drop(self, rule: FaultRule, endpoint: Any, produce: Callable[[], Response]) -> Response:
+    def _drop(self, rule: FaultRule, endpoint: Any, produce: Produce, fault: Fault) -> Response:
         if rule.options["placed"]:
-            _run_view(produce)
+            _run_view(produce, fault)
         return dropped_response(errors.execution_status_unknown())
 
-    def _timeout(self, rule: FaultRule, endpoint: Any, produce: Callable[[], Response]) -> Response:
+    def _timeout(self, rule: FaultRule, endpoint: Any, produce: Produce, fault: Fault) -> Response:
         if rule.options["placed"]:
-            _run_view(produce)
+            _run_view(produce, fault)
         self._hold(rule.options["delay_ms"])
         return _error(errors.execution_status_unknown())
 
 
-_APPLY: dict[str, Callable[[FaultInjector, FaultRule, Any, Callable[[], Response]], Response]] = {
+_APPLY: dict[str, Callable[[FaultInjector, FaultRule, Any, Produce, Fault], Response]] = {
     "latency": FaultInjector._latency,
     "unknown_placed": FaultInjector._unknown_placed,
     "unknown_not_placed": FaultInjector._unknown_not_placed,
@@ -244,15 +247,15 @@ _APPLY: dict[str, Callable[[FaultInjector, FaultRule, Any, Callable[[], Response
 }
 
 
-def _run_view(produce: Callable[[], Response]) -> None:
+def _run_view(produce: Produce, fault: Fault) -> None:
     """Run the real view for its effect; what it would have answered goes to the journal."""
     try:
         response = produce()
-        g.mock_fault["view_status"] = response.status_code
+        fault["view_status"] = response.status_code
     except BinanceError as exc:
         # The client cannot tell a rejection from a success here either.
-        g.mock_fault["view_status"] = exc.http_status
-        g.mock_fault["view_error"] = exc.to_dict()
+        fault["view_status"] = exc.http_status
+        fault["view_error"] = exc.to_dict()
 
 
 def _error(error: BinanceError) -> Response:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Response, g, request
+from flask import Response, request
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -24,7 +24,8 @@ from mock_exchange.control.routes import is_control_path
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.web.explain import is_credential_field
 from mock_exchange.web.params import merge_sources
-from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.request_context import RequestContext
+from mock_exchange.web.runtime import ExchangeRuntime
 
 MASK = "***"
 # How much of each part of an exchange an entry keeps, in bytes.
@@ -39,14 +40,7 @@ _MASKED_HEADERS = {"x-mbx-apikey"}
 _SECRET_PARAMS = {"signature"}
 
 
-def remember_arrival() -> None:
-    """Note the exchange time a request arrived (a fault may hold it for a while)."""
-    runtime = current_runtime()
-    if runtime.journal is not None and not _is_control(request.path):
-        g.mock_arrival_ms = runtime.exchange.clock.now_ms()
-
-
-def record_request(response: Response) -> Response:
+def record_request(response: Response, runtime: ExchangeRuntime, context: RequestContext | None) -> None:
     """Append the finished Binance request to the journal; control requests are not recorded.
 
     The entry's filterable fields are set now; ``params``, ``headers`` and ``response`` are
@@ -54,12 +48,12 @@ def record_request(response: Response) -> Response:
     the entry is read (``Journal.query`` calls ``COMPLETE``). Parsing them for every request
     cost more than the rest of a placement's web layer, and most entries are never read.
     """
-    runtime = current_runtime()
     if runtime.journal is None or _is_control(request.path):
-        return response
-    arrival = g.get("mock_arrival_ms")
+        return
+    arrival = context.arrival_ms if context is not None else None
+    account = context.account_name if context is not None else None
     truncated: list[str] = []
-    body_kept = KEPT["body"] if g.get("account_name") is not None else KEPT["unauthenticated_body"]
+    body_kept = KEPT["body"] if account is not None else KEPT["unauthenticated_body"]
     raw = _RawExchange(request.method, _prefix(request.query_string, KEPT["query"], "query", truncated),
                        _prefix(_raw_body(), body_kept, "body", truncated), request.mimetype,
                        _header_environ(request.environ, truncated), _response_prefix(response, truncated))
@@ -69,18 +63,17 @@ def record_request(response: Response) -> Response:
         "path": request.path,
         "params": None,
         "headers": None,
-        "account": g.get("account_name"),
-        "weight": getattr(g.get("weight_charge"), "weight", 0),
+        "account": account,
+        "weight": context.weight if context is not None else 0,
         "status": response.status_code,
         "response": None,
-        "fault": g.get("mock_fault"),
-        "explanation": _explanation(),
+        "fault": context.fault if context is not None else None,
+        "explanation": context.explanation.to_json() if context is not None and context.explanation else None,
         COMPLETE: raw.complete,
     }
     if truncated:
         entry["truncated"] = truncated
     runtime.journal.record(lambda seq: {"seq": seq, **entry}, entry_bytes(raw, entry["explanation"]))
-    return response
 
 
 def entry_bytes(raw: _RawExchange, explanation: Any) -> int:
@@ -97,12 +90,6 @@ def _prefix(data: bytes, limit: int, part: str, truncated: list[str]) -> bytes:
         return data
     truncated.append(part)
     return data[:limit]  # a copy: the request's own (large) bytes are freed with the request
-
-
-def _explanation() -> dict[str, Any] | None:
-    """Why the request was rejected (web/explain.py), or None for an accepted one."""
-    explanation = g.get("mock_explanation")
-    return explanation.to_json() if explanation is not None else None
 
 
 class _RawExchange:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g
+from flask import Flask
 from werkzeug.routing import Rule
 
 from mock_exchange.config import ExchangeConfig, default_config
@@ -33,8 +33,9 @@ from mock_exchange.web import (
     user_stream,
     wallets,
 )
+from mock_exchange.web.after_answer import after_answer
 from mock_exchange.web.errors import register_error_handlers
-from mock_exchange.web.explain import LastExplanations, explain_response
+from mock_exchange.web.explain import LastExplanations
 from mock_exchange.web.request_log import RequestLog
 from mock_exchange.web.runtime import EXTENSION_KEY, ExchangeRuntime
 
@@ -83,15 +84,14 @@ def create_app(
         control_token=token,
         snapshot_dir=Path(snapshot_dir) if snapshot_dir is not None else None,
         explanations=LastExplanations(),
+        request_log=request_log,
     )
     app.extensions[EXTENSION_KEY] = runtime
     register_error_handlers(app)
     _register_blueprints(app)
-    app.after_request(_add_weight_headers)
     if request_log is not None:
         request_log.install(app)
-    # Registered last so it runs first: the journal and the request log read its explanation.
-    app.after_request(explain_response)
+    app.after_request(after_answer)
     app.wsgi_app = _in_engine_arithmetic(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
@@ -134,10 +134,3 @@ def _register_blueprints(app: Flask) -> None:
         family.register(app)
     dashboard.register(app)
 
-
-def _add_weight_headers(response: Response) -> Response:
-    headers = getattr(g, "weight_headers", None)
-    if headers:
-        for key, value in headers.items():
-            response.headers.setdefault(key, value)
-    return response

@@ -1,4 +1,4 @@
-"""The HTTP control API under ``/mock/v1`` and the hooks that feed the journal and faults.
+"""The HTTP control API under ``/mock/v1``; the journal and the fault injector it steers.
 
 ``register(app)`` (called by the app factory) gives the app a request journal, a fault
 injector and the control blueprint. The control API speaks its own JSON (snake_case in
@@ -22,7 +22,6 @@ from mock_exchange.control.errors import ControlError, bad_request
 from mock_exchange.control.faults import FaultInjector
 from mock_exchange.control.handle import CONTROL_EXTENSION_KEY
 from mock_exchange.control.journal import Journal
-from mock_exchange.control.recorder import record_request, remember_arrival
 from mock_exchange.control.routes import PREFIX, ROUTES, Route
 from mock_exchange.control.service import ControlService, check_fields
 from mock_exchange.control.token import TOKEN_HEADER, token_accepted
@@ -42,8 +41,6 @@ def register(app: Flask) -> None:
     runtime.journal = journal
     runtime.faults = faults
     app.extensions[CONTROL_EXTENSION_KEY] = ControlService(runtime, journal, faults)
-    app.before_request(remember_arrival)
-    app.after_request(record_request)
     app.register_blueprint(_blueprint())
 
 

@@ -46,6 +46,9 @@ class Endpoint:
     weight: WeightRule
     params: tuple[Param, ...] = ()
     uid_weighted: bool = False  # /sapi: counted per account rather than per IP
+    # Orders a placement adds to the account's order count (-1015 past the limit); the pipeline
+    # checks and counts them around the view (web/pipeline.count_orders); 0: not a placement.
+    order_count: int = 0
 
     @property
     def family(self) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from mock_exchange.core import errors
 from mock_exchange.core.errors import BinanceError
+from mock_exchange.web.request_context import current_context
 from mock_exchange.web.responses import json_response
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,15 @@ def _http_exception(error: HTTPException) -> Response:
 
 def _unexpected(error: Exception) -> Response:
     # A bug in the fake must still answer in Binance's shape; the trace goes to the log only.
-    # Name the endpoint and account, never the Call: its repr holds the raw parameters (the
+    # Name the endpoint and account, never the context: its repr holds the raw parameters (the
     # signature) and the Account (its HMAC secret).
-    call = getattr(g, "call", None)
+    context = current_context()
+    endpoint = context.endpoint if context is not None else None
     log.exception("unexpected error while handling %s for account %s",
-                  call.endpoint.name if call is not None else request.path, g.get("account_name"))
-    return binance_error_response(errors.unknown_error())
+                  endpoint.name if endpoint is not None else request.path,
+                  context.account_name if context is not None else None)
+    response = binance_error_response(errors.unknown_error())
+    if context is not None:  # the weight was counted all the same
+        for key, value in context.headers.items():
+            response.headers.setdefault(key, value)
+    return response

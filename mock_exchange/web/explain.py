@@ -27,14 +27,14 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_exchange.control.routes import is_control_path
 from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagnose
 from mock_exchange.web.margin_orders import NEW_ORDER
-from mock_exchange.web.pipeline import ENDPOINTS
-from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.request_context import RequestContext
+from mock_exchange.web.runtime import ExchangeRuntime
 from mock_exchange.web.unsupported import explain_unsupported
 
 log = logging.getLogger(__name__)
@@ -75,40 +75,38 @@ class Explanation:
 # -- the hook ---------------------------------------------------------------------------
 
 
-def explain_response(response: Response) -> Response:
-    """After a Binance request: explain a rejection, add the header, remember the explanation."""
+def explain_response(response: Response, runtime: ExchangeRuntime, context: RequestContext) -> None:
+    """After a rejection: explain it, add the header, remember the explanation (in ``context`` too)."""
     if response.status_code < 400 or _is_control(request.path):
-        return response
+        return
     try:
-        explanation = explain_current(response)
+        explanation = explain_current(response, runtime, context)
     except Exception:  # noqa: BLE001 - an explanation must never change Binance's answer
         log.exception("could not explain the rejection of %s %s", request.method, request.path)
-        return response
+        return
     if explanation is None:
-        return response
-    g.mock_explanation = explanation
-    runtime = current_runtime()
-    store = getattr(runtime, "explanations", None)
+        return
+    context.explanation = explanation
+    store = runtime.explanations
     if store is not None:
-        store.remember(g.get("account_name"), explanation, request.method, request.path,
+        store.remember(context.account_name, explanation, request.method, request.path,
                        response.status_code, runtime.exchange.clock.now_ms())
-    if getattr(runtime.config, "explain_header", True):
+    if runtime.config.explain_header:
         response.headers[HEADER] = explanation.header_value
-    return response
 
 
 def _is_control(path: str) -> bool:
     return is_control_path(path)
 
 
-def explain_current(response: Response) -> Explanation | None:
+def explain_current(response: Response, runtime: ExchangeRuntime, context: RequestContext) -> Explanation | None:
     """The explanation of the current request's rejection (``response``), or None."""
     code, msg = _binance_error(response)
     try:
-        facts = _Facts.of_request()
+        facts = _Facts.of_request(runtime, context)
     except RequestEntityTooLarge:
         return Explanation(code, "the request body is over the fake's 2 MB limit", "too_large")
-    fault = g.get("mock_fault")
+    fault = context.fault
     if fault is not None and fault.get("kind") != "latency":  # a latency fault answers as the view did
         return _fault(facts, code, fault)
     if code is None:
@@ -147,17 +145,23 @@ class _Facts:
     json_fields: dict[str, Any] | None  # a JSON object body's fields
     api_key: str | None
     runtime: Any
+    endpoint: Any  # web.endpoints.Endpoint, None when the path is no Binance endpoint
+    account: Any  # the account the API key names, if any
+    weight: int | None = None  # the weight the request was charged
 
     @classmethod
-    def of_request(cls) -> _Facts:
+    def of_request(cls, runtime: ExchangeRuntime, context: RequestContext) -> _Facts:
         query = request.query_string.decode("latin-1")
         data = request.get_data(cache=True) if request.content_length != 0 else b""
         body = data.decode("latin-1")
         mimetype = request.mimetype or ""
-        params: dict[str, str] = {}
-        if request.method != "GET" and mimetype in ("", _FORM):
-            params.update(parse_qsl(body, keep_blank_values=True, errors="replace"))
-        params.update(parse_qsl(query, keep_blank_values=True, errors="replace"))
+        if context.parsed:
+            params = dict(context.raw)  # as the pipeline parsed them, once
+        else:  # malformed, or not a Binance endpoint: read leniently, to show what was sent
+            params = {}
+            if request.method != "GET" and mimetype in ("", _FORM):
+                params.update(parse_qsl(body, keep_blank_values=True, errors="replace"))
+            params.update(parse_qsl(query, keep_blank_values=True, errors="replace"))
         json_fields = None
         if body and (mimetype == "application/json" or mimetype.endswith("+json")):
             try:
@@ -166,21 +170,12 @@ class _Facts:
                 parsed = None
             json_fields = parsed if isinstance(parsed, dict) else {}
         return cls(request.method, request.path, query, body, mimetype, params, json_fields,
-                   request.headers.get("X-MBX-APIKEY"), current_runtime())
+                   request.headers.get("X-MBX-APIKEY"), runtime, context.endpoint, context.account,
+                   context.charge.weight if context.charge is not None else None)
 
     @property
     def exchange(self) -> Any:
         return self.runtime.exchange
-
-    @property
-    def endpoint(self) -> Any:
-        rule = request.url_rule
-        return ENDPOINTS.get((self.method, rule.rule)) if rule is not None else None
-
-    @property
-    def account(self) -> Any:
-        name = g.get("account_name")
-        return self.exchange.accounts.get(name) if name is not None else None
 
     def value(self, name: str) -> str:
         """A parameter's value, safe to show (secrets masked, long values cut)."""
@@ -666,8 +661,7 @@ def _futures(facts: _Facts, code: int) -> Explanation:
 
 
 def _rate_limited(facts: _Facts, code: int, msg: str) -> Explanation:
-    charge = g.get("weight_charge")
-    weight = getattr(charge, "weight", None)
+    weight = facts.weight
     limits = facts.runtime.limiter.config
     banned = "banned" in msg
     text = (f"{'IP banned' if banned else 'Rate limit'}: this request weighs {weight}; limits per minute: /api "

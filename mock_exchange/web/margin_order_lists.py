@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
+from mock_exchange.core.requests import ListPlacementResult
 from mock_exchange.web import serializers
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.order_list_requests import legacy_oco_request, oto_request, otoco_request
@@ -21,7 +23,7 @@ from mock_exchange.web.order_params import (
     placement_weight,
 )
 from mock_exchange.web.params import Kind, Param, enum
-from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.pipeline import Call, Placement, binance_route
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("margin_order_lists", __name__)
@@ -47,13 +49,13 @@ NEW_OCO = Endpoint(
         Param("stopIcebergQty", Kind.DECIMAL),
         enum("stopLimitTimeInForce", TIME_IN_FORCE),
     ),
-    uid_weighted=True,
+    uid_weighted=True, order_count=2,
 )
 NEW_OTO = Endpoint(
     "new_margin_oto", "POST", "/sapi/v1/margin/order/oto", Security.TRADE, placement_weight,
     common_list_params() + leg_params("working", _WORKING_TYPES, with_stop=False)
     + leg_params("pending", _PENDING_TYPES),
-    uid_weighted=True,
+    uid_weighted=True, order_count=2,
 )
 NEW_OTOCO = Endpoint(
     "new_margin_otoco", "POST", "/sapi/v1/margin/order/otoco", Security.TRADE, placement_weight,
@@ -61,7 +63,7 @@ NEW_OTOCO = Endpoint(
     + (enum("pendingSide", SIDES, True), Param("pendingQuantity", Kind.DECIMAL, True))
     + leg_params("pendingAbove", _PAIR_TYPES, with_side=False, with_quantity=False)
     + leg_params("pendingBelow", _PAIR_TYPES, with_side=False, with_quantity=False),
-    uid_weighted=True,
+    uid_weighted=True, order_count=3,
 )
 CANCEL_ORDER_LIST = Endpoint(
     "cancel_margin_order_list", "DELETE", "/sapi/v1/margin/orderList", Security.TRADE, 1,
@@ -84,41 +86,36 @@ QUERY_OPEN_ORDER_LISTS = Endpoint(
 )
 
 
-def _list_response(call: Call, result: Any) -> dict[str, Any]:
-    return serializers.list_placement_response(
-        result.order_list, result.orders, call.get("newOrderRespType", "RESULT"), result.transaction_time_ms,
-        result.fills, result.margin_buy_borrow_amount, result.margin_buy_borrow_asset,
-    )
+def _placement(call: Call, place: Callable[[], ListPlacementResult]) -> Placement[ListPlacementResult]:
+    """The engine call and the list's margin shape (the pipeline counts the orders between them)."""
+    def respond(result: ListPlacementResult) -> dict[str, Any]:
+        return serializers.list_placement_response(
+            result.order_list, result.orders, call.get("newOrderRespType", "RESULT"), result.transaction_time_ms,
+            result.fills, result.margin_buy_borrow_amount, result.margin_buy_borrow_asset,
+        )
 
-
-def _place(call: Call, order_count: int, place: Any) -> dict[str, Any]:
-    """Check the order-count limit, place, count the orders, serialise."""
-    limiter = current_runtime().limiter
-    limiter.check_orders(call.account.name, order_count)
-    result = place()
-    limiter.record_orders(call.account.name, order_count)
-    return _list_response(call, result)
+    return Placement(place, respond)
 
 
 @binance_route(blueprint, NEW_OCO)
-def new_margin_oco(call: Call) -> dict[str, Any]:
+def new_margin_oco(call: Call) -> Placement[ListPlacementResult]:
     request = legacy_oco_request(call.params, margin_options(call.params))
     exchange = current_runtime().exchange
-    return _place(call, 2, lambda: exchange.place_oco(call.account, request))
+    return _placement(call, lambda: exchange.place_oco(call.account, request))
 
 
 @binance_route(blueprint, NEW_OTO)
-def new_margin_oto(call: Call) -> dict[str, Any]:
+def new_margin_oto(call: Call) -> Placement[ListPlacementResult]:
     request = oto_request(call.params, margin_options(call.params))
     exchange = current_runtime().exchange
-    return _place(call, 2, lambda: exchange.place_oto(call.account, request))
+    return _placement(call, lambda: exchange.place_oto(call.account, request))
 
 
 @binance_route(blueprint, NEW_OTOCO)
-def new_margin_otoco(call: Call) -> dict[str, Any]:
+def new_margin_otoco(call: Call) -> Placement[ListPlacementResult]:
     request = otoco_request(call.params, margin_options(call.params))
     exchange = current_runtime().exchange
-    return _place(call, 3, lambda: exchange.place_otoco(call.account, request))
+    return _placement(call, lambda: exchange.place_otoco(call.account, request))
 
 
 def _list_scope(call: Call) -> tuple[bool, str | None]:

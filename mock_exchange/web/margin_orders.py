@@ -8,7 +8,7 @@ from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
 from mock_exchange.core.enums import OrderType, Side, TimeInForce
-from mock_exchange.core.requests import ListCancelResult, NewOrder
+from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
 from mock_exchange.web import serializers
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.order_params import (
@@ -27,7 +27,7 @@ from mock_exchange.web.order_params import (
     within_a_day,
 )
 from mock_exchange.web.params import Kind, Param, enum
-from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.pipeline import Call, Placement, binance_route
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("margin_orders", __name__)
@@ -45,7 +45,7 @@ NEW_ORDER = Endpoint(
      enum("newOrderRespType", RESP_TYPES), enum("sideEffectType", SIDE_EFFECTS),
      enum("timeInForce", TIME_IN_FORCE, bad_value=errors.invalid_tif), enum("selfTradePreventionMode", STP_MODES),
      Param("autoRepayAtCancel", Kind.BOOLEAN)),
-    uid_weighted=True,
+    uid_weighted=True, order_count=1,
 )
 CANCEL_ORDER = Endpoint("cancel_margin_order", "DELETE", "/sapi/v1/margin/order", Security.TRADE, 10,
                         (_SYMBOL, _ISOLATED) + _ORDER_REF + (Param("newClientOrderId", Kind.CLIENT_ID),))
@@ -68,7 +68,7 @@ _GENERIC_MANDATORY = errors.mandatory_param_missing()
 
 
 @binance_route(blueprint, NEW_ORDER)
-def new_margin_order(call: Call) -> dict[str, Any]:
+def new_margin_order(call: Call) -> Placement[PlacementResult]:
     params = call.params
     order_type = OrderType(params["type"])
     check_quantity(params, order_type)
@@ -81,16 +81,17 @@ def new_margin_order(call: Call) -> dict[str, Any]:
         time_in_force=TimeInForce(tif) if tif else None, new_client_order_id=params.get("newClientOrderId"),
         **margin_options(params),
     )
-    runtime = current_runtime()
-    runtime.limiter.check_orders(call.account.name, 1)
-    result = runtime.exchange.place_order(call.account, request)
-    runtime.limiter.record_orders(call.account.name, 1)
+    exchange = current_runtime().exchange
     # MARKET and LIMIT answer FULL by default, every other type ACK (spec §4.8).
-    default = "FULL" if order_type in (OrderType.MARKET, OrderType.LIMIT) else "ACK"
-    return serializers.new_order_response(
-        result.order, params.get("newOrderRespType", default), result.transact_time_ms, result.fills,
-        result.margin_buy_borrow_amount, result.margin_buy_borrow_asset,
-    )
+    resp_type = params.get("newOrderRespType", "FULL" if order_type in (OrderType.MARKET, OrderType.LIMIT) else "ACK")
+
+    def respond(result: PlacementResult) -> dict[str, Any]:
+        return serializers.new_order_response(
+            result.order, resp_type, result.transact_time_ms, result.fills,
+            result.margin_buy_borrow_amount, result.margin_buy_borrow_asset,
+        )
+
+    return Placement(lambda: exchange.place_order(call.account, request), respond)
 
 
 def _order_ref(call: Call) -> dict[str, Any]:

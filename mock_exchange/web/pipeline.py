@@ -1,65 +1,82 @@
 """The request pipeline every Binance endpoint runs through, in Binance's order (spec §12).
 
-1. weight is counted (rejected requests cost weight too) → 429 / 418
-2. API key (``X-MBX-APIKEY``) → -2014 / -2015 (401); trading needs margin permission
-3. parameters: duplicates -1101, malformed encoding -1100, unknown -1104
-4. ``timestamp`` / ``recvWindow`` against the exchange clock → -1102 / -1131 / -1021
-5. signature over the exact bytes received → -1102 / -1022
-6. typed parameters for the view → -1100 / -1102 / -1105 / -1130 ...
+:func:`run_binance_request` is the whole of it, one stage after another:
+
+1. arrival — the request context opens (web/request_context.py): exchange time (the
+   journal's), the raw query and form body, parsed once (a malformed one is kept for stage 5)
+2. weight — counted first, rejected requests cost weight too → 429 -1003 / 418
+3. API key (``X-MBX-APIKEY``) → -2014 / -2015 (401); margin trading needs margin permission
+4. parameters: duplicates -1101, malformed encoding -1100, unknown -1104
+5. ``timestamp`` / ``recvWindow`` against the exchange clock → -1102 / -1131 / -1021
+6. signature over the exact bytes received → -1102 / -1022
+7. typed parameters for the view → -1100 / -1102 / -1105 / -1130 ...
+8. faults — an injected fault (control/faults.py) decides whether what follows runs
+9. view — parameters to a domain request (presence rules: -1102 / -1106 ...)
+10. order count — a placement (``Endpoint.order_count``) is checked, placed, counted → -1015
+11. serialise — the view's Binance shape as JSON
+12. headers — used weight, and a spot placement's order counts
+
+A stage that fails raises ``BinanceError``, answered at once with its code and status (the
+headers still added). After the answer, :func:`after_answer` explains a rejection, writes
+the request log line and the journal entry, for every request (unknown paths too).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from flask import Blueprint, g, request
+from flask import Blueprint, Response, request
 
 from mock_exchange.core import errors
 from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.rate_limits import WeightCharge
+from mock_exchange.core.rate_limits import RateLimiter, WeightCharge
+from mock_exchange.core.requests import ListPlacementResult, PlacementResult
 from mock_exchange.core.signatures import SignatureVerifier, signature_payload
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, check_known, merge_sources, parse_params, parse_value
+from mock_exchange.web.request_context import Call, RequestContext, current_context, open_context
 from mock_exchange.web.responses import json_response
-from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.runtime import ExchangeRuntime, current_runtime
+
+__all__ = ["Call", "ENDPOINTS", "Placement", "binance_route", "check_timing", "run_binance_request"]
 
 MAX_RECV_WINDOW = Decimal(60000)
 DEFAULT_RECV_WINDOW = Decimal(5000)
 FUTURE_ALLOWANCE_MS = 1000
+SPOT_BOOK = "spot"  # the order-count book /api/v3 placements are counted in (core/rate_limits.py)
+MARGIN_BOOK = "margin"
 # Every Binance endpoint served, by (method, path rule): what web/explain.py reads to name parameters.
 ENDPOINTS: dict[tuple[str, str], Endpoint] = {}
 
-
-@dataclass
-class Call:
-    """One authenticated, parsed Binance request, as a view sees it."""
-
-    endpoint: Endpoint
-    params: dict[str, Any]
-    raw: Mapping[str, str]
-    account: Any = None  # core.accounts.Account for keyed endpoints
-    ip: str = "127.0.0.1"
-    headers: dict[str, str] = field(default_factory=dict)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self.params.get(name, default)
+R = TypeVar("R", PlacementResult, ListPlacementResult)
+View = Callable[[Call], Any]
+# Which endpoint a request is, when one path serves two (web/user_stream.py: key-only or signed).
+EndpointChoice = Callable[[RequestContext], Endpoint]
 
 
-def binance_route(blueprint: Blueprint, endpoint: Endpoint) -> Callable[[Callable[[Call], Any]], Callable[[], Any]]:
-    """Register ``view(call)`` for ``endpoint``; the view returns JSON-ready data."""
+@dataclass(frozen=True, slots=True)
+class Placement(Generic[R]):
+    """What a placement view returns: the engine call to make, and the result's Binance shape.
 
-    def decorator(view: Callable[[Call], Any]) -> Callable[[], Any]:
+    The pipeline puts the order-count stage between the two (:func:`count_orders`), so the
+    view's presence rules answer first and no view repeats the -1015 check.
+    """
+
+    place: Callable[[], R]
+    respond: Callable[[R], Any]
+
+
+def binance_route(blueprint: Blueprint, endpoint: Endpoint) -> Callable[[View], Callable[[], Response]]:
+    """Register ``view(call)`` for ``endpoint``; the view returns JSON-ready data (or a Placement)."""
+
+    def decorator(view: View) -> Callable[[], Response]:
         @functools.wraps(view)
-        def handler() -> Any:
-            call = prepare_call(endpoint)
-            runtime = current_runtime()
-            if runtime.faults is not None:
-                return runtime.faults.run(endpoint, call, lambda: json_response(view(call)))
-            return json_response(view(call))
+        def handler() -> Response:
+            return run_binance_request(endpoint, view)
 
         blueprint.add_url_rule(endpoint.path, endpoint.name, handler, methods=[endpoint.method])
         ENDPOINTS[(endpoint.method, endpoint.path)] = endpoint
@@ -68,42 +85,112 @@ def binance_route(blueprint: Blueprint, endpoint: Endpoint) -> Callable[[Callabl
     return decorator
 
 
-def prepare_call(endpoint: Endpoint) -> Call:
-    """Run the pipeline for the current request; raise BinanceError at the first failure."""
+def run_binance_request(endpoint: Endpoint | EndpointChoice, view: View) -> Response:
+    """Run the pipeline's stages for the current request, top to bottom, and answer it."""
     runtime = current_runtime()
-    ip = request.remote_addr or "127.0.0.1"
-    query = request.query_string.decode("latin-1")
-    body = "" if endpoint.method == "GET" else _form_body()
-
-    raw: dict[str, str] = {}
-    parse_error: BinanceError | None = None
+    context = open_context()
     try:
-        raw = merge_sources(_utf8(query), _utf8(body))
+        # 1. arrival: the raw request read and parsed once
+        now = context.arrival_ms = runtime.exchange.clock.now_ms()
+        endpoint = read_request(context, endpoint)
+        raw = context.raw
+        # 2. weight, counted before anything can fail
+        api_key = request.headers.get("X-MBX-APIKEY") if endpoint.security.needs_key else None
+        account = context.account = runtime.exchange.account_by_api_key(api_key) if api_key else None
+        context.charge = WeightCharge(endpoint.family, endpoint.name, endpoint.weight_for(raw),
+                                      endpoint.uid_weighted, account.name if account is not None else None)
+        context.headers = runtime.limiter.charge(context.ip, context.charge)
+        # 3. API key
+        if endpoint.security.needs_key:
+            authenticate_key(endpoint, api_key, account)
+        # 4. parameters: well formed, and each one read by the endpoint
+        if context.parse_error is not None:
+            raise context.parse_error
+        check_known(raw, endpoint.all_params())
+        if endpoint.security.signed:
+            # 5. timing, 6. signature
+            check_timing(raw, now)
+            check_signature(account, context.query, context.body)
+        # 7. typed parameters
+        call = context.call = Call(endpoint, parse_params(raw, endpoint.params), raw, account)
+        # 8. faults, around 9-11: view, order count, serialise
+        if runtime.faults is not None:
+            response = runtime.faults.run(endpoint, context, lambda: answer(runtime, context, call, view))
+        else:
+            response = answer(runtime, context, call, view)
     except BinanceError as exc:
-        parse_error = exc
+        response = json_response(exc.to_dict(), exc.http_status, exc.headers)
+    # 12. headers (an error's own used-weight header, set where it was raised, stays)
+    add_headers(response, context.headers)
+    return response
 
-    account = None
-    api_key = request.headers.get("X-MBX-APIKEY") if endpoint.security.needs_key else None
-    if api_key:
-        account = runtime.exchange.account_by_api_key(api_key)
-    g.account_name = account.name if account is not None else None
-    charge = WeightCharge(endpoint.family, endpoint.name, endpoint.weight_for(raw),
-                          endpoint.uid_weighted, account.name if account is not None else None)
-    g.weight_charge = charge
-    g.weight_headers = runtime.limiter.charge(ip, charge)
 
-    if endpoint.security.needs_key:
-        _authenticate_key(endpoint, api_key, account)
-    if parse_error is not None:
-        raise parse_error
-    check_known(raw, endpoint.all_params())
-    if endpoint.security.signed:
-        check_timing(raw, runtime.exchange.clock.now_ms())
-        _check_signature(account, query, body)
-    params = parse_params(raw, endpoint.params)
-    call = Call(endpoint, params, raw, account, ip)
-    g.call = call
-    return call
+def read_request(context: RequestContext, endpoint: Endpoint | EndpointChoice) -> Endpoint:
+    """Fill the context with the raw request; its parameters parsed once. Which endpoint it is."""
+    context.ip = request.remote_addr or "127.0.0.1"
+    query = context.query = request.query_string.decode("latin-1")
+    # One path with a key-only and a signed variant shares the method, so the body reads the same.
+    method = endpoint.method if isinstance(endpoint, Endpoint) else request.method
+    body = context.body = "" if method == "GET" else _form_body()
+    try:
+        context.raw = merge_sources(_utf8(query), _utf8(body))
+    except BinanceError as exc:
+        context.parse_error = exc
+    chosen = endpoint if isinstance(endpoint, Endpoint) else endpoint(context)
+    context.endpoint = chosen
+    return chosen
+
+
+def answer(runtime: ExchangeRuntime, context: RequestContext, call: Call, view: View) -> Response:
+    """The view's answer as Binance JSON; a placement's orders checked and counted around the engine call."""
+    result = view(call)
+    if call.endpoint.order_count:
+        result = count_orders(runtime.limiter, context, call, result)
+    return json_response(result)
+
+
+def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, placement: Placement[Any]) -> Any:
+    """The order-count stage: -1015 past a limit, else place, count the orders, and shape the result.
+
+    Margin and spot orders are counted in separate books. A spot order that trades on
+    arrival does not stay counted (faqs/order_count_decrement.md: the first fill takes one
+    off; orders that first fill later, as makers, stay counted), and a spot placement
+    reports the counts in ``X-MBX-ORDER-COUNT-10S`` / ``-1D``.
+    """
+    orders = call.endpoint.order_count
+    account = call.account.name
+    spot = call.endpoint.family == "api"
+    book = SPOT_BOOK if spot else MARGIN_BOOK
+    limiter.check_orders(account, orders, book)
+    result = placement.place()
+    limiter.record_orders(account, orders, book)
+    if spot:
+        traded = traded_on_arrival(result)
+        if traded:
+            limiter.forget_orders(account, traded, book)
+        context.headers.update(limiter.order_count_headers(account, book))
+    return placement.respond(result)
+
+
+def traded_on_arrival(result: object) -> int:
+    """How many of a placement's orders filled at once (a single order's, or a list's working order)."""
+    if isinstance(result, PlacementResult):
+        return 1 if result.fills else 0
+    if isinstance(result, ListPlacementResult):
+        return sum(1 for fills in result.fills.values() if fills)
+    return 0
+
+
+def add_headers(response: Response, headers: Mapping[str, str]) -> None:
+    if headers:
+        for key, value in headers.items():
+            response.headers.setdefault(key, value)
+
+
+def answer_headers() -> dict[str, str]:
+    """The headers the current request's answer gets (a view that answers twice adds to them)."""
+    context = current_context()
+    return context.headers if context is not None else {}
 
 
 def _form_body() -> str:
@@ -128,7 +215,7 @@ def _utf8(text: str) -> str:
         raise errors.illegal_chars() from exc
 
 
-def _authenticate_key(endpoint: Endpoint, api_key: str | None, account: Any) -> None:
+def authenticate_key(endpoint: Endpoint, api_key: str | None, account: Any) -> None:
     if not api_key:
         raise errors.api_key_format_invalid()
     if account is None:
@@ -161,7 +248,7 @@ def check_timing(raw: Mapping[str, str], now_ms: int) -> None:
         raise errors.timestamp_outside_recv_window()
 
 
-def _check_signature(account: Any, query: str, body: str) -> None:
+def check_signature(account: Any, query: str, body: str) -> None:
     payload, signature = signature_payload(query, body)
     if not signature:
         raise errors.mandatory_param_missing("signature")

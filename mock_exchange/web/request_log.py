@@ -22,7 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
+
+from mock_exchange.web.request_context import RequestContext, open_context
 
 FORMATS = ("text", "json")
 MAX_EXPLANATION_CHARS = 2000
@@ -61,13 +63,8 @@ class RequestLog:
     # -- Flask hooks ------------------------------------------------------------------------
 
     def install(self, app: Flask) -> None:
-        """Time every request of ``app`` and log it once answered (after its explanation is built)."""
-        app.before_request(_note_start)
-        app.after_request(self._after_request)
-
-    def _after_request(self, response: Response) -> Response:
-        self.write(record_of(response))
-        return response
+        """Time every request of ``app`` from its arrival (``web/after_answer.py`` writes the line)."""
+        app.before_request(_open_on_arrival)
 
     # -- output -----------------------------------------------------------------------------
 
@@ -102,20 +99,18 @@ class RequestLog:
                 self._file = None
 
 
-def _note_start() -> None:
-    g.mock_log_started = time.perf_counter()
+def _open_on_arrival() -> None:
+    open_context()  # a before_request function's return value would be the answer
 
 
-def record_of(response: Response) -> dict[str, Any]:
+def record_of(response: Response, context: RequestContext | None) -> dict[str, Any]:
     """The fields of the current request's log line."""
-    started = g.get("mock_log_started")
-    duration = (time.perf_counter() - started) * 1000 if started is not None else None
-    explanation = g.get("mock_explanation")
+    duration = (time.perf_counter() - context.started) * 1000 if context is not None else None
+    explanation = context.explanation if context is not None else None
     code = explanation.code if explanation is not None else None
     text = explanation.text if explanation is not None else None
     if response.status_code >= 400 and explanation is None:
         code, text = _code_of(response)
-    charge = g.get("weight_charge")
     now = time.time()
     return {
         "time": datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(now * 1000) % 1000:03d}Z",
@@ -123,8 +118,8 @@ def record_of(response: Response) -> dict[str, Any]:
         "path": request.path,
         "status": response.status_code,
         "code": code,
-        "weight": getattr(charge, "weight", 0),
-        "account": g.get("account_name"),
+        "weight": context.weight if context is not None else 0,
+        "account": context.account_name if context is not None else None,
         "duration_ms": round(duration, 2) if duration is not None else None,
         "explanation": text[:MAX_EXPLANATION_CHARS] if text else None,
     }

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the control plane and these web modules import this one
     from mock_exchange.control.faults import FaultInjector
     from mock_exchange.control.journal import Journal
     from mock_exchange.web.explain import LastExplanations
+    from mock_exchange.web.request_log import RequestLog
     from mock_exchange.web.stream_delivery import DeliveryBoard
 
 EXTENSION_KEY = "mock_exchange"
@@ -34,6 +35,7 @@ class ExchangeRuntime:
     snapshot_dir: Path | None = None  # state/save and state/load stay inside it (control.snapshot_paths)
     explanations: LastExplanations | None = None  # why the latest requests were rejected
     deliveries: DeliveryBoard | None = None  # the open WebSocket sessions' progress
+    request_log: RequestLog | None = None  # one line per request (web/request_log.py)
 
 
 def current_runtime() -> ExchangeRuntime:

@@ -8,6 +8,7 @@ The same engine rules as margin lists (core/placement.py); the spot scope and sp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask
@@ -30,9 +31,8 @@ from mock_exchange.web.order_params import (
     within_a_day,
 )
 from mock_exchange.web.params import Kind, Param, enum
-from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.pipeline import Call, Placement, binance_route
 from mock_exchange.web.runtime import current_runtime
-from mock_exchange.web.spot_orders import counted
 
 blueprint = Blueprint("spot_order_lists", __name__)
 
@@ -47,6 +47,7 @@ NEW_OCO = Endpoint(
     "spot_new_order_list_oco", "POST", "/api/v3/orderList/oco", Security.TRADE, 1,
     _COMMON + _SIDE_QTY + leg_params("above", _PAIR_TYPES, with_side=False, with_quantity=False)
     + leg_params("below", _PAIR_TYPES, with_side=False, with_quantity=False),
+    order_count=2,
 )
 # The deprecated OCO: a LIMIT_MAKER leg and a stop leg, margin's parameter names.
 NEW_OCO_DEPRECATED = Endpoint(
@@ -57,10 +58,12 @@ NEW_OCO_DEPRECATED = Endpoint(
         Param("stopPrice", Kind.DECIMAL, True), Param("stopLimitPrice", Kind.DECIMAL),
         Param("stopIcebergQty", Kind.DECIMAL), enum("stopLimitTimeInForce", TIME_IN_FORCE),
     ),
+    order_count=2,
 )
 NEW_OTO = Endpoint(
     "spot_new_order_list_oto", "POST", "/api/v3/orderList/oto", Security.TRADE, 1,
     _COMMON + leg_params("working", _WORKING_TYPES, with_stop=False) + leg_params("pending", _PENDING_TYPES),
+    order_count=2,
 )
 NEW_OTOCO = Endpoint(
     "spot_new_order_list_otoco", "POST", "/api/v3/orderList/otoco", Security.TRADE, 1,
@@ -68,6 +71,7 @@ NEW_OTOCO = Endpoint(
     + (enum("pendingSide", SIDES, True), Param("pendingQuantity", Kind.DECIMAL, True))
     + leg_params("pendingAbove", _PAIR_TYPES, with_side=False, with_quantity=False)
     + leg_params("pendingBelow", _PAIR_TYPES, with_side=False, with_quantity=False),
+    order_count=3,
 )
 CANCEL_LIST = Endpoint(
     "spot_cancel_order_list", "DELETE", "/api/v3/orderList", Security.TRADE, 1,
@@ -87,14 +91,17 @@ def _options(params: dict[str, Any]) -> dict[str, Any]:
     return {"spot": True, "self_trade_prevention_mode": SelfTradePreventionMode(stp) if stp else None}
 
 
-def _place(call: Call, order_count: int, place: Any) -> dict[str, Any]:
-    result: ListPlacementResult = counted(call, order_count, place)
-    return shapes.list_placement(result.order_list, result.orders, call.get("newOrderRespType", "RESULT"),
-                                 result.transaction_time_ms, result.fills)
+def _placement(call: Call, place: Callable[[], ListPlacementResult]) -> Placement[ListPlacementResult]:
+    """The engine call and the list's spot shape (the pipeline counts the orders between them)."""
+    def respond(result: ListPlacementResult) -> dict[str, Any]:
+        return shapes.list_placement(result.order_list, result.orders, call.get("newOrderRespType", "RESULT"),
+                                     result.transaction_time_ms, result.fills)
+
+    return Placement(place, respond)
 
 
 @binance_route(blueprint, NEW_OCO)
-def spot_new_order_list_oco(call: Call) -> dict[str, Any]:
+def spot_new_order_list_oco(call: Call) -> Placement[ListPlacementResult]:
     params = call.params
     side, quantity = params["side"], params["quantity"]
     request = NewOrderListOco(
@@ -103,28 +110,28 @@ def spot_new_order_list_oco(call: Call) -> dict[str, Any]:
         **_options(params),
     )
     exchange = current_runtime().exchange
-    return _place(call, 2, lambda: exchange.place_pair_oco(call.account, request))
+    return _placement(call, lambda: exchange.place_pair_oco(call.account, request))
 
 
 @binance_route(blueprint, NEW_OCO_DEPRECATED)
-def spot_new_oco_deprecated(call: Call) -> dict[str, Any]:
+def spot_new_oco_deprecated(call: Call) -> Placement[ListPlacementResult]:
     request = legacy_oco_request(call.params, _options(call.params))
     exchange = current_runtime().exchange
-    return _place(call, 2, lambda: exchange.place_oco(call.account, request))
+    return _placement(call, lambda: exchange.place_oco(call.account, request))
 
 
 @binance_route(blueprint, NEW_OTO)
-def spot_new_order_list_oto(call: Call) -> dict[str, Any]:
+def spot_new_order_list_oto(call: Call) -> Placement[ListPlacementResult]:
     request = oto_request(call.params, _options(call.params))
     exchange = current_runtime().exchange
-    return _place(call, 2, lambda: exchange.place_oto(call.account, request))
+    return _placement(call, lambda: exchange.place_oto(call.account, request))
 
 
 @binance_route(blueprint, NEW_OTOCO)
-def spot_new_order_list_otoco(call: Call) -> dict[str, Any]:
+def spot_new_order_list_otoco(call: Call) -> Placement[ListPlacementResult]:
     request = otoco_request(call.params, _options(call.params))
     exchange = current_runtime().exchange
-    return _place(call, 3, lambda: exchange.place_otoco(call.account, request))
+    return _placement(call, lambda: exchange.place_otoco(call.account, request))
 
 
 @binance_route(blueprint, CANCEL_LIST)

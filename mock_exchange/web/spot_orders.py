@@ -7,16 +7,15 @@ Parameters, weights and shapes follow binance-spot-api-docs ``rest-api.md`` (doc
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Blueprint, Flask, g
+from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
 from mock_exchange.core.enums import OrderType, SelfTradePreventionMode, Side, TimeInForce
 from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.requests import ListCancelResult, ListPlacementResult, NewOrder, PlacementResult
+from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
 from mock_exchange.web import spot_serializers as shapes
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.order_params import (
@@ -32,13 +31,12 @@ from mock_exchange.web.order_params import (
     within_a_day,
 )
 from mock_exchange.web.params import Kind, Param, enum
-from mock_exchange.web.pipeline import Call, binance_route
+from mock_exchange.web.pipeline import SPOT_BOOK, Call, Placement, binance_route, count_orders
+from mock_exchange.web.request_context import open_context
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("spot_orders", __name__)
 
-T = TypeVar("T")
-SPOT_BOOK = "spot"  # the order-count book spot placements are counted in (core/rate_limits.py)
 _SYMBOL = Param("symbol", Kind.SYMBOL, True)
 _ORDER_REF = (Param("orderId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID))
 _WINDOW = (Param("startTime", Kind.LONG), Param("endTime", Kind.LONG))
@@ -71,7 +69,7 @@ def _my_trades_weight(raw: Any) -> int:
     return 5 if raw.get("orderId") else 20
 
 
-NEW_ORDER = Endpoint("spot_new_order", "POST", "/api/v3/order", Security.TRADE, 1, order_params())
+NEW_ORDER = Endpoint("spot_new_order", "POST", "/api/v3/order", Security.TRADE, 1, order_params(), order_count=1)
 TEST_ORDER = Endpoint("spot_test_order", "POST", "/api/v3/order/test", Security.TRADE, _test_weight,
                       order_params() + (Param("computeCommissionRates", Kind.BOOLEAN),))
 CANCEL_ORDER = Endpoint("spot_cancel_order", "DELETE", "/api/v3/order", Security.TRADE, 1,
@@ -120,45 +118,21 @@ def new_order_request(params: dict[str, Any]) -> NewOrder:
     )
 
 
-def counted(call: Call, order_count: int, place: Callable[[], T]) -> T:
-    """Check the unfilled order count, place, count the orders, report the counts in the headers.
-
-    An order that trades on arrival does not stay counted (faqs/order_count_decrement.md:
-    the first fill takes one off); orders that first fill later, as makers, stay counted.
-    """
-    limiter = current_runtime().limiter
-    limiter.check_orders(call.account.name, order_count, SPOT_BOOK)
-    result = place()
-    limiter.record_orders(call.account.name, order_count, SPOT_BOOK)
-    traded = _traded_on_arrival(result)
-    if traded:
-        limiter.forget_orders(call.account.name, traded, SPOT_BOOK)
-    headers = getattr(g, "weight_headers", None) or {}
-    g.weight_headers = {**headers, **limiter.order_count_headers(call.account.name, SPOT_BOOK)}
-    return result
-
-
-def _traded_on_arrival(result: object) -> int:
-    """How many of a placement's orders filled at once (a single order's, or a list's working order)."""
-    if isinstance(result, PlacementResult):
-        return 1 if result.fills else 0
-    if isinstance(result, ListPlacementResult):
-        return sum(1 for fills in result.fills.values() if fills)
-    return 0
-
-
 def _default_resp_type(order_type: OrderType) -> str:
     # MARKET and LIMIT answer FULL by default, every other type ACK (rest-api.md, New order).
     return "FULL" if order_type in (OrderType.MARKET, OrderType.LIMIT) else "ACK"
 
 
 @binance_route(blueprint, NEW_ORDER)
-def spot_new_order(call: Call) -> dict[str, Any]:
+def spot_new_order(call: Call) -> Placement[PlacementResult]:
     request = new_order_request(call.params)
     exchange = current_runtime().exchange
-    result = counted(call, 1, lambda: exchange.place_order(call.account, request))
     resp_type = call.get("newOrderRespType", _default_resp_type(request.type))
-    return shapes.order_report(result.order, resp_type, result.transact_time_ms, result.fills)
+
+    def respond(result: PlacementResult) -> dict[str, Any]:
+        return shapes.order_report(result.order, resp_type, result.transact_time_ms, result.fills)
+
+    return Placement(lambda: exchange.place_order(call.account, request), respond)
 
 
 @binance_route(blueprint, TEST_ORDER)
@@ -254,9 +228,11 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
                                                 "cancelResponse": cancel.to_dict(), "newOrderResponse": None})
         new: dict[str, Any] | BinanceError
         try:
-            result = counted(call, 1, lambda: exchange.place_order(call.account, request))
+            # The new order is counted like any spot placement (web/pipeline.count_orders).
             resp_type = params.get("newOrderRespType", _default_resp_type(request.type))
-            new = shapes.order_report(result.order, resp_type, result.transact_time_ms, result.fills)
+            new = count_orders(current_runtime().limiter, open_context(), call, Placement(
+                lambda: exchange.place_order(call.account, request),
+                lambda result: shapes.order_report(result.order, resp_type, result.transact_time_ms, result.fills)))
         except BinanceError as exc:
             new = exc
     cancel_ok, new_ok = not isinstance(cancel, BinanceError), not isinstance(new, BinanceError)

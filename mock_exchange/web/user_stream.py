@@ -30,7 +30,8 @@ from mock_exchange.core.user_stream import (
 )
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, split_pairs
-from mock_exchange.web.pipeline import Call, binance_route, prepare_call
+from mock_exchange.web.pipeline import Call, binance_route, run_binance_request
+from mock_exchange.web.request_context import RequestContext
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
 
@@ -112,14 +113,12 @@ def _isolated_symbol(call: Call, symbol: str) -> str:
 # -- listen token -----------------------------------------------------------------------
 
 
-def _sends_signature() -> bool:
+def _sends_signature(context: RequestContext) -> bool:
     """Whether the request carries a signature (then it is checked like a USER_DATA call)."""
-    query = request.query_string.decode("latin-1")
-    body = ""
-    if request.method != "GET" and request.mimetype in ("", "application/x-www-form-urlencoded"):
-        body = request.get_data(cache=True).decode("latin-1")
-    try:
-        return any(key == "signature" for key, _ in split_pairs(query) + split_pairs(body))
+    if context.parse_error is None:
+        return "signature" in context.raw
+    try:  # a duplicated parameter: still the signed variant when a signature is among them
+        return any(key == "signature" for key, _ in split_pairs(context.query) + split_pairs(context.body))
     except errors.BinanceError:
         return False  # the pipeline reports the malformed encoding
 
@@ -129,14 +128,12 @@ def signature_optional_route(key_only: Endpoint, signed: Endpoint) -> Callable[[
     # python-binance signs the USER_STREAM userListenToken: a request carrying a signature is
     # checked as the signed variant (timestamp, recvWindow, signature), one without as key-only.
 
+    def choose(context: RequestContext) -> Endpoint:
+        return signed if _sends_signature(context) else key_only
+
     def decorator(view: Callable[[Call], Any]) -> Callable[[], Response]:
         def handler() -> Response:
-            endpoint = signed if _sends_signature() else key_only
-            call = prepare_call(endpoint)
-            faults = current_runtime().faults
-            if faults is not None:
-                return faults.run(endpoint, call, lambda: json_response(view(call)))
-            return json_response(view(call))
+            return run_binance_request(choose, view)
 
         handler.__name__ = view.__name__
         blueprint.add_url_rule(key_only.path, key_only.name, handler, methods=[key_only.method])

@@ -1,0 +1,90 @@
+"""One request as the pipeline and the after-answer stages see it: made once, filled stage by stage.
+
+``web/pipeline.run_binance_request`` opens the context when a Binance request arrives and
+fills it in Binance's order (raw text, parameters parsed once, account, weight, fault,
+answer headers); the after-answer stages (``web/pipeline.after_answer``: explanation,
+request log, journal) read it back. It is the one object Flask keeps for a request
+(``flask.g.request_context``), reached only through :func:`current_context` and
+:func:`open_context`; a request that is not a Binance endpoint (an unknown path, the
+control API) has a context with no endpoint.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flask import g
+
+from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.rate_limits import WeightCharge
+from mock_exchange.web.endpoints import Endpoint
+
+if TYPE_CHECKING:  # explain.py imports the pipeline, which imports this module
+    from mock_exchange.core.accounts import Account
+    from mock_exchange.web.explain import Explanation
+
+_ATTRIBUTE = "request_context"
+
+
+@dataclass(slots=True)
+class Call:
+    """One authenticated, parsed Binance request, as a view sees it."""
+
+    endpoint: Endpoint
+    params: dict[str, Any]
+    raw: Mapping[str, str]
+    account: Any = None  # core.accounts.Account for keyed endpoints
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.params.get(name, default)
+
+
+@dataclass(slots=True, eq=False)
+class RequestContext:
+    """What is known about the current request; each field is set by one stage."""
+
+    started: float  # time.perf_counter() on arrival: the request log's duration
+    arrival_ms: int | None = None  # exchange time on arrival: the journal's time (a fault may hold a request)
+    endpoint: Endpoint | None = None  # None: not a Binance endpoint (unknown path, control API)
+    ip: str = "127.0.0.1"
+    query: str = ""  # the raw query string, bytes as latin-1 (the signature is over these)
+    body: str = ""  # the raw form body, likewise ("" for GET and non-form bodies)
+    raw: dict[str, str] = field(default_factory=dict)  # query + body parsed once (web/params.merge_sources)
+    parse_error: BinanceError | None = None  # a malformed query or body, raised at its turn
+    account: Account | None = None
+    charge: WeightCharge | None = None  # the weight counted (the journal and the request log show it)
+    headers: dict[str, str] = field(default_factory=dict)  # used weight and order counts, added to the answer
+    call: Call | None = None  # what the view was given
+    fault: dict[str, Any] | None = None  # the injected fault that fired (control/faults.py), for the journal
+    explanation: Explanation | None = None  # why the request was rejected (web/explain.py)
+
+    @property
+    def account_name(self) -> str | None:
+        return self.account.name if self.account is not None else None
+
+    @property
+    def weight(self) -> int:
+        return self.charge.weight if self.charge is not None else 0
+
+    @property
+    def parsed(self) -> bool:
+        """Whether ``raw`` holds the request's parameters (they were read and well formed)."""
+        return self.endpoint is not None and self.parse_error is None
+
+
+def open_context() -> RequestContext:
+    """The current request's context, made on first use (arrival)."""
+    context: RequestContext | None = g.get(_ATTRIBUTE)
+    if context is None:
+        context = RequestContext(time.perf_counter())
+        setattr(g, _ATTRIBUTE, context)
+    return context
+
+
+def current_context() -> RequestContext | None:
+    """The current request's context, or None when nothing opened one (a request the log does not time)."""
+    context: RequestContext | None = g.get(_ATTRIBUTE)
+    return context
