@@ -31,8 +31,10 @@ then once for the order or the whole list:
 8. Exchange filters in the configured order: EXCHANGE_MAX_NUM_ORDERS, _ALGO_ORDERS,
    _ICEBERG_ORDERS, _ORDER_LISTS.
 
-Conventions: ``None`` or zero ``stop_price`` / ``iceberg_qty`` / ``quote_order_qty`` mean
-"not sent" (as in :class:`mock_exchange.core.orders.Order`); a zero or missing bound
+Conventions: ``None`` or zero ``iceberg_qty`` / ``quote_order_qty`` mean "not sent" (as in
+:class:`mock_exchange.core.orders.Order`); ``stop_price`` is ``None`` when not sent, and one
+sent as 0 is checked as a price (filters.md: PRICE_FILTER holds ``price``/``stopPrice`` to
+``minPrice``, so 0 is "Filter failure: PRICE_FILTER" unless minPrice is disabled); a zero or missing bound
 (minPrice, maxQty, stepSize, maxNotional ...) and a missing count limit disable that rule;
 ``avgPriceMins: 0`` makes a filter use the last price instead of the average price.
 """
@@ -195,7 +197,8 @@ def _limit_price(order: FilterOrder) -> Decimal | None:
 
 
 def _stop_price(order: FilterOrder) -> Decimal | None:
-    return order.stop_price if order.type.is_stop and order.stop_price else None
+    # A stop price sent as 0 is a price like any other: PRICE_FILTER's minPrice refuses it.
+    return order.stop_price if order.type.is_stop and order.stop_price is not None else None
 
 
 def _iceberg(order: FilterOrder) -> Decimal | None:
@@ -255,7 +258,8 @@ def _check_iceberg_size(order: FilterOrder) -> None:
 
 def _check_price_times_qty(order: FilterOrder) -> None:
     price = _price_reference(order)
-    if price is None or order.quantity is None:
+    # A positive price whose product truncates to nothing; a stop price of 0 is PRICE_FILTER's.
+    if not price or order.quantity is None:
         return
     if (price * order.quantity).quantize(_ENGINE_QUANTUM, rounding=ROUND_DOWN) <= 0:
         raise errors.price_qty_zero()

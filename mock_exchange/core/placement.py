@@ -56,7 +56,7 @@ class LegDraft:
     side: Side
     quantity: Decimal
     price: Decimal = ZERO
-    stop_price: Decimal = ZERO
+    stop_price: Decimal | None = None  # None: not sent; one sent as 0 stays 0, for PRICE_FILTER to see
     trailing_delta: int | None = None
     iceberg_qty: Decimal = ZERO
     time_in_force: TimeInForce = TimeInForce.GTC
@@ -94,7 +94,7 @@ class Draft:
 def _filter_order(leg: LegDraft) -> filters.FilterOrder:
     return filters.FilterOrder(
         side=leg.side, type=leg.type, quantity=leg.quantity if not leg.quote_order_qty else None,
-        price=leg.price if leg.type.has_limit_price else None, stop_price=leg.stop_price or None,
+        price=leg.price if leg.type.has_limit_price else None, stop_price=leg.stop_price,
         iceberg_qty=leg.iceberg_qty or None, trailing_delta=leg.trailing_delta,
         quote_order_qty=leg.quote_order_qty or None,
     )
@@ -111,7 +111,7 @@ def _lock_price(leg: LegDraft, last: Decimal) -> Decimal:
 def _leg(spec: LegSpec, role: str, pending: bool) -> LegDraft:
     return LegDraft(
         type=spec.type, side=spec.side, quantity=spec.quantity, price=spec.price or ZERO,
-        stop_price=spec.stop_price or ZERO, trailing_delta=spec.trailing_delta,
+        stop_price=spec.stop_price, trailing_delta=spec.trailing_delta,
         iceberg_qty=spec.iceberg_qty or ZERO, time_in_force=spec.time_in_force or TimeInForce.GTC,
         client_order_id=spec.client_order_id, list_role=role, pending=pending,
     )
@@ -151,7 +151,7 @@ def draft_order(ctx: EngineContext, account: Account, request: NewOrder) -> Draf
     last = ctx.market.last_price(spec.symbol)
     leg = LegDraft(
         type=request.type, side=request.side, quantity=request.quantity or ZERO, price=request.price or ZERO,
-        stop_price=request.stop_price or ZERO, trailing_delta=request.trailing_delta,
+        stop_price=request.stop_price, trailing_delta=request.trailing_delta,
         iceberg_qty=request.iceberg_qty or ZERO, time_in_force=request.time_in_force or TimeInForce.GTC,
         client_order_id=request.new_client_order_id, quote_order_qty=request.quote_order_qty or ZERO,
     )
@@ -302,7 +302,7 @@ def commit(ctx: EngineContext, draft: Draft) -> tuple[list[Order], OrderList | N
         orders.append(Order(
             order_id=order_id, symbol=draft.symbol.symbol, account=draft.account.name, isolated=draft.isolated,
             client_order_id=client_id, side=leg.side, type=leg.type, quantity=leg.quantity, time_ms=now,
-            price=leg.price, stop_price=leg.stop_price, iceberg_qty=leg.iceberg_qty,
+            price=leg.price, stop_price=leg.stop_price or ZERO, iceberg_qty=leg.iceberg_qty,
             trailing_delta=leg.trailing_delta, time_in_force=leg.time_in_force,
             quote_order_qty=leg.quote_order_qty,
             status=OrderStatus.PENDING_NEW if leg.pending else OrderStatus.NEW, order_list_id=order_list_id,

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from mock_exchange.control import LocalControl
 from tests.signed_client import SignedClient
 
 OCO = "/sapi/v1/margin/order/oco"
@@ -130,6 +131,27 @@ def test_oco_filter_failure_and_exponent_notation(signed: SignedClient) -> None:
         "code": -1100,
         "msg": "Illegal characters found in parameter 'quantity'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.",
     }
+
+
+@pytest.mark.parametrize(("path", "params"), [
+    (OCO, {"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.1", "price": "31000", "stopPrice": "0",
+           "stopLimitPrice": "28900", "stopLimitTimeInForce": "GTC"}),
+    (OCO, {"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.1", "price": "31000", "stopPrice": "0.00"}),
+    (OCO, {"symbol": "BTCUSDT", "side": "BUY", "quantity": "0.1", "price": "29000", "stopPrice": "0"}),
+    (OTOCO, {"symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY", "workingPrice": "29000",
+             "workingQuantity": "0.1", "workingTimeInForce": "GTC", "pendingSide": "SELL", "pendingQuantity": "0.1",
+             "pendingAboveType": "LIMIT_MAKER", "pendingAbovePrice": "32000", "pendingBelowType": "STOP_LOSS",
+             "pendingBelowStopPrice": "0"}),
+    ("/sapi/v1/margin/order", {"symbol": "BTCUSDT", "side": "SELL", "type": "STOP_LOSS_LIMIT", "quantity": "0.1",
+                               "price": "28900", "stopPrice": "0", "timeInForce": "GTC"}),
+], ids=["oco stop-limit leg", "oco stop leg", "buy oco", "otoco pending stop", "single stop-limit"])
+def test_a_stop_price_of_zero_fails_the_price_filter(app: Flask, signed: SignedClient, path: str,
+                                                     params: dict[str, str]) -> None:
+    # filters.md: PRICE_FILTER holds price and stopPrice to minPrice (0.01 here), so 0 fails it.
+    before = LocalControl(app).snapshot()
+    response = signed.post(path, **params)
+    assert (response.status_code, response.get_json()) == (400, {"code": -1013, "msg": "Filter failure: PRICE_FILTER"})
+    assert LocalControl(app).snapshot() == before
 
 
 def test_insufficient_balance_rejected(signed: SignedClient) -> None:

@@ -44,6 +44,24 @@ def test_oco_shape_and_one_reservation(signed: SignedClient) -> None:
     assert spot_balance(signed, "BTC") == ("0.40000000", "0.10000000")
 
 
+@pytest.mark.parametrize(("path", "params"), [
+    (OCO, {"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.1", "aboveType": "LIMIT_MAKER", "abovePrice": "31000",
+           "belowType": "STOP_LOSS_LIMIT", "belowStopPrice": "0", "belowPrice": "28900", "belowTimeInForce": "GTC"}),
+    (OLD_OCO, {"symbol": "BTCUSDT", "side": "SELL", "quantity": "0.1", "price": "31000", "stopPrice": "0"}),
+    (OTO, {"symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY", "workingPrice": "29000",
+           "workingQuantity": "0.1", "workingTimeInForce": "GTC", "pendingType": "STOP_LOSS", "pendingSide": "SELL",
+           "pendingQuantity": "0.1", "pendingStopPrice": "0.0"}),
+    ("/api/v3/order", {"symbol": "BTCUSDT", "side": "SELL", "type": "STOP_LOSS", "quantity": "0.1", "stopPrice": "0"}),
+], ids=["orderList/oco below leg", "order/oco", "oto pending stop", "single stop"])
+def test_a_stop_price_of_zero_fails_the_price_filter(app: Flask, signed: SignedClient, path: str,
+                                                     params: dict[str, str]) -> None:
+    # filters.md: PRICE_FILTER holds price and stopPrice to minPrice (0.01 here), so 0 fails it.
+    before = fingerprint(app)
+    response = signed.post(path, **params)
+    assert (response.status_code, response.get_json()) == (400, {"code": -1013, "msg": "Filter failure: PRICE_FILTER"})
+    assert fingerprint(app) == before
+
+
 def test_oco_take_profit_leg_fills_and_sibling_expires(app: Flask, signed: SignedClient) -> None:
     body = sell_oco(signed).get_json()
     exchange(app).set_price("BTCUSDT", Decimal("31000"))
