@@ -12,8 +12,8 @@ step no margin account is left at FORCE_LIQUIDATION, a liquidated account (or pa
 nothing and has no open order, and the liquidation's own orders are filled. At the end,
 the derived indexes (book, open orders, counts, client ids, histories) equal what a rebuild
 from the primary records gives, which is what a snapshot restore relies on. Orders run in all
-three scopes: cross, isolated, and the spot wallet (``spot_*`` operations), whose balances
-must follow its own fills and transfers.
+three scopes: cross, isolated, and the spot wallet (``spot_*`` operations: orders, OCO, OTO and
+OTOCO lists, cancels), whose balances must follow its own fills and transfers.
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ operations = st.one_of(
     st.tuples(st.just("spot_order"), accounts, symbols, leg),
     st.tuples(st.just("spot_oco"), accounts, symbols, sides, st.integers(0, 2), st.integers(0, 1), distances,
               distances, sane, qty_index),
+    st.tuples(st.just("spot_oto"), accounts, symbols, working_leg, leg),
+    st.tuples(st.just("spot_otoco"), accounts, symbols, working_leg, sides, st.integers(0, 2), st.integers(0, 1),
+              distances, distances, sane),
     st.tuples(st.just("spot_cancel_all"), accounts, symbols),
     st.tuples(st.just("cancel"), accounts, st.integers(0, 50)),
     st.tuples(st.just("cancel_list"), accounts, st.integers(0, 50)),
@@ -163,16 +166,17 @@ def _run(ex: Exchange, op: tuple) -> None:  # type: ignore[type-arg]
                                      isolated=_isolated(account, symbol, iso), side_effect_type=effect))
     elif kind == "otoco":
         _, account, symbol, iso, working, side, above_pick, below_pick, above_d, below_d, is_sane, effect = op
-        above_type = ABOVE[side][above_pick % len(ABOVE[side])]
-        below_type = BELOW[side][below_pick % len(BELOW[side])]
-        if not is_sane:
-            above_type, below_type = below_type, above_type
-        qty = _qty(symbol, working[2])
-        ex.place_otoco(account, NewOtoco(
-            symbol, _leg_spec(ex, symbol, working),
-            pending_above=_pair_leg(ex, symbol, above_type, side, qty, 1 + above_d),
-            pending_below=_pair_leg(ex, symbol, below_type, side, qty, 1 - below_d),
-            isolated=_isolated(account, symbol, iso), side_effect_type=effect))
+        ex.place_otoco(account, _otoco(ex, symbol, working, side, above_pick, below_pick, above_d, below_d, is_sane,
+                                       isolated=_isolated(account, symbol, iso), side_effect_type=effect))
+    elif kind == "spot_oto":
+        _, account, symbol, working, pending = op
+        working, pending = _spot_sized(working), _spot_sized(pending)
+        ex.place_oto(account, NewOto(symbol, _leg_spec(ex, symbol, working), _leg_spec(ex, symbol, pending),
+                                     spot=True))
+    elif kind == "spot_otoco":
+        _, account, symbol, working, side, above_pick, below_pick, above_d, below_d, is_sane = op
+        ex.place_otoco(account, _otoco(ex, symbol, _spot_sized(working), side, above_pick, below_pick, above_d,
+                                       below_d, is_sane, spot=True))
     elif kind == "spot_order":
         _, account, symbol, spec = op
         leg_spec = _leg_spec(ex, symbol, spec)
@@ -192,6 +196,25 @@ def _run(ex: Exchange, op: tuple) -> None:  # type: ignore[type-arg]
             below=_pair_leg(ex, symbol, below_type, side, quantity, 1 - below_d), spot=True))
     else:
         _run_other(ex, op)
+
+
+def _spot_sized(spec: tuple) -> tuple:  # type: ignore[type-arg]
+    """A leg of the three smallest quantities: spot wallets hold a few thousand USDT and cannot borrow,
+    so larger lists would mostly be refused for funds before reaching the list rules."""
+    return (*spec[:2], spec[2] % 3, *spec[3:])
+
+
+def _otoco(ex: Exchange, symbol: str, working: tuple, side: Side, above_pick: int, below_pick: int,  # type: ignore[type-arg]
+           above_d: Decimal, below_d: Decimal, is_sane: bool, **scope: Any) -> NewOtoco:
+    """A working order, then a pending pair on the right sides of the price (swapped when not sane)."""
+    above_type = ABOVE[side][above_pick % len(ABOVE[side])]
+    below_type = BELOW[side][below_pick % len(BELOW[side])]
+    if not is_sane:
+        above_type, below_type = below_type, above_type
+    qty = _qty(symbol, working[2])
+    return NewOtoco(symbol, _leg_spec(ex, symbol, working),
+                    pending_above=_pair_leg(ex, symbol, above_type, side, qty, 1 + above_d),
+                    pending_below=_pair_leg(ex, symbol, below_type, side, qty, 1 - below_d), **scope)
 
 
 def _pair_leg(ex: Exchange, symbol: str, order_type: OrderType, side: Side, qty: Decimal, factor: Decimal) -> LegSpec:
