@@ -17,6 +17,7 @@ Trade ids: the bars' trades take ids 0.. in order, and the live tape continues a
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal
@@ -53,10 +54,15 @@ def _quantize(value: Decimal, step: Decimal, rounding: str) -> Decimal:
     return value.quantize(step, rounding=rounding) if step > 0 else value.quantize(EIGHT_PLACES, rounding=rounding)
 
 
-def synthetic_trade_counts(symbol: str, seed: int, interval: str, count: int) -> list[int]:
-    """The trades of each synthetic candle (10..30), from their own seeded stream: known without the candles."""
+@functools.lru_cache(maxsize=256)
+def synthetic_trade_counts(symbol: str, seed: int, interval: str, count: int) -> tuple[int, ...]:
+    """The trades of each synthetic candle (10..30), from their own seeded stream: known without the candles.
+
+    A pure function of its arguments, computed once per process for each (a fresh exchange
+    per test would otherwise draw them again for every symbol).
+    """
     rng = random.Random(f"mock-exchange warm-up trades:{seed}:{symbol}:{interval}")
-    return [10 + rng.getrandbits(20) % 21 for _ in range(count)]
+    return tuple(10 + rng.getrandbits(20) % 21 for _ in range(count))
 
 
 def synthetic_bars(symbol: str, seed: int, interval: str, count: int, volatility: Decimal, volume: Decimal,

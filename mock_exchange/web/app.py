@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.routing import Rule
+from werkzeug.routing import Map, Rule, RuleFactory
 
 from mock_exchange.config import ExchangeConfig, default_config
 from mock_exchange.control.token import token_problem
@@ -67,8 +68,7 @@ def create_app(
         raise ValueError(f"control_token: {token_problem(token)}")
     if exchange is None:
         exchange = Exchange(config, seed=seed)
-    app = Flask("mock_exchange")
-    app.url_rule_class = LazyBuilderRule
+    app = MockExchangeFlask("mock_exchange")
     # "/sapi/v1//margin/order" is an unknown path (JSON 404), not a 308 to a Location built
     # from the client's Host header; read by each rule as it is added, so set before them.
     app.url_map.merge_slashes = False
@@ -87,8 +87,7 @@ def create_app(
         request_log=request_log,
     )
     app.extensions[EXTENSION_KEY] = runtime
-    register_error_handlers(app)
-    _register_blueprints(app)
+    _install_routes(app)
     if request_log is not None:
         request_log.install(app)
     app.after_request(after_answer)
@@ -104,6 +103,103 @@ def _in_engine_arithmetic(wsgi_app: Callable[..., Any]) -> Callable[..., Any]:
             return wsgi_app(environ, start_response)
 
     return wsgi
+
+
+class RouteRecorder(Map):
+    """An app's URL map while its blueprints register: it keeps the rules and compiles none.
+
+    The first app's rules are then compiled once into a :class:`SharedRouteMap`
+    (``_install_routes``); binding and compiling 150 werkzeug rules was most of a fresh
+    app's cost, and the pytest fixture builds one app per test.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recorded: list[Rule] = []
+
+    def add(self, rulefactory: RuleFactory) -> None:
+        self.recorded.extend(rulefactory.get_rules(self))
+
+    def compiled(self) -> SharedRouteMap:
+        found = SharedRouteMap(default_subdomain=self.default_subdomain, strict_slashes=self.strict_slashes,
+                               merge_slashes=self.merge_slashes, redirect_defaults=self.redirect_defaults,
+                               converters=dict(self.converters), sort_parameters=self.sort_parameters,
+                               sort_key=self.sort_key, host_matching=self.host_matching)
+        for rule in self.recorded:
+            Map.add(found, rule)
+        found.sealed = True
+        return found
+
+
+class SharedRouteMap(Map):
+    """The compiled URL map every app of the process shares; it takes no rules once built."""
+
+    sealed = False
+
+    def add(self, rulefactory: RuleFactory) -> None:
+        if self.sealed:
+            raise RuntimeError("mock-exchange apps share one URL map: its routes are the blueprints that "
+                               "create_app registers")
+        super().add(rulefactory)
+
+
+# The Flask attributes registering the error handlers and the blueprints fills (dicts of lists
+# keyed by blueprint name, None for the app); error_handler_spec is one level deeper.
+_HOOKS = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs", "url_value_preprocessors",
+          "url_default_functions", "template_context_processors")
+
+
+class RouteTemplate:
+    """The routes, views and hooks the first app of the process registered, copied into the next ones.
+
+    Every app registers the same module-level blueprints, so registering them again (150
+    rules through Flask's deferred setup functions) would rebuild the same tables: a later
+    app runs each family's ``register`` for its own side effects (the control service,
+    the dashboard's stream slots), with ``register_blueprint`` skipped, then gets copies
+    of these tables and the shared URL map. tests/web/test_app_routes.py checks that a
+    copied app has the same routes, views and hooks as one registered from scratch.
+    """
+
+    def __init__(self, app: Flask, url_map: SharedRouteMap) -> None:
+        self.url_map = url_map
+        self.view_functions = dict(app.view_functions)
+        self.blueprints = dict(app.blueprints)
+        self.hooks = {name: {key: list(funcs) for key, funcs in getattr(app, name).items()} for name in _HOOKS}
+        self.error_handlers = {scope: {code: dict(handlers) for code, handlers in codes.items()}
+                               for scope, codes in app.error_handler_spec.items()}
+
+    def apply(self, app: Flask) -> None:
+        app.url_map = self.url_map
+        own_static = app.view_functions.get("static")  # Flask's static view refers to its own app
+        app.view_functions = dict(self.view_functions)
+        if own_static is not None:
+            app.view_functions["static"] = own_static
+        app.blueprints = dict(self.blueprints)
+        for name, table in self.hooks.items():
+            setattr(app, name, defaultdict(list, {key: list(funcs) for key, funcs in table.items()}))
+        spec: Any = defaultdict(lambda: defaultdict(dict))
+        for scope, codes in self.error_handlers.items():
+            spec[scope] = defaultdict(dict, {code: dict(handlers) for code, handlers in codes.items()})
+        app.error_handler_spec = spec
+
+
+_ROUTE_TEMPLATE: list[RouteTemplate] = []  # built by the first app of the process
+
+
+def _install_routes(app: MockExchangeFlask) -> None:
+    if _ROUTE_TEMPLATE:
+        app.copying_routes = True
+        try:
+            _register_blueprints(app)
+        finally:
+            app.copying_routes = False
+        _ROUTE_TEMPLATE[0].apply(app)
+        return
+    register_error_handlers(app)
+    _register_blueprints(app)
+    assert isinstance(app.url_map, RouteRecorder)
+    app.url_map = app.url_map.compiled()
+    _ROUTE_TEMPLATE.append(RouteTemplate(app, app.url_map))
 
 
 class LazyBuilderRule(Rule):
@@ -123,6 +219,18 @@ class LazyBuilderRule(Rule):
             return compiled[0](**values)
 
         return build
+
+
+class MockExchangeFlask(Flask):
+    """Flask with lazily built URL builders and routes registered once per process (RouteTemplate)."""
+
+    url_rule_class = LazyBuilderRule
+    url_map_class = RouteRecorder
+    copying_routes = False  # True while a later app runs the families' ``register`` (RouteTemplate)
+
+    def register_blueprint(self, blueprint: Any, **options: Any) -> None:
+        if not self.copying_routes:
+            super().register_blueprint(blueprint, **options)
 
 
 def _register_blueprints(app: Flask) -> None:
