@@ -7,6 +7,7 @@ Parameters, weights and shapes follow binance-spot-api-docs ``rest-api.md`` (doc
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -215,8 +216,12 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
     ref = _order_ref(params, "cancelOrderId", "cancelOrigClientOrderId")
     request = new_order_request(params)
     mode = params["cancelReplaceMode"]
-    exchange = current_runtime().exchange
+    runtime = current_runtime()
+    exchange, limiter, account = runtime.exchange, runtime.limiter, call.account.name
     with exchange.lock:  # the pair is atomic: no event of the market in between
+        if params.get("orderRateLimitExceededMode", "DO_NOTHING") == "DO_NOTHING":
+            # Over the unfilled order count nothing is tried, not even the cancel: a plain -1015 (rest-api.md).
+            limiter.check_orders(account, 1, SPOT_BOOK)
         cancel: dict[str, Any] | BinanceError
         try:
             cancel = _cancel(call, params["symbol"], ref, params.get("cancelNewClientOrderId"),
@@ -224,13 +229,14 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
         except BinanceError as exc:
             cancel = exc
         if isinstance(cancel, BinanceError) and mode == "STOP_ON_FAILURE":
+            limiter.record_orders(account, 1, SPOT_BOOK)  # rest-api.md: NOT_ATTEMPTED still counts one order
             raise errors.cancel_replace_failed({"cancelResult": "FAILURE", "newOrderResult": "NOT_ATTEMPTED",
                                                 "cancelResponse": cancel.to_dict(), "newOrderResponse": None})
         new: dict[str, Any] | BinanceError
         try:
-            # The new order is counted like any spot placement (web/pipeline.count_orders).
+            # The new order is counted as a POST /api/v3/order is (web/pipeline.count_orders).
             resp_type = params.get("newOrderRespType", _default_resp_type(request.type))
-            new = count_orders(current_runtime().limiter, open_context(), call, Placement(
+            new = count_orders(limiter, open_context(), replace(call, endpoint=NEW_ORDER), Placement(
                 lambda: exchange.place_order(call.account, request),
                 lambda result: shapes.order_report(result.order, resp_type, result.transact_time_ms, result.fills)))
         except BinanceError as exc:

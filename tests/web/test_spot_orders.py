@@ -364,6 +364,7 @@ def test_cancel_replace_success(signed: SignedClient) -> None:
     response = signed.post(REPLACE, symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.1",
                            price="28500", cancelReplaceMode="STOP_ON_FAILURE", cancelOrderId=placed["orderId"])
     assert response.status_code == 200
+    assert response.headers["X-MBX-ORDER-COUNT-10S"] == "2"  # the new order counts as a placement does
     body = response.get_json()
     assert (body["cancelResult"], body["newOrderResult"]) == ("SUCCESS", "SUCCESS")
     assert body["cancelResponse"]["status"] == "CANCELED" and body["newOrderResponse"]["price"] == "28500.00000000"
@@ -380,6 +381,44 @@ def test_cancel_replace_stop_on_failure(app: Flask, signed: SignedClient) -> Non
         "cancelResult": "FAILURE", "newOrderResult": "NOT_ATTEMPTED",
         "cancelResponse": {"code": -2011, "msg": "Unknown order sent."}, "newOrderResponse": None}}
     assert fingerprint(app) == before
+    # rest-api.md: a new order that was not attempted still adds one to the unfilled order count.
+    assert [r["count"] for r in signed.get("/api/v3/rateLimit/order").get_json()] == [1, 1]
+
+
+def _at_order_limit(app: Flask, signed: SignedClient) -> int:
+    """One resting order, and an unfilled-order limit of one per 10 s that it has used up."""
+    runtime = app.extensions["mock_exchange"]
+    runtime.limiter.reset(replace(runtime.config.rate_limits, orders_per_10s=1))
+    return int(limit_buy(signed).get_json()["orderId"])
+
+
+@pytest.mark.parametrize("mode", [None, "DO_NOTHING"])
+def test_cancel_replace_over_the_order_limit_does_nothing_by_default(app: Flask, signed: SignedClient,
+                                                                    mode: str | None) -> None:
+    order_id = _at_order_limit(app, signed)
+    before = fingerprint(app)
+    extra = {"orderRateLimitExceededMode": mode} if mode else {}
+    response = signed.post(REPLACE, symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.1",
+                           price="28500", cancelReplaceMode="STOP_ON_FAILURE", cancelOrderId=order_id, **extra)
+    assert (response.status_code, response.get_json()) == (
+        429, {"code": -1015, "msg": "Too many new orders; current limit is 1 orders per 10 SECOND."})
+    assert fingerprint(app) == before  # not even the cancel happened
+    assert [o["orderId"] for o in signed.get("/api/v3/openOrders").get_json()] == [order_id]
+
+
+def test_cancel_replace_over_the_order_limit_cancels_only_when_asked(app: Flask, signed: SignedClient) -> None:
+    order_id = _at_order_limit(app, signed)
+    response = signed.post(REPLACE, symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.1",
+                           price="28500", cancelReplaceMode="STOP_ON_FAILURE", cancelOrderId=order_id,
+                           orderRateLimitExceededMode="CANCEL_ONLY")
+    assert response.status_code == 409
+    body = response.get_json()
+    assert (body["code"], body["msg"]) == (-2021, "Order cancel-replace partially failed.")
+    assert (body["data"]["cancelResult"], body["data"]["newOrderResult"]) == ("SUCCESS", "FAILURE")
+    assert body["data"]["cancelResponse"]["status"] == "CANCELED"
+    assert body["data"]["newOrderResponse"] == {"code": -1015,
+                                                "msg": "Too many new orders; current limit is 1 orders per 10 SECOND."}
+    assert signed.get("/api/v3/openOrders").get_json() == []
 
 
 def test_cancel_replace_partial_failures(signed: SignedClient) -> None:
