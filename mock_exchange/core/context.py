@@ -75,6 +75,10 @@ class EngineContext:
     log: EventLog
     # (account, isolated symbol, spot) -> assets changed since the last flush, in change order
     dirty: dict[tuple[str, str | None, bool], dict[str, None]] = field(default_factory=dict)
+    # Told of a spot order's first fill, unless the order is ``arriving_order_id``: the one whose
+    # placement is under way, which counts its own arrival fills (the unfilled order count).
+    on_first_fill: Callable[[Order], None] | None = None
+    arriving_order_id: int = -1
 
     def now(self) -> int:
         return self.clock.now_ms()

@@ -107,6 +107,7 @@ class Exchange:
         self.changes = 0
         self.initial_config = config
         self.clock = clock if clock is not None else ExchangeClock()
+        self._first_fill_listener: Callable[[Order], None] | None = None
         self._build(config, config.seed if seed is None else seed)
 
     def _build(self, config: ExchangeConfig, seed: int) -> None:
@@ -122,12 +123,19 @@ class Exchange:
             symbols=dict(config.symbols),
             accounts={spec.name: Account.from_config(spec, now) for spec in config.accounts},
         )
-        self._ctx = EngineContext(config, state, self.clock, self.ids, self.market, self.events)
+        self._ctx = EngineContext(config, state, self.clock, self.ids, self.market, self.events,
+                                  on_first_fill=self._first_fill_listener)
         # The margin level status each indebted account last reported (None: take a baseline).
         self._level_statuses: dict[margin_risk.LevelKey, MarginLevelStatus] | None = None
         self._watch_margin_levels()  # configured loans: their statuses are the starting point
 
     # -- state and administration ------------------------------------------------------
+
+    def listen_for_first_fills(self, listener: Callable[[Order], None] | None) -> None:
+        """``listener`` is told of each spot order's first fill, except one made while the order's
+        own placement is under way (that placement counts it): the spot unfilled order count."""
+        self._first_fill_listener = listener
+        self._ctx.on_first_fill = listener
 
     @property
     def state(self) -> ExchangeState:

@@ -43,6 +43,7 @@ def execute(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal, is_m
     """One fill of an open order: money, trade record, status, executionReport."""
     fee, fee_asset, received = funding.settle_fill(ctx, order, qty, price, is_maker, fee_rate)
     now = ctx.now()
+    first_fill = not order.executed_qty
     order.executed_qty += qty
     order.cummulative_quote_qty += qty * price
     order.update_time_ms = now
@@ -67,6 +68,8 @@ def execute(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal, is_m
                 is_maker=is_maker)
     ctx.emit_order(order, ExecutionType.TRADE, fill=fill)
     funding.auto_repay(ctx, order, fee_asset, received)
+    if first_fill and order.spot and ctx.on_first_fill is not None and order.order_id != ctx.arriving_order_id:
+        ctx.on_first_fill(order)
     return fill
 
 

@@ -344,7 +344,7 @@ def place_order(ctx: EngineContext, account: Account, request: NewOrder) -> Plac
     draft = draft_order(ctx, account, request)
     (order,), _, _ = commit(ctx, draft)
     fills: list[Fill] = []
-    matching.arrive(ctx, order, ctx.market.last_price(order.symbol), fills)
+    _arrive_placed(ctx, order, ctx.market.last_price(order.symbol), fills)
     ctx.flush_balances()
     return PlacementResult(
         order=clone(order), fills=fills,
@@ -352,6 +352,15 @@ def place_order(ctx: EngineContext, account: Account, request: NewOrder) -> Plac
         margin_buy_borrow_asset=draft.borrow_asset if draft.borrow_amount > 0 else None,
         transact_time_ms=order.time_ms,
     )
+
+
+def _arrive_placed(ctx: EngineContext, order: Order, price: Decimal, fills: list[Fill]) -> None:
+    """A placed order meets the market; a first fill now is its placement's to count (web/pipeline)."""
+    ctx.arriving_order_id = order.order_id
+    try:
+        matching.arrive(ctx, order, price, fills)
+    finally:
+        ctx.arriving_order_id = -1
 
 
 def place_list(ctx: EngineContext, draft: Draft) -> ListPlacementResult:
@@ -368,7 +377,7 @@ def place_list(ctx: EngineContext, draft: Draft) -> ListPlacementResult:
             matching.arrive(ctx, order, last, fills)
     else:
         working = orders[draft.working or 0]
-        matching.arrive(ctx, working, last, fills)
+        _arrive_placed(ctx, working, last, fills)
         view[draft.working or 0] = clone(working)
     if ctx.log.last_seq != seq_before:
         lifecycle.refresh_list(ctx, order_list)

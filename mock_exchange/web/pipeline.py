@@ -154,7 +154,7 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
 
     Margin and spot orders are counted in separate books. A spot order that trades on
     arrival does not stay counted (faqs/order_count_decrement.md: the first fill takes one
-    off; orders that first fill later, as makers, stay counted), and a spot placement
+    off; a later first fill is taken off by the exchange's first-fill listener, web/app.py), and a spot placement
     reports the counts in ``X-MBX-ORDER-COUNT-10S`` / ``-1D``.
     """
     orders = call.endpoint.order_count

@@ -312,6 +312,37 @@ def test_orders_that_trade_on_arrival_leave_the_unfilled_count(signed: SignedCli
     assert [r["count"] for r in counts] == [1, 1]
 
 
+def order_counts(signed: SignedClient) -> list[int]:
+    return [row["count"] for row in signed.get("/api/v3/rateLimit/order").get_json()]
+
+
+def test_a_makers_first_fill_leaves_the_unfilled_count(app: Flask, signed: SignedClient) -> None:
+    """faqs/order_count_decrement.md: an order's first fill, as a maker later on too, takes one order off
+    (the FAQ's "may be more than one" for makers has no rule given; the fake takes one)."""
+    limit_buy(signed, price="29000")
+    limit_buy(signed, price="28000")
+    margin = signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC",
+                         quantity="0.1", price="29000")
+    assert margin.status_code == 200 and order_counts(signed) == [2, 2]
+    ex = exchange(app)
+    ex.trade("BTCUSDT", Decimal("29000"), Decimal("0.02"))  # a part of the 29000 spot buy fills
+    assert order_counts(signed) == [1, 1]
+    ex.trade("BTCUSDT", Decimal("29000"), Decimal("0.05"))  # its second fill: no credit again
+    assert order_counts(signed) == [1, 1]
+    ex.set_price("BTCUSDT", Decimal("27900"))  # both spot buys fill: only the 28000 one is a first fill
+    assert order_counts(signed) == [0, 0]
+    ex.set_price("BTCUSDT", Decimal("27000"))  # nothing left to fill: the count stays at zero
+    assert order_counts(signed) == [0, 0]
+
+
+def test_a_stops_later_first_fill_leaves_the_unfilled_count(app: Flask, signed: SignedClient) -> None:
+    placed = signed.post(ORDER, symbol="BTCUSDT", side="SELL", type="STOP_LOSS", quantity="0.01", stopPrice="29500")
+    assert placed.status_code == 200 and order_counts(signed) == [1, 1]
+    exchange(app).set_price("BTCUSDT", Decimal("29400"))  # triggers: the stop fills as a taker
+    assert signed.get(ORDER, symbol="BTCUSDT", orderId=placed.get_json()["orderId"]).get_json()["status"] == "FILLED"
+    assert order_counts(signed) == [0, 0]
+
+
 def test_unfilled_order_count_limit(app: Flask, signed: SignedClient) -> None:
     runtime = app.extensions["mock_exchange"]
     runtime.limiter.reset(replace(runtime.config.rate_limits, orders_per_10s=1))
