@@ -75,9 +75,15 @@ def load_config(path: str | Path | None = None) -> ExchangeConfig:
     return config_from_dict(raw, base_dir=source.parent)
 
 
+# libyaml's loader when PyYAML was built with it: the same documents, ~8x faster (most of
+# loading the packaged config at start-up); it refuses nesting deeper than 1,000 levels
+# with a YAMLError, and nesting.check_depth applies the config's own limit after.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _yaml(text: str) -> Any:
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader (C or Python)
     except RecursionError:
         raise nesting.TooDeep() from None
     nesting.check_depth(raw)

@@ -13,21 +13,34 @@ write them (docs/reports.md).
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mock_exchange.report.naming import safe_file_name
-from mock_exchange.report.page import GENERATED_MARKER, render
-from mock_exchange.report.record import RunContext, RunRecord, Step, collect, empty_record
+if TYPE_CHECKING:
+    from mock_exchange.report.record import RunContext
 
+# Loaded on first use: ``mock-exchange serve`` builds the ``report`` subcommand's parser and
+# should not pay for the page renderer.
+_EXPORTS = {"safe_file_name": "naming", "GENERATED_MARKER": "page", "render": "page", "RunContext": "record",
+            "RunRecord": "record", "Step": "record", "collect": "record", "empty_record": "record"}
 __all__ = ["GENERATED_MARKER", "RunContext", "RunRecord", "Step", "collect", "empty_record", "render",
            "safe_file_name", "write_page", "write_report"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
 
 
 def write_report(control: Any, path: str | os.PathLike[str], context: RunContext,
                  generated_ms: int | None = None) -> Path:
     """Collect from ``control``, render, and write the page to ``path`` (its directory is created)."""
+    from mock_exchange.report.page import render
+    from mock_exchange.report.record import collect
+
     return write_page(render(collect(control, context), generated_ms), path)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mock_exchange.scenario.results import FAILED, PASSED, RunReport, ScenarioResult, StepResult
+if TYPE_CHECKING:  # the results import the step runners and the reference client: loaded to run only
+    from mock_exchange.scenario.results import RunReport, ScenarioResult, StepResult
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 
@@ -159,6 +160,7 @@ def _report_restore(env: Any) -> None:
 def _invalid_report(paths: list[str], config: Any) -> RunReport:
     """A JUnit report of the files that did not load, so CI shows why nothing ran."""
     from mock_exchange.config import default_config
+    from mock_exchange.scenario.results import RunReport, ScenarioResult
     from mock_exchange.scenario.runner import discover, load_all
 
     report = RunReport()
@@ -182,6 +184,8 @@ class PrintingReporter:
         self._flush()
 
     def step_finished(self, result: StepResult) -> None:
+        from mock_exchange.scenario.results import FAILED, PASSED
+
         mark = {PASSED: "✓", FAILED: "✗"}.get(result.status, "-")
         suffix = f" {result.detail}" if result.detail else ""
         skipped = " (skipped)" if result.status not in (PASSED, FAILED) else ""
