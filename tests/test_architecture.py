@@ -26,6 +26,15 @@ def test_core_imports_no_web_framework() -> None:
             assert not name.startswith("mock_exchange.web"), f"{path.name} imports {name}"
 
 
+def test_no_web_module_takes_the_engine_lock() -> None:
+    # Each Exchange facade method takes the lock itself (read_consistently for a reader that
+    # needs one moment), so the HTTP layer never holds it and has no lock order of its own.
+    for path in (ROOT / "mock_exchange" / "web").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "lock":
+                raise AssertionError(f"{path.relative_to(ROOT)}:{node.lineno} uses .lock")
+
+
 def test_client_does_not_import_the_server_and_the_server_does_not_need_the_client() -> None:
     # The client must work against real Binance, so it never leans on the server package;
     # the server itself runs without the client (only the pytest plugin and the scenario

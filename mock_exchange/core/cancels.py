@@ -9,7 +9,8 @@ from __future__ import annotations
 from mock_exchange.core import lifecycle, queries
 from mock_exchange.core.accounts import Account
 from mock_exchange.core.context import EngineContext, clone
-from mock_exchange.core.errors import invalid_api_key, invalid_symbol, unknown_order
+from mock_exchange.core.enums import OrderStatus
+from mock_exchange.core.errors import cancel_restricted, invalid_api_key, invalid_symbol, unknown_order
 from mock_exchange.core.requests import ListCancelResult, OrderCancelResult
 from mock_exchange.core.state import scope_key
 
@@ -41,6 +42,22 @@ def cancel_order(ctx: EngineContext, account: Account, symbol: str, isolated: bo
         return OrderCancelResult(clone(order), cancel_id, ctx.now(), list_result)
     lifecycle.cancel_single(ctx, order, cancel_id)
     return OrderCancelResult(clone(order), cancel_id, ctx.now())
+
+
+def check_restriction(ctx: EngineContext, account: Account, symbol: str, order_id: int | None,
+                      orig_client_order_id: str | None, only_status: OrderStatus) -> None:
+    """Spot ``cancelRestrictions``: an open order is cancelled only in ``only_status`` (-2011, rest-api.md).
+
+    An unknown order answers the cancel's own -2011 "Unknown order sent."; an order no longer
+    open is left to the cancel, which answers the same.
+    """
+    if symbol not in ctx.state.symbols:
+        raise invalid_symbol()
+    order = queries.find_order(ctx, account.name, symbol, False, order_id, orig_client_order_id, True)
+    if order is None:
+        raise unknown_order()
+    if order.is_open and order.status is not only_status:
+        raise cancel_restricted()
 
 
 def cancel_order_list(ctx: EngineContext, account: Account, symbol: str, isolated: bool, order_list_id: int | None,

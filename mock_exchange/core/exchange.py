@@ -23,6 +23,7 @@ from mock_exchange.core import (
     funding,
     history,
     liquidation,
+    margin_reports,
     margin_risk,
     matching,
     placement,
@@ -32,13 +33,15 @@ from mock_exchange.core import (
     wallet_history,
     warmup,
 )
-from mock_exchange.core.accounts import Account, MarginAccount, SpotWallet
+from mock_exchange.core.accounts import Account, AssetBalance, MarginAccount, SpotWallet
 from mock_exchange.core.candles import Kline, WindowStats
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.config import AccountConfig, ExchangeConfig, SymbolConfig
 from mock_exchange.core.context import EngineContext, clone
 from mock_exchange.core.depth import BookUpdate, tick_size
+from mock_exchange.core.enums import OrderStatus
 from mock_exchange.core.errors import (
+    BinanceError,
     balance_not_enough,
     exceed_max_borrowable,
     invalid_api_key,
@@ -75,9 +78,11 @@ from mock_exchange.core.requests import (
 )
 from mock_exchange.core.state import BorrowRepayRecord, ExchangeState, InterestRecord, TransferRecord
 from mock_exchange.core.tape import AggTrade, TapeEntry
+from mock_exchange.core.user_stream import GrantKind, StreamGrant, StreamRegistry
 
 AccountRef = Account | str
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def _changes_state(method: F) -> F:
@@ -293,12 +298,45 @@ class Exchange:
 
     @_changes_state
     def cancel_order(self, account: AccountRef, symbol: str, isolated: bool = False, order_id: int | None = None,
-                     orig_client_order_id: str | None = None,
-                     new_client_order_id: str | None = None, spot: bool = False) -> OrderCancelResult:
-        """DELETE /sapi/v1/margin/order (``spot``: /api/v3/order); a leg of an open list cancels the whole list."""
+                     orig_client_order_id: str | None = None, new_client_order_id: str | None = None,
+                     spot: bool = False, only_status: OrderStatus | None = None) -> OrderCancelResult:
+        """DELETE /sapi/v1/margin/order (``spot``: /api/v3/order); a leg of an open list cancels the whole list.
+
+        ``only_status``: spot's ``cancelRestrictions``, checked against the same order the cancel sees.
+        """
         with self.lock:
-            return cancels.cancel_order(self._ctx, self._account(account), symbol, isolated, order_id,
-                                        orig_client_order_id, new_client_order_id, spot)
+            found = self._account(account)
+            if only_status is not None:
+                cancels.check_restriction(self._ctx, found, symbol, order_id, orig_client_order_id, only_status)
+            return cancels.cancel_order(self._ctx, found, symbol, isolated, order_id, orig_client_order_id,
+                                        new_client_order_id, spot)
+
+    def cancel_replace(self, account: AccountRef, symbol: str, order_id: int | None,
+                       orig_client_order_id: str | None, new_client_order_id: str | None,
+                       only_status: OrderStatus | None, stop_on_failure: bool, admit: Callable[[], None],
+                       place: Callable[[], T]) -> tuple[OrderCancelResult | BinanceError, T | BinanceError | None]:
+        """POST /api/v3/order/cancelReplace: cancel a spot order, then ``place`` the new one, nothing in between.
+
+        ``admit`` runs first and may refuse the whole request (the spot order count). Each
+        half's rejection is returned rather than raised (the answer shows both); with
+        ``stop_on_failure`` a failed cancel leaves the placement unattempted (None).
+        """
+        with self.lock:
+            admit()
+            cancel: OrderCancelResult | BinanceError
+            try:
+                cancel = self.cancel_order(account, symbol, False, order_id, orig_client_order_id,
+                                           new_client_order_id, spot=True, only_status=only_status)
+            except BinanceError as exc:
+                cancel = exc
+            if isinstance(cancel, BinanceError) and stop_on_failure:
+                return cancel, None
+            new: T | BinanceError
+            try:
+                new = place()
+            except BinanceError as exc:
+                new = exc
+            return cancel, new
 
     @_changes_state
     def cancel_order_list(self, account: AccountRef, symbol: str, isolated: bool = False,
@@ -485,6 +523,22 @@ class Exchange:
             return margin_risk.assess(margin, self._ctx.config.margin, self._ctx.state.symbols,
                                       self._ctx.index_prices())
 
+    def cross_margin_report(self, account: AccountRef) -> margin_reports.CrossMarginReport:
+        """GET /sapi/v1/margin/account: the cross account, its level and totals, at one moment."""
+        with self.lock:
+            return margin_reports.cross_report(self._ctx, self._account(account).name)
+
+    def isolated_margin_reports(self, account: AccountRef,
+                                symbols: list[str] | None = None) -> list[margin_reports.IsolatedPairReport]:
+        """GET /sapi/v1/margin/isolated/account: every isolated pair (or ``symbols``), at one moment (-11001)."""
+        with self.lock:
+            return margin_reports.isolated_reports(self._ctx, self._account(account).name, symbols)
+
+    def isolated_pair_count(self, account: AccountRef) -> int:
+        """How many isolated pairs the account has enabled (GET /sapi/v1/margin/isolated/accountLimit)."""
+        with self.lock:
+            return len(self._account(account).isolated)
+
     @_changes_state
     def check_margin_levels(self) -> None:
         """Report margin level crossings now (after a clock move: interest may have crossed a bar)."""
@@ -562,6 +616,20 @@ class Exchange:
             return valuation.asset_value(amount, asset, self._ctx.state.symbols, self._ctx.index_prices(), in_asset)
 
     # -- wallets and transfers ------------------------------------------------------------
+
+    def wallet_balances(self, account: AccountRef, isolated_symbol: str | None = None,
+                        spot: bool = False) -> dict[str, AssetBalance] | None:
+        """Copies of a wallet's balances as they stand (no interest accrued); None for a pair not enabled."""
+        with self.lock:
+            found = self._account(account)
+            wallet = (found.spot if spot else found.cross if isolated_symbol is None
+                      else found.isolated.get(isolated_symbol))
+            return copy.deepcopy(wallet.balances) if wallet is not None else None
+
+    def account_list(self) -> list[Account]:
+        """Every account (live objects), as of now."""
+        with self.lock:
+            return list(self._ctx.state.accounts.values())
 
     def spot_wallet(self, account: AccountRef) -> SpotWallet:
         """A copy of the account's spot wallet (GET /api/v3/account)."""
@@ -736,6 +804,45 @@ class Exchange:
         with self.lock:
             return self.events.since(seq, account)
 
+    def read_consistently(self, read: Callable[[], T]) -> T:
+        """``read()`` at one moment: nothing changes the exchange while it runs.
+
+        For readers that combine many reads or walk the state (a market stream's round, the
+        dashboard's tables), so that they never hold ``lock`` themselves.
+        """
+        with self.lock:
+            return read()
+
+    def last_event_seq(self) -> int:
+        """The sequence number of the newest event (0 before the first)."""
+        with self.lock:
+            return int(self.events.last_seq)
+
+    # -- user data stream grants -------------------------------------------------------------
+
+    # Tokens are drawn from the id generator, shared with client order ids, so under the lock;
+    # the lock is always taken before the registry's own.
+
+    def issue_listen_token(self, streams: StreamRegistry, account: str, isolated_symbol: str | None,
+                           validity_ms: int, length: int) -> StreamGrant:
+        """POST userListenToken: a new seeded token valid ``validity_ms``."""
+        with self.lock:
+            return streams.issue_token(account, isolated_symbol, validity_ms, self.clock.now_ms(),
+                                       lambda: self.ids.token(length))
+
+    def open_listen_key(self, streams: StreamRegistry, kind: GrantKind, account: str, isolated_symbol: str | None,
+                        length: int) -> StreamGrant:
+        """POST listenKey: the account's active key of this kind, extended, or a new seeded one."""
+        with self.lock:
+            return streams.open_listen_key(kind, account, isolated_symbol, self.clock.now_ms(),
+                                           lambda: self.ids.token(length))
+
+    def close_stream(self, streams: StreamRegistry, value: str, kind: GrantKind, account: str,
+                     isolated_symbol: str | None) -> None:
+        """Close a listen key at the newest event: its stream ends after that one, none appended meanwhile."""
+        with self.lock:
+            streams.close(value, kind, account, isolated_symbol, self.clock.now_ms(), self.events.last_seq)
+
 
     # -- market history (klines, trades, tickers) -------------------------------------------
 
@@ -772,6 +879,11 @@ class Exchange:
         """Price change statistics over [start_time, end_time] (the tickers)."""
         with self.lock:
             return self.market.window(self._market_symbol(symbol), start_time, end_time)
+
+    def last_price(self, symbol: str) -> Decimal:
+        """The symbol's last price (KeyError when unknown)."""
+        with self.lock:
+            return self.market.last_price(symbol)
 
     def order_book(self, symbol: str) -> tuple[Decimal, Decimal, int]:
         """(last price, tick, update id): what the synthetic book is made of (core/depth.py)."""

@@ -265,8 +265,7 @@ def _invalid_api_key(facts: _Facts, code: int, msg: str) -> Explanation:
                            f"(margin_enabled: false), which {facts.where()} (a TRADE endpoint) needs.",
                            "no_permission", {"account": account.name})
     key = facts.api_key or ""
-    with facts.exchange.lock:
-        accounts = list(facts.exchange.accounts.values())
+    accounts = facts.exchange.account_list()
     names = [a.name for a in accounts]
     shown = show_key(key)
     hint = ""
@@ -330,8 +329,7 @@ def _signature(facts: _Facts, code: int, msg: str) -> Explanation:
     account = facts.account
     if account is None:
         return Explanation(code, "The signature did not verify (no account was identified).", "no_account")
-    with facts.exchange.lock:
-        others = [_keys(a) for a in facts.exchange.accounts.values() if a.name != account.name]
+    others = [_keys(a) for a in facts.exchange.account_list() if a.name != account.name]
     received = SignedRequest(facts.method, facts.path, facts.query, facts.body, facts.mimetype)
     found = diagnose(received, _keys(account), others)
     payload = masked_payload(found.payload)
@@ -516,8 +514,7 @@ def _filter(facts: _Facts, code: int, msg: str) -> Explanation:
                      if k in facts.params)
     text = f"{symbol} {name}: {limits}; sent {sent or 'no matching parameter'}."
     if name in ("NOTIONAL", "MIN_NOTIONAL", "PERCENT_PRICE", "PERCENT_PRICE_BY_SIDE"):
-        with facts.exchange.lock:
-            text += f" Last price {facts.exchange.market.last_price(symbol)}."
+        text += f" Last price {facts.exchange.last_price(symbol)}."
     if name == "PRICE_FILTER" and "tickSize" in rule:
         text += " Prices must be multiples of tickSize within [minPrice, maxPrice]."
     if name == "LOT_SIZE" and "stepSize" in rule:
@@ -531,8 +528,7 @@ def _order_rejected(facts: _Facts, code: int, msg: str) -> Explanation:
     config = exchange.config.symbols.get(symbol)
     last = None
     if config is not None:
-        with exchange.lock:
-            last = exchange.market.last_price(symbol)
+        last = exchange.last_price(symbol)
     if "insufficient balance" in msg and config is not None:
         return _insufficient(facts, code, msg, config)
     if "relationship of the prices" in msg:
@@ -563,11 +559,10 @@ def _insufficient(facts: _Facts, code: int, msg: str, config: Any) -> Explanatio
     isolated = not spot and facts.params.get("isIsolated", "").upper() == "TRUE"
     balances = []
     if account is not None:
-        with facts.exchange.lock:
-            wallet = account.spot if spot else account.isolated.get(config.symbol) if isolated else account.cross
-            for asset in (config.base_asset, config.quote_asset):
-                balance = wallet.balances.get(asset) if wallet is not None else None
-                balances.append(f"{asset} {balance.free if balance is not None else 0}")
+        wallet = facts.exchange.wallet_balances(account, config.symbol if isolated else None, spot)
+        for asset in (config.base_asset, config.quote_asset):
+            balance = wallet.get(asset) if wallet is not None else None
+            balances.append(f"{asset} {balance.free if balance is not None else 0}")
     where = "the spot wallet" if spot else f"isolated {config.symbol}" if isolated else "cross margin"
     remedy = ("Spot orders never borrow: transfer funds in with POST /sapi/v1/asset/transfer (MARGIN_MAIN) or set "
               "them with PUT /mock/v1/accounts/<name>/balances (wallet spot)." if spot else
@@ -602,9 +597,8 @@ def _margin_balance(facts: _Facts, code: int, msg: str) -> Explanation:
     symbol = facts.params.get("symbol", "")
     balance = None
     if account is not None:
-        with facts.exchange.lock:
-            margin = account.isolated.get(symbol) if isolated else account.cross
-            balance = margin.balances.get(asset) if margin is not None else None
+        margin = facts.exchange.wallet_balances(account, symbol if isolated else None)
+        balance = margin.get(asset) if margin is not None else None
     where = f"isolated {symbol}" if isolated else "cross margin"
     held = (f"free {balance.free}, borrowed {balance.borrowed}, interest {balance.interest}" if balance is not None
             else "nothing")

@@ -46,9 +46,8 @@ def disable_isolated_margin_account(call: Call) -> dict[str, Any]:
 @binance_route(blueprint, ACCOUNT_LIMIT)
 def isolated_margin_account_limit(call: Call) -> dict[str, Any]:
     exchange = current_runtime().exchange
-    with exchange.lock:
-        enabled = len(exchange.accounts[call.account.name].isolated)
-    return {"enabledAccount": enabled, "maxAccount": exchange.config.margin.isolated_account_limit}
+    return {"enabledAccount": exchange.isolated_pair_count(call.account),
+            "maxAccount": exchange.config.margin.isolated_account_limit}
 
 
 def register(app: Flask) -> None:

@@ -13,9 +13,10 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from mock_exchange.core import errors, margin_risk, valuation
-from mock_exchange.core.accounts import AssetBalance, MarginAccount
+from mock_exchange.core import errors
+from mock_exchange.core.accounts import AssetBalance
 from mock_exchange.core.decimals import NumberFormat
+from mock_exchange.core.margin_reports import IsolatedPairReport
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, binance_route
@@ -53,36 +54,31 @@ def _user_asset(asset: str, balance: AssetBalance) -> dict[str, Any]:
 
 @binance_route(blueprint, CROSS_ACCOUNT)
 def query_cross_margin_account(call: Call) -> dict[str, Any]:
-    exchange = current_runtime().exchange
-    with exchange.lock:
-        account = exchange.margin_account(call.account, None)
-        symbols, market = exchange.config.symbols, exchange.index_prices()
-        risk = margin_risk.assess(account, exchange.config.margin, symbols, market)
-        in_btc = risk.totals
-        in_usdt = valuation.totals(account, symbols, market, "USDT")
-        return {
-            "created": True,
-            "borrowEnabled": risk.allowed.borrow_enabled,
-            "marginLevel": num(risk.level),
-            # Trimmed in the documented example ("3.2"), unlike marginLevel (docs/fidelity.md).
-            "collateralMarginLevel": num(risk.level, NumberFormat.STRIPPED),
-            "totalAssetOfBtc": num(in_btc.total_asset),
-            "totalLiabilityOfBtc": num(in_btc.total_liability),
-            "totalNetAssetOfBtc": num(in_btc.total_net_asset),
-            # The capital T is Binance's own key name (spec quirk 6).
-            "TotalCollateralValueInUSDT": num(in_usdt.total_asset),
-            "totalOpenOrderLossInUSDT": num(Decimal(0), NumberFormat.STRIPPED),
-            "tradeEnabled": call.account.margin_enabled and risk.allowed.trade_enabled,
-            "transferInEnabled": True,
-            "transferOutEnabled": risk.allowed.transfer_out_enabled,
-            "accountType": "MARGIN_1",
-            "userAssets": [_user_asset(asset, account.balances[asset]) for asset in sorted(account.balances)],
-        }
+    report = current_runtime().exchange.cross_margin_report(call.account)
+    account, risk = report.account, report.risk
+    in_btc = risk.totals
+    return {
+        "created": True,
+        "borrowEnabled": risk.allowed.borrow_enabled,
+        "marginLevel": num(risk.level),
+        # Trimmed in the documented example ("3.2"), unlike marginLevel (docs/fidelity.md).
+        "collateralMarginLevel": num(risk.level, NumberFormat.STRIPPED),
+        "totalAssetOfBtc": num(in_btc.total_asset),
+        "totalLiabilityOfBtc": num(in_btc.total_liability),
+        "totalNetAssetOfBtc": num(in_btc.total_net_asset),
+        # The capital T is Binance's own key name (spec quirk 6).
+        "TotalCollateralValueInUSDT": num(report.in_usdt.total_asset),
+        "totalOpenOrderLossInUSDT": num(Decimal(0), NumberFormat.STRIPPED),
+        "tradeEnabled": call.account.margin_enabled and risk.allowed.trade_enabled,
+        "transferInEnabled": True,
+        "transferOutEnabled": risk.allowed.transfer_out_enabled,
+        "accountType": "MARGIN_1",
+        "userAssets": [_user_asset(asset, account.balances[asset]) for asset in sorted(account.balances)],
+    }
 
 
-def _isolated_side(asset: str, account: MarginAccount, exchange: Any, borrow_enabled: bool) -> dict[str, Any]:
-    balance = account.balances.get(asset, AssetBalance())
-    net_btc = valuation.asset_value(balance.net_asset, asset, exchange.config.symbols, exchange.index_prices())
+def _isolated_side(asset: str, pair: IsolatedPairReport, borrow_enabled: bool) -> dict[str, Any]:
+    balance = pair.account.balances.get(asset, AssetBalance())
     return {
         "asset": asset,
         "borrowEnabled": borrow_enabled,
@@ -91,27 +87,27 @@ def _isolated_side(asset: str, account: MarginAccount, exchange: Any, borrow_ena
         "interest": num(balance.interest),
         "locked": num(balance.locked),
         "netAsset": num(balance.net_asset),
-        "netAssetOfBtc": num(net_btc),
+        "netAssetOfBtc": num(pair.net_in_btc[asset]),
         "repayEnabled": True,
         "totalAsset": num(balance.total),
     }
 
 
-def _isolated_pair(symbol: str, account: MarginAccount, exchange: Any) -> dict[str, Any]:
-    spec = exchange.config.symbols[symbol]
+def _isolated_pair(pair: IsolatedPairReport, exchange: Any) -> dict[str, Any]:
+    spec = exchange.config.symbols[pair.symbol]
     margin = exchange.config.margin
-    risk = margin_risk.assess(account, margin, exchange.config.symbols, exchange.index_prices())
+    risk = pair.risk
     borrow_enabled = risk.allowed.borrow_enabled
     return {
-        "baseAsset": _isolated_side(spec.base_asset, account, exchange, borrow_enabled),
-        "quoteAsset": _isolated_side(spec.quote_asset, account, exchange, borrow_enabled),
-        "symbol": symbol,
+        "baseAsset": _isolated_side(spec.base_asset, pair, borrow_enabled),
+        "quoteAsset": _isolated_side(spec.quote_asset, pair, borrow_enabled),
+        "symbol": pair.symbol,
         "isolatedCreated": True,
         "enabled": True,
         "marginLevel": num(risk.level),
         "marginLevelStatus": risk.status.value,
         "marginRatio": num(margin.isolated_max_leverage),
-        "indexPrice": num(exchange.index_prices().index_price(symbol)),
+        "indexPrice": num(pair.index_price),
         "liquidatePrice": num(risk.liquidate_price),
         # The level liquidatePrice is computed at (docs/behaviour.md, "Margin level": an inference).
         "liquidateRate": num(margin.level_bars.force_liquidation),
@@ -125,25 +121,15 @@ def query_isolated_margin_account(call: Call) -> dict[str, Any]:
     requested = [s for s in call.get("symbols", "").split(",") if s] if "symbols" in call.params else None
     if requested is not None and len(requested) > 5:
         raise errors.invalid_param_value("symbols")
-    with exchange.lock:
-        pairs = sorted(call.account.isolated)
-        if requested is not None:
-            missing = [s for s in requested if s not in call.account.isolated]
-            if missing:
-                raise errors.isolated_account_missing()
-            pairs = requested
-        views = {symbol: exchange.margin_account(call.account, symbol) for symbol in pairs}
-        data: dict[str, Any] = {"assets": [_isolated_pair(s, views[s], exchange) for s in pairs]}
-        if requested is None:
-            # Totals only when every pair is shown (spec §5.10).
-            total_asset = total_liability = Decimal(0)
-            for account in views.values():
-                figures = valuation.totals(account, exchange.config.symbols, exchange.index_prices())
-                total_asset += figures.total_asset
-                total_liability += figures.total_liability
-            data.update(totalAssetOfBtc=num(total_asset), totalLiabilityOfBtc=num(total_liability),
-                        totalNetAssetOfBtc=num(total_asset - total_liability))
-        return data
+    pairs = exchange.isolated_margin_reports(call.account, requested)
+    data: dict[str, Any] = {"assets": [_isolated_pair(pair, exchange) for pair in pairs]}
+    if requested is None:
+        # Totals only when every pair is shown (spec §5.10).
+        total_asset = sum((pair.in_btc.total_asset for pair in pairs), Decimal(0))
+        total_liability = sum((pair.in_btc.total_liability for pair in pairs), Decimal(0))
+        data.update(totalAssetOfBtc=num(total_asset), totalLiabilityOfBtc=num(total_liability),
+                    totalNetAssetOfBtc=num(total_asset - total_liability))
+    return data
 
 
 @binance_route(blueprint, BORROW_REPAY)

@@ -137,8 +137,7 @@ class MarketSession:
         self.klines: dict[Stream, _KlineState] = {}
         self.tickers: dict[Stream, _KlineState] = {}
         self.all_market: dict[Stream, dict[str, _KlineState]] = {}  # a !...@arr stream -> per symbol
-        with self.exchange.lock:
-            self._sync()
+        self.exchange.read_consistently(self._sync)
 
     def run(self, ws: Any, was_reset: Any, round_done: Any = lambda: None, rate: MessageRate | None = None) -> None:
         self.ws = ws
@@ -157,8 +156,7 @@ class MarketSession:
                 self.deliver()
                 text = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
                 reply = self.subscriptions.handle(text)
-                with self.exchange.lock:  # a stream subscribed starts before its answer is sent
-                    self._sync()
+                self.exchange.read_consistently(self._sync)  # a stream subscribed starts before its answer
                 self.ws.send(_dumps(reply))
             self.deliver()
             round_done()
@@ -219,26 +217,7 @@ class MarketSession:
         they happened; ties keep the order trades, book, candles and tickers, subscription
         order within each.
         """
-        with self.exchange.lock:
-            now = self.exchange.clock.now_ms()
-            read_at = _market_key(int(self.exchange.events.last_seq), _LAST)  # coalesced frames: as of now
-            frames: list[tuple[OrderKey, Stream | None, Any]] = []
-            streams = self.subscriptions.streams
-            for stream in streams:
-                if stream.kind in _TAPE_KINDS:
-                    frames.extend((key, stream, payload) for key, payload in self._new_trades(stream))
-            for stream in streams:
-                if stream.kind in _BOOK_KINDS:
-                    frames.extend((key, stream, payload) for key, payload in self._book_updates(stream, read_at))
-            for stream in streams:
-                if stream.kind == "kline":
-                    frames.extend((read_at, stream, payload) for payload in self._kline_updates(stream, now))
-                elif stream.kind in _TICKER_KINDS:
-                    frames.extend((read_at, stream, payload) for payload in self._ticker_updates(stream, now))
-                elif stream.all_market:
-                    frames.extend((read_at, stream, payload) for payload in self._all_market_updates(stream, now))
-            if self.user is not None:
-                frames.extend((_user_key(seq), None, payload) for seq, payload in self._user_events(now))
+        frames = self.exchange.read_consistently(self._read_frames)
         frames.sort(key=lambda frame: frame[0])  # stable: ties keep the order they were read in
         combined = self.subscriptions.combined
         for _, target, payload in frames:
@@ -247,6 +226,29 @@ class MarketSession:
                 self.ws.send(_dumps({"stream": self.user.name, "data": payload} if combined else payload))
             else:
                 self._send(target, payload, combined)
+
+    def _read_frames(self) -> list[tuple[OrderKey, Stream | None, Any]]:
+        """The frames of one round, read at one moment (``Exchange.read_consistently``)."""
+        now = self.exchange.clock.now_ms()
+        read_at = _market_key(int(self.exchange.events.last_seq), _LAST)  # coalesced frames: as of now
+        frames: list[tuple[OrderKey, Stream | None, Any]] = []
+        streams = self.subscriptions.streams
+        for stream in streams:
+            if stream.kind in _TAPE_KINDS:
+                frames.extend((key, stream, payload) for key, payload in self._new_trades(stream))
+        for stream in streams:
+            if stream.kind in _BOOK_KINDS:
+                frames.extend((key, stream, payload) for key, payload in self._book_updates(stream, read_at))
+        for stream in streams:
+            if stream.kind == "kline":
+                frames.extend((read_at, stream, payload) for payload in self._kline_updates(stream, now))
+            elif stream.kind in _TICKER_KINDS:
+                frames.extend((read_at, stream, payload) for payload in self._ticker_updates(stream, now))
+            elif stream.all_market:
+                frames.extend((read_at, stream, payload) for payload in self._all_market_updates(stream, now))
+        if self.user is not None:
+            frames.extend((_user_key(seq), None, payload) for seq, payload in self._user_events(now))
+        return frames
 
     def _user_events(self, now: int) -> list[tuple[int, dict[str, Any]]]:
         """The listen key's new events (a combined path may name one), then its end if it expired."""

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
-from mock_exchange.core.enums import OrderType, SelfTradePreventionMode, Side, TimeInForce
+from mock_exchange.core.enums import OrderStatus, OrderType, SelfTradePreventionMode, Side, TimeInForce
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
 from mock_exchange.web import spot_serializers as shapes
@@ -164,36 +164,21 @@ def _order_ref(params: dict[str, Any], id_name: str = "orderId",
     return {"order_id": params.get(id_name), "orig_client_order_id": params.get(client_name)}
 
 
-def _check_restrictions(call: Call, symbol: str, ref: dict[str, Any], restriction: str | None) -> None:
-    """cancelRestrictions: ONLY_NEW / ONLY_PARTIALLY_FILLED, else -2011 (rest-api.md)."""
-    if restriction is None:
-        return
-    order = current_runtime().exchange.get_order(call.account, symbol, spot=True, **ref)
-    wanted = "NEW" if restriction == "ONLY_NEW" else "PARTIALLY_FILLED"
-    if order.is_open and str(order.status) != wanted:
-        raise errors.cancel_restricted()
+# cancelRestrictions -> the only status an open order is cancelled in (rest-api.md, Cancel order).
+_RESTRICTIONS = {"ONLY_NEW": OrderStatus.NEW, "ONLY_PARTIALLY_FILLED": OrderStatus.PARTIALLY_FILLED}
 
 
-def _cancel(call: Call, symbol: str, ref: dict[str, Any], new_client_order_id: str | None,
-            restriction: str | None) -> dict[str, Any]:
-    exchange = current_runtime().exchange
-    with exchange.lock:  # the restriction check and the cancel see the same order
-        try:
-            _check_restrictions(call, symbol, ref, restriction)
-        except BinanceError as exc:
-            if exc.code == -2013:
-                raise errors.unknown_order() from exc
-            raise
-        result = exchange.cancel_order(call.account, symbol, new_client_order_id=new_client_order_id, spot=True,
-                                       **ref)
-    return shapes.cancel_report(result.order, result.cancel_client_order_id, result.transaction_time_ms)
+def _only_status(restriction: str | None) -> OrderStatus | None:
+    return _RESTRICTIONS[restriction] if restriction is not None else None
 
 
 @binance_route(blueprint, CANCEL_ORDER)
 def spot_cancel_order(call: Call) -> dict[str, Any]:
     params = call.params
-    return _cancel(call, params["symbol"], _order_ref(params), params.get("newClientOrderId"),
-                   params.get("cancelRestrictions"))
+    result = current_runtime().exchange.cancel_order(
+        call.account, params["symbol"], new_client_order_id=params.get("newClientOrderId"), spot=True,
+        only_status=_only_status(params.get("cancelRestrictions")), **_order_ref(params))
+    return shapes.cancel_report(result.order, result.cancel_client_order_id, result.transaction_time_ms)
 
 
 @binance_route(blueprint, CANCEL_OPEN_ORDERS)
@@ -215,32 +200,30 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
     params = call.params
     ref = _order_ref(params, "cancelOrderId", "cancelOrigClientOrderId")
     request = new_order_request(params)
-    mode = params["cancelReplaceMode"]
     runtime = current_runtime()
     exchange, limiter, account = runtime.exchange, runtime.limiter, call.account.name
-    with exchange.lock:  # the pair is atomic: no event of the market in between
+
+    def admit() -> None:
         if params.get("orderRateLimitExceededMode", "DO_NOTHING") == "DO_NOTHING":
             # Over the unfilled order count nothing is tried, not even the cancel: a plain -1015 (rest-api.md).
             limiter.check_orders(account, 1, SPOT_BOOK)
-        cancel: dict[str, Any] | BinanceError
-        try:
-            cancel = _cancel(call, params["symbol"], ref, params.get("cancelNewClientOrderId"),
-                             params.get("cancelRestrictions"))
-        except BinanceError as exc:
-            cancel = exc
-        if isinstance(cancel, BinanceError) and mode == "STOP_ON_FAILURE":
-            limiter.record_orders(account, 1, SPOT_BOOK)  # rest-api.md: NOT_ATTEMPTED still counts one order
-            raise errors.cancel_replace_failed({"cancelResult": "FAILURE", "newOrderResult": "NOT_ATTEMPTED",
-                                                "cancelResponse": cancel.to_dict(), "newOrderResponse": None})
-        new: dict[str, Any] | BinanceError
-        try:
-            # The new order is counted as a POST /api/v3/order is (web/pipeline.count_orders).
-            resp_type = params.get("newOrderRespType", _default_resp_type(request.type))
-            new = count_orders(limiter, open_context(), replace(call, endpoint=NEW_ORDER), Placement(
-                lambda: exchange.place_order(call.account, request),
-                lambda result: shapes.order_report(result.order, resp_type, result.transact_time_ms, result.fills)))
-        except BinanceError as exc:
-            new = exc
+
+    resp_type = params.get("newOrderRespType", _default_resp_type(request.type))
+    # The new order is counted as a POST /api/v3/order is (web/pipeline.count_orders).
+    placement = Placement(lambda: exchange.place_order(call.account, request),
+                          lambda result: shapes.order_report(result.order, resp_type, result.transact_time_ms,
+                                                             result.fills))
+    cancelled, new = exchange.cancel_replace(
+        call.account, params["symbol"], ref["order_id"], ref["orig_client_order_id"],
+        params.get("cancelNewClientOrderId"), _only_status(params.get("cancelRestrictions")),
+        params["cancelReplaceMode"] == "STOP_ON_FAILURE", admit,
+        lambda: count_orders(limiter, open_context(), replace(call, endpoint=NEW_ORDER), placement))
+    if isinstance(cancelled, BinanceError) and new is None:  # STOP_ON_FAILURE: the new order not attempted
+        limiter.record_orders(account, 1, SPOT_BOOK)  # rest-api.md: NOT_ATTEMPTED still counts one order
+        raise errors.cancel_replace_failed({"cancelResult": "FAILURE", "newOrderResult": "NOT_ATTEMPTED",
+                                            "cancelResponse": cancelled.to_dict(), "newOrderResponse": None})
+    cancel = cancelled if isinstance(cancelled, BinanceError) else shapes.cancel_report(
+        cancelled.order, cancelled.cancel_client_order_id, cancelled.transaction_time_ms)
     cancel_ok, new_ok = not isinstance(cancel, BinanceError), not isinstance(new, BinanceError)
     body = {
         "cancelResult": "SUCCESS" if cancel_ok else "FAILURE",

@@ -87,19 +87,8 @@ def registry() -> StreamRegistry:
         return held[1]
 
 
-def new_grant_value(length: int) -> Callable[[], str]:
-    """A seeded token from the exchange's id generator, so runs repeat exactly."""
-    ids = current_runtime().exchange.ids
-    return lambda: ids.token(length)
-
-
 def _now() -> int:
     return int(current_runtime().exchange.clock.now_ms())
-
-
-def _lock() -> Any:
-    # The id generator's RNG is shared with client order ids: draw under the exchange lock.
-    return current_runtime().exchange.lock
 
 
 def _isolated_symbol(call: Call, symbol: str) -> str:
@@ -150,8 +139,8 @@ def create_listen_token(call: Call) -> dict[str, Any]:
             raise errors.mandatory_param_missing("symbol")
         isolated = _isolated_symbol(call, call.params["symbol"])
     validity = check_token_validity(call.get("validity"))
-    with _lock():
-        grant = registry().issue_token(call.account.name, isolated, validity, _now(), new_grant_value(TOKEN_LENGTH))
+    grant = current_runtime().exchange.issue_listen_token(registry(), call.account.name, isolated, validity,
+                                                         TOKEN_LENGTH)
     return {"token": grant.value, "expirationTime": grant.expires_ms}
 
 
@@ -159,9 +148,8 @@ def create_listen_token(call: Call) -> dict[str, Any]:
 
 
 def _open_key(call: Call, kind: GrantKind, isolated: str | None) -> dict[str, Any]:
-    with _lock():
-        grant = registry().open_listen_key(kind, call.account.name, isolated, _now(),
-                                           new_grant_value(LISTEN_KEY_LENGTH))
+    grant = current_runtime().exchange.open_listen_key(registry(), kind, call.account.name, isolated,
+                                                      LISTEN_KEY_LENGTH)
     return {"listenKey": grant.value}
 
 
@@ -172,9 +160,7 @@ def _keep_alive(call: Call, kind: GrantKind, isolated: str | None) -> dict[str, 
 
 def _close(call: Call, kind: GrantKind, isolated: str | None, value: str | None = None) -> dict[str, Any]:
     value = call.params["listenKey"] if value is None else value
-    exchange = current_runtime().exchange
-    with exchange.lock:
-        registry().close(value, kind, call.account.name, isolated, _now(), last_event_seq(exchange))
+    current_runtime().exchange.close_stream(registry(), value, kind, call.account.name, isolated)
     return {}
 
 
@@ -239,8 +225,7 @@ def events_since(exchange: Any, seq: int, account: str | None = None) -> list[An
 
 def last_event_seq(exchange: Any) -> int:
     """The sequence number of the newest domain event (0 before the first)."""
-    with exchange.lock:
-        return int(exchange.events.last_seq)
+    return int(exchange.last_event_seq())
 
 
 def grant_payloads(grant: StreamGrant, events: list[Any]) -> list[tuple[int, dict[str, Any]]]:

@@ -65,7 +65,8 @@ def _paged(items: Iterable[Any], keep: Callable[[Any], bool], limit: int,
 def summary(service: Any) -> dict[str, Any]:
     """The header of the page: clock, symbols with prices, account names, counts, fault rules."""
     exchange = service.exchange
-    with exchange.lock:
+
+    def read() -> tuple[list[dict[str, Any]], dict[str, int], list[str], int]:
         state = exchange.state
         index = exchange.index_prices()
         symbols = [{"symbol": name, "last_price": dec(exchange.market.last_price(name)),
@@ -74,8 +75,9 @@ def summary(service: Any) -> dict[str, Any]:
         open_lists = sum(len(ids) for scopes in state.open_lists.values() for ids in scopes.values())
         counts = {"orders": len(state.orders), "open_orders": open_orders, "order_lists": len(state.order_lists),
                   "open_order_lists": open_lists, "trades": len(state.trades)}
-        accounts = list(exchange.accounts)
-        last_event = exchange.events.last_seq
+        return symbols, counts, list(exchange.accounts), exchange.events.last_seq
+
+    symbols, counts, accounts, last_event = exchange.read_consistently(read)
     return {"clock": service.clock(), "seed": exchange.ids.seed, "symbols": symbols, "accounts": accounts,
             "counts": {**counts, "journal": len(service.journal)}, "last_event_seq": last_event,
             "last_journal_seq": service.journal.last_seq, "faults": service.faults.rules(),
@@ -169,17 +171,19 @@ def orders(service: Any, scope: Any = None, account: Any = None, symbol: Any = N
     wanted_status = _optional_str(status, "status")
     before = _optional_int(before_id, "before_id")
     exchange = service.exchange
-    with exchange.lock:
+
+    def keep(order: Order) -> bool:
+        return ((owner is None or order.account == owner) and (name is None or order.symbol == name)
+                and (wanted_status is None or order.status.value == wanted_status))
+
+    def read() -> dict[str, Any]:
         state = exchange.state
-
-        def keep(order: Order) -> bool:
-            return ((owner is None or order.account == owner) and (name is None or order.symbol == name)
-                    and (wanted_status is None or order.status.value == wanted_status))
-
         page, total = _paged(_newest_first(state.orders, state.open_orders, chosen, owner), keep, size,
                              _before(before, lambda order: order.order_id))
         return {"scope": chosen, "total": total, "orders": [order_json(o) for o in page],
                 "next_before_id": page[-1].order_id if len(page) == size else None}
+
+    return exchange.read_consistently(read)
 
 
 def order_lists(service: Any, scope: Any = None, account: Any = None, symbol: Any = None,
@@ -189,17 +193,19 @@ def order_lists(service: Any, scope: Any = None, account: Any = None, symbol: An
     owner, name = _optional_str(account, "account"), _optional_str(symbol, "symbol")
     before = _optional_int(before_id, "before_id")
     exchange = service.exchange
-    with exchange.lock:
+
+    def keep(order_list: OrderList) -> bool:
+        return (owner is None or order_list.account == owner) and (name is None or order_list.symbol == name)
+
+    def read() -> dict[str, Any]:
         state = exchange.state
-
-        def keep(order_list: OrderList) -> bool:
-            return (owner is None or order_list.account == owner) and (name is None or order_list.symbol == name)
-
         found = _newest_first(state.order_lists, state.open_lists, chosen, owner)
         page, total = _paged(found, keep, size, _before(before, lambda item: item.order_list_id))
         return {"scope": chosen, "total": total,
                 "order_lists": [order_list_json(item, state.orders) for item in page],
                 "next_before_id": page[-1].order_list_id if len(page) == size else None}
+
+    return exchange.read_consistently(read)
 
 
 # -- chart ---------------------------------------------------------------------------------
@@ -215,7 +221,8 @@ def chart(service: Any, symbol: Any, interval: Any = None, limit: Any = None) ->
     if period not in KLINE_INTERVALS:
         raise bad_request(f"interval: expected one of {', '.join(KLINE_INTERVALS)} (got {period!r})")
     count = 500 if limit in (None, "") else int_value(limit, "limit", minimum=1, maximum=MAX_CANDLES)
-    with exchange.lock:
+
+    def read() -> tuple[list[dict[str, Any]], list[Any], list[dict[str, Any]], Any]:
         state = exchange.state
         candles = [{"open_ms": k.open_ms, "open": dec(k.open), "high": dec(k.high), "low": dec(k.low),
                     "close": dec(k.close), "volume": dec(k.volume), "trades": k.trades}
@@ -232,7 +239,9 @@ def chart(service: Any, symbol: Any, interval: Any = None, limit: Any = None) ->
                           "time_ms": trade.time_ms, "order_list_id": trade.order_list_id})
             if len(fills) == MAX_FILLS:
                 break
-        last = dec(exchange.market.last_price(name))
+        return candles, lines, fills, dec(exchange.market.last_price(name))
+
+    candles, lines, fills, last = exchange.read_consistently(read)
     fills.reverse()
     return {"symbol": name, "interval": period, "last_price": last, "candles": candles, "lines": lines,
             "fills": fills}
@@ -284,20 +293,21 @@ def events(service: Any, account: Any = None, symbol: Any = None, type: Any = No
     before, after = _optional_int(before_seq, "before_seq"), _optional_int(after_seq, "after_seq")
     size = page_size(limit)
     exchange = service.exchange
-    with exchange.lock:
+
+    def keep(event: Any) -> bool:
+        return ((owner is None or event.account == owner) and (kind is None or event.kind == kind)
+                and (name is None or _event_symbol(event) == name))
+
+    def read() -> tuple[list[Any], int, int, int]:
         log = exchange.events
         stored = log.events
         # seq n is at index n - 1 - dropped: what is at or below after_seq is never looked at.
         start = 0 if after is None else max(0, min(len(stored), after - log.dropped))
-
-        def keep(event: Any) -> bool:
-            return ((owner is None or event.account == owner) and (kind is None or event.kind == kind)
-                    and (name is None or _event_symbol(event) == name))
-
         newest_first = (stored[i] for i in range(len(stored) - 1, start - 1, -1))
         page, total = _paged(newest_first, keep, size, _before(before, lambda event: event.seq))
-        last = log.last_seq
-        first = log.dropped + 1
+        return page, total, log.last_seq, log.dropped + 1
+
+    page, total, last, first = exchange.read_consistently(read)
     entries = [event_json(event) for event in page]
     return {"events": entries, "total": total, "last_seq": last, "first_seq": first,
             "next_before_seq": entries[-1]["seq"] if len(entries) == size else None}
