@@ -165,7 +165,7 @@ def draft_order(ctx: EngineContext, account: Account, request: NewOrder) -> Draf
         checks.check_maker(leg.side, leg.price, last)
     if leg.type.is_stop:
         checks.check_stop(leg.type, leg.side, leg.stop_price, last)
-    checks.check_client_ids(ctx, account.name, [leg.client_order_id])
+    checks.check_client_ids(ctx, account.name, [leg.client_order_id], spot=request.spot)
     leg.lock_price = _lock_price(leg, last)
     draft = _new_draft(account, spec, request, [leg])
     draft.lock_amount = funding.required_lock(_as_order(leg))
@@ -197,7 +197,8 @@ def draft_oco(ctx: EngineContext, account: Account, request: NewOco) -> Draft:
     problem = pair_problem(_pair_leg(above), _pair_leg(below), last)
     if problem is not None:
         raise problem.error()
-    checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id)
+    checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id,
+                            spot=request.spot)
     for leg in legs:
         leg.lock_price = _lock_price(leg, last)
     draft = _new_draft(account, spec, request, legs, kind=ListKind.OCO,
@@ -225,7 +226,8 @@ def draft_pair_oco(ctx: EngineContext, account: Account, request: NewOrderListOc
     problem = pair_problem(_pair_leg(above), _pair_leg(below), last)  # the same rule as margin's OCO
     if problem is not None:
         raise problem.error()
-    checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id)
+    checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id,
+                            spot=request.spot)
     for leg in legs:
         leg.lock_price = _lock_price(leg, last)
     draft = _new_draft(account, spec, request, legs, kind=ListKind.OCO,
@@ -261,7 +263,8 @@ def draft_oto(ctx: EngineContext, account: Account, request: NewOto | NewOtoco) 
             raise problem.error()
     if working.type is OrderType.LIMIT_MAKER:
         checks.check_maker(working.side, working.price, last)
-    checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id)
+    checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id,
+                            spot=request.spot)
     for leg in legs:
         if leg.type is not OrderType.MARKET:
             leg.lock_price = _lock_price(leg, last) if leg.type.has_limit_price or leg.stop_price else ZERO

@@ -181,13 +181,14 @@ def check_stop(order_type: OrderType, side: Side, stop_price: Decimal | None, la
 
 
 def check_client_ids(ctx: EngineContext, account: str, order_ids: Iterable[str | None],
-                     list_id: str | None = None) -> None:
-    """Client ids unique among the account's open orders, open lists and the request itself."""
+                     list_id: str | None = None, spot: bool = False) -> None:
+    """Client ids unique among the account's open orders, open lists and the request itself, spot
+    and margin each apart (docs/spot.md)."""
     given = [cid for cid in order_ids if cid is not None]
-    open_ids = ctx.state.open_client_ids.get(account, {})
+    open_ids = ctx.state.open_client_ids.get((account, spot), {})
     if len(set(given)) != len(given) or any(cid in open_ids for cid in given):
         raise duplicate_order()
     if list_id is not None and (
-        list_id in ctx.state.open_list_client_ids.get(account, {}) or list_id in given
+        list_id in ctx.state.open_list_client_ids.get((account, spot), {}) or list_id in given
     ):
         raise duplicate_order()

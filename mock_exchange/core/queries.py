@@ -57,7 +57,7 @@ def find_order(ctx: EngineContext, account: str, symbol: str, isolated: bool, or
         return order
     if client_order_id is None:
         return None
-    open_id = ctx.state.open_client_ids.get(account, {}).get(client_order_id)
+    open_id = ctx.state.open_client_ids.get((account, spot), {}).get(client_order_id)
     if open_id is not None and scope_of(orders[open_id]) == key:
         return orders[open_id]
     for candidate in reversed(ctx.state.order_history.get(account, {}).get(key, [])):
@@ -131,7 +131,7 @@ def find_order_list(ctx: EngineContext, account: str, isolated: bool, symbol: st
         return found
     if list_client_order_id is None:
         return None
-    open_id = ctx.state.open_list_client_ids.get(account, {}).get(list_client_order_id)
+    open_id = ctx.state.open_list_client_ids.get((account, spot), {}).get(list_client_order_id)
     if open_id is not None and visible(lists[open_id]):
         return lists[open_id]
     for key in _scopes(ctx, ctx.state.list_history, account, symbol if isolated else None, isolated, spot):

@@ -332,7 +332,7 @@ def _check_margin(margin: Any, where: str, symbol: str | None, assets: set[str] 
 
 def check_orders(state: Mapping[str, Any]) -> None:
     accounts, symbols, orders, lists = state["accounts"], state["symbols"], state["orders"], state["order_lists"]
-    open_client_ids: set[tuple[str, str]] = set()
+    open_client_ids: set[tuple[str, bool, str]] = set()
     reserved: dict[tuple[str, str, str], Decimal] = {}  # (account, wallet label, asset)
     for order_id, order in orders.items():
         where = f"state.orders.{order_id}"
@@ -366,9 +366,10 @@ def check_orders(state: Mapping[str, Any]) -> None:
         if order.is_open:
             if order.quantity <= 0 or order.remaining_qty <= 0:
                 fail(f"{where}.quantity", "an open order needs a quantity left to fill")
-            key = (order.account, order.client_order_id)
+            key = (order.account, order.spot, order.client_order_id)
             if key in open_client_ids:
-                fail(f"{where}.client_order_id", "another open order of the account has this client id")
+                fail(f"{where}.client_order_id", "another open order of the account's wallet (spot or margin) "
+                                                 "has this client id")
             open_client_ids.add(key)
             if order.locked_amount:
                 if not order.locked_asset:
@@ -421,7 +422,7 @@ def _check_locked(accounts: Mapping[str, Any], reserved: Mapping[tuple[str, str,
 
 def check_order_lists(state: Mapping[str, Any]) -> None:
     accounts, symbols, orders = state["accounts"], state["symbols"], state["orders"]
-    open_client_ids: set[tuple[str, str]] = set()
+    open_client_ids: set[tuple[str, bool, str]] = set()
     for list_id, order_list in state["order_lists"].items():
         where = f"state.order_lists.{list_id}"
         if order_list.order_list_id != list_id:
@@ -445,9 +446,10 @@ def check_order_lists(state: Mapping[str, Any]) -> None:
         if order_list.working_order_id is not None and order_list.working_order_id not in legs:
             fail(f"{where}.working_order_id", "not one of the list's orders")
         if order_list.is_open:
-            key = (order_list.account, order_list.list_client_order_id)
+            key = (order_list.account, order_list.spot, order_list.list_client_order_id)
             if key in open_client_ids:
-                fail(f"{where}.list_client_order_id", "another open list of the account has this client id")
+                fail(f"{where}.list_client_order_id", "another open list of the account's wallet (spot or margin) "
+                                                      "has this client id")
             open_client_ids.add(key)
 
 

@@ -159,8 +159,10 @@ class ExchangeState:
     open_orders: dict[str, dict[str, dict[int, None]]] = field(default_factory=dict)
     open_lists: dict[str, dict[str, dict[int, None]]] = field(default_factory=dict)
     open_counts: dict[str, dict[str, ScopeCounts]] = field(default_factory=dict)
-    open_client_ids: dict[str, dict[str, int]] = field(default_factory=dict)
-    open_list_client_ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    # (account, spot) -> client id -> open order / list id: spot and margin keep apart client ids
+    # (two systems on Binance); cross and isolated margin share theirs.
+    open_client_ids: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
+    open_list_client_ids: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
     order_history: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     list_history: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     trade_history: dict[str, dict[str, list[int]]] = field(default_factory=dict)
@@ -181,7 +183,7 @@ class ExchangeState:
         counts.orders += 1
         counts.algo += int(order.type.is_stop)
         counts.iceberg += int(order.iceberg_qty > 0)
-        self.open_client_ids.setdefault(order.account, {})[order.client_order_id] = order.order_id
+        self.open_client_ids.setdefault((order.account, order.spot), {})[order.client_order_id] = order.order_id
 
     def order_closed(self, order: Order) -> None:
         """The order reached a final status: out of the open indexes and the book."""
@@ -194,7 +196,7 @@ class ExchangeState:
         counts.orders -= 1
         counts.algo -= int(order.type.is_stop)
         counts.iceberg -= int(order.iceberg_qty > 0)
-        ids = self.open_client_ids.get(order.account, {})
+        ids = self.open_client_ids.get((order.account, order.spot), {})
         if ids.get(order.client_order_id) == order.order_id:
             del ids[order.client_order_id]
         self.book.remove(order)
@@ -221,9 +223,8 @@ class ExchangeState:
         key = scope_of(order_list)
         self.open_lists.setdefault(order_list.account, {}).setdefault(key, {})[order_list.order_list_id] = None
         self.counts(order_list.account, key).lists += 1
-        self.open_list_client_ids.setdefault(order_list.account, {})[order_list.list_client_order_id] = (
-            order_list.order_list_id
-        )
+        ids = self.open_list_client_ids.setdefault((order_list.account, order_list.spot), {})
+        ids[order_list.list_client_order_id] = order_list.order_list_id
 
     def order_list_closed(self, order_list: OrderList) -> None:
         """The list is done: out of the open indexes."""
@@ -233,7 +234,7 @@ class ExchangeState:
             return
         del scope[order_list.order_list_id]
         self.counts(order_list.account, key).lists -= 1
-        ids = self.open_list_client_ids.get(order_list.account, {})
+        ids = self.open_list_client_ids.get((order_list.account, order_list.spot), {})
         if ids.get(order_list.list_client_order_id) == order_list.order_list_id:
             del ids[order_list.list_client_order_id]
 

@@ -282,6 +282,37 @@ def test_duplicate_client_order_id(app: Flask, signed: SignedClient) -> None:
     assert fingerprint(app) == before
 
 
+def test_spot_and_margin_keep_their_client_ids_apart(signed: SignedClient) -> None:
+    """Spot and margin are two order systems on Binance: one client id may be open in both at once, and
+    each path finds (and cancels) its own order by it."""
+    spot = limit_buy(signed, newClientOrderId="same").get_json()
+    margin = signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC",
+                         quantity="0.1", price="28000", newClientOrderId="same")
+    assert margin.status_code == 200
+    margin_id = margin.get_json()["orderId"]
+    assert signed.get(ORDER, symbol="BTCUSDT", origClientOrderId="same").get_json()["orderId"] == spot["orderId"]
+    assert signed.get("/sapi/v1/margin/order", symbol="BTCUSDT",
+                      origClientOrderId="same").get_json()["orderId"] == margin_id
+    # Still unique within each: a second open "same" is refused on either side.
+    assert limit_buy(signed, newClientOrderId="same", price="27000").get_json() == {
+        "code": -2010, "msg": "Duplicate order sent."}
+    again = signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC",
+                        quantity="0.1", price="27000", newClientOrderId="same")
+    assert again.get_json() == {"code": -2010, "msg": "Duplicate order sent."}
+    cancelled = signed.delete(ORDER, symbol="BTCUSDT", origClientOrderId="same").get_json()
+    assert cancelled["orderId"] == spot["orderId"]
+    assert [o["orderId"] for o in signed.get("/sapi/v1/margin/openOrders", symbol="BTCUSDT").get_json()] == [margin_id]
+    # Lists: one listClientOrderId open as a spot OCO and as a margin OCO.
+    spot_list = signed.post("/api/v3/orderList/oco", symbol="BTCUSDT", side="SELL", quantity="0.1",
+                            aboveType="LIMIT_MAKER", abovePrice="31000", belowType="STOP_LOSS", belowStopPrice="29000",
+                            listClientOrderId="pair")
+    margin_list = signed.post("/sapi/v1/margin/order/oco", symbol="BTCUSDT", side="SELL", quantity="0.1",
+                              price="31000", stopPrice="29000", listClientOrderId="pair")
+    assert (spot_list.status_code, margin_list.status_code) == (200, 200)
+    assert signed.get("/api/v3/orderList", origClientOrderId="pair").get_json()["orderListId"] == (
+        spot_list.get_json()["orderListId"])
+
+
 def test_a_fill_has_one_trade_id_per_symbol_in_every_view(signed: SignedClient) -> None:
     """myTrades, the order response's fills and the public trades show one id per fill, counted per
     symbol, for spot and margin fills alike (Binance: rest-api.md "Account trade list", "Recent trades list")."""
