@@ -82,12 +82,37 @@ def test_every_control_route_is_served_by_a_method_reference() -> None:
     assert all(getattr(ControlService, op) is handler for op, handler in HANDLERS.items())
 
 
-def test_endpoint_table_in_the_docs_matches_the_routes() -> None:
-    # docs/endpoints.md is generated from the Endpoint values the routes are registered with.
+def test_endpoint_table_in_the_docs_and_readme_is_up_to_date() -> None:
+    # docs/endpoints.md and the README's families table are rendered from web/endpoint_catalog.py.
     from mock_exchange.web import endpoint_table
 
-    assert endpoint_table.documented() == endpoint_table.table(), (
-        "docs/endpoints.md is out of date: run `python -m mock_exchange.web.endpoint_table --write`")
+    fix = f"run `{endpoint_table.COMMAND}`"
+    assert endpoint_table.documented() == endpoint_table.table(), f"docs/endpoints.md is out of date: {fix}"
+    assert endpoint_table.in_readme() == endpoint_table.readme_table(), f"README.md is out of date: {fix}"
+
+
+def test_the_endpoint_table_is_exactly_what_the_app_routes() -> None:
+    # Every Binance route of a fresh app is declared in the table, and every declared one is routed.
+    from mock_exchange.web.app import create_app
+    from mock_exchange.web.endpoint_catalog import ALL
+
+    app = create_app()
+    routed = {(method, rule.rule) for rule in app.url_map.iter_rules() if rule.rule.startswith(("/api/", "/sapi/"))
+              for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
+    declared = {(e.method, e.path) for e in ALL}
+    assert routed == declared, f"routed only: {sorted(routed - declared)}; declared only: {sorted(declared - routed)}"
+    assert len({(e.method, e.path, e.security) for e in ALL}) == len(ALL), "an endpoint is declared twice"
+    assert len({e.name for e in ALL}) == len({(e.method, e.path) for e in ALL}), "two routes share a name"
+
+
+def test_every_presence_rule_names_the_function_that_checks_it() -> None:
+    import importlib
+
+    from mock_exchange.web.endpoint_catalog import ALL
+
+    for rule in {rule for endpoint in ALL for rule in endpoint.presence}:
+        module, _, function = rule.enforced_by.rpartition(".")
+        assert callable(getattr(importlib.import_module(module), function, None)), rule
 
 
 def test_every_served_endpoint_is_requested_by_some_test() -> None:

@@ -19,28 +19,17 @@ from flask import Blueprint, Flask
 from mock_exchange.config import SymbolConfig
 from mock_exchange.core import errors
 from mock_exchange.core.enums import OrderStatus
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param
+from mock_exchange.web.endpoint_catalog import (
+    ALL_COINS,
+    MARGIN_ALL_PAIRS,
+    MARGIN_ISOLATED_ALL_PAIRS,
+    MARGIN_OPEN_OTO_LISTS,
+)
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("compat_endpoints", __name__)
 
-# ccxt signs every /sapi call, even MARKET_DATA ones, so the signing parameters are read (and ignored).
-_UNSIGNED_EXTRAS = (Param("timestamp", Kind.LONG), Param("recvWindow", Kind.RECV_WINDOW), Param("signature"))
-_SYMBOL = Param("symbol", Kind.SYMBOL)
-
-# Get-All-Cross-Margin-Pairs: MARKET_DATA, weight 1 (IP).
-CROSS_PAIRS = Endpoint("margin_all_pairs", "GET", "/sapi/v1/margin/allPairs", Security.MARKET_DATA, 1,
-                       (_SYMBOL,) + _UNSIGNED_EXTRAS)
-# Get-All-Isolated-Margin-Symbol: MARKET_DATA, weight 10 (IP).
-ISOLATED_PAIRS = Endpoint("margin_isolated_all_pairs", "GET", "/sapi/v1/margin/isolated/allPairs", Security.MARKET_DATA,
-                          10, (_SYMBOL,) + _UNSIGNED_EXTRAS)
-# All-Coins'-Information: USER_DATA, weight 10 (IP).
-ALL_COINS = Endpoint("capital_config_getall", "GET", "/sapi/v1/capital/config/getall", Security.USER_DATA, 10)
-# Query-Margin-Account's-Open-OTO/OTOCO-Order-Lists: USER_DATA, weight 10 (UID).
-OPEN_OTO_LISTS = Endpoint("margin_open_oto_order_lists", "GET", "/sapi/v1/margin/oto/openOrderList",
-                          Security.USER_DATA, 10, (_SYMBOL,), uid_weighted=True)
 
 # Display names Binance uses for the demo config's assets; others show their code.
 _ASSET_NAMES = {"BTC": "Bitcoin", "ETH": "Ethereum", "BNB": "BNB", "USDT": "TetherUS", "USDC": "USD Coin"}
@@ -79,14 +68,14 @@ def _pair(symbol: SymbolConfig) -> dict[str, Any]:
             "isSellAllowed": trading, "quote": symbol.quote_asset, "symbol": symbol.symbol}
 
 
-@binance_route(blueprint, CROSS_PAIRS)
+@binance_route(blueprint, MARGIN_ALL_PAIRS)
 def margin_all_pairs(call: Call) -> list[dict[str, Any]]:
     # id after base, as the documented example orders it (docs/fidelity.md, reference data).
     return [{"base": s.base_asset, "id": pair_id(s.symbol), **_pair(s)}
             for s in _selected((s for s in _symbols() if s.margin_enabled), call)]
 
 
-@binance_route(blueprint, ISOLATED_PAIRS)
+@binance_route(blueprint, MARGIN_ISOLATED_ALL_PAIRS)
 def margin_isolated_all_pairs(call: Call) -> list[dict[str, Any]]:
     return [_pair(s) for s in _selected((s for s in _symbols() if s.isolated_margin_enabled), call)]
 
@@ -131,7 +120,7 @@ def _oto_order(order: Any) -> dict[str, Any]:
             "status": str(order.status), "clientOrderId": order.client_order_id}
 
 
-@binance_route(blueprint, OPEN_OTO_LISTS)
+@binance_route(blueprint, MARGIN_OPEN_OTO_LISTS)
 def margin_open_oto_order_lists(call: Call) -> list[dict[str, Any]]:
     # Cross margin only: the doc says symbol is "only supported for cross margin".
     symbol = call.get("symbol")

@@ -32,7 +32,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_exchange.control.routes import is_control_path
 from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagnose
-from mock_exchange.web.margin_orders import NEW_ORDER
+from mock_exchange.web.endpoint_catalog import MARGIN_NEW_ORDER
 from mock_exchange.web.request_context import RequestContext
 from mock_exchange.web.runtime import ExchangeRuntime
 from mock_exchange.web.unsupported import explain_unsupported
@@ -646,7 +646,7 @@ def _futures(facts: _Facts, code: int) -> Explanation:
     fields = dict(facts.params)
     fields.update({k: str(v) for k, v in (facts.json_fields or {}).items()})
     if facts.path.rstrip("/").endswith("/order") and fields:
-        known = [p.name for p in NEW_ORDER.all_params()]
+        known = [p.name for p in MARGIN_NEW_ORDER.all_params()]
         unknown = [k for k in fields if k not in known and not is_credential_field(k)]
         if unknown:
             parts.append("POST /sapi/v1/margin/order would not read " + ", ".join(

@@ -22,8 +22,16 @@ from mock_exchange.core import depth as depth_book
 from mock_exchange.core import errors
 from mock_exchange.core.decimals import plain8
 from mock_exchange.web import order_params
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import SYMBOLS_PATTERN, Kind, Param, matches_in_full
+from mock_exchange.web.endpoint_catalog import (
+    BOOK_TICKER,
+    DEPTH,
+    EXCHANGE_INFO,
+    PING,
+    SYSTEM_STATUS,
+    TICKER_PRICE,
+    TIME,
+)
+from mock_exchange.web.params import SYMBOLS_PATTERN, matches_in_full
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
@@ -36,35 +44,9 @@ ORDER_TYPES = sorted(order_params.ORDER_TYPES)
 STP_MODES = list(order_params.STP_MODES)
 
 
-def _symbol_or_symbols_weight(single: int, many: int) -> Any:
-    return lambda raw: single if "symbol" in raw else many
-
-
-def _depth_weight(raw: Mapping[str, str]) -> int:
-    try:
-        limit = int(raw.get("limit", "100"))
-    except ValueError:
-        return 5
-    return 5 if limit <= 100 else 25 if limit <= 500 else 50 if limit <= 1000 else 250
-
-
-SYMBOL = Param("symbol", Kind.SYMBOL)
-SYMBOLS = Param("symbols")
-PING = Endpoint("ping", "GET", "/api/v3/ping", Security.NONE, 1)
-TIME = Endpoint("time", "GET", "/api/v3/time", Security.NONE, 1)
-EXCHANGE_INFO = Endpoint("exchange_info", "GET", "/api/v3/exchangeInfo", Security.NONE, 20,
-                         (SYMBOL, SYMBOLS, Param("permissions"), Param("showPermissionSets", Kind.BOOLEAN),
-                          Param("symbolStatus")))
 # exchangeInfo's symbolStatus values (spot rest-api.md) and the permissions it filters by (enums.md).
 EXCHANGE_INFO_STATUSES = ("TRADING", "HALT", "BREAK")
 _PERMISSION_RE = re.compile(r"SPOT|MARGIN|LEVERAGED|TRD_GRP_\d{3}")
-TICKER_PRICE = Endpoint("ticker_price", "GET", "/api/v3/ticker/price", Security.NONE,
-                        _symbol_or_symbols_weight(2, 4), (SYMBOL, SYMBOLS))
-BOOK_TICKER = Endpoint("book_ticker", "GET", "/api/v3/ticker/bookTicker", Security.NONE,
-                       _symbol_or_symbols_weight(2, 4), (SYMBOL, SYMBOLS))
-DEPTH = Endpoint("depth", "GET", "/api/v3/depth", Security.NONE, _depth_weight,
-                 (Param("symbol", Kind.SYMBOL, True), Param("limit", Kind.LONG)))
-SYSTEM_STATUS = Endpoint("system_status", "GET", "/sapi/v1/system/status", Security.NONE, 1)
 
 
 @binance_route(blueprint, PING)

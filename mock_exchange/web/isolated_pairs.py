@@ -13,37 +13,31 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param
+from mock_exchange.web.endpoint_catalog import (
+    MARGIN_DISABLE_ISOLATED,
+    MARGIN_ENABLE_ISOLATED,
+    MARGIN_ISOLATED_ACCOUNT_LIMIT,
+)
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("isolated_pairs", __name__)
 
-_SYMBOL = (Param("symbol", Kind.SYMBOL, True),)
-# Enable / Disable Isolated Margin Account: TRADE, weight 300 (UID).
-ENABLE = Endpoint("enable_isolated_margin_account", "POST", "/sapi/v1/margin/isolated/account", Security.TRADE, 300,
-                  _SYMBOL, uid_weighted=True)
-DISABLE = Endpoint("disable_isolated_margin_account", "DELETE", "/sapi/v1/margin/isolated/account", Security.TRADE,
-                   300, _SYMBOL, uid_weighted=True)
-# Query Enabled Isolated Margin Account Limit: USER_DATA, weight 1 (IP).
-ACCOUNT_LIMIT = Endpoint("isolated_margin_account_limit", "GET", "/sapi/v1/margin/isolated/accountLimit",
-                         Security.USER_DATA, 1)
 
 
-@binance_route(blueprint, ENABLE)
+@binance_route(blueprint, MARGIN_ENABLE_ISOLATED)
 def enable_isolated_margin_account(call: Call) -> dict[str, Any]:
     current_runtime().exchange.enable_isolated(call.account, call.params["symbol"])
     return {"success": True, "symbol": call.params["symbol"]}
 
 
-@binance_route(blueprint, DISABLE)
+@binance_route(blueprint, MARGIN_DISABLE_ISOLATED)
 def disable_isolated_margin_account(call: Call) -> dict[str, Any]:
     current_runtime().exchange.disable_isolated(call.account, call.params["symbol"])
     return {"success": True, "symbol": call.params["symbol"]}
 
 
-@binance_route(blueprint, ACCOUNT_LIMIT)
+@binance_route(blueprint, MARGIN_ISOLATED_ACCOUNT_LIMIT)
 def isolated_margin_account_limit(call: Call) -> dict[str, Any]:
     exchange = current_runtime().exchange
     return {"enabledAccount": exchange.isolated_pair_count(call.account),

@@ -18,24 +18,13 @@ from flask import Blueprint, Flask
 from mock_exchange.core import errors, liquidation, wallet_history
 from mock_exchange.core.decimals import NumberFormat
 from mock_exchange.core.orders import Order
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param, enum
+from mock_exchange.web.endpoint_catalog import MARGIN_FORCE_LIQUIDATION_RECORD, MARGIN_MANUAL_LIQUIDATION
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.serializers import json_number, num
 
 blueprint = Blueprint("liquidation", __name__)
 
-FORCE_LIQUIDATION_RECORD = Endpoint(
-    "margin_force_liquidation_record", "GET", "/sapi/v1/margin/forceLiquidationRec", Security.USER_DATA, 1,
-    (Param("startTime", Kind.LONG), Param("endTime", Kind.LONG), Param("isolatedSymbol", Kind.SYMBOL),
-     Param("current", Kind.LONG), Param("size", Kind.LONG)),
-)
-MANUAL_LIQUIDATION = Endpoint(
-    "margin_manual_liquidation", "POST", "/sapi/v1/margin/manual-liquidation", Security.TRADE, 3000,
-    (enum("type", ("MARGIN", "ISOLATED"), True), Param("symbol", Kind.SYMBOL)),
-    uid_weighted=True,
-)
 
 
 def _record_row(order: Order) -> dict[str, Any]:
@@ -47,7 +36,7 @@ def _record_row(order: Order) -> dict[str, Any]:
             "isIsolated": order.isolated, "updatedTime": order.update_time_ms}
 
 
-@binance_route(blueprint, FORCE_LIQUIDATION_RECORD)
+@binance_route(blueprint, MARGIN_FORCE_LIQUIDATION_RECORD)
 def margin_force_liquidation_record(call: Call) -> dict[str, Any]:
     current, size = call.get("current", 1), call.get("size", 10)
     wallet_history.check_paging(current, size)
@@ -61,7 +50,7 @@ def margin_force_liquidation_record(call: Call) -> dict[str, Any]:
     return {"rows": [_record_row(order) for order in shown], "total": total}
 
 
-@binance_route(blueprint, MANUAL_LIQUIDATION)
+@binance_route(blueprint, MARGIN_MANUAL_LIQUIDATION)
 def margin_manual_liquidation(call: Call) -> dict[str, Any]:
     isolated_symbol = None
     if call.params["type"] == "ISOLATED":

@@ -17,34 +17,20 @@ from mock_exchange.core import errors
 from mock_exchange.core.accounts import AssetBalance
 from mock_exchange.core.decimals import NumberFormat
 from mock_exchange.core.margin_reports import IsolatedPairReport
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param, enum
+from mock_exchange.web.endpoint_catalog import (
+    MARGIN_BORROW_REPAY,
+    MARGIN_BORROW_REPAY_HISTORY,
+    MARGIN_CROSS_ACCOUNT,
+    MARGIN_ISOLATED_ACCOUNT,
+    MARGIN_MAX_BORROWABLE,
+    MARGIN_TRADE_COEFF,
+)
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.serializers import num
 
 blueprint = Blueprint("margin_account", __name__)
 
-CROSS_ACCOUNT = Endpoint("query_cross_margin_account", "GET", "/sapi/v1/margin/account", Security.USER_DATA, 10)
-ISOLATED_ACCOUNT = Endpoint("query_isolated_margin_account", "GET", "/sapi/v1/margin/isolated/account",
-                            Security.USER_DATA, 10, (Param("symbols"),))
-BORROW_REPAY = Endpoint(
-    "margin_borrow_repay", "POST", "/sapi/v1/margin/borrow-repay", Security.TRADE, 1500,
-    (Param("asset", required=True), Param("isIsolated", Kind.BOOL_STR, True), Param("symbol", Kind.SYMBOL),
-     Param("amount", Kind.DECIMAL, True), enum("type", ("BORROW", "REPAY"), True)),
-    uid_weighted=True,
-)
-BORROW_REPAY_HISTORY = Endpoint(
-    "query_margin_borrow_repay", "GET", "/sapi/v1/margin/borrow-repay", Security.USER_DATA, 10,
-    (Param("asset"), Param("isolatedSymbol", Kind.SYMBOL), Param("txId", Kind.LONG), Param("startTime", Kind.LONG),
-     Param("endTime", Kind.LONG), Param("current", Kind.LONG), Param("size", Kind.LONG),
-     enum("type", ("BORROW", "REPAY"), True)),
-)
-# 750 (UID) since 2026-04-16 (margin change log; the SDK docstring still says 50 IP).
-# "Get Summary of Margin account": the user's margin level bars (weight 10, IP).
-TRADE_COEFF = Endpoint("margin_trade_coeff", "GET", "/sapi/v1/margin/tradeCoeff", Security.USER_DATA, 10)
-MAX_BORROWABLE = Endpoint("query_max_borrowable", "GET", "/sapi/v1/margin/maxBorrowable", Security.USER_DATA, 750,
-                          (Param("asset", required=True), Param("isolatedSymbol", Kind.SYMBOL)), uid_weighted=True)
 
 
 def _user_asset(asset: str, balance: AssetBalance) -> dict[str, Any]:
@@ -52,7 +38,7 @@ def _user_asset(asset: str, balance: AssetBalance) -> dict[str, Any]:
             "interest": num(balance.interest), "locked": num(balance.locked), "netAsset": num(balance.net_asset)}
 
 
-@binance_route(blueprint, CROSS_ACCOUNT)
+@binance_route(blueprint, MARGIN_CROSS_ACCOUNT)
 def query_cross_margin_account(call: Call) -> dict[str, Any]:
     report = current_runtime().exchange.cross_margin_report(call.account)
     account, risk = report.account, report.risk
@@ -115,7 +101,7 @@ def _isolated_pair(pair: IsolatedPairReport, exchange: Any) -> dict[str, Any]:
     }
 
 
-@binance_route(blueprint, ISOLATED_ACCOUNT)
+@binance_route(blueprint, MARGIN_ISOLATED_ACCOUNT)
 def query_isolated_margin_account(call: Call) -> dict[str, Any]:
     exchange = current_runtime().exchange
     requested = [s for s in call.get("symbols", "").split(",") if s] if "symbols" in call.params else None
@@ -132,7 +118,7 @@ def query_isolated_margin_account(call: Call) -> dict[str, Any]:
     return data
 
 
-@binance_route(blueprint, BORROW_REPAY)
+@binance_route(blueprint, MARGIN_BORROW_REPAY)
 def margin_borrow_repay(call: Call) -> dict[str, Any]:
     params = call.params
     isolated_symbol = None
@@ -146,7 +132,7 @@ def margin_borrow_repay(call: Call) -> dict[str, Any]:
     return {"tranId": tran_id}
 
 
-@binance_route(blueprint, BORROW_REPAY_HISTORY)
+@binance_route(blueprint, MARGIN_BORROW_REPAY_HISTORY)
 def query_margin_borrow_repay(call: Call) -> dict[str, Any]:
     size = call.get("size", 10)
     current = call.get("current", 1)
@@ -172,7 +158,7 @@ def _history_row(row: Any) -> dict[str, Any]:
     return data
 
 
-@binance_route(blueprint, MAX_BORROWABLE)
+@binance_route(blueprint, MARGIN_MAX_BORROWABLE)
 def query_max_borrowable(call: Call) -> dict[str, Any]:
     amount, limit = current_runtime().exchange.max_borrowable(
         call.account, call.params["asset"], isolated_symbol=call.get("isolatedSymbol")
@@ -180,7 +166,7 @@ def query_max_borrowable(call: Call) -> dict[str, Any]:
     return {"amount": num(amount), "borrowLimit": num(limit, NumberFormat.STRIPPED)}  # "60" in the example
 
 
-@binance_route(blueprint, TRADE_COEFF)
+@binance_route(blueprint, MARGIN_TRADE_COEFF)
 def margin_trade_coeff(call: Call) -> dict[str, Any]:
     bars = current_runtime().exchange.config.margin.level_bars
     # Trimmed, as in the documented example ("1.5", "1.3", "1.1").

@@ -10,64 +10,35 @@ from mock_exchange.core import errors
 from mock_exchange.core.enums import OrderType, Side, TimeInForce
 from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
 from mock_exchange.web import serializers
-from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.endpoint_catalog import (
+    MARGIN_ALL_ORDERS,
+    MARGIN_CANCEL_OPEN_ORDERS,
+    MARGIN_CANCEL_ORDER,
+    MARGIN_MY_TRADES,
+    MARGIN_NEW_ORDER,
+    MARGIN_OPEN_ORDERS,
+    MARGIN_QUERY_ORDER,
+)
 from mock_exchange.web.order_params import (
-    ORDER_TYPES,
-    RESP_TYPES,
-    SIDE_EFFECTS,
-    SIDES,
-    STP_MODES,
-    TIME_IN_FORCE,
     check_quantity,
     check_type_rules,
     history_limit,
     margin_options,
     no_from_id_with_times,
-    placement_weight,
     within_a_day,
 )
-from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, Placement, binance_route
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("margin_orders", __name__)
 
-_SYMBOL = Param("symbol", Kind.SYMBOL, True)
-_ISOLATED = Param("isIsolated", Kind.BOOL_STR)
-_ORDER_REF = (Param("orderId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID))
-
-NEW_ORDER = Endpoint(
-    "new_margin_order", "POST", "/sapi/v1/margin/order", Security.TRADE, placement_weight,
-    (_SYMBOL, _ISOLATED, enum("side", SIDES, True, errors.invalid_side),
-     enum("type", ORDER_TYPES, True, errors.invalid_order_type), Param("quantity", Kind.DECIMAL),
-     Param("quoteOrderQty", Kind.DECIMAL), Param("price", Kind.DECIMAL), Param("stopPrice", Kind.DECIMAL),
-     Param("trailingDelta", Kind.LONG), Param("newClientOrderId", Kind.CLIENT_ID), Param("icebergQty", Kind.DECIMAL),
-     enum("newOrderRespType", RESP_TYPES), enum("sideEffectType", SIDE_EFFECTS),
-     enum("timeInForce", TIME_IN_FORCE, bad_value=errors.invalid_tif), enum("selfTradePreventionMode", STP_MODES),
-     Param("autoRepayAtCancel", Kind.BOOLEAN)),
-    uid_weighted=True, order_count=1,
-)
-CANCEL_ORDER = Endpoint("cancel_margin_order", "DELETE", "/sapi/v1/margin/order", Security.TRADE, 10,
-                        (_SYMBOL, _ISOLATED) + _ORDER_REF + (Param("newClientOrderId", Kind.CLIENT_ID),))
-QUERY_ORDER = Endpoint("query_margin_order", "GET", "/sapi/v1/margin/order", Security.USER_DATA, 10,
-                       (_SYMBOL, _ISOLATED) + _ORDER_REF)
-CANCEL_OPEN_ORDERS = Endpoint("cancel_margin_open_orders", "DELETE", "/sapi/v1/margin/openOrders", Security.TRADE,
-                              1, (_SYMBOL, _ISOLATED))
-QUERY_OPEN_ORDERS = Endpoint("query_margin_open_orders", "GET", "/sapi/v1/margin/openOrders", Security.USER_DATA,
-                             10, (Param("symbol", Kind.SYMBOL), _ISOLATED))
-QUERY_ALL_ORDERS = Endpoint("query_margin_all_orders", "GET", "/sapi/v1/margin/allOrders", Security.USER_DATA, 200,
-                            (_SYMBOL, _ISOLATED, Param("orderId", Kind.LONG), Param("startTime", Kind.LONG),
-                             Param("endTime", Kind.LONG), Param("limit", Kind.LONG)))
-QUERY_TRADES = Endpoint("query_margin_trades", "GET", "/sapi/v1/margin/myTrades", Security.USER_DATA, 10,
-                        (_SYMBOL, _ISOLATED, Param("orderId", Kind.LONG), Param("startTime", Kind.LONG),
-                         Param("endTime", Kind.LONG), Param("fromId", Kind.LONG), Param("limit", Kind.LONG)))
 
 # A margin LIMIT without timeInForce gets the generic -1102 form: the only margin capture
 # shows it (docs/fidelity.md, Messages).
 _GENERIC_MANDATORY = errors.mandatory_param_missing()
 
 
-@binance_route(blueprint, NEW_ORDER)
+@binance_route(blueprint, MARGIN_NEW_ORDER)
 def new_margin_order(call: Call) -> Placement[PlacementResult]:
     params = call.params
     order_type = OrderType(params["type"])
@@ -101,7 +72,7 @@ def _order_ref(call: Call) -> dict[str, Any]:
     return {"order_id": call.get("orderId"), "orig_client_order_id": call.get("origClientOrderId")}
 
 
-@binance_route(blueprint, CANCEL_ORDER)
+@binance_route(blueprint, MARGIN_CANCEL_ORDER)
 def cancel_margin_order(call: Call) -> dict[str, Any]:
     result = current_runtime().exchange.cancel_order(
         call.account, call.params["symbol"], bool(call.get("isIsolated", False)),
@@ -110,7 +81,7 @@ def cancel_margin_order(call: Call) -> dict[str, Any]:
     return serializers.cancel_order_response(result.order, result.cancel_client_order_id)
 
 
-@binance_route(blueprint, QUERY_ORDER)
+@binance_route(blueprint, MARGIN_QUERY_ORDER)
 def query_margin_order(call: Call) -> dict[str, Any]:
     order = current_runtime().exchange.get_order(
         call.account, call.params["symbol"], bool(call.get("isIsolated", False)), **_order_ref(call)
@@ -118,7 +89,7 @@ def query_margin_order(call: Call) -> dict[str, Any]:
     return serializers.order_query(order)
 
 
-@binance_route(blueprint, CANCEL_OPEN_ORDERS)
+@binance_route(blueprint, MARGIN_CANCEL_OPEN_ORDERS)
 def cancel_margin_open_orders(call: Call) -> list[dict[str, Any]]:
     results = current_runtime().exchange.cancel_open_orders(
         call.account, call.params["symbol"], bool(call.get("isIsolated", False))
@@ -133,7 +104,7 @@ def cancel_margin_open_orders(call: Call) -> list[dict[str, Any]]:
     return rows
 
 
-@binance_route(blueprint, QUERY_OPEN_ORDERS)
+@binance_route(blueprint, MARGIN_OPEN_ORDERS)
 def query_margin_open_orders(call: Call) -> list[dict[str, Any]]:
     isolated = bool(call.get("isIsolated", False))
     if isolated and "symbol" not in call.params:
@@ -143,7 +114,7 @@ def query_margin_open_orders(call: Call) -> list[dict[str, Any]]:
 
 
 
-@binance_route(blueprint, QUERY_ALL_ORDERS)
+@binance_route(blueprint, MARGIN_ALL_ORDERS)
 def query_margin_all_orders(call: Call) -> list[dict[str, Any]]:
     within_a_day(call.params)
     orders = current_runtime().exchange.all_orders(
@@ -153,7 +124,7 @@ def query_margin_all_orders(call: Call) -> list[dict[str, Any]]:
     return [serializers.order_query(order) for order in orders]
 
 
-@binance_route(blueprint, QUERY_TRADES)
+@binance_route(blueprint, MARGIN_MY_TRADES)
 def query_margin_trades(call: Call) -> list[dict[str, Any]]:
     within_a_day(call.params)
     no_from_id_with_times(call.params)

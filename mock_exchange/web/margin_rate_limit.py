@@ -7,21 +7,15 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param
+from mock_exchange.web.endpoint_catalog import MARGIN_ORDER_COUNT_USAGE
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("margin_rate_limit", __name__)
 
-# Margin-Account-Query-Current-Margin-Order-Count-Usage: TRADE, weight 20 (IP).
-ORDER_COUNT_USAGE = Endpoint(
-    "margin_order_count_usage", "GET", "/sapi/v1/margin/rateLimit/order", Security.TRADE, 20,
-    (Param("isIsolated", Kind.BOOL_STR), Param("symbol", Kind.SYMBOL)),
-)
 
 
-@binance_route(blueprint, ORDER_COUNT_USAGE)
+@binance_route(blueprint, MARGIN_ORDER_COUNT_USAGE)
 def margin_order_count_usage(call: Call) -> list[dict[str, Any]]:
     if call.get("isIsolated") and "symbol" not in call.params:
         raise errors.mandatory_param_missing("symbol")

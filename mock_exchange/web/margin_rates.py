@@ -22,54 +22,26 @@ from flask import Blueprint, Flask
 from mock_exchange.config import SymbolConfig
 from mock_exchange.core import errors, wallet_history
 from mock_exchange.core.decimals import NumberFormat
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param, enum
+from mock_exchange.web.endpoint_catalog import (
+    MARGIN_CROSS_MARGIN_DATA,
+    MARGIN_INTEREST_HISTORY,
+    MARGIN_INTEREST_RATE_HISTORY,
+    MARGIN_ISOLATED_MARGIN_DATA,
+    MARGIN_ISOLATED_MARGIN_TIER,
+    MARGIN_NEXT_HOURLY_RATE,
+)
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.serializers import num
 
 blueprint = Blueprint("margin_rates", __name__)
 
-_WINDOW = (Param("startTime", Kind.LONG), Param("endTime", Kind.LONG))
-# The fake has one fee schedule; any VIP level reads it (Binance: "defaults to user's vip level").
-_VIP = Param("vipLevel", Kind.LONG)
 DEFAULT_VIP_LEVEL = 0
 MAX_ASSETS = 20
 DAYS_PER_YEAR = 365
-
-
-def _weight_when(name: str, single: int, many: int) -> Any:
-    return lambda raw: single if raw.get(name) else many
-
-
-INTEREST_HISTORY = Endpoint(
-    "margin_interest_history", "GET", "/sapi/v1/margin/interestHistory", Security.USER_DATA, 1,
-    (Param("asset"), Param("isolatedSymbol", Kind.SYMBOL), *_WINDOW, Param("current", Kind.LONG),
-     Param("size", Kind.LONG), Param("archived", Kind.BOOLEAN)),
-)
-INTEREST_RATE_HISTORY = Endpoint(
-    "margin_interest_rate_history", "GET", "/sapi/v1/margin/interestRateHistory", Security.USER_DATA, 1,
-    (Param("asset", required=True), _VIP, *_WINDOW, Param("limit", Kind.LONG)),
-)
 # ccxt's fetch_borrow_rate_history sends limit (at most 93) and windows of up to 93 days, against
 # the live exchange: the fake reads both (the doc's 30-day note is older, docs/wallets.md).
 RATE_HISTORY_MAX_DAYS = 93
-NEXT_HOURLY_RATE = Endpoint(
-    "margin_next_hourly_interest_rate", "GET", "/sapi/v1/margin/next-hourly-interest-rate", Security.USER_DATA, 100,
-    (Param("assets", required=True), enum("isIsolated", ("TRUE", "FALSE"), True)), uid_weighted=True,
-)
-CROSS_MARGIN_DATA = Endpoint(
-    "margin_cross_margin_data", "GET", "/sapi/v1/margin/crossMarginData", Security.USER_DATA,
-    _weight_when("coin", 1, 5), (_VIP, Param("coin")),
-)
-ISOLATED_MARGIN_DATA = Endpoint(
-    "margin_isolated_margin_data", "GET", "/sapi/v1/margin/isolatedMarginData", Security.USER_DATA,
-    _weight_when("symbol", 1, 10), (_VIP, Param("symbol", Kind.SYMBOL)),
-)
-ISOLATED_MARGIN_TIER = Endpoint(
-    "margin_isolated_margin_tier", "GET", "/sapi/v1/margin/isolatedMarginTier", Security.USER_DATA, 1,
-    (Param("symbol", Kind.SYMBOL, True), Param("tier", Kind.LONG)),
-)
 
 
 def _symbols() -> Mapping[str, SymbolConfig]:
@@ -94,7 +66,7 @@ def _borrow_limit(asset: str) -> Decimal:
     return current_runtime().exchange.config.margin.borrow_limits.get(asset, Decimal(0))
 
 
-@binance_route(blueprint, INTEREST_HISTORY)
+@binance_route(blueprint, MARGIN_INTEREST_HISTORY)
 def margin_interest_history(call: Call) -> dict[str, Any]:
     current, size = call.get("current", 1), call.get("size", 10)
     wallet_history.check_paging(current, size)
@@ -119,7 +91,7 @@ def _interest_row(row: Any) -> dict[str, Any]:
     return data
 
 
-@binance_route(blueprint, INTEREST_RATE_HISTORY)
+@binance_route(blueprint, MARGIN_INTEREST_RATE_HISTORY)
 def margin_interest_rate_history(call: Call) -> list[dict[str, Any]]:
     asset = call.params["asset"]
     if asset not in _margin_assets():
@@ -134,7 +106,7 @@ def margin_interest_rate_history(call: Call) -> list[dict[str, Any]]:
             for day, rate in rows[:limit]]
 
 
-@binance_route(blueprint, NEXT_HOURLY_RATE)
+@binance_route(blueprint, MARGIN_NEXT_HOURLY_RATE)
 def margin_next_hourly_interest_rate(call: Call) -> list[dict[str, Any]]:
     assets = [a for a in call.params["assets"].split(",") if a]
     if not assets or len(assets) > MAX_ASSETS:
@@ -145,7 +117,7 @@ def margin_next_hourly_interest_rate(call: Call) -> list[dict[str, Any]]:
     return [{"asset": asset, "nextHourlyInterestRate": num(_hourly(asset))} for asset in assets]
 
 
-@binance_route(blueprint, CROSS_MARGIN_DATA)
+@binance_route(blueprint, MARGIN_CROSS_MARGIN_DATA)
 def margin_cross_margin_data(call: Call) -> list[dict[str, Any]]:
     assets = _margin_assets()
     if "coin" in call.params:
@@ -176,7 +148,7 @@ def _isolated_symbols(call: Call) -> list[SymbolConfig]:
     return chosen
 
 
-@binance_route(blueprint, ISOLATED_MARGIN_DATA)
+@binance_route(blueprint, MARGIN_ISOLATED_MARGIN_DATA)
 def margin_isolated_margin_data(call: Call) -> list[dict[str, Any]]:
     vip = call.get("vipLevel", DEFAULT_VIP_LEVEL)
     leverage = current_runtime().exchange.config.margin.isolated_max_leverage
@@ -186,7 +158,7 @@ def margin_isolated_margin_data(call: Call) -> list[dict[str, Any]]:
             for s in _isolated_symbols(call)]
 
 
-@binance_route(blueprint, ISOLATED_MARGIN_TIER)
+@binance_route(blueprint, MARGIN_ISOLATED_MARGIN_TIER)
 def margin_isolated_margin_tier(call: Call) -> list[dict[str, Any]]:
     spec = _isolated_symbols(call)[0]
     tier = call.get("tier")

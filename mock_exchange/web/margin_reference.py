@@ -17,35 +17,20 @@ from flask import Blueprint, Flask
 
 from mock_exchange.core import errors, wallet_history
 from mock_exchange.web.compat_endpoints import asset_name
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param, enum
+from mock_exchange.web.endpoint_catalog import (
+    ACCOUNT_STATUS,
+    API_RESTRICTIONS,
+    ASSET_TRADE_FEE,
+    MARGIN_ALL_ASSETS,
+    MARGIN_CAPITAL_FLOW,
+    MARGIN_PRICE_INDEX,
+)
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.serializers import num
 
 blueprint = Blueprint("margin_reference", __name__)
 
-# ccxt signs every /sapi call, even MARKET_DATA ones, so the signing parameters are read (and ignored).
-_UNSIGNED_EXTRAS = (Param("timestamp", Kind.LONG), Param("recvWindow", Kind.RECV_WINDOW), Param("signature"))
-CAPITAL_FLOW_TYPES = ("TRANSFER", "BORROW", "REPAY", "BUY_INCOME", "BUY_EXPENSE", "SELL_INCOME", "SELL_EXPENSE",
-                      "TRADING_COMMISSION", "BUY_LIQUIDATION", "SELL_LIQUIDATION", "REPAY_LIQUIDATION",
-                      "OTHER_LIQUIDATION", "LIQUIDATION_FEE", "SMALL_BALANCE_CONVERT", "COMMISSION_RETURN",
-                      "SMALL_CONVERT")
-
-ALL_ASSETS = Endpoint("margin_all_assets", "GET", "/sapi/v1/margin/allAssets", Security.MARKET_DATA, 1,
-                      (Param("asset"),) + _UNSIGNED_EXTRAS)
-PRICE_INDEX = Endpoint("margin_price_index", "GET", "/sapi/v1/margin/priceIndex", Security.MARKET_DATA, 10,
-                       (Param("symbol", Kind.SYMBOL, True),) + _UNSIGNED_EXTRAS)
-CAPITAL_FLOW = Endpoint(
-    "margin_capital_flow", "GET", "/sapi/v1/margin/capital-flow", Security.USER_DATA, 100,
-    (Param("asset"), Param("symbol", Kind.SYMBOL), enum("type", CAPITAL_FLOW_TYPES), Param("startTime", Kind.LONG),
-     Param("endTime", Kind.LONG), Param("fromId", Kind.LONG), Param("limit", Kind.LONG)),
-)
-TRADE_FEE = Endpoint("asset_trade_fee", "GET", "/sapi/v1/asset/tradeFee", Security.USER_DATA, 1,
-                     (Param("symbol", Kind.SYMBOL),))
-ACCOUNT_STATUS = Endpoint("account_status", "GET", "/sapi/v1/account/status", Security.USER_DATA, 1)
-API_RESTRICTIONS = Endpoint("account_api_restrictions", "GET", "/sapi/v1/account/apiRestrictions",
-                            Security.USER_DATA, 1)
 
 
 def _margin_assets() -> list[str]:
@@ -57,7 +42,7 @@ def _margin_assets() -> list[str]:
     return list(seen)
 
 
-@binance_route(blueprint, ALL_ASSETS)
+@binance_route(blueprint, MARGIN_ALL_ASSETS)
 def margin_all_assets(call: Call) -> list[dict[str, Any]]:
     assets = _margin_assets()
     if "asset" in call.params:
@@ -69,7 +54,7 @@ def margin_all_assets(call: Call) -> list[dict[str, Any]]:
              "userMinBorrow": zero, "userMinRepay": zero, "delistTime": None} for asset in assets]
 
 
-@binance_route(blueprint, PRICE_INDEX)
+@binance_route(blueprint, MARGIN_PRICE_INDEX)
 def margin_price_index(call: Call) -> dict[str, Any]:
     exchange = current_runtime().exchange
     symbol = call.params["symbol"]
@@ -79,7 +64,7 @@ def margin_price_index(call: Call) -> dict[str, Any]:
             "symbol": symbol}
 
 
-@binance_route(blueprint, CAPITAL_FLOW)
+@binance_route(blueprint, MARGIN_CAPITAL_FLOW)
 def margin_capital_flow(call: Call) -> list[dict[str, Any]]:
     exchange = current_runtime().exchange
     limit = call.get("limit", 500)
@@ -108,7 +93,7 @@ def margin_capital_flow(call: Call) -> list[dict[str, Any]]:
     return rows[:limit] if call.get("fromId") is not None else list(reversed(rows))[:limit]
 
 
-@binance_route(blueprint, TRADE_FEE)
+@binance_route(blueprint, ASSET_TRADE_FEE)
 def asset_trade_fee(call: Call) -> list[dict[str, Any]]:
     exchange = current_runtime().exchange
     symbols = list(exchange.config.symbols)

@@ -8,8 +8,6 @@ choices where Binance is silent.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,13 +17,22 @@ from mock_exchange.config import SymbolConfig
 from mock_exchange.core import depth, errors
 from mock_exchange.core.candles import Kline, WindowStats
 from mock_exchange.core.decimals import plain8
-from mock_exchange.core.intervals import DAY_MS, KLINE_INTERVALS, Interval, parse_time_zone, parse_window_size
+from mock_exchange.core.intervals import DAY_MS, Interval, parse_time_zone, parse_window_size
 from mock_exchange.core.tape import AggTrade, TapeEntry
 from mock_exchange.core.tickers import AVG_PRICE_MINS, percent_text, rolling_window_start, weighted_average
-from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.endpoint_catalog import (
+    AGG_TRADES,
+    AVG_PRICE,
+    HISTORICAL_TRADES,
+    KLINES,
+    TICKER_24HR,
+    TICKER_TRADING_DAY,
+    TICKER_WINDOW,
+    TRADES,
+    UI_KLINES,
+)
 from mock_exchange.web.general import _selected_symbols, _symbol_list, _tick
 from mock_exchange.web.order_params import history_limit, no_from_id_with_times
-from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 
@@ -38,55 +45,6 @@ TICKER_TYPES = ("FULL", "MINI")
 SYMBOL_STATUSES = ("TRADING", "HALT", "BREAK")
 
 
-def _symbol_count(raw: Mapping[str, str]) -> int:
-    """How many symbols a request names (for weights): 1 for ``symbol``, the list's length for ``symbols``."""
-    if "symbol" in raw:
-        return 1
-    try:
-        names = json.loads(raw.get("symbols", ""))
-    except (ValueError, RecursionError):  # deeply nested brackets exhaust the parser's stack
-        return 1
-    return len(names) if isinstance(names, list) and names else 1
-
-
-def _ticker_24hr_weight(raw: Mapping[str, str]) -> int:
-    if "symbol" not in raw and "symbols" not in raw:
-        return 80
-    count = _symbol_count(raw)
-    return 2 if count <= 20 else 40 if count <= 100 else 80
-
-
-def _per_symbol_weight(raw: Mapping[str, str]) -> int:
-    # 4 per symbol; "capped at 200 once more than 50 symbols" (rest-api.md).
-    return min(4 * _symbol_count(raw), 200)
-
-
-_SYMBOL = Param("symbol", Kind.SYMBOL, True)
-_OPT_SYMBOL = Param("symbol", Kind.SYMBOL)
-_SYMBOLS = Param("symbols")
-_LIMIT = Param("limit", Kind.LONG)
-_TYPE = enum("type", TICKER_TYPES, bad_value=errors.invalid_ticker_type)
-_SYMBOL_STATUS = enum("symbolStatus", SYMBOL_STATUSES, bad_value=errors.invalid_symbol_status)
-_TIME_ZONE = Param("timeZone")
-_KLINE_PARAMS = (_SYMBOL, enum("interval", KLINE_INTERVALS, True, bad_value=errors.invalid_interval),
-                 Param("startTime", Kind.LONG), Param("endTime", Kind.LONG), _TIME_ZONE, _LIMIT)
-
-KLINES = Endpoint("klines", "GET", "/api/v3/klines", Security.NONE, 2, _KLINE_PARAMS)
-UI_KLINES = Endpoint("ui_klines", "GET", "/api/v3/uiKlines", Security.NONE, 2, _KLINE_PARAMS)
-TRADES = Endpoint("trades", "GET", "/api/v3/trades", Security.NONE, 25, (_SYMBOL, _LIMIT))
-# Security NONE since 2023-12-04 (CHANGELOG: "Changed security type from MARKET_DATA to NONE").
-HISTORICAL_TRADES = Endpoint("historical_trades", "GET", "/api/v3/historicalTrades", Security.NONE, 25,
-                             (_SYMBOL, _LIMIT, Param("fromId", Kind.LONG)))
-AGG_TRADES = Endpoint("agg_trades", "GET", "/api/v3/aggTrades", Security.NONE, 4,
-                      (_SYMBOL, Param("fromId", Kind.LONG), Param("startTime", Kind.LONG),
-                       Param("endTime", Kind.LONG), _LIMIT))
-TICKER_24HR = Endpoint("ticker_24hr", "GET", "/api/v3/ticker/24hr", Security.NONE, _ticker_24hr_weight,
-                       (_OPT_SYMBOL, _SYMBOLS, _TYPE, _SYMBOL_STATUS))
-TICKER_WINDOW = Endpoint("ticker_window", "GET", "/api/v3/ticker", Security.NONE, _per_symbol_weight,
-                         (_OPT_SYMBOL, _SYMBOLS, Param("windowSize"), _TYPE, _SYMBOL_STATUS))
-TICKER_TRADING_DAY = Endpoint("ticker_trading_day", "GET", "/api/v3/ticker/tradingDay", Security.NONE,
-                              _per_symbol_weight, (_OPT_SYMBOL, _SYMBOLS, _TIME_ZONE, _TYPE, _SYMBOL_STATUS))
-AVG_PRICE = Endpoint("avg_price", "GET", "/api/v3/avgPrice", Security.NONE, 2, (_SYMBOL,))
 
 
 def register(app: Flask) -> None:

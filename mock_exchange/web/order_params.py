@@ -33,9 +33,9 @@ SIDE_EFFECTS = tuple(s.value for s in SideEffectType)
 STP_MODES = tuple(m.value for m in SelfTradePreventionMode)
 
 # The price-like parameter each type reads, and whether it needs a time in force.
-_NEEDS_PRICE = {OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT}
-_NEEDS_STOP = {OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT}
-_NEEDS_TIF = {OrderType.LIMIT, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT}
+NEEDS_PRICE = {OrderType.LIMIT, OrderType.LIMIT_MAKER, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT}
+NEEDS_STOP = {OrderType.STOP_LOSS, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT, OrderType.TAKE_PROFIT_LIMIT}
+NEEDS_TIF = {OrderType.LIMIT, OrderType.STOP_LOSS_LIMIT, OrderType.TAKE_PROFIT_LIMIT}
 
 
 def common_list_params() -> tuple[Param, ...]:
@@ -86,12 +86,12 @@ def check_type_rules(params: Mapping[str, Any], order_type: OrderType, prefix: s
 
     price, stop, trailing, tif, iceberg = (name("Price"), name("StopPrice"), name("TrailingDelta"),
                                            name("TimeInForce"), name("IcebergQty"))
-    if order_type in _NEEDS_PRICE:
+    if order_type in NEEDS_PRICE:
         require(params, price)
     elif trailing not in params:
         # From 2026-06-15 a trailing pending leg also carries a price (spec §4.2).
         forbid(params, price)
-    if order_type in _NEEDS_STOP:
+    if order_type in NEEDS_STOP:
         if stop not in params and trailing not in params:
             raise errors.one_of_params_missing(stop, trailing)
         if trailing in params and prefix.startswith("pending"):
@@ -100,7 +100,7 @@ def check_type_rules(params: Mapping[str, Any], order_type: OrderType, prefix: s
     else:
         forbid(params, stop)
         forbid(params, trailing)
-    if order_type in _NEEDS_TIF:
+    if order_type in NEEDS_TIF:
         if tif not in params:
             raise tif_error or errors.mandatory_param_missing(tif)
     else:
@@ -150,11 +150,6 @@ def margin_options(params: Mapping[str, Any]) -> dict[str, Any]:
         "auto_repay_at_cancel": params.get("autoRepayAtCancel", True),
         "self_trade_prevention_mode": SelfTradePreventionMode(stp) if stp else None,
     }
-
-
-def placement_weight(raw: Mapping[str, str]) -> int:
-    """6, or 1500 when the placement may borrow (spec §4.0, from 2026-05-07)."""
-    return 1500 if raw.get("sideEffectType") in ("MARGIN_BUY", "AUTO_BORROW_REPAY") else 6
 
 
 def history_limit(params: Mapping[str, Any], maximum: int, default: int = 500) -> int:

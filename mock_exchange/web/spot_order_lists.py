@@ -17,73 +17,28 @@ from mock_exchange.core import errors
 from mock_exchange.core.enums import SelfTradePreventionMode
 from mock_exchange.core.requests import ListPlacementResult, NewOrderListOco
 from mock_exchange.web import spot_serializers as shapes
-from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.endpoint_catalog import (
+    SPOT_ALL_ORDER_LISTS,
+    SPOT_CANCEL_ORDER_LIST,
+    SPOT_NEW_OCO,
+    SPOT_NEW_OCO_DEPRECATED,
+    SPOT_NEW_OTO,
+    SPOT_NEW_OTOCO,
+    SPOT_OPEN_ORDER_LISTS,
+    SPOT_QUERY_ORDER_LIST,
+)
 from mock_exchange.web.order_list_requests import legacy_oco_request, oto_request, otoco_request
 from mock_exchange.web.order_params import (
-    RESP_TYPES,
-    SIDES,
-    STP_MODES,
-    TIME_IN_FORCE,
     history_limit,
-    leg_params,
     leg_spec,
     no_from_id_with_times,
     within_a_day,
 )
-from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import Call, Placement, binance_route
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("spot_order_lists", __name__)
 
-_WORKING_TYPES = ("LIMIT", "LIMIT_MAKER")
-_PENDING_TYPES = ("LIMIT", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT", "LIMIT_MAKER")
-_PAIR_TYPES = ("LIMIT_MAKER", "STOP_LOSS", "STOP_LOSS_LIMIT", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
-_COMMON = (Param("symbol", Kind.SYMBOL, True), Param("listClientOrderId", Kind.CLIENT_ID),
-           enum("newOrderRespType", RESP_TYPES), enum("selfTradePreventionMode", STP_MODES))
-_SIDE_QTY = (enum("side", SIDES, True, errors.invalid_side), Param("quantity", Kind.DECIMAL, True))
-
-NEW_OCO = Endpoint(
-    "spot_new_order_list_oco", "POST", "/api/v3/orderList/oco", Security.TRADE, 1,
-    _COMMON + _SIDE_QTY + leg_params("above", _PAIR_TYPES, with_side=False, with_quantity=False)
-    + leg_params("below", _PAIR_TYPES, with_side=False, with_quantity=False),
-    order_count=2,
-)
-# The deprecated OCO: a LIMIT_MAKER leg and a stop leg, margin's parameter names.
-NEW_OCO_DEPRECATED = Endpoint(
-    "spot_new_oco_deprecated", "POST", "/api/v3/order/oco", Security.TRADE, 1,
-    _COMMON + _SIDE_QTY + (
-        Param("limitClientOrderId", Kind.CLIENT_ID), Param("price", Kind.DECIMAL, True),
-        Param("limitIcebergQty", Kind.DECIMAL), Param("stopClientOrderId", Kind.CLIENT_ID),
-        Param("stopPrice", Kind.DECIMAL, True), Param("stopLimitPrice", Kind.DECIMAL),
-        Param("stopIcebergQty", Kind.DECIMAL), enum("stopLimitTimeInForce", TIME_IN_FORCE),
-    ),
-    order_count=2,
-)
-NEW_OTO = Endpoint(
-    "spot_new_order_list_oto", "POST", "/api/v3/orderList/oto", Security.TRADE, 1,
-    _COMMON + leg_params("working", _WORKING_TYPES, with_stop=False) + leg_params("pending", _PENDING_TYPES),
-    order_count=2,
-)
-NEW_OTOCO = Endpoint(
-    "spot_new_order_list_otoco", "POST", "/api/v3/orderList/otoco", Security.TRADE, 1,
-    _COMMON + leg_params("working", _WORKING_TYPES, with_stop=False)
-    + (enum("pendingSide", SIDES, True), Param("pendingQuantity", Kind.DECIMAL, True))
-    + leg_params("pendingAbove", _PAIR_TYPES, with_side=False, with_quantity=False)
-    + leg_params("pendingBelow", _PAIR_TYPES, with_side=False, with_quantity=False),
-    order_count=3,
-)
-CANCEL_LIST = Endpoint(
-    "spot_cancel_order_list", "DELETE", "/api/v3/orderList", Security.TRADE, 1,
-    (Param("symbol", Kind.SYMBOL, True), Param("orderListId", Kind.LONG), Param("listClientOrderId", Kind.CLIENT_ID),
-     Param("newClientOrderId", Kind.CLIENT_ID)),
-)
-QUERY_LIST = Endpoint("spot_query_order_list", "GET", "/api/v3/orderList", Security.USER_DATA, 4,
-                      (Param("orderListId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID)))
-ALL_LISTS = Endpoint("spot_all_order_lists", "GET", "/api/v3/allOrderList", Security.USER_DATA, 20,
-                     (Param("fromId", Kind.LONG), Param("startTime", Kind.LONG), Param("endTime", Kind.LONG),
-                      Param("limit", Kind.LONG)))
-OPEN_LISTS = Endpoint("spot_open_order_lists", "GET", "/api/v3/openOrderList", Security.USER_DATA, 6)
 
 
 def _options(params: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +55,7 @@ def _placement(call: Call, place: Callable[[], ListPlacementResult]) -> Placemen
     return Placement(place, respond)
 
 
-@binance_route(blueprint, NEW_OCO)
+@binance_route(blueprint, SPOT_NEW_OCO)
 def spot_new_order_list_oco(call: Call) -> Placement[ListPlacementResult]:
     params = call.params
     side, quantity = params["side"], params["quantity"]
@@ -113,28 +68,28 @@ def spot_new_order_list_oco(call: Call) -> Placement[ListPlacementResult]:
     return _placement(call, lambda: exchange.place_pair_oco(call.account, request))
 
 
-@binance_route(blueprint, NEW_OCO_DEPRECATED)
+@binance_route(blueprint, SPOT_NEW_OCO_DEPRECATED)
 def spot_new_oco_deprecated(call: Call) -> Placement[ListPlacementResult]:
     request = legacy_oco_request(call.params, _options(call.params))
     exchange = current_runtime().exchange
     return _placement(call, lambda: exchange.place_oco(call.account, request))
 
 
-@binance_route(blueprint, NEW_OTO)
+@binance_route(blueprint, SPOT_NEW_OTO)
 def spot_new_order_list_oto(call: Call) -> Placement[ListPlacementResult]:
     request = oto_request(call.params, _options(call.params))
     exchange = current_runtime().exchange
     return _placement(call, lambda: exchange.place_oto(call.account, request))
 
 
-@binance_route(blueprint, NEW_OTOCO)
+@binance_route(blueprint, SPOT_NEW_OTOCO)
 def spot_new_order_list_otoco(call: Call) -> Placement[ListPlacementResult]:
     request = otoco_request(call.params, _options(call.params))
     exchange = current_runtime().exchange
     return _placement(call, lambda: exchange.place_otoco(call.account, request))
 
 
-@binance_route(blueprint, CANCEL_LIST)
+@binance_route(blueprint, SPOT_CANCEL_ORDER_LIST)
 def spot_cancel_order_list(call: Call) -> dict[str, Any]:
     params = call.params
     if "orderListId" not in params and "listClientOrderId" not in params:
@@ -148,7 +103,7 @@ def spot_cancel_order_list(call: Call) -> dict[str, Any]:
                               result.transaction_time_ms)
 
 
-@binance_route(blueprint, QUERY_LIST)
+@binance_route(blueprint, SPOT_QUERY_ORDER_LIST)
 def spot_query_order_list(call: Call) -> dict[str, Any]:
     if "orderListId" not in call.params and "origClientOrderId" not in call.params:
         raise errors.one_of_params_missing("orderListId", "origClientOrderId")
@@ -159,7 +114,7 @@ def spot_query_order_list(call: Call) -> dict[str, Any]:
     return shapes.list_summary(order_list, exchange.order_list_orders(order_list))
 
 
-@binance_route(blueprint, ALL_LISTS)
+@binance_route(blueprint, SPOT_ALL_ORDER_LISTS)
 def spot_all_order_lists(call: Call) -> list[dict[str, Any]]:
     no_from_id_with_times(call.params)
     within_a_day(call.params)
@@ -170,7 +125,7 @@ def spot_all_order_lists(call: Call) -> list[dict[str, Any]]:
     return [shapes.list_summary(order_list, exchange.order_list_orders(order_list)) for order_list in lists]
 
 
-@binance_route(blueprint, OPEN_LISTS)
+@binance_route(blueprint, SPOT_OPEN_ORDER_LISTS)
 def spot_open_order_lists(call: Call) -> list[dict[str, Any]]:
     exchange = current_runtime().exchange
     lists = exchange.open_order_lists(call.account, spot=True)

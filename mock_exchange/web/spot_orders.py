@@ -18,87 +18,31 @@ from mock_exchange.core.enums import OrderStatus, OrderType, SelfTradePrevention
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
 from mock_exchange.web import spot_serializers as shapes
-from mock_exchange.web.endpoints import Endpoint, Security
+from mock_exchange.web.endpoint_catalog import (
+    SPOT_ALL_ORDERS,
+    SPOT_CANCEL_OPEN_ORDERS,
+    SPOT_CANCEL_ORDER,
+    SPOT_CANCEL_REPLACE,
+    SPOT_COMMISSION,
+    SPOT_MY_TRADES,
+    SPOT_NEW_ORDER,
+    SPOT_OPEN_ORDERS,
+    SPOT_ORDER_COUNT,
+    SPOT_QUERY_ORDER,
+    SPOT_TEST_ORDER,
+)
 from mock_exchange.web.order_params import (
-    ORDER_TYPES,
-    RESP_TYPES,
-    SIDES,
-    STP_MODES,
-    TIME_IN_FORCE,
     check_quantity,
     check_type_rules,
     history_limit,
     no_from_id_with_times,
     within_a_day,
 )
-from mock_exchange.web.params import Kind, Param, enum
 from mock_exchange.web.pipeline import SPOT_BOOK, Call, Placement, binance_route, count_orders
 from mock_exchange.web.request_context import open_context
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("spot_orders", __name__)
-
-_SYMBOL = Param("symbol", Kind.SYMBOL, True)
-_ORDER_REF = (Param("orderId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID))
-_WINDOW = (Param("startTime", Kind.LONG), Param("endTime", Kind.LONG))
-
-
-def order_params(prefix: str = "") -> tuple[Param, ...]:
-    """The parameters of POST /api/v3/order (``prefix``: none; cancelReplace uses the same names)."""
-    return (
-        _SYMBOL, enum("side", SIDES, True, errors.invalid_side),
-        enum("type", ORDER_TYPES, True, errors.invalid_order_type),
-        enum("timeInForce", TIME_IN_FORCE, bad_value=errors.invalid_tif), Param("quantity", Kind.DECIMAL),
-        Param("quoteOrderQty", Kind.DECIMAL), Param("price", Kind.DECIMAL), Param("newClientOrderId", Kind.CLIENT_ID),
-        Param("stopPrice", Kind.DECIMAL), Param("trailingDelta", Kind.LONG), Param("icebergQty", Kind.DECIMAL),
-        enum("newOrderRespType", RESP_TYPES), enum("selfTradePreventionMode", STP_MODES),
-    )
-
-
-def _test_weight(raw: Any) -> int:
-    """1, or 20 with computeCommissionRates=true."""
-    return 20 if str(raw.get("computeCommissionRates", "")).lower() == "true" else 1
-
-
-def _open_orders_weight(raw: Any) -> int:
-    """6 for one symbol, 80 for every symbol."""
-    return 6 if raw.get("symbol") else 80
-
-
-def _my_trades_weight(raw: Any) -> int:
-    """20, or 5 with orderId."""
-    return 5 if raw.get("orderId") else 20
-
-
-NEW_ORDER = Endpoint("spot_new_order", "POST", "/api/v3/order", Security.TRADE, 1, order_params(), order_count=1)
-TEST_ORDER = Endpoint("spot_test_order", "POST", "/api/v3/order/test", Security.TRADE, _test_weight,
-                      order_params() + (Param("computeCommissionRates", Kind.BOOLEAN),))
-CANCEL_ORDER = Endpoint("spot_cancel_order", "DELETE", "/api/v3/order", Security.TRADE, 1,
-                        (_SYMBOL, *_ORDER_REF, Param("newClientOrderId", Kind.CLIENT_ID),
-                         enum("cancelRestrictions", ("ONLY_NEW", "ONLY_PARTIALLY_FILLED"),
-                              bad_value=errors.invalid_cancel_restrictions)))
-QUERY_ORDER = Endpoint("spot_query_order", "GET", "/api/v3/order", Security.USER_DATA, 4, (_SYMBOL, *_ORDER_REF))
-CANCEL_OPEN_ORDERS = Endpoint("spot_cancel_open_orders", "DELETE", "/api/v3/openOrders", Security.TRADE, 1,
-                              (_SYMBOL,))
-OPEN_ORDERS = Endpoint("spot_open_orders", "GET", "/api/v3/openOrders", Security.USER_DATA, _open_orders_weight,
-                       (Param("symbol", Kind.SYMBOL),))
-ALL_ORDERS = Endpoint("spot_all_orders", "GET", "/api/v3/allOrders", Security.USER_DATA, 20,
-                      (_SYMBOL, Param("orderId", Kind.LONG), *_WINDOW, Param("limit", Kind.LONG)))
-MY_TRADES = Endpoint("spot_my_trades", "GET", "/api/v3/myTrades", Security.USER_DATA, _my_trades_weight,
-                     (_SYMBOL, Param("orderId", Kind.LONG), *_WINDOW, Param("fromId", Kind.LONG),
-                      Param("limit", Kind.LONG)))
-ORDER_COUNT = Endpoint("spot_unfilled_order_count", "GET", "/api/v3/rateLimit/order", Security.USER_DATA, 40)
-COMMISSION = Endpoint("spot_commission", "GET", "/api/v3/account/commission", Security.USER_DATA, 20, (_SYMBOL,))
-CANCEL_REPLACE = Endpoint(
-    "spot_cancel_replace", "POST", "/api/v3/order/cancelReplace", Security.TRADE, 1,
-    order_params() + (
-        enum("cancelReplaceMode", ("STOP_ON_FAILURE", "ALLOW_FAILURE"), True),
-        Param("cancelNewClientOrderId", Kind.CLIENT_ID), Param("cancelOrigClientOrderId", Kind.CLIENT_ID),
-        Param("cancelOrderId", Kind.LONG),
-        enum("cancelRestrictions", ("ONLY_NEW", "ONLY_PARTIALLY_FILLED"), bad_value=errors.invalid_cancel_restrictions),
-        enum("orderRateLimitExceededMode", ("DO_NOTHING", "CANCEL_ONLY")),
-    ),
-)
 
 
 # -- placement -------------------------------------------------------------------------
@@ -124,7 +68,7 @@ def _default_resp_type(order_type: OrderType) -> str:
     return "FULL" if order_type in (OrderType.MARKET, OrderType.LIMIT) else "ACK"
 
 
-@binance_route(blueprint, NEW_ORDER)
+@binance_route(blueprint, SPOT_NEW_ORDER)
 def spot_new_order(call: Call) -> Placement[PlacementResult]:
     request = new_order_request(call.params)
     exchange = current_runtime().exchange
@@ -136,7 +80,7 @@ def spot_new_order(call: Call) -> Placement[PlacementResult]:
     return Placement(lambda: exchange.place_order(call.account, request), respond)
 
 
-@binance_route(blueprint, TEST_ORDER)
+@binance_route(blueprint, SPOT_TEST_ORDER)
 def spot_test_order(call: Call) -> dict[str, Any]:
     request = new_order_request(call.params)
     runtime = current_runtime()
@@ -172,7 +116,7 @@ def _only_status(restriction: str | None) -> OrderStatus | None:
     return _RESTRICTIONS[restriction] if restriction is not None else None
 
 
-@binance_route(blueprint, CANCEL_ORDER)
+@binance_route(blueprint, SPOT_CANCEL_ORDER)
 def spot_cancel_order(call: Call) -> dict[str, Any]:
     params = call.params
     result = current_runtime().exchange.cancel_order(
@@ -181,7 +125,7 @@ def spot_cancel_order(call: Call) -> dict[str, Any]:
     return shapes.cancel_report(result.order, result.cancel_client_order_id, result.transaction_time_ms)
 
 
-@binance_route(blueprint, CANCEL_OPEN_ORDERS)
+@binance_route(blueprint, SPOT_CANCEL_OPEN_ORDERS)
 def spot_cancel_open_orders(call: Call) -> list[dict[str, Any]]:
     results = current_runtime().exchange.cancel_open_orders(call.account, call.params["symbol"], spot=True)
     rows = []
@@ -194,7 +138,7 @@ def spot_cancel_open_orders(call: Call) -> list[dict[str, Any]]:
     return rows
 
 
-@binance_route(blueprint, CANCEL_REPLACE)
+@binance_route(blueprint, SPOT_CANCEL_REPLACE)
 def spot_cancel_replace(call: Call) -> dict[str, Any]:
     """Cancel an order, then place a new one (rest-api.md, Cancel an Existing Order and Send a New Order)."""
     params = call.params
@@ -217,7 +161,7 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
         call.account, params["symbol"], ref["order_id"], ref["orig_client_order_id"],
         params.get("cancelNewClientOrderId"), _only_status(params.get("cancelRestrictions")),
         params["cancelReplaceMode"] == "STOP_ON_FAILURE", admit,
-        lambda: count_orders(limiter, open_context(), replace(call, endpoint=NEW_ORDER), placement))
+        lambda: count_orders(limiter, open_context(), replace(call, endpoint=SPOT_NEW_ORDER), placement))
     if isinstance(cancelled, BinanceError) and new is None:  # STOP_ON_FAILURE: the new order not attempted
         limiter.record_orders(account, 1, SPOT_BOOK)  # rest-api.md: NOT_ATTEMPTED still counts one order
         raise errors.cancel_replace_failed({"cancelResult": "FAILURE", "newOrderResult": "NOT_ATTEMPTED",
@@ -239,21 +183,21 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
 # -- queries ---------------------------------------------------------------------------
 
 
-@binance_route(blueprint, QUERY_ORDER)
+@binance_route(blueprint, SPOT_QUERY_ORDER)
 def spot_query_order(call: Call) -> dict[str, Any]:
     order = current_runtime().exchange.get_order(call.account, call.params["symbol"], spot=True,
                                                  **_order_ref(call.params))
     return shapes.order_query(order)
 
 
-@binance_route(blueprint, OPEN_ORDERS)
+@binance_route(blueprint, SPOT_OPEN_ORDERS)
 def spot_open_orders(call: Call) -> list[dict[str, Any]]:
     orders = current_runtime().exchange.open_orders(call.account, call.get("symbol"), spot=True)
     return [shapes.order_query(order) for order in orders]
 
 
 
-@binance_route(blueprint, ALL_ORDERS)
+@binance_route(blueprint, SPOT_ALL_ORDERS)
 def spot_all_orders(call: Call) -> list[dict[str, Any]]:
     within_a_day(call.params)
     orders = current_runtime().exchange.all_orders(
@@ -263,7 +207,7 @@ def spot_all_orders(call: Call) -> list[dict[str, Any]]:
     return [shapes.order_query(order) for order in orders]
 
 
-@binance_route(blueprint, MY_TRADES)
+@binance_route(blueprint, SPOT_MY_TRADES)
 def spot_my_trades(call: Call) -> list[dict[str, Any]]:
     within_a_day(call.params)
     no_from_id_with_times(call.params)
@@ -275,12 +219,12 @@ def spot_my_trades(call: Call) -> list[dict[str, Any]]:
     return [shapes.trade(item) for item in trades]
 
 
-@binance_route(blueprint, ORDER_COUNT)
+@binance_route(blueprint, SPOT_ORDER_COUNT)
 def spot_unfilled_order_count(call: Call) -> list[dict[str, Any]]:
     return current_runtime().limiter.order_usage(call.account.name, SPOT_BOOK)
 
 
-@binance_route(blueprint, COMMISSION)
+@binance_route(blueprint, SPOT_COMMISSION)
 def spot_commission(call: Call) -> dict[str, Any]:
     exchange = current_runtime().exchange
     if call.params["symbol"] not in exchange.state.symbols:

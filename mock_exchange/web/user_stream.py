@@ -28,8 +28,21 @@ from mock_exchange.core.user_stream import (
     check_token_validity,
     to_payload,
 )
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param, split_pairs
+from mock_exchange.web.endpoint_catalog import (
+    CROSS_KEY_CLOSE,
+    CROSS_KEY_CREATE,
+    CROSS_KEY_KEEP,
+    ISOLATED_KEY_CLOSE,
+    ISOLATED_KEY_CREATE,
+    ISOLATED_KEY_KEEP,
+    LISTEN_TOKEN,
+    LISTEN_TOKEN_SIGNED,
+    RISK_KEY_CLOSE,
+    RISK_KEY_CREATE,
+    RISK_KEY_KEEP,
+)
+from mock_exchange.web.endpoints import Endpoint
+from mock_exchange.web.params import split_pairs
 from mock_exchange.web.pipeline import Call, binance_route, run_binance_request
 from mock_exchange.web.request_context import RequestContext
 from mock_exchange.web.responses import json_response
@@ -41,35 +54,6 @@ REGISTRY_KEY = "mock_exchange.user_stream"
 _REGISTRY_LOCK = threading.Lock()
 EVENTS_PATH = "/mock/v1/user-stream/events"
 
-SYMBOL = Param("symbol", Kind.SYMBOL)
-REQUIRED_SYMBOL = Param("symbol", Kind.SYMBOL, True)
-LISTEN_KEY = Param("listenKey", Kind.STRING, True)
-# Documented as BOOLEAN ("true"/"false"); BOOL_STR also takes the TRUE/FALSE other margin
-# endpoints use, which clients often send everywhere.
-TOKEN_PARAMS = (SYMBOL, Param("isIsolated", Kind.BOOL_STR), Param("validity", Kind.LONG))
-
-
-def _stream_endpoint(name: str, method: str, path: str, weight: int, params: tuple[Param, ...] = ()) -> Endpoint:
-    return Endpoint(name, method, path, Security.USER_STREAM, weight, params, uid_weighted=True)
-
-
-LISTEN_TOKEN = _stream_endpoint("user_listen_token", "POST", "/sapi/v1/userListenToken", 1, TOKEN_PARAMS)
-LISTEN_TOKEN_SIGNED = Endpoint(LISTEN_TOKEN.name, "POST", LISTEN_TOKEN.path, Security.USER_DATA, 1, TOKEN_PARAMS,
-                               uid_weighted=True)
-CROSS_KEY_CREATE = _stream_endpoint("margin_listen_key_create", "POST", "/sapi/v1/userDataStream", 1)
-CROSS_KEY_KEEP = _stream_endpoint("margin_listen_key_keepalive", "PUT", "/sapi/v1/userDataStream", 1, (LISTEN_KEY,))
-CROSS_KEY_CLOSE = _stream_endpoint("margin_listen_key_close", "DELETE", "/sapi/v1/userDataStream", 1, (LISTEN_KEY,))
-ISOLATED_KEY_CREATE = _stream_endpoint("isolated_listen_key_create", "POST", "/sapi/v1/userDataStream/isolated", 1,
-                                       (REQUIRED_SYMBOL,))
-ISOLATED_KEY_KEEP = _stream_endpoint("isolated_listen_key_keepalive", "PUT", "/sapi/v1/userDataStream/isolated", 1,
-                                     (REQUIRED_SYMBOL, LISTEN_KEY))
-ISOLATED_KEY_CLOSE = _stream_endpoint("isolated_listen_key_close", "DELETE", "/sapi/v1/userDataStream/isolated", 1,
-                                      (REQUIRED_SYMBOL, LISTEN_KEY))
-RISK_KEY_CREATE = _stream_endpoint("risk_listen_key_create", "POST", "/sapi/v1/margin/listen-key", 1)
-RISK_KEY_KEEP = _stream_endpoint("risk_listen_key_keepalive", "PUT", "/sapi/v1/margin/listen-key", 1, (LISTEN_KEY,))
-# The SDK gives DELETE a weight of 3000 (spec §4.0); listenKey is optional there.
-RISK_KEY_CLOSE = _stream_endpoint("risk_listen_key_close", "DELETE", "/sapi/v1/margin/listen-key", 3000,
-                                  (Param("listenKey"),))
 
 
 # -- state ------------------------------------------------------------------------------

@@ -17,42 +17,19 @@ from flask import Blueprint, Flask
 
 from mock_exchange.core import wallet_history
 from mock_exchange.core.transfers import transfer_type
-from mock_exchange.web.endpoints import Endpoint, Security
-from mock_exchange.web.params import Kind, Param, enum
+from mock_exchange.web.endpoint_catalog import (
+    MARGIN_MAX_TRANSFERABLE,
+    MARGIN_TRANSFER_HISTORY,
+    SPOT_ACCOUNT,
+    UNIVERSAL_TRANSFER,
+    UNIVERSAL_TRANSFER_HISTORY,
+)
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.serializers import num
 
 blueprint = Blueprint("wallets", __name__)
 
-_PAGING = (Param("current", Kind.LONG), Param("size", Kind.LONG))
-_WINDOW = (Param("startTime", Kind.LONG), Param("endTime", Kind.LONG))
-
-# Account information: USER_DATA, weight 20 (IP).
-SPOT_ACCOUNT = Endpoint("spot_account", "GET", "/api/v3/account", Security.USER_DATA, 20,
-                        (Param("omitZeroBalances", Kind.BOOLEAN),))
-# User Universal Transfer: USER_DATA, weight 900 (UID) (wallet docs).
-UNIVERSAL_TRANSFER = Endpoint(
-    "universal_transfer", "POST", "/sapi/v1/asset/transfer", Security.USER_DATA, 900,
-    (Param("type", required=True), Param("asset", required=True), Param("amount", Kind.DECIMAL, True),
-     Param("fromSymbol", Kind.SYMBOL), Param("toSymbol", Kind.SYMBOL)),
-    uid_weighted=True,
-)
-# Query User Universal Transfer History: USER_DATA, weight 1 (IP).
-UNIVERSAL_TRANSFER_HISTORY = Endpoint(
-    "universal_transfer_history", "GET", "/sapi/v1/asset/transfer", Security.USER_DATA, 1,
-    (Param("type", required=True), *_WINDOW, *_PAGING, Param("fromSymbol", Kind.SYMBOL),
-     Param("toSymbol", Kind.SYMBOL)),
-)
-# Get Cross Margin Transfer History: USER_DATA, weight 1 (IP); isolatedSymbol since 2024-01.
-MARGIN_TRANSFER_HISTORY = Endpoint(
-    "margin_transfer_history", "GET", "/sapi/v1/margin/transfer", Security.USER_DATA, 1,
-    (Param("asset"), enum("type", ("ROLL_IN", "ROLL_OUT")), *_WINDOW, *_PAGING,
-     Param("isolatedSymbol", Kind.SYMBOL), Param("archived", Kind.BOOLEAN)),
-)
-# Query Max Transfer-Out Amount: USER_DATA, weight 50 (IP).
-MAX_TRANSFERABLE = Endpoint("query_max_transferable", "GET", "/sapi/v1/margin/maxTransferable", Security.USER_DATA,
-                            50, (Param("asset", required=True), Param("isolatedSymbol", Kind.SYMBOL)))
 
 # Binance counts commission in basis points in the integer fields of /api/v3/account.
 _BASIS_POINTS = Decimal(10000)
@@ -145,7 +122,7 @@ def _margin_transfer_row(row: wallet_history.MarginTransfer, isolated: bool) -> 
     return data
 
 
-@binance_route(blueprint, MAX_TRANSFERABLE)
+@binance_route(blueprint, MARGIN_MAX_TRANSFERABLE)
 def query_max_transferable(call: Call) -> dict[str, Any]:
     amount = current_runtime().exchange.max_transferable(call.account, call.params["asset"],
                                                          isolated_symbol=call.get("isolatedSymbol"))

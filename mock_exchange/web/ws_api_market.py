@@ -16,25 +16,25 @@ from typing import Any
 from flask import Flask
 
 from mock_exchange.core import errors
-from mock_exchange.web import general, market_data
+from mock_exchange.web import endpoint_catalog as catalog
 from mock_exchange.web.endpoints import Endpoint
 from mock_exchange.web.runtime import current_runtime
 
 # Method -> the REST endpoint that answers it (web-socket-api.md names each one's REST twin).
 MARKET_METHODS: dict[str, Endpoint] = {
-    "depth": general.DEPTH,
-    "trades.recent": market_data.TRADES,
-    "trades.historical": market_data.HISTORICAL_TRADES,
-    "trades.aggregate": market_data.AGG_TRADES,
-    "klines": market_data.KLINES,
-    "uiKlines": market_data.UI_KLINES,
-    "avgPrice": market_data.AVG_PRICE,
-    "ticker.24hr": market_data.TICKER_24HR,
-    "ticker.tradingDay": market_data.TICKER_TRADING_DAY,
-    "ticker": market_data.TICKER_WINDOW,
-    "ticker.price": general.TICKER_PRICE,
-    "ticker.book": general.BOOK_TICKER,
-    "exchangeInfo": general.EXCHANGE_INFO,
+    "depth": catalog.DEPTH,
+    "trades.recent": catalog.TRADES,
+    "trades.historical": catalog.HISTORICAL_TRADES,
+    "trades.aggregate": catalog.AGG_TRADES,
+    "klines": catalog.KLINES,
+    "uiKlines": catalog.UI_KLINES,
+    "avgPrice": catalog.AVG_PRICE,
+    "ticker.24hr": catalog.TICKER_24HR,
+    "ticker.tradingDay": catalog.TICKER_TRADING_DAY,
+    "ticker": catalog.TICKER_WINDOW,
+    "ticker.price": catalog.TICKER_PRICE,
+    "ticker.book": catalog.BOOK_TICKER,
+    "exchangeInfo": catalog.EXCHANGE_INFO,
 }
 VERSION_PREFIX = "v3/"  # "Request method names may be prefixed with explicit version"
 RETURN_RATE_LIMITS = "returnRateLimits"

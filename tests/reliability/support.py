@@ -13,10 +13,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
-import importlib
 import json
 import os
-import pkgutil
 import re
 import threading
 import time
@@ -29,12 +27,12 @@ from urllib.parse import quote_plus, urlencode
 
 from flask import Flask
 
-import mock_exchange.web
 from mock_exchange.config import ExchangeConfig, default_config
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.exchange import Exchange
 from mock_exchange.core.snapshot import snapshot
 from mock_exchange.web.app import create_app
+from mock_exchange.web.endpoint_catalog import ALL
 from mock_exchange.web.endpoints import Endpoint, Security
 from tests.signed_client import DEMO_KEY, DEMO_SECRET, FROZEN_AT_MS, OTHER_KEY, OTHER_SECRET
 
@@ -148,14 +146,8 @@ def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def declared_endpoints() -> list[Endpoint]:
-    """Every ``Endpoint`` constant the web modules declare (one per route and security variant)."""
-    found: dict[tuple[str, str, str], Endpoint] = {}
-    for info in pkgutil.iter_modules(mock_exchange.web.__path__):
-        module = importlib.import_module(f"mock_exchange.web.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, Endpoint):
-                found[(value.method, value.path, value.security.value)] = value
-    return sorted(found.values(), key=lambda e: (e.path, e.method, e.security.value))
+    """Every endpoint the table declares (web/endpoint_catalog.py; one per route and security variant)."""
+    return sorted(ALL, key=lambda e: (e.path, e.method, e.security.value))
 
 
 def binance_rules(app: Flask) -> list[tuple[str, str]]:
