@@ -41,6 +41,7 @@ sent as 0 is checked as a price (filters.md: PRICE_FILTER holds ``price``/``stop
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, localcontext
@@ -220,7 +221,19 @@ def _price_reference(order: FilterOrder) -> Decimal | None:
 
 
 def _significant_places(value: Decimal) -> int:
-    return decimal_places(value.normalize()) if value else 0
+    # Numerically equal values normalize alike (in _check's exact context, the only caller),
+    # so the answer is cached by value: a placement asks for up to 10 of them.
+    if not value:
+        return 0
+    try:
+        return _places_of_value(value)
+    except TypeError:  # a signalling NaN cannot be hashed
+        return decimal_places(value.normalize())
+
+
+@functools.lru_cache(maxsize=1024)
+def _places_of_value(value: Decimal) -> int:
+    return decimal_places(value.normalize())
 
 
 def _check_precision(order: FilterOrder, symbol: SymbolConfig) -> None:
@@ -270,7 +283,19 @@ def _check_price_times_qty(order: FilterOrder) -> None:
 
 def _dec(spec: Mapping[str, Any], key: str) -> Decimal:
     """A filter's decimal field; a missing one reads as 0, i.e. the rule is disabled."""
-    return Decimal(str(spec.get(key, "0")))
+    value = spec.get(key, "0")
+    try:
+        return _decimal_of(value)
+    except TypeError:  # unhashable: not a number either, Decimal says so
+        return Decimal(str(value))
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _decimal_of(value: Any) -> Decimal:
+    # A config holds a few dozen distinct filter values and each placement reads ~20 of them:
+    # converted once per process (Decimals are immutable; the conversion is exact, whatever
+    # the context).
+    return Decimal(str(value))
 
 
 def _int(spec: Mapping[str, Any], key: str) -> int | None:
