@@ -7,8 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
-from mock_exchange.core.enums import OrderType, Side, TimeInForce
-from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
+from mock_exchange.core.requests import ListCancelResult, PlacementResult
 from mock_exchange.web import serializers
 from mock_exchange.web.endpoint_catalog import (
     MARGIN_ALL_ORDERS,
@@ -20,11 +19,11 @@ from mock_exchange.web.endpoint_catalog import (
     MARGIN_QUERY_ORDER,
 )
 from mock_exchange.web.order_params import (
-    check_quantity,
-    check_type_rules,
+    default_resp_type,
     history_limit,
     margin_options,
     no_from_id_with_times,
+    single_order_request,
     within_a_day,
 )
 from mock_exchange.web.pipeline import Call, Placement, binance_route
@@ -41,20 +40,9 @@ _GENERIC_MANDATORY = errors.mandatory_param_missing()
 @binance_route(blueprint, MARGIN_NEW_ORDER)
 def new_margin_order(call: Call) -> Placement[PlacementResult]:
     params = call.params
-    order_type = OrderType(params["type"])
-    check_quantity(params, order_type)
-    check_type_rules(params, order_type, tif_error=_GENERIC_MANDATORY)
-    tif = params.get("timeInForce")
-    request = NewOrder(
-        symbol=params["symbol"], side=Side(params["side"]), type=order_type, quantity=params.get("quantity"),
-        quote_order_qty=params.get("quoteOrderQty"), price=params.get("price"), stop_price=params.get("stopPrice"),
-        trailing_delta=params.get("trailingDelta"), iceberg_qty=params.get("icebergQty"),
-        time_in_force=TimeInForce(tif) if tif else None, new_client_order_id=params.get("newClientOrderId"),
-        **margin_options(params),
-    )
+    request = single_order_request(params, _GENERIC_MANDATORY, **margin_options(params))
     exchange = current_runtime().exchange
-    # MARKET and LIMIT answer FULL by default, every other type ACK (spec §4.8).
-    resp_type = params.get("newOrderRespType", "FULL" if order_type in (OrderType.MARKET, OrderType.LIMIT) else "ACK")
+    resp_type = params.get("newOrderRespType", default_resp_type(request.type))
 
     def respond(result: PlacementResult) -> dict[str, Any]:
         return serializers.new_order_response(

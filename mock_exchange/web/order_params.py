@@ -22,7 +22,7 @@ from mock_exchange.core.enums import (
 )
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.intervals import DAY_MS
-from mock_exchange.core.requests import LegSpec
+from mock_exchange.core.requests import LegSpec, NewOrder
 from mock_exchange.web.params import Kind, Param, enum
 
 SIDES = tuple(s.value for s in Side)
@@ -139,6 +139,28 @@ def leg_spec(params: Mapping[str, Any], prefix: str, side: str | None = None,
         time_in_force=TimeInForce(tif) if tif else None,
         client_order_id=params.get(f"{prefix}ClientOrderId"),
     )
+
+
+def single_order_request(params: Mapping[str, Any], tif_error: BinanceError | None = None,
+                         **scope: Any) -> NewOrder:
+    """A single order's parameters (POST /sapi/v1/margin/order, /api/v3/order, cancelReplace) as the
+    engine's request, presence rules checked; ``scope``: the spot flag or the margin options."""
+    order_type = OrderType(params["type"])
+    check_quantity(params, order_type)
+    check_type_rules(params, order_type, tif_error=tif_error)
+    tif = params.get("timeInForce")
+    return NewOrder(
+        symbol=params["symbol"], side=Side(params["side"]), type=order_type, quantity=params.get("quantity"),
+        quote_order_qty=params.get("quoteOrderQty"), price=params.get("price"), stop_price=params.get("stopPrice"),
+        trailing_delta=params.get("trailingDelta"), iceberg_qty=params.get("icebergQty"),
+        time_in_force=TimeInForce(tif) if tif else None, new_client_order_id=params.get("newClientOrderId"),
+        **scope,
+    )
+
+
+def default_resp_type(order_type: OrderType) -> str:
+    """MARKET and LIMIT answer FULL by default, every other type ACK (spot rest-api.md New order; spec §4.8)."""
+    return "FULL" if order_type in (OrderType.MARKET, OrderType.LIMIT) else "ACK"
 
 
 def margin_options(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
-from mock_exchange.core.enums import OrderStatus, OrderType, SelfTradePreventionMode, Side, TimeInForce
+from mock_exchange.core.enums import OrderStatus, SelfTradePreventionMode
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
 from mock_exchange.web import spot_serializers as shapes
@@ -32,10 +32,10 @@ from mock_exchange.web.endpoint_catalog import (
     SPOT_TEST_ORDER,
 )
 from mock_exchange.web.order_params import (
-    check_quantity,
-    check_type_rules,
+    default_resp_type,
     history_limit,
     no_from_id_with_times,
+    single_order_request,
     within_a_day,
 )
 from mock_exchange.web.pipeline import SPOT_BOOK, Call, Placement, binance_route, count_orders
@@ -50,29 +50,16 @@ blueprint = Blueprint("spot_orders", __name__)
 
 def new_order_request(params: dict[str, Any]) -> NewOrder:
     """POST /api/v3/order's parameters as the engine's request, presence rules checked (-1102 / -1106)."""
-    order_type = OrderType(params["type"])
-    check_quantity(params, order_type)
-    check_type_rules(params, order_type)
-    tif, stp = params.get("timeInForce"), params.get("selfTradePreventionMode")
-    return NewOrder(
-        symbol=params["symbol"], side=Side(params["side"]), type=order_type, quantity=params.get("quantity"),
-        quote_order_qty=params.get("quoteOrderQty"), price=params.get("price"), stop_price=params.get("stopPrice"),
-        trailing_delta=params.get("trailingDelta"), iceberg_qty=params.get("icebergQty"),
-        time_in_force=TimeInForce(tif) if tif else None, new_client_order_id=params.get("newClientOrderId"),
-        spot=True, self_trade_prevention_mode=SelfTradePreventionMode(stp) if stp else None,
-    )
-
-
-def _default_resp_type(order_type: OrderType) -> str:
-    # MARKET and LIMIT answer FULL by default, every other type ACK (rest-api.md, New order).
-    return "FULL" if order_type in (OrderType.MARKET, OrderType.LIMIT) else "ACK"
+    stp = params.get("selfTradePreventionMode")
+    return single_order_request(params, spot=True,
+                                self_trade_prevention_mode=SelfTradePreventionMode(stp) if stp else None)
 
 
 @binance_route(blueprint, SPOT_NEW_ORDER)
 def spot_new_order(call: Call) -> Placement[PlacementResult]:
     request = new_order_request(call.params)
     exchange = current_runtime().exchange
-    resp_type = call.get("newOrderRespType", _default_resp_type(request.type))
+    resp_type = call.get("newOrderRespType", default_resp_type(request.type))
 
     def respond(result: PlacementResult) -> dict[str, Any]:
         return shapes.order_report(result.order, resp_type, result.transact_time_ms, result.fills)
@@ -152,7 +139,7 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
             # Over the unfilled order count nothing is tried, not even the cancel: a plain -1015 (rest-api.md).
             limiter.check_orders(account, 1, SPOT_BOOK)
 
-    resp_type = params.get("newOrderRespType", _default_resp_type(request.type))
+    resp_type = params.get("newOrderRespType", default_resp_type(request.type))
     # The new order is counted as a POST /api/v3/order is (web/pipeline.count_orders).
     placement = Placement(lambda: exchange.place_order(call.account, request),
                           lambda result: shapes.order_report(result.order, resp_type, result.transact_time_ms,
