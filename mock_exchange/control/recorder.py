@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Response, request
+from flask import Request, Response, request
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -48,19 +48,20 @@ def record_request(response: Response, runtime: ExchangeRuntime, context: Reques
     the entry is read (``Journal.query`` calls ``COMPLETE``). Parsing them for every request
     cost more than the rest of a placement's web layer, and most entries are never read.
     """
-    if runtime.journal is None or _is_control(request.path):
+    received = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+    if runtime.journal is None or _is_control(received.path):
         return
     arrival = context.arrival_ms if context is not None else None
     account = context.account_name if context is not None else None
     truncated: list[str] = []
     body_kept = KEPT["body"] if account is not None else KEPT["unauthenticated_body"]
-    raw = _RawExchange(request.method, _prefix(request.query_string, KEPT["query"], "query", truncated),
-                       _prefix(_raw_body(), body_kept, "body", truncated), request.mimetype,
-                       _header_environ(request.environ, truncated), _response_prefix(response, truncated))
+    raw = _RawExchange(received.method, _prefix(received.query_string, KEPT["query"], "query", truncated),
+                       _prefix(_raw_body(received), body_kept, "body", truncated), received.mimetype,
+                       _header_environ(received.environ, truncated), _response_prefix(response, truncated))
     entry = {
         "time_ms": arrival if arrival is not None else runtime.exchange.clock.now_ms(),
-        "method": request.method,
-        "path": request.path,
+        "method": received.method,
+        "path": received.path,
         "params": None,
         "headers": None,
         "account": account,
@@ -108,13 +109,13 @@ class _RawExchange:
         entry["response"] = _parse_json(self.response)
 
 
-def _raw_body() -> bytes:
-    if request.method == "GET" or request.mimetype not in ("", "application/x-www-form-urlencoded"):
+def _raw_body(received: Request) -> bytes:
+    if received.method == "GET" or received.mimetype not in ("", "application/x-www-form-urlencoded"):
         return b""
-    if request.content_length == 0:
+    if received.content_length == 0:
         return b""
     try:
-        return request.get_data(cache=True)
+        return received.get_data(cache=True)
     except RequestEntityTooLarge:
         # Already answered 413; the journal keeps the request without its body.
         return b""
@@ -155,7 +156,7 @@ def _is_control(path: str) -> bool:
 
 def request_params() -> dict[str, str]:
     """Query and form parameters as Binance reads them, without the signature."""
-    return parse_params(request.method, request.mimetype, request.query_string, _raw_body())
+    return parse_params(request.method, request.mimetype, request.query_string, _raw_body(request))
 
 
 def parse_params(method: str, mimetype: str, raw_query: bytes, raw_body: bytes) -> dict[str, str]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Request, Response, request
 
 from mock_exchange.core import errors
 from mock_exchange.core.errors import BinanceError
@@ -47,6 +47,7 @@ __all__ = ["Call", "ENDPOINTS", "Placement", "binance_route", "check_timing", "r
 MAX_RECV_WINDOW = Decimal(60000)
 DEFAULT_RECV_WINDOW = Decimal(5000)
 FUTURE_ALLOWANCE_MS = 1000
+API_KEY_ENVIRON = "HTTP_X_MBX_APIKEY"  # the X-MBX-APIKEY header, as WSGI names it
 SPOT_BOOK = "spot"  # the order-count book /api/v3 placements are counted in (core/rate_limits.py)
 MARGIN_BOOK = "margin"
 # Every Binance endpoint served, by (method, path rule): what web/explain.py reads to name parameters.
@@ -88,14 +89,15 @@ def binance_route(blueprint: Blueprint, endpoint: Endpoint) -> Callable[[View], 
 def run_binance_request(endpoint: Endpoint | EndpointChoice, view: View) -> Response:
     """Run the pipeline's stages for the current request, top to bottom, and answer it."""
     runtime = current_runtime()
-    context = open_context()
+    received = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not one per field
+    context = open_context(received.environ)
     try:
         # 1. arrival: the raw request read and parsed once
         now = context.arrival_ms = runtime.exchange.clock.now_ms()
-        endpoint = read_request(context, endpoint)
+        endpoint = read_request(context, received, endpoint)
         raw = context.raw
         # 2. weight, counted before anything can fail
-        api_key = request.headers.get("X-MBX-APIKEY") if endpoint.security.needs_key else None
+        api_key = received.environ.get(API_KEY_ENVIRON) if endpoint.security.needs_key else None
         account = context.account = runtime.exchange.account_by_api_key(api_key) if api_key else None
         context.charge = WeightCharge(endpoint.family, endpoint.name, endpoint.weight_for(raw),
                                       endpoint.uid_weighted, account.name if account is not None else None)
@@ -125,13 +127,15 @@ def run_binance_request(endpoint: Endpoint | EndpointChoice, view: View) -> Resp
     return response
 
 
-def read_request(context: RequestContext, endpoint: Endpoint | EndpointChoice) -> Endpoint:
+def read_request(context: RequestContext, received: Request, endpoint: Endpoint | EndpointChoice) -> Endpoint:
     """Fill the context with the raw request; its parameters parsed once. Which endpoint it is."""
-    context.ip = request.remote_addr or "127.0.0.1"
-    query = context.query = request.query_string.decode("latin-1")
+    environ = received.environ
+    context.ip = environ.get("REMOTE_ADDR") or "127.0.0.1"
+    # WSGI hands the query over as latin-1 text: the bytes received, one character each.
+    query = context.query = environ.get("QUERY_STRING", "")
     # One path with a key-only and a signed variant shares the method, so the body reads the same.
-    method = endpoint.method if isinstance(endpoint, Endpoint) else request.method
-    body = context.body = "" if method == "GET" else _form_body()
+    method = endpoint.method if isinstance(endpoint, Endpoint) else received.method
+    body = context.body = "" if method == "GET" else _form_body(received)
     try:
         context.raw = merge_sources(_utf8(query), _utf8(body))
     except BinanceError as exc:
@@ -193,14 +197,14 @@ def answer_headers() -> dict[str, str]:
     return context.headers if context is not None else {}
 
 
-def _form_body() -> str:
+def _form_body(received: Request) -> str:
     """The raw body as sent, when it is a form (a JSON content type with no body is normal)."""
-    if request.content_length == 0:  # declared empty (not chunked): no stream to set up and read
+    if received.content_length == 0:  # declared empty (not chunked): no stream to set up and read
         return ""
-    data = request.get_data(cache=True)
+    data = received.get_data(cache=True)
     if not data:
         return ""
-    mimetype = request.mimetype
+    mimetype = received.mimetype
     if mimetype and mimetype != "application/x-www-form-urlencoded":
         return ""
     return data.decode("latin-1")

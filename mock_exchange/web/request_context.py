@@ -2,11 +2,11 @@
 
 ``web/pipeline.run_binance_request`` opens the context when a Binance request arrives and
 fills it in Binance's order (raw text, parameters parsed once, account, weight, fault,
-answer headers); the after-answer stages (``web/pipeline.after_answer``: explanation,
-request log, journal) read it back. It is the one object Flask keeps for a request
-(``flask.g.request_context``), reached only through :func:`current_context` and
-:func:`open_context`; a request that is not a Binance endpoint (an unknown path, the
-control API) has a context with no endpoint.
+answer headers); the after-answer stages (``web/after_answer.py``: explanation, request
+log, journal) read it back. It is the one thing kept for a request, in its WSGI environ
+(``ENVIRON_KEY``: the pipeline holds the environ already, so no proxy lookup), reached
+only through :func:`current_context` and :func:`open_context`; a request that is not a
+Binance endpoint (an unknown path, the control API) has a context with no endpoint.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import g
+from flask import request
 
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.rate_limits import WeightCharge
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # explain.py imports the pipeline, which imports this module
     from mock_exchange.core.accounts import Account
     from mock_exchange.web.explain import Explanation
 
-_ATTRIBUTE = "request_context"
+ENVIRON_KEY = "mock_exchange.request_context"
 
 
 @dataclass(slots=True)
@@ -75,16 +75,17 @@ class RequestContext:
         return self.endpoint is not None and self.parse_error is None
 
 
-def open_context() -> RequestContext:
-    """The current request's context, made on first use (arrival)."""
-    context: RequestContext | None = g.get(_ATTRIBUTE)
+def open_context(environ: dict[str, Any] | None = None) -> RequestContext:
+    """The context of the request ``environ`` belongs to (the current one by default), made on first use."""
+    if environ is None:
+        environ = request.environ
+    context: RequestContext | None = environ.get(ENVIRON_KEY)
     if context is None:
-        context = RequestContext(time.perf_counter())
-        setattr(g, _ATTRIBUTE, context)
+        context = environ[ENVIRON_KEY] = RequestContext(time.perf_counter())
     return context
 
 
 def current_context() -> RequestContext | None:
     """The current request's context, or None when nothing opened one (a request the log does not time)."""
-    context: RequestContext | None = g.get(_ATTRIBUTE)
+    context: RequestContext | None = request.environ.get(ENVIRON_KEY)
     return context

@@ -77,6 +77,42 @@ def _find_key(value: str) -> StreamGrant | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class StreamStart:
+    """Where a user-data stream begins, fixed before the handshake: what it reads, from which event, for whom."""
+
+    exchange: Any  # core.exchange.Exchange
+    log: Any  # its event log (a reset replaces it)
+    cursor: int  # the last event before the stream began
+    grant: StreamGrant | None  # the listen key's grant (None on the WebSocket API)
+
+
+@dataclass(frozen=True, slots=True)
+class MarketStart:
+    """A market-stream session made before the handshake (None: a stream name that is not one)."""
+
+    session: market_stream_ws.MarketSession | None
+
+
+_HANDSHAKE = "ws_handshake"  # the one flask.g attribute: what the check before the handshake found
+
+
+def _begin(start: StreamStart | MarketStart) -> None:
+    setattr(g, _HANDSHAKE, start)
+
+
+def _stream_start() -> StreamStart:
+    start = g.get(_HANDSHAKE)
+    assert isinstance(start, StreamStart)
+    return start
+
+
+def _market_start() -> MarketStart:
+    start = g.get(_HANDSHAKE)
+    assert isinstance(start, MarketStart)
+    return start
+
+
 def _was_reset(exchange: Any, log: Any) -> bool:
     """Whether the exchange this session streams was replaced or reset since it began."""
     return current_runtime().exchange is not exchange or exchange.events is not log
@@ -100,7 +136,7 @@ def _check_upgrade() -> Any:
         # A market stream (market_stream_ws.py): no grant to look up. As for the user stream,
         # its streams start here, before the handshake.
         try:
-            g.market_session = _market_session(value)
+            _begin(MarketStart(_market_session(value)))
         except BinanceError as exc:  # a listen key named in a combined path that is not one
             return json_response(exc.to_dict(), 400)
         return None
@@ -111,7 +147,7 @@ def _check_upgrade() -> Any:
     # The stream starts here, before the handshake: whatever happens once the client sees
     # the connection open is on it.
     exchange = current_runtime().exchange
-    g.stream_start = (exchange, exchange.events, last_event_seq(exchange), grant)
+    _begin(StreamStart(exchange, exchange.events, last_event_seq(exchange), grant))
     return None
 
 
@@ -129,7 +165,9 @@ def listen_key_stream(ws: Any, listen_key: str) -> None:
 
 
 def _run_listen_key_stream(ws: Any, round_done: Any) -> None:
-    exchange, log, cursor, grant = g.stream_start
+    start = _stream_start()
+    exchange, log, cursor, grant = start.exchange, start.log, start.cursor, start.grant
+    assert grant is not None  # a listen key path: its grant was found before the handshake
     while True:
         ws.receive(timeout=POLL_INTERVAL_S)  # frames from the client are ignored, as Binance does
         if _was_reset(exchange, log):
@@ -209,7 +247,7 @@ def _limits_on() -> bool:
 
 
 def _run_market_session(ws: Any) -> None:
-    session = g.market_session
+    session = _market_start().session
     if session is None:
         ws.close(*market_stream_ws.ILLEGAL_STREAM_CLOSE)
         return
@@ -235,7 +273,8 @@ class ApiSession:
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
-        self.exchange, self.log, _, _ = g.stream_start
+        start = _stream_start()
+        self.exchange, self.log = start.exchange, start.log
         self.subscriptions: dict[int, Subscription] = {}
         self.next_id = 0
         # Market-data requests run through the REST endpoints (ws_api_market.py) from this address.
