@@ -34,11 +34,11 @@ def served() -> list[Endpoint]:
 
 
 def weight_text(endpoint: Endpoint) -> str:
-    """The weight and its counter (IP or UID); a varying weight by its rule."""
+    """The weight and its counter (IP or UID); a varying weight by its rule; a placement's order count."""
     counter = "UID" if endpoint.uid_weighted else "IP"
-    if isinstance(endpoint.weight, int):
-        return f"{endpoint.weight} ({counter})"
-    return f"{endpoint.weight.describe()} ({counter})"
+    weight = endpoint.weight if isinstance(endpoint.weight, int) else endpoint.weight.describe()
+    orders = f"; counts {endpoint.order_count} order{'s' if endpoint.order_count > 1 else ''}"
+    return f"{weight} ({counter}{orders if endpoint.order_count else ''})"
 
 
 def params_text(endpoint: Endpoint) -> str:
