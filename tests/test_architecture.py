@@ -105,6 +105,16 @@ def test_the_endpoint_table_is_exactly_what_the_app_routes() -> None:
     assert len({e.name for e in ALL}) == len({(e.method, e.path) for e in ALL}), "two routes share a name"
 
 
+def test_every_endpoint_links_binance_s_page_or_is_a_documented_gap() -> None:
+    from mock_exchange.web.endpoint_catalog import ALL, NO_PAGE_FOUND
+
+    for endpoint in ALL:
+        if (endpoint.method, endpoint.path) in NO_PAGE_FOUND:
+            assert endpoint.doc_url is None, endpoint.name
+        else:
+            assert (endpoint.doc_url or "").startswith("https://developers.binance.com/"), endpoint.name
+
+
 def test_every_presence_rule_names_the_function_that_checks_it() -> None:
     import importlib
 

@@ -553,3 +553,5 @@ GROUPS: tuple[tuple[str, tuple[Endpoint, ...]], ...] = (
                         MARGIN_ISOLATED_ALL_PAIRS, ALL_COINS, ASSET_TRADE_FEE, ACCOUNT_STATUS, API_RESTRICTIONS)),
 )
 ALL: tuple[Endpoint, ...] = tuple(endpoint for _, endpoints in GROUPS for endpoint in endpoints)
+# The routes no source gives a Binance page for (docs/endpoints.md, "Sources of the Binance pages").
+NO_PAGE_FOUND = frozenset({("POST", "/sapi/v1/userListenToken"), ("GET", "/sapi/v1/margin/oto/openOrderList")})

@@ -37,7 +37,8 @@ class Security(Enum):
 # -- weights that vary with the request ------------------------------------------------
 # Each rule is a value with its numbers in fields, so the docs can print it and a test can
 # read it; ``weight(raw)`` computes it from the raw parameters, before any is validated
-# (a rejected request costs weight too, spec §12).
+# (a rejected request costs weight too, spec §12). A parameter counts as sent when it has
+# a value: ``symbol=`` is charged as no symbol (the request then fails with -1105).
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class ByLimit:
 
 def symbol_count(raw: Mapping[str, str]) -> int:
     """How many symbols a request names: 1 for ``symbol``, the length of the ``symbols`` list."""
-    if "symbol" in raw:
+    if raw.get("symbol"):
         return 1
     try:
         names = json.loads(raw.get("symbols", ""))
@@ -119,7 +120,7 @@ class BySymbolCount:
     every_symbol: int
 
     def weight(self, raw: Mapping[str, str]) -> int:
-        if "symbol" not in raw and "symbols" not in raw:
+        if not raw.get("symbol") and not raw.get("symbols"):
             return self.every_symbol
         count = symbol_count(raw)
         for bound, weight in self.tiers:
