@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -120,3 +121,23 @@ def test_signed_margin_client_calls_work_in_process() -> None:
                                 quantity="0.01", price="32000")
     assert placed.status == "NEW"
     assert [o.order_id for o in client.get_open_orders(symbol="BTCUSDT")] == [placed.order_id]
+
+
+def test_in_process_requests_take_no_proxy_or_netrc_from_the_environment(
+        echo_app: Flask, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine mock-exchange.local login someone password secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    session = session_for(echo_app)
+    answer = session.get(f"{URL}/echo")
+    assert answer.status_code == 200
+    assert "Authorization" not in answer.request.headers
+    # Explicit settings still apply; other hosts keep requests' environment handling.
+    assert session.get(f"{URL}/echo", auth=("me", "pw")).request.headers["Authorization"].startswith("Basic ")
+    settings = session.merge_environment_settings("http://example.invalid/x", {}, None, None, None)
+    assert settings["proxies"].get("http") == "http://127.0.0.1:9"
+    assert session.merge_environment_settings(f"{URL}/echo", {}, None, None, None)["proxies"] == {}
