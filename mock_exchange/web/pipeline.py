@@ -3,7 +3,7 @@
 :func:`run_binance_request` is the whole of it, one stage after another:
 
 1. arrival — the request context opens (web/request_context.py): exchange time (the
-   journal's), the raw query and form body, parsed once (a malformed one is kept for stage 5)
+   journal's), the raw query and form body, parsed once (a malformed one is kept for stage 4)
 2. weight — counted first, rejected requests cost weight too → 429 -1003 / 418
 3. API key (``X-MBX-APIKEY``) → -2014 / -2015 (401); margin trading needs margin permission
 4. parameters: duplicates -1101, malformed encoding -1100, unknown -1104
@@ -38,7 +38,7 @@ from mock_exchange.core.requests import ListPlacementResult, PlacementResult
 from mock_exchange.core.signatures import SignatureVerifier, signature_payload
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, check_known, merge_sources, parse_params, parse_value
-from mock_exchange.web.request_context import Call, RequestContext, current_context, open_context
+from mock_exchange.web.request_context import Call, RequestContext, open_context
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import ExchangeRuntime, current_runtime
 
@@ -189,12 +189,6 @@ def add_headers(response: Response, headers: Mapping[str, str]) -> None:
     if headers:
         for key, value in headers.items():
             response.headers.setdefault(key, value)
-
-
-def answer_headers() -> dict[str, str]:
-    """The headers the current request's answer gets (a view that answers twice adds to them)."""
-    context = current_context()
-    return context.headers if context is not None else {}
 
 
 def _form_body(received: Request) -> str:
