@@ -84,8 +84,12 @@ _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _yaml(text: str) -> Any:
     try:
         raw = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader (C or Python)
-    except RecursionError:
+    except RecursionError:  # the Python loader
         raise nesting.TooDeep() from None
+    except yaml.MarkedYAMLError as exc:  # libyaml has its own, deeper, limit: same answer as ours
+        if exc.problem and "nesting depth" in exc.problem:
+            raise nesting.TooDeep() from None
+        raise
     nesting.check_depth(raw)
     return raw
 
