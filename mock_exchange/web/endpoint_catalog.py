@@ -81,18 +81,10 @@ FROM_ID_EXCLUDES_TIMES = PresenceRule(
     "fromId or a window", "fromId excludes startTime / endTime (-1128)", _WEB + "order_params.no_from_id_with_times")
 WITHIN_A_DAY = PresenceRule(
     "24-hour window", "startTime to endTime spans at most 24 hours (-1127)", _WEB + "order_params.within_a_day")
-OPEN_ORDERS_ISOLATED_SYMBOL = PresenceRule(
-    "isolated needs symbol", "isIsolated=TRUE needs symbol", _WEB + "margin_orders.query_margin_open_orders")
-LIST_SCOPE_ISOLATED_SYMBOL = PresenceRule(
-    "isolated needs symbol", "isIsolated=TRUE needs symbol; cross ignores it", _WEB + "margin_order_lists._list_scope")
-BORROW_ISOLATED_SYMBOL = PresenceRule(
-    "isolated needs symbol", "isIsolated=TRUE needs symbol", _WEB + "margin_account.margin_borrow_repay")
-ORDER_COUNT_ISOLATED_SYMBOL = PresenceRule(
-    "isolated needs symbol", "isIsolated=TRUE needs symbol", _WEB + "margin_rate_limit.margin_order_count_usage")
+ISOLATED_NEEDS_SYMBOL = PresenceRule(
+    "isolated needs symbol", "isIsolated=TRUE needs symbol", _WEB + "order_params.symbol_if_isolated")
 LIQUIDATION_ISOLATED_SYMBOL = PresenceRule(
-    "isolated needs symbol", "type=ISOLATED needs symbol", _WEB + "liquidation.margin_manual_liquidation")
-TOKEN_ISOLATED_SYMBOL = PresenceRule(
-    "isolated needs symbol", "isIsolated=true needs symbol", _WEB + "user_stream.create_listen_token")
+    "isolated needs symbol", "type=ISOLATED needs symbol", _WEB + "order_params.symbol_if_isolated")
 
 # -- weight rules -----------------------------------------------------------------------
 # Margin placements: 6 (UID), 1500 when they may borrow (spec §4.0, from 2026-05-07).
@@ -185,7 +177,7 @@ MARGIN_CANCEL_OPEN_ORDERS = Endpoint(
     doc_url=_MARGIN_DOCS + "trade#margin-account-cancel-all-open-orders-on-asymbol")
 MARGIN_OPEN_ORDERS = Endpoint(
     "query_margin_open_orders", "GET", "/sapi/v1/margin/openOrders", Security.USER_DATA, 10, (_OPT_SYMBOL, _ISOLATED),
-    presence=(OPEN_ORDERS_ISOLATED_SYMBOL,), doc_url=_MARGIN_DOCS + "trade#query-margin-accounts-open-orders")
+    presence=(ISOLATED_NEEDS_SYMBOL,), doc_url=_MARGIN_DOCS + "trade#query-margin-accounts-open-orders")
 MARGIN_ALL_ORDERS = Endpoint(
     "query_margin_all_orders", "GET", "/sapi/v1/margin/allOrders", Security.USER_DATA, 200,
     (_SYMBOL, _ISOLATED, Param("orderId", Kind.LONG), *_WINDOW, _LIMIT),
@@ -240,16 +232,16 @@ MARGIN_CANCEL_ORDER_LIST = Endpoint(
 MARGIN_QUERY_ORDER_LIST = Endpoint(
     "query_margin_order_list", "GET", "/sapi/v1/margin/orderList", Security.USER_DATA, 10,
     _LIST_SCOPE + (Param("orderListId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID)),
-    presence=(LIST_SCOPE_ISOLATED_SYMBOL, MARGIN_LIST_QUERY_REF),
+    presence=(ISOLATED_NEEDS_SYMBOL, MARGIN_LIST_QUERY_REF),
     doc_url=_MARGIN_DOCS + "trade#query-margin-accounts-oco")
 MARGIN_ALL_ORDER_LISTS = Endpoint(
     "query_margin_all_order_lists", "GET", "/sapi/v1/margin/allOrderList", Security.USER_DATA, 200,
     _LIST_SCOPE + (Param("fromId", Kind.LONG), *_WINDOW, _LIMIT),
-    presence=(LIST_SCOPE_ISOLATED_SYMBOL, FROM_ID_EXCLUDES_TIMES),
+    presence=(ISOLATED_NEEDS_SYMBOL, FROM_ID_EXCLUDES_TIMES),
     doc_url=_MARGIN_DOCS + "trade#query-margin-accounts-all-oco")
 MARGIN_OPEN_ORDER_LISTS = Endpoint(
     "query_margin_open_order_lists", "GET", "/sapi/v1/margin/openOrderList", Security.USER_DATA, 10, _LIST_SCOPE,
-    presence=(LIST_SCOPE_ISOLATED_SYMBOL,), doc_url=_MARGIN_DOCS + "trade#query-margin-accounts-open-oco")
+    presence=(ISOLATED_NEEDS_SYMBOL,), doc_url=_MARGIN_DOCS + "trade#query-margin-accounts-open-oco")
 # Query-Margin-Account's-Open-OTO/OTOCO-Order-Lists: USER_DATA, weight 10 (UID). No source gives its page.
 MARGIN_OPEN_OTO_LISTS = Endpoint(
     "margin_open_oto_order_lists", "GET", "/sapi/v1/margin/oto/openOrderList", Security.USER_DATA, 10,
@@ -257,7 +249,7 @@ MARGIN_OPEN_OTO_LISTS = Endpoint(
 # Margin-Account-Query-Current-Margin-Order-Count-Usage: TRADE, weight 20 (IP).
 MARGIN_ORDER_COUNT_USAGE = Endpoint(
     "margin_order_count_usage", "GET", "/sapi/v1/margin/rateLimit/order", Security.TRADE, 20, (_ISOLATED, _OPT_SYMBOL),
-    presence=(ORDER_COUNT_ISOLATED_SYMBOL,), doc_url=_MARGIN_DOCS + "trade#query-current-margin-order-count-usage")
+    presence=(ISOLATED_NEEDS_SYMBOL,), doc_url=_MARGIN_DOCS + "trade#query-current-margin-order-count-usage")
 
 # -- margin accounts, borrowing, isolated pairs, liquidation ------------------------------------
 MARGIN_CROSS_ACCOUNT = Endpoint(
@@ -270,7 +262,7 @@ MARGIN_BORROW_REPAY = Endpoint(
     "margin_borrow_repay", "POST", "/sapi/v1/margin/borrow-repay", Security.TRADE, 1500,
     (Param("asset", required=True), Param("isIsolated", Kind.BOOL_STR, True), _OPT_SYMBOL,
      Param("amount", Kind.DECIMAL, True), enum("type", ("BORROW", "REPAY"), True)),
-    uid_weighted=True, presence=(BORROW_ISOLATED_SYMBOL,),
+    uid_weighted=True, presence=(ISOLATED_NEEDS_SYMBOL,),
     doc_url=_MARGIN_DOCS + "borrow-repay#margin-account-borrow-repay")
 MARGIN_BORROW_REPAY_HISTORY = Endpoint(
     "query_margin_borrow_repay", "GET", "/sapi/v1/margin/borrow-repay", Security.USER_DATA, 10,
@@ -496,9 +488,9 @@ def _stream(name: str, method: str, path: str, weight: int, params: tuple[Param,
 # No source gives the userListenToken page. It is USER_STREAM; python-binance signs it, so a
 # signed request is checked as the USER_DATA variant (web/user_stream.signature_optional_route).
 LISTEN_TOKEN = Endpoint("user_listen_token", "POST", "/sapi/v1/userListenToken", Security.USER_STREAM, 1,
-                        _TOKEN_PARAMS, uid_weighted=True, presence=(TOKEN_ISOLATED_SYMBOL,))
+                        _TOKEN_PARAMS, uid_weighted=True, presence=(ISOLATED_NEEDS_SYMBOL,))
 LISTEN_TOKEN_SIGNED = Endpoint(LISTEN_TOKEN.name, "POST", LISTEN_TOKEN.path, Security.USER_DATA, 1, _TOKEN_PARAMS,
-                               uid_weighted=True, presence=(TOKEN_ISOLATED_SYMBOL,))
+                               uid_weighted=True, presence=(ISOLATED_NEEDS_SYMBOL,))
 CROSS_KEY_CREATE = _stream("margin_listen_key_create", "POST", "/sapi/v1/userDataStream", 1,
                            doc_url=_MARGIN_STREAM_DOCS + "Start-Margin-User-Data-Stream")
 CROSS_KEY_KEEP = _stream("margin_listen_key_keepalive", "PUT", "/sapi/v1/userDataStream", 1, (_LISTEN_KEY,),

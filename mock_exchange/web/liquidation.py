@@ -19,6 +19,7 @@ from mock_exchange.core import errors, liquidation, wallet_history
 from mock_exchange.core.decimals import NumberFormat
 from mock_exchange.core.orders import Order
 from mock_exchange.web.endpoint_catalog import MARGIN_FORCE_LIQUIDATION_RECORD, MARGIN_MANUAL_LIQUIDATION
+from mock_exchange.web.order_params import symbol_if_isolated
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.serializers import json_number, num
@@ -52,11 +53,7 @@ def margin_force_liquidation_record(call: Call) -> dict[str, Any]:
 
 @binance_route(blueprint, MARGIN_MANUAL_LIQUIDATION)
 def margin_manual_liquidation(call: Call) -> dict[str, Any]:
-    isolated_symbol = None
-    if call.params["type"] == "ISOLATED":
-        if "symbol" not in call.params:
-            raise errors.mandatory_param_missing("symbol")
-        isolated_symbol = call.params["symbol"]
+    isolated_symbol = symbol_if_isolated(call.params, call.params["type"] == "ISOLATED")
     outcome = current_runtime().exchange.manual_liquidation(call.account, isolated_symbol)
     # One object, as the documentation and Binance's Python SDK model show it: the largest
     # debt (docs/behaviour.md, "Manual liquidation"); nothing owed: an empty object.

@@ -25,6 +25,7 @@ from mock_exchange.web.endpoint_catalog import (
     MARGIN_MAX_BORROWABLE,
     MARGIN_TRADE_COEFF,
 )
+from mock_exchange.web.order_params import symbol_if_isolated
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.serializers import num
@@ -121,11 +122,7 @@ def query_isolated_margin_account(call: Call) -> dict[str, Any]:
 @binance_route(blueprint, MARGIN_BORROW_REPAY)
 def margin_borrow_repay(call: Call) -> dict[str, Any]:
     params = call.params
-    isolated_symbol = None
-    if params["isIsolated"]:
-        if "symbol" not in params:
-            raise errors.mandatory_param_missing("symbol")
-        isolated_symbol = params["symbol"]
+    isolated_symbol = symbol_if_isolated(params, params["isIsolated"])
     exchange = current_runtime().exchange
     action = exchange.borrow if params["type"] == "BORROW" else exchange.repay
     tran_id = action(call.account, params["asset"], params["amount"], isolated_symbol=isolated_symbol)

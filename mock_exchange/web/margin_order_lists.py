@@ -24,6 +24,7 @@ from mock_exchange.web.order_params import (
     history_limit,
     margin_options,
     no_from_id_with_times,
+    symbol_if_isolated,
 )
 from mock_exchange.web.pipeline import Call, Placement, binance_route
 from mock_exchange.web.runtime import current_runtime
@@ -66,9 +67,7 @@ def new_margin_otoco(call: Call) -> Placement[ListPlacementResult]:
 def _list_scope(call: Call) -> tuple[bool, str | None]:
     """isIsolated and symbol of a list query: symbol is mandatory for isolated, unused for cross."""
     isolated = bool(call.get("isIsolated", False))
-    if isolated and "symbol" not in call.params:
-        raise errors.mandatory_param_missing("symbol")
-    return isolated, call.get("symbol") if isolated else None
+    return isolated, symbol_if_isolated(call.params, isolated)
 
 
 @binance_route(blueprint, MARGIN_CANCEL_ORDER_LIST)

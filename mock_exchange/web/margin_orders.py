@@ -24,6 +24,7 @@ from mock_exchange.web.order_params import (
     margin_options,
     no_from_id_with_times,
     single_order_request,
+    symbol_if_isolated,
     within_a_day,
 )
 from mock_exchange.web.pipeline import Call, Placement, binance_route
@@ -95,8 +96,7 @@ def cancel_margin_open_orders(call: Call) -> list[dict[str, Any]]:
 @binance_route(blueprint, MARGIN_OPEN_ORDERS)
 def query_margin_open_orders(call: Call) -> list[dict[str, Any]]:
     isolated = bool(call.get("isIsolated", False))
-    if isolated and "symbol" not in call.params:
-        raise errors.mandatory_param_missing("symbol")
+    symbol_if_isolated(call.params, isolated)  # cross may filter by symbol too
     orders = current_runtime().exchange.open_orders(call.account, call.get("symbol"), isolated)
     return [serializers.order_query(order) for order in orders]
 

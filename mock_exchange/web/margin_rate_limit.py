@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from mock_exchange.core import errors
 from mock_exchange.web.endpoint_catalog import MARGIN_ORDER_COUNT_USAGE
+from mock_exchange.web.order_params import symbol_if_isolated
 from mock_exchange.web.pipeline import Call, binance_route
 from mock_exchange.web.runtime import current_runtime
 
@@ -17,8 +17,7 @@ blueprint = Blueprint("margin_rate_limit", __name__)
 
 @binance_route(blueprint, MARGIN_ORDER_COUNT_USAGE)
 def margin_order_count_usage(call: Call) -> list[dict[str, Any]]:
-    if call.get("isIsolated") and "symbol" not in call.params:
-        raise errors.mandatory_param_missing("symbol")
+    symbol_if_isolated(call.params, bool(call.get("isIsolated")))
     return current_runtime().limiter.order_usage(call.account.name)
 
 

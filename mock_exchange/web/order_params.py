@@ -189,6 +189,15 @@ def within_a_day(params: Mapping[str, Any]) -> None:
         raise errors.lookup_interval_too_big(24)
 
 
+def symbol_if_isolated(params: Mapping[str, Any], isolated: bool) -> str | None:
+    """The symbol of an isolated-margin request, where it is mandatory (-1102); None for cross."""
+    if not isolated:
+        return None
+    if "symbol" not in params:
+        raise errors.mandatory_param_missing("symbol")
+    return str(params["symbol"])
+
+
 def no_from_id_with_times(params: Mapping[str, Any]) -> None:
     """``fromId`` excludes ``startTime`` / ``endTime`` (-1128)."""
     if "fromId" in params and ("startTime" in params or "endTime" in params):

@@ -42,6 +42,7 @@ from mock_exchange.web.endpoint_catalog import (
     RISK_KEY_KEEP,
 )
 from mock_exchange.web.endpoints import Endpoint
+from mock_exchange.web.order_params import symbol_if_isolated
 from mock_exchange.web.params import split_pairs
 from mock_exchange.web.pipeline import Call, binance_route, run_binance_request
 from mock_exchange.web.request_context import RequestContext
@@ -117,11 +118,8 @@ def signature_optional_route(key_only: Endpoint, signed: Endpoint) -> Callable[[
 
 @signature_optional_route(LISTEN_TOKEN, LISTEN_TOKEN_SIGNED)
 def create_listen_token(call: Call) -> dict[str, Any]:
-    isolated = None
-    if call.get("isIsolated"):
-        if "symbol" not in call.params:
-            raise errors.mandatory_param_missing("symbol")
-        isolated = _isolated_symbol(call, call.params["symbol"])
+    symbol = symbol_if_isolated(call.params, bool(call.get("isIsolated")))
+    isolated = _isolated_symbol(call, symbol) if symbol is not None else None
     validity = check_token_validity(call.get("validity"))
     grant = current_runtime().exchange.issue_listen_token(registry(), call.account.name, isolated, validity,
                                                          TOKEN_LENGTH)

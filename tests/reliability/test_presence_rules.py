@@ -78,14 +78,9 @@ VIOLATIONS: dict[PresenceRule, tuple[Callable[[Params], Params], Callable[[Param
                                      _fixed(errors.bad_param_combo())),
     catalog.WITHIN_A_DAY: (_with(startTime=str(FROZEN_AT_MS - 2 * DAY_MS), endTime=str(FROZEN_AT_MS)),
                            _fixed(errors.lookup_interval_too_big(24))),
-    catalog.OPEN_ORDERS_ISOLATED_SYMBOL: (_isolated_without_symbol(), _fixed(errors.mandatory_param_missing("symbol"))),
-    catalog.LIST_SCOPE_ISOLATED_SYMBOL: (_isolated_without_symbol(), _fixed(errors.mandatory_param_missing("symbol"))),
-    catalog.BORROW_ISOLATED_SYMBOL: (_isolated_without_symbol(), _fixed(errors.mandatory_param_missing("symbol"))),
-    catalog.ORDER_COUNT_ISOLATED_SYMBOL: (_isolated_without_symbol(),
-                                          _fixed(errors.mandatory_param_missing("symbol"))),
+    catalog.ISOLATED_NEEDS_SYMBOL: (_isolated_without_symbol(), _fixed(errors.mandatory_param_missing("symbol"))),
     catalog.LIQUIDATION_ISOLATED_SYMBOL: (_isolated_without_symbol("type", "ISOLATED"),
                                           _fixed(errors.mandatory_param_missing("symbol"))),
-    catalog.TOKEN_ISOLATED_SYMBOL: (_isolated_without_symbol(), _fixed(errors.mandatory_param_missing("symbol"))),
 }
 
 CASES = [(endpoint, rule) for endpoint in catalog.ALL for rule in endpoint.presence]
