@@ -548,8 +548,9 @@ def _order_rejected(facts: _Facts, code: int, msg: str) -> Explanation:
     if "Duplicate order" in msg:
         ids = ", ".join(f"{k}={facts.value(k)}" for k in ("newClientOrderId", "listClientOrderId")
                         if k in facts.params)
-        return Explanation(code, f"An open order of this account already uses {ids or 'that client order id'}.",
-                           "duplicate_order")
+        book = "spot" if facts.path.startswith("/api/v3/") else "margin"  # each keeps its own ids (docs/spot.md)
+        return Explanation(code, f"An open {book} order of this account already uses "
+                           f"{ids or 'that client order id'}.", "duplicate_order")
     return _generic(facts, code, msg)
 
 

@@ -294,8 +294,10 @@ def test_spot_and_margin_keep_their_client_ids_apart(signed: SignedClient) -> No
     assert signed.get("/sapi/v1/margin/order", symbol="BTCUSDT",
                       origClientOrderId="same").get_json()["orderId"] == margin_id
     # Still unique within each: a second open "same" is refused on either side.
-    assert limit_buy(signed, newClientOrderId="same", price="27000").get_json() == {
-        "code": -2010, "msg": "Duplicate order sent."}
+    refused = limit_buy(signed, newClientOrderId="same", price="27000")
+    assert refused.get_json() == {"code": -2010, "msg": "Duplicate order sent."}
+    assert "An open spot order of this account already uses newClientOrderId=same" in (
+        refused.headers["X-Mock-Explain"])
     again = signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC",
                         quantity="0.1", price="27000", newClientOrderId="same")
     assert again.get_json() == {"code": -2010, "msg": "Duplicate order sent."}
