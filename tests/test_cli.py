@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import signal
@@ -82,8 +83,10 @@ def test_bad_threads_and_unknown_commands_are_one_line() -> None:
 
 
 def test_the_banner_lists_every_url_and_how_to_stop() -> None:
+    # PYTHONFAULTHANDLER: a server that does not stop is made to print every thread's stack.
     process = subprocess.Popen([*COMMAND, "serve", "--port", "0", "--ws-port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
         assert process.stdout is not None
         banner = [process.stdout.readline() for _ in range(8)]
@@ -105,7 +108,12 @@ def test_the_banner_lists_every_url_and_how_to_stop() -> None:
         assert requests.get(f"{url}/mock/v1/", timeout=5).status_code == 200
         assert requests.get(f"{ws.replace('ws://', 'http://')}/api/v3/ping", timeout=5).json() == {}
         process.send_signal(signal.SIGINT)  # what Ctrl+C sends
-        out, err = process.communicate(timeout=15)
+        try:
+            out, err = process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            out, err = process.communicate()
+            pytest.fail(f"the server did not stop within 15 s of SIGINT; its threads:\n{err[-6000:]}")
         assert process.returncode == 0 and "Traceback" not in out + err
     finally:
         if process.poll() is None:
