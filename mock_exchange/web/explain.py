@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
 
 from flask import Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -33,6 +32,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from mock_exchange.control.routes import is_control_path
 from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagnose
 from mock_exchange.web.endpoint_catalog import MARGIN_NEW_ORDER
+from mock_exchange.web.params import decode_pairs
 from mock_exchange.web.request_context import RequestContext
 from mock_exchange.web.runtime import ExchangeRuntime
 from mock_exchange.web.unsupported import explain_unsupported
@@ -160,8 +160,8 @@ class _Facts:
         else:  # malformed, or not a Binance endpoint: read leniently, to show what was sent
             params = {}
             if request.method != "GET" and mimetype in ("", _FORM):
-                params.update(parse_qsl(body, keep_blank_values=True, errors="replace"))
-            params.update(parse_qsl(query, keep_blank_values=True, errors="replace"))
+                params.update(decode_pairs(body, errors="replace"))
+            params.update(decode_pairs(query, errors="replace"))
         json_fields = None
         if body and (mimetype == "application/json" or mimetype.endswith("+json")):
             try:
@@ -419,7 +419,7 @@ def _unread(facts: _Facts, code: int, msg: str) -> Explanation:
 def _duplicate(facts: _Facts, code: int, msg: str) -> Explanation:
     repeated = []
     for source in (facts.query, facts.body if facts.method != "GET" and facts.mimetype in ("", _FORM) else ""):
-        names = [k for k, _ in parse_qsl(source, keep_blank_values=True, errors="replace")]
+        names = [k for k, _ in decode_pairs(source, errors="replace")]
         repeated += sorted({n for n in names if names.count(n) > 1})
     if not repeated:
         return Explanation(code, f"{facts.where()}: too many parameters or a repeated one.", "duplicate_param")
