@@ -75,7 +75,10 @@ class WsgiAdapter(BaseAdapter):
 
     def _environ(self, request: requests.PreparedRequest) -> dict[str, Any]:
         """The WSGI environ for ``request``, keeping its raw query string and body bytes."""
-        url = urlsplit(request.url or "")
+        # The query is cut off before urlsplit sees the URL: urlsplit's cache keeps the last 128
+        # URLs it split, whatever their size (a fuzzer's 1 MB values would stay alive).
+        address, _, query = (request.url or "").partition("#")[0].partition("?")
+        url = urlsplit(address)
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
@@ -86,7 +89,7 @@ class WsgiAdapter(BaseAdapter):
         builder = EnvironBuilder(
             path=url.path or "/",
             base_url=f"{url.scheme or 'http'}://{url.netloc or 'localhost'}",
-            query_string=url.query,  # a str is passed through verbatim, never re-encoded
+            query_string=query,  # a str is passed through verbatim, never re-encoded
             method=request.method or "GET",
             headers=headers,
             input_stream=io.BytesIO(body),
