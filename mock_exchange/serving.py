@@ -22,6 +22,9 @@ thousands of empty turns a second, each taking the GIL from the threads doing th
 (measured: ~25 loop turns per request and 4.4 ms of server CPU per request instead of about
 1 ms). :class:`QuietWhileWritingChannel` does not ask for the socket while its task holds
 the buffer, and wakes the loop once the task lets go with output left unsent.
+
+A server also gives back the memory a large request used once it is freed
+(:mod:`mock_exchange.allocator`: glibc otherwise keeps the peaks of large bodies).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 from waitress.server import create_server as _waitress_create_server
 from waitress.task import ThreadedTaskDispatcher
+
+from mock_exchange.allocator import return_freed_memory
 
 CONNECTION_LIMIT = 1000
 CHANNEL_TIMEOUT_S = 30  # an idle keep-alive connection is closed after this long
@@ -119,6 +124,7 @@ def waitress_options(threads: int) -> dict[str, Any]:
 
 def create_server(app: Any, host: str, port: int, threads: int) -> Any:
     """A waitress server for ``app`` bound to ``host:port`` (not yet serving), configured as above."""
+    return_freed_memory()
     server = _waitress_create_server(app, host=host, port=port, **waitress_options(threads))
     # A host name with several addresses gives a MultiSocketServer: one server per address.
     for listener in [server, *getattr(server, "map", {}).values()]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from mock_exchange.allocator import return_freed_memory
 from tests.reliability import memory
 from tests.reliability.harness import Seeded
 from tests.reliability.support import STATS, VIOLATIONS, Budget, soak_seconds
@@ -25,6 +26,11 @@ _PER_TEST: list[tuple[str, int, int]] = []  # soak tests: (test, RSS after the n
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The suite's process hosts the apps it fuzzes and soaks, so it gives freed memory back as
+    # a server does (`serving.create_server`, which every LiveServer here calls anyway, from
+    # whichever test starts the first one): the memory check then judges the same process
+    # from the first test on.
+    return_freed_memory()
     config.addinivalue_line(
         "markers", "soak(weight=1): reliability checks that run longer under MOCK_EXCHANGE_SOAK_SECONDS")
 
