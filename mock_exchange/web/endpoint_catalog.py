@@ -64,19 +64,18 @@ OTOCO_PAIR = PresenceRule(
     _WEB + "order_list_requests.otoco_request")
 MARGIN_ORDER_REF = PresenceRule(
     "order reference", "orderId or origClientOrderId (the generic -1102 when neither)",
-    _WEB + "margin_orders._order_ref")
+    _WEB + "order_params.order_ref")
 SPOT_ORDER_REF = PresenceRule(
-    "order reference", "orderId or origClientOrderId", _WEB + "spot_orders._order_ref")
+    "order reference", "orderId or origClientOrderId", _WEB + "order_params.order_ref")
 CANCEL_REPLACE_REF = PresenceRule(
-    "cancel reference", "cancelOrderId or cancelOrigClientOrderId", _WEB + "spot_orders._order_ref")
-MARGIN_LIST_CANCEL_REF = PresenceRule(
-    "list reference", "orderListId or listClientOrderId", _WEB + "margin_order_lists.cancel_margin_order_list")
-MARGIN_LIST_QUERY_REF = PresenceRule(
-    "list reference", "orderListId or origClientOrderId", _WEB + "margin_order_lists.query_margin_order_list")
-SPOT_LIST_CANCEL_REF = PresenceRule(
-    "list reference", "orderListId or listClientOrderId", _WEB + "spot_order_lists.spot_cancel_order_list")
-SPOT_LIST_QUERY_REF = PresenceRule(
-    "list reference", "orderListId or origClientOrderId", _WEB + "spot_order_lists.spot_query_order_list")
+    "cancel reference", "cancelOrderId or cancelOrigClientOrderId", _WEB + "order_params.order_ref")
+# The same rule as a list cancel's; a list query takes the list's client id as origClientOrderId.
+LIST_CANCEL_REF = PresenceRule(
+    "list reference", "orderListId or listClientOrderId", _WEB + "order_params.order_list_ref")
+LIST_QUERY_REF = PresenceRule(
+    "list reference", "orderListId or origClientOrderId", _WEB + "order_params.order_list_ref")
+SYMBOL_OR_SYMBOLS = PresenceRule(
+    "symbol or symbols", "symbol (one) or symbols (a JSON list) is required", _WEB + "market_data.symbol_or_symbols")
 FROM_ID_EXCLUDES_TIMES = PresenceRule(
     "fromId or a window", "fromId excludes startTime / endTime (-1128)", _WEB + "order_params.no_from_id_with_times")
 WITHIN_A_DAY = PresenceRule(
@@ -143,9 +142,11 @@ TICKER_24HR = Endpoint("ticker_24hr", "GET", "/api/v3/ticker/24hr", Security.NON
                        doc_url=_SPOT_DOCS + "market#ticker24hr")
 TICKER_WINDOW = Endpoint("ticker_window", "GET", "/api/v3/ticker", Security.NONE, PER_SYMBOL_WEIGHT,
                          (_OPT_SYMBOL, _SYMBOLS, Param("windowSize"), _TICKER_TYPE, _SYMBOL_STATUS),
+                         presence=(SYMBOL_OR_SYMBOLS,),
                          doc_url=_SPOT_DOCS + "market#ticker")
 TICKER_TRADING_DAY = Endpoint("ticker_trading_day", "GET", "/api/v3/ticker/tradingDay", Security.NONE,
                               PER_SYMBOL_WEIGHT, (_OPT_SYMBOL, _SYMBOLS, _TIME_ZONE, _TICKER_TYPE, _SYMBOL_STATUS),
+                              presence=(SYMBOL_OR_SYMBOLS,),
                               doc_url=_SPOT_DOCS + "market#ticker-trading-day")
 AVG_PRICE = Endpoint("avg_price", "GET", "/api/v3/avgPrice", Security.NONE, 2, (_SYMBOL,),
                      doc_url=_SPOT_DOCS + "market#avg-price")
@@ -228,11 +229,11 @@ MARGIN_CANCEL_ORDER_LIST = Endpoint(
     "cancel_margin_order_list", "DELETE", "/sapi/v1/margin/orderList", Security.TRADE, 1,
     (_SYMBOL, _ISOLATED, Param("orderListId", Kind.LONG), Param("listClientOrderId", Kind.CLIENT_ID),
      Param("newClientOrderId", Kind.CLIENT_ID)),
-    uid_weighted=True, presence=(MARGIN_LIST_CANCEL_REF,), doc_url=_MARGIN_DOCS + "trade#margin-account-cancel-oco")
+    uid_weighted=True, presence=(LIST_CANCEL_REF,), doc_url=_MARGIN_DOCS + "trade#margin-account-cancel-oco")
 MARGIN_QUERY_ORDER_LIST = Endpoint(
     "query_margin_order_list", "GET", "/sapi/v1/margin/orderList", Security.USER_DATA, 10,
     _LIST_SCOPE + (Param("orderListId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID)),
-    presence=(ISOLATED_NEEDS_SYMBOL, MARGIN_LIST_QUERY_REF),
+    presence=(ISOLATED_NEEDS_SYMBOL, LIST_QUERY_REF),
     doc_url=_MARGIN_DOCS + "trade#query-margin-accounts-oco")
 MARGIN_ALL_ORDER_LISTS = Endpoint(
     "query_margin_all_order_lists", "GET", "/sapi/v1/margin/allOrderList", Security.USER_DATA, 200,
@@ -461,11 +462,11 @@ SPOT_CANCEL_ORDER_LIST = Endpoint(
     "spot_cancel_order_list", "DELETE", "/api/v3/orderList", Security.TRADE, 1,
     (_SYMBOL, Param("orderListId", Kind.LONG), Param("listClientOrderId", Kind.CLIENT_ID),
      Param("newClientOrderId", Kind.CLIENT_ID)),
-    presence=(SPOT_LIST_CANCEL_REF,), doc_url=_SPOT_DOCS + "trade#delete-order-list")
+    presence=(LIST_CANCEL_REF,), doc_url=_SPOT_DOCS + "trade#delete-order-list")
 SPOT_QUERY_ORDER_LIST = Endpoint(
     "spot_query_order_list", "GET", "/api/v3/orderList", Security.USER_DATA, 4,
     (Param("orderListId", Kind.LONG), Param("origClientOrderId", Kind.CLIENT_ID)),
-    presence=(SPOT_LIST_QUERY_REF,), doc_url=_SPOT_DOCS + "account#get-order-list")
+    presence=(LIST_QUERY_REF,), doc_url=_SPOT_DOCS + "account#get-order-list")
 SPOT_ALL_ORDER_LISTS = Endpoint(
     "spot_all_order_lists", "GET", "/api/v3/allOrderList", Security.USER_DATA, 20,
     (Param("fromId", Kind.LONG), *_WINDOW, _LIMIT),

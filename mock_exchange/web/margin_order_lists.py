@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from mock_exchange.core import errors
 from mock_exchange.core.requests import ListPlacementResult
 from mock_exchange.web import serializers
 from mock_exchange.web.endpoint_catalog import (
@@ -24,6 +23,7 @@ from mock_exchange.web.order_params import (
     history_limit,
     margin_options,
     no_from_id_with_times,
+    order_list_ref,
     symbol_if_isolated,
 )
 from mock_exchange.web.pipeline import Call, Placement, binance_route
@@ -73,11 +73,8 @@ def _list_scope(call: Call) -> tuple[bool, str | None]:
 @binance_route(blueprint, MARGIN_CANCEL_ORDER_LIST)
 def cancel_margin_order_list(call: Call) -> dict[str, Any]:
     params = call.params
-    if "orderListId" not in params and "listClientOrderId" not in params:
-        raise errors.one_of_params_missing("orderListId", "listClientOrderId")
     result = current_runtime().exchange.cancel_order_list(
-        call.account, params["symbol"], bool(params.get("isIsolated", False)),
-        order_list_id=params.get("orderListId"), list_client_order_id=params.get("listClientOrderId"),
+        call.account, params["symbol"], bool(params.get("isIsolated", False)), **order_list_ref(params),
         new_client_order_id=params.get("newClientOrderId"),
     )
     return serializers.list_cancel_response(result.order_list, result.orders, result.cancel_client_order_id,
@@ -86,15 +83,11 @@ def cancel_margin_order_list(call: Call) -> dict[str, Any]:
 
 @binance_route(blueprint, MARGIN_QUERY_ORDER_LIST)
 def query_margin_order_list(call: Call) -> dict[str, Any]:
-    if "orderListId" not in call.params and "origClientOrderId" not in call.params:
-        raise errors.one_of_params_missing("orderListId", "origClientOrderId")
-    isolated, symbol = _list_scope(call)
     # The list's client id arrives as origClientOrderId on this endpoint (spec quirk 10).
+    ref = order_list_ref(call.params, "origClientOrderId")
+    isolated, symbol = _list_scope(call)
     exchange = current_runtime().exchange
-    order_list = exchange.get_order_list(
-        call.account, isolated, symbol, order_list_id=call.get("orderListId"),
-        list_client_order_id=call.get("origClientOrderId"),
-    )
+    order_list = exchange.get_order_list(call.account, isolated, symbol, **ref)
     return serializers.list_summary(order_list, exchange.order_list_orders(order_list))
 
 

@@ -23,6 +23,7 @@ from mock_exchange.web.order_params import (
     history_limit,
     margin_options,
     no_from_id_with_times,
+    order_ref,
     single_order_request,
     symbol_if_isolated,
     within_a_day,
@@ -54,18 +55,11 @@ def new_margin_order(call: Call) -> Placement[PlacementResult]:
     return Placement(lambda: exchange.place_order(call.account, request), respond)
 
 
-def _order_ref(call: Call) -> dict[str, Any]:
-    if "orderId" not in call.params and "origClientOrderId" not in call.params:
-        # The generic form, as a live margin query without either id shows (docs/fidelity.md, Messages).
-        raise _GENERIC_MANDATORY
-    return {"order_id": call.get("orderId"), "orig_client_order_id": call.get("origClientOrderId")}
-
-
 @binance_route(blueprint, MARGIN_CANCEL_ORDER)
 def cancel_margin_order(call: Call) -> dict[str, Any]:
     result = current_runtime().exchange.cancel_order(
         call.account, call.params["symbol"], bool(call.get("isIsolated", False)),
-        new_client_order_id=call.get("newClientOrderId"), **_order_ref(call),
+        new_client_order_id=call.get("newClientOrderId"), **order_ref(call.params, margin=True),
     )
     return serializers.cancel_order_response(result.order, result.cancel_client_order_id)
 
@@ -73,7 +67,8 @@ def cancel_margin_order(call: Call) -> dict[str, Any]:
 @binance_route(blueprint, MARGIN_QUERY_ORDER)
 def query_margin_order(call: Call) -> dict[str, Any]:
     order = current_runtime().exchange.get_order(
-        call.account, call.params["symbol"], bool(call.get("isIsolated", False)), **_order_ref(call)
+        call.account, call.params["symbol"], bool(call.get("isIsolated", False)),
+        **order_ref(call.params, margin=True),
     )
     return serializers.order_query(order)
 

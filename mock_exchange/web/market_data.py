@@ -8,6 +8,7 @@ choices where Binance is silent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -142,10 +143,16 @@ def agg_trades(call: Call) -> list[dict[str, Any]]:
 # -- tickers ----------------------------------------------------------------------------------
 
 
+def symbol_or_symbols(params: Mapping[str, Any]) -> None:
+    """A rolling-window or trading-day ticker names ``symbol`` or ``symbols`` (-1102 naming both)."""
+    if "symbol" not in params and "symbols" not in params:
+        raise errors.one_of_params_missing("symbol", "symbols")
+
+
 def _ticker_symbols(call: Call, required: bool) -> tuple[list[SymbolConfig], bool]:
     """The symbols asked for (filtered by ``symbolStatus``), and whether one was named alone."""
-    if required and "symbol" not in call.params and "symbols" not in call.params:
-        raise errors.one_of_params_missing("symbol", "symbols")
+    if required:
+        symbol_or_symbols(call.params)
     if required and "symbols" in call.params and "symbol" not in call.params:
         count = len(_symbol_list(call.params["symbols"]))
         if count > MAX_WINDOW_SYMBOLS:  # counted before the names are looked up

@@ -198,6 +198,28 @@ def symbol_if_isolated(params: Mapping[str, Any], isolated: bool) -> str | None:
     return str(params["symbol"])
 
 
+def order_ref(params: Mapping[str, Any], id_name: str = "orderId", client_name: str = "origClientOrderId",
+              *, margin: bool = False) -> dict[str, Any]:
+    """Which order a cancel / query names: ``orderId`` or ``origClientOrderId`` (cancelReplace:
+    ``cancelOrderId`` / ``cancelOrigClientOrderId``), at least one (-1102), as engine keywords.
+
+    Spot names both parameters in the message; margin answers the generic -1102, as a live
+    margin query without either id shows (docs/fidelity.md, Messages).
+    """
+    if id_name not in params and client_name not in params:
+        raise errors.mandatory_param_missing() if margin else errors.one_of_params_missing(id_name, client_name)
+    return {"order_id": params.get(id_name), "orig_client_order_id": params.get(client_name)}
+
+
+def order_list_ref(params: Mapping[str, Any], client_name: str = "listClientOrderId") -> dict[str, Any]:
+    """Which order list a cancel / query names: ``orderListId`` or its client id, at least one (-1102),
+    as engine keywords. The list's client id is ``listClientOrderId`` on DELETE orderList and
+    ``origClientOrderId`` on GET orderList (spec quirk 10; spot rest-api.md, Query Order list)."""
+    if "orderListId" not in params and client_name not in params:
+        raise errors.one_of_params_missing("orderListId", client_name)
+    return {"order_list_id": params.get("orderListId"), "list_client_order_id": params.get(client_name)}
+
+
 def no_from_id_with_times(params: Mapping[str, Any]) -> None:
     """``fromId`` excludes ``startTime`` / ``endTime`` (-1128)."""
     if "fromId" in params and ("startTime" in params or "endTime" in params):

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from mock_exchange.core import errors
 from mock_exchange.core.enums import SelfTradePreventionMode
 from mock_exchange.core.requests import ListPlacementResult, NewOrderListOco
 from mock_exchange.web import spot_serializers as shapes
@@ -32,6 +31,7 @@ from mock_exchange.web.order_params import (
     history_limit,
     leg_spec,
     no_from_id_with_times,
+    order_list_ref,
     within_a_day,
 )
 from mock_exchange.web.pipeline import Call, Placement, binance_route
@@ -92,11 +92,8 @@ def spot_new_order_list_otoco(call: Call) -> Placement[ListPlacementResult]:
 @binance_route(blueprint, SPOT_CANCEL_ORDER_LIST)
 def spot_cancel_order_list(call: Call) -> dict[str, Any]:
     params = call.params
-    if "orderListId" not in params and "listClientOrderId" not in params:
-        raise errors.one_of_params_missing("orderListId", "listClientOrderId")
     result = current_runtime().exchange.cancel_order_list(
-        call.account, params["symbol"], order_list_id=params.get("orderListId"),
-        list_client_order_id=params.get("listClientOrderId"), new_client_order_id=params.get("newClientOrderId"),
+        call.account, params["symbol"], **order_list_ref(params), new_client_order_id=params.get("newClientOrderId"),
         spot=True,
     )
     return shapes.list_cancel(result.order_list, result.orders, result.cancel_client_order_id,
@@ -105,12 +102,10 @@ def spot_cancel_order_list(call: Call) -> dict[str, Any]:
 
 @binance_route(blueprint, SPOT_QUERY_ORDER_LIST)
 def spot_query_order_list(call: Call) -> dict[str, Any]:
-    if "orderListId" not in call.params and "origClientOrderId" not in call.params:
-        raise errors.one_of_params_missing("orderListId", "origClientOrderId")
-    exchange = current_runtime().exchange
     # The list's client id arrives as origClientOrderId on this endpoint (rest-api.md, Query Order list).
-    order_list = exchange.get_order_list(call.account, order_list_id=call.get("orderListId"),
-                                         list_client_order_id=call.get("origClientOrderId"), spot=True)
+    ref = order_list_ref(call.params, "origClientOrderId")
+    exchange = current_runtime().exchange
+    order_list = exchange.get_order_list(call.account, **ref, spot=True)
     return shapes.list_summary(order_list, exchange.order_list_orders(order_list))
 
 

@@ -35,6 +35,7 @@ from mock_exchange.web.order_params import (
     default_resp_type,
     history_limit,
     no_from_id_with_times,
+    order_ref,
     single_order_request,
     within_a_day,
 )
@@ -88,13 +89,6 @@ def spot_test_order(call: Call) -> dict[str, Any]:
 # -- cancels ---------------------------------------------------------------------------
 
 
-def _order_ref(params: dict[str, Any], id_name: str = "orderId",
-               client_name: str = "origClientOrderId") -> dict[str, Any]:
-    if id_name not in params and client_name not in params:
-        raise errors.one_of_params_missing(id_name, client_name)
-    return {"order_id": params.get(id_name), "orig_client_order_id": params.get(client_name)}
-
-
 # cancelRestrictions -> the only status an open order is cancelled in (rest-api.md, Cancel order).
 _RESTRICTIONS = {"ONLY_NEW": OrderStatus.NEW, "ONLY_PARTIALLY_FILLED": OrderStatus.PARTIALLY_FILLED}
 
@@ -108,7 +102,7 @@ def spot_cancel_order(call: Call) -> dict[str, Any]:
     params = call.params
     result = current_runtime().exchange.cancel_order(
         call.account, params["symbol"], new_client_order_id=params.get("newClientOrderId"), spot=True,
-        only_status=_only_status(params.get("cancelRestrictions")), **_order_ref(params))
+        only_status=_only_status(params.get("cancelRestrictions")), **order_ref(params))
     return shapes.cancel_report(result.order, result.cancel_client_order_id, result.transaction_time_ms)
 
 
@@ -129,7 +123,7 @@ def spot_cancel_open_orders(call: Call) -> list[dict[str, Any]]:
 def spot_cancel_replace(call: Call) -> dict[str, Any]:
     """Cancel an order, then place a new one (rest-api.md, Cancel an Existing Order and Send a New Order)."""
     params = call.params
-    ref = _order_ref(params, "cancelOrderId", "cancelOrigClientOrderId")
+    ref = order_ref(params, "cancelOrderId", "cancelOrigClientOrderId")
     request = new_order_request(params)
     runtime = current_runtime()
     exchange, limiter, account = runtime.exchange, runtime.limiter, call.account.name
@@ -173,7 +167,7 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
 @binance_route(blueprint, SPOT_QUERY_ORDER)
 def spot_query_order(call: Call) -> dict[str, Any]:
     order = current_runtime().exchange.get_order(call.account, call.params["symbol"], spot=True,
-                                                 **_order_ref(call.params))
+                                                 **order_ref(call.params))
     return shapes.order_query(order)
 
 
