@@ -42,7 +42,7 @@ from mock_exchange.web.request_context import Call, RequestContext, open_context
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import ExchangeRuntime, current_runtime
 
-__all__ = ["Call", "ENDPOINTS", "Placement", "binance_route", "check_timing", "run_binance_request"]
+__all__ = ["Call", "Placement", "binance_route", "check_timing", "run_binance_request"]
 
 MAX_RECV_WINDOW = Decimal(60000)
 DEFAULT_RECV_WINDOW = Decimal(5000)
@@ -50,8 +50,6 @@ FUTURE_ALLOWANCE_MS = 1000
 API_KEY_ENVIRON = "HTTP_X_MBX_APIKEY"  # the X-MBX-APIKEY header, as WSGI names it
 SPOT_BOOK = "spot"  # the order-count book /api/v3 placements are counted in (core/rate_limits.py)
 MARGIN_BOOK = "margin"
-# Every Binance endpoint served, by (method, path rule): what web/explain.py reads to name parameters.
-ENDPOINTS: dict[tuple[str, str], Endpoint] = {}
 
 R = TypeVar("R", PlacementResult, ListPlacementResult)
 View = Callable[[Call], Any]
@@ -80,7 +78,6 @@ def binance_route(blueprint: Blueprint, endpoint: Endpoint) -> Callable[[View], 
             return run_binance_request(endpoint, view)
 
         blueprint.add_url_rule(endpoint.path, endpoint.name, handler, methods=[endpoint.method])
-        ENDPOINTS[(endpoint.method, endpoint.path)] = endpoint
         return handler
 
     return decorator

@@ -82,6 +82,18 @@ def test_unread_parameter_names_it_and_guesses(signed: SignedClient) -> None:
     explained(response, -1104, "'priceLimit' (did you mean price?)", "it reads: symbol")
 
 
+def test_unread_parameter_on_either_variant_of_one_path_names_that_variant_s_parameters(
+        client: FlaskClient, signed: SignedClient) -> None:
+    # POST /sapi/v1/userListenToken is key-only or signed: the explanation reads the variant that
+    # served the request (the endpoint table's entry), not one entry per path.
+    signed_answer = signed.post("/sapi/v1/userListenToken", validty="60000")
+    header = explained(signed_answer, -1104, "'validty' (did you mean validity?)")
+    assert "recvWindow, signature" in header, header
+    key_only = client.post("/sapi/v1/userListenToken?validty=60000", headers={"X-MBX-APIKEY": DEMO_KEY})
+    header = explained(key_only, -1104, "'validty' (did you mean validity?)", "symbol, isIsolated, validity.")
+    assert "signature" not in header, header
+
+
 def test_margin_parameters_on_a_spot_path(client: FlaskClient) -> None:
     response = client.get("/api/v3/ticker/price?symbol=BTCUSDT&sideEffectType=MARGIN_BUY")
     explained(response, -1104, "'sideEffectType'", "/sapi/v1/margin/")
