@@ -149,10 +149,27 @@ class RateLimiter:
     def record_orders(self, account: str, count: int, book: str = "margin") -> None:
         now = self.clock.now_ms()
         with self._lock:
-            for interval, _, window_ms, _ in self._order_windows():
+            self._record(account, count, book, now)
+
+    def reserve_orders(self, account: str, count: int, book: str = "margin") -> None:
+        """:meth:`check_orders` and :meth:`record_orders` as one step: two requests at once cannot
+        both take the last place under a limit, and the orders count before they can trade (so a
+        first fill during their own placement, an OTO's pending leg, has something to take off)."""
+        now = self.clock.now_ms()
+        with self._lock:
+            for interval, num, window_ms, limit in self._order_windows():
                 window = now // window_ms
                 stored, used = self._orders.get((account, book, interval), (window, 0))
-                self._orders[(account, book, interval)] = (window, (used if stored == window else 0) + count)
+                used = used if stored == window else 0
+                if limit and used + count > limit:
+                    raise errors.too_many_orders(limit, f"{num} {interval}")
+            self._record(account, count, book, now)
+
+    def _record(self, account: str, count: int, book: str, now: int) -> None:
+        for interval, _, window_ms, _ in self._order_windows():
+            window = now // window_ms
+            stored, used = self._orders.get((account, book, interval), (window, 0))
+            self._orders[(account, book, interval)] = (window, (used if stored == window else 0) + count)
 
     def forget_orders(self, account: str, count: int, book: str = "spot") -> None:
         """Orders that traded stop counting (spot's unfilled order count), never below zero."""

@@ -12,7 +12,8 @@
 7. typed parameters for the view → -1100 / -1102 / -1105 / -1130 ...
 8. faults — an injected fault (control/faults.py) decides whether what follows runs
 9. view — parameters to a domain request (presence rules: -1102 / -1106 ...)
-10. order count — a placement (``Endpoint.order_count``) is checked, placed, counted → -1015
+10. order count — a placement (``Endpoint.order_count``) is counted (-1015 past a limit), placed
+    (counted back if refused)
 11. serialise — the view's Binance shape as JSON
 12. headers — used weight, and a spot placement's order counts
 
@@ -151,7 +152,7 @@ def answer(runtime: ExchangeRuntime, context: RequestContext, call: Call, view: 
 
 
 def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, placement: Placement[Any]) -> Any:
-    """The order-count stage: -1015 past a limit, else place, count the orders, and shape the result.
+    """The order-count stage: -1015 past a limit, else count the orders, place them, and shape the result.
 
     Margin and spot orders are counted in separate books. A spot order that trades on
     arrival does not stay counted (faqs/order_count_decrement.md: the first fill takes one
@@ -162,9 +163,14 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
     account = call.account.name
     spot = call.endpoint.family == "api"
     book = SPOT_BOOK if spot else MARGIN_BOOK
-    limiter.check_orders(account, orders, book)
-    result = placement.place()
-    limiter.record_orders(account, orders, book)
+    # Counted before the engine call, given back if it refuses: a fill during the placement of an
+    # order other than the one arriving (an OTO's pending leg) takes one off what is counted.
+    limiter.reserve_orders(account, orders, book)
+    try:
+        result = placement.place()
+    except BinanceError:
+        limiter.forget_orders(account, orders, book)
+        raise
     if spot:
         traded = traded_on_arrival(result)
         if traded:

@@ -135,6 +135,35 @@ def test_oto_and_otoco(app: Flask, signed: SignedClient) -> None:
     assert margin_balance(signed, "BTC") == ("2.00000000", "0.00000000")
 
 
+def order_counts(signed: SignedClient) -> list[int]:
+    return [row["count"] for row in signed.get("/api/v3/rateLimit/order").get_json()]
+
+
+def test_an_oto_whose_legs_both_fill_at_placement_leaves_the_unfilled_count(signed: SignedClient) -> None:
+    """faqs/order_count_decrement.md: each order's first fill takes one order off. The working BUY
+    takes the market at once, and the pending SELL it releases (priced under the market) fills in
+    the same placement: neither stays counted, on a fresh account as after other orders."""
+    legs = {"symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY", "workingPrice": "30100",
+            "workingQuantity": "0.01", "workingTimeInForce": "GTC", "pendingType": "LIMIT", "pendingSide": "SELL",
+            "pendingPrice": "29900", "pendingQuantity": "0.01", "pendingTimeInForce": "GTC"}
+    first = signed.post(OTO, **legs)
+    assert first.status_code == 200
+    assert [o["status"] for o in signed.get("/api/v3/allOrders", symbol="BTCUSDT").get_json()] == ["FILLED", "FILLED"]
+    assert first.headers["X-MBX-ORDER-COUNT-10S"] == "0" and order_counts(signed) == [0, 0]
+    limit_rest = signed.post("/api/v3/order", symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC",
+                             quantity="0.01", price="29000")
+    assert limit_rest.status_code == 200 and order_counts(signed) == [1, 1]
+    assert signed.post(OTO, **legs).status_code == 200
+    assert order_counts(signed) == [1, 1]  # only the resting buy counts
+
+
+def test_a_refused_list_leaves_the_unfilled_count(signed: SignedClient) -> None:
+    sell_oco(signed)
+    assert order_counts(signed) == [2, 2]
+    assert sell_oco(signed, quantity="100").get_json()["code"] == -2010  # insufficient balance
+    assert order_counts(signed) == [2, 2]
+
+
 _OCO_RULES = [
     ({"aboveType": "LIMIT"}, -1130, "Data sent for parameter 'aboveType' is not valid."),
     ({"belowType": None, "belowStopPrice": None, "belowPrice": None, "belowTimeInForce": None}, -1102,
