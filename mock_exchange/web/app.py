@@ -137,7 +137,12 @@ class RouteRecorder(Map):
 
 
 class SharedRouteMap(Map):
-    """The compiled URL map every app of the process shares; it takes no rules once built."""
+    """The compiled URL map every app of the process shares; it takes no rules once built.
+
+    An app given a route of its own (``app.route``, ``register_blueprint`` after
+    ``create_app``) first takes a :meth:`private_copy` (``MockExchangeFlask.add_url_rule``),
+    so the route is that app's alone, as with any Flask app.
+    """
 
     sealed = False
 
@@ -146,6 +151,16 @@ class SharedRouteMap(Map):
             raise RuntimeError("mock-exchange apps share one URL map: its routes are the blueprints that "
                                "create_app registers")
         super().add(rulefactory)
+
+    def private_copy(self) -> Map:
+        """An unshared map with the same settings and rules (unbound copies, compiled again)."""
+        own = Map(default_subdomain=self.default_subdomain, strict_slashes=self.strict_slashes,
+                  merge_slashes=self.merge_slashes, redirect_defaults=self.redirect_defaults,
+                  converters=dict(self.converters), sort_parameters=self.sort_parameters,
+                  sort_key=self.sort_key, host_matching=self.host_matching)
+        for rule in self.iter_rules():
+            own.add(rule.empty())
+        return own
 
 
 # The Flask attributes registering the error handlers and the blueprints fills (dicts of lists
@@ -236,6 +251,12 @@ class MockExchangeFlask(Flask):
     def register_blueprint(self, blueprint: Any, **options: Any) -> None:
         if not self.copying_routes:
             super().register_blueprint(blueprint, **options)
+
+    def add_url_rule(self, *args: Any, **kwargs: Any) -> None:
+        # A route added to one app after create_app must not reach the other apps of the process.
+        if isinstance(self.url_map, SharedRouteMap) and self.url_map.sealed:
+            self.url_map = self.url_map.private_copy()
+        super().add_url_rule(*args, **kwargs)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Blueprint, Flask
+from werkzeug.routing import Rule
 
 from mock_exchange.config import default_config
 from mock_exchange.web import app as app_module
@@ -62,6 +63,30 @@ def test_copied_apps_keep_their_own_exchange_control_service_and_dashboard(from_
 
 
 def test_the_shared_url_map_takes_no_more_rules(from_scratch: Flask) -> None:
-    copied = create_app(default_config())
     with pytest.raises(RuntimeError, match="share one URL map"):
-        copied.add_url_rule("/extra", "extra", lambda: "x")
+        from_scratch.url_map.add(Rule("/extra", endpoint="extra"))
+
+
+def test_a_route_added_to_one_app_is_that_apps_alone(from_scratch: Flask) -> None:
+    """An app from create_app is a Flask app: a route or blueprint of the user's own still goes on it
+    (as before apps shared their routes), and only on it."""
+    copied, other = create_app(default_config()), create_app(default_config())
+    shared = other.url_map
+
+    @copied.route("/extra")
+    def extra() -> str:
+        return "mine"
+
+    blueprint = Blueprint("users_own", __name__)
+    blueprint.add_url_rule("/own", "own", lambda: "own")
+    from_scratch.register_blueprint(blueprint)
+    assert copied.test_client().get("/extra").get_data(as_text=True) == "mine"
+    assert from_scratch.test_client().get("/own").get_data(as_text=True) == "own"
+    for app, missing in ((copied, "/own"), (from_scratch, "/extra"), (other, "/extra"), (other, "/own")):
+        refused = app.test_client().get(missing)
+        assert (refused.status_code, refused.get_json()["code"]) == (404, -1020)
+    assert other.url_map is shared and copied.url_map is not shared
+    # The Binance routes stay on the apps with a route of their own.
+    assert copied.test_client().get("/api/v3/ping").get_json() == {}
+    assert from_scratch.test_client().get("/mock/v1/clock").status_code == 200
+    assert create_app(default_config()).url_map is shared  # later apps still share the compiled map
