@@ -169,3 +169,52 @@ def test_a(signed, client, path, weight):
     ]
     steps = "steps:\n  - request: {method: get, path: \"/sapi/v1/margin/account?x=1\"}\n  - market: {path: [1, 2]}\n"
     assert list(scenario_requests(steps)) == [("GET", "/sapi/v1/margin/account")]
+
+
+def _rule_homes() -> list[tuple[str, str]]:
+    """(rule, home) rows of docs/architecture.md's "Where each Binance rule lives" table."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("## Where each Binance rule lives", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip().strip("|").split(" | ") for line in section.splitlines() if line.startswith("| ")]
+    return [(cells[0].strip(), cells[-1].strip()) for cells in rows[1:]]
+
+
+
+def _module_named(token: str) -> str:
+    """``web/order_params.py`` or ``web/order_params`` (under mock_exchange/), ``mock_exchange/config.py``."""
+    path = token.removesuffix(".py")
+    path = path if path.startswith("mock_exchange/") else f"mock_exchange/{path}"
+    return path.replace("/", ".")
+
+
+def _resolves(target: object, dotted: str) -> bool:
+    for name in dotted.split("."):
+        if not hasattr(target, name):
+            return False
+        target = getattr(target, name)
+    return True
+
+
+def test_every_home_the_rule_table_names_exists() -> None:
+    # Each backquoted name in the table's home column is a module (`core/filters.py`), a function or
+    # attribute in one (`core/placement_checks.check_access`, `core/accounts.MarginAccount.accrue_interest`),
+    # or a bare name defined in a module the same row names (`check_order` beside `core/filters.py`).
+    import importlib
+    import re
+
+    rows = _rule_homes()
+    assert len(rows) >= 20, "the rule table was not found in docs/architecture.md"
+    for rule, home in rows:
+        modules, bare = [], []
+        for token in (t.removesuffix("(...)") for t in re.findall(r"`([^`]+)`", home)):
+            if "/" not in token:
+                bare.append(token)
+                continue
+            path, _, attributes = token.removesuffix(".py").partition(".")
+            module = importlib.import_module(_module_named(path))
+            modules.append(module)
+            assert not attributes or _resolves(module, attributes), f"{rule!r}: `{token}` does not exist"
+        assert modules, f"{rule!r}: the home names no module"
+        for token in bare:
+            assert any(_resolves(module, token) for module in modules), (
+                f"{rule!r}: `{token}` is in none of the modules the row names")

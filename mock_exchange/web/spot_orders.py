@@ -16,6 +16,7 @@ from flask import Blueprint, Flask
 from mock_exchange.core import errors
 from mock_exchange.core.enums import OrderStatus, SelfTradePreventionMode
 from mock_exchange.core.errors import BinanceError
+from mock_exchange.core.rate_limits import RateLimiter
 from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
 from mock_exchange.web import spot_serializers as shapes
 from mock_exchange.web.endpoint_catalog import (
@@ -119,6 +120,15 @@ def spot_cancel_open_orders(call: Call) -> list[dict[str, Any]]:
     return rows
 
 
+def check_rate_limit_exceeded_mode(limiter: RateLimiter, account: str, mode: str) -> None:
+    """cancelReplace over the unfilled order count: with ``orderRateLimitExceededMode=DO_NOTHING``
+    (the default) nothing is tried, not even the cancel: a plain -1015 (rest-api.md, Cancel an
+    Existing Order and Send a New Order). With CANCEL_ONLY the cancel runs and the new order meets
+    the -1015 of the order-count stage (web/pipeline.count_orders)."""
+    if mode == "DO_NOTHING":
+        limiter.check_orders(account, 1, SPOT_BOOK)
+
+
 @binance_route(blueprint, SPOT_CANCEL_REPLACE)
 def spot_cancel_replace(call: Call) -> dict[str, Any]:
     """Cancel an order, then place a new one (rest-api.md, Cancel an Existing Order and Send a New Order)."""
@@ -127,12 +137,7 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
     request = new_order_request(params)
     runtime = current_runtime()
     exchange, limiter, account = runtime.exchange, runtime.limiter, call.account.name
-
-    def admit() -> None:
-        if params.get("orderRateLimitExceededMode", "DO_NOTHING") == "DO_NOTHING":
-            # Over the unfilled order count nothing is tried, not even the cancel: a plain -1015 (rest-api.md).
-            limiter.check_orders(account, 1, SPOT_BOOK)
-
+    mode = params.get("orderRateLimitExceededMode", "DO_NOTHING")
     resp_type = params.get("newOrderRespType", default_resp_type(request.type))
     # The new order is counted as a POST /api/v3/order is (web/pipeline.count_orders).
     placement = Placement(lambda: exchange.place_order(call.account, request),
@@ -141,7 +146,8 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
     cancelled, new = exchange.cancel_replace(
         call.account, params["symbol"], ref["order_id"], ref["orig_client_order_id"],
         params.get("cancelNewClientOrderId"), _only_status(params.get("cancelRestrictions")),
-        params["cancelReplaceMode"] == "STOP_ON_FAILURE", admit,
+        params["cancelReplaceMode"] == "STOP_ON_FAILURE",
+        lambda: check_rate_limit_exceeded_mode(limiter, account, mode),
         lambda: count_orders(limiter, open_context(), replace(call, endpoint=SPOT_NEW_ORDER), placement))
     if isinstance(cancelled, BinanceError) and new is None:  # STOP_ON_FAILURE: the new order not attempted
         limiter.record_orders(account, 1, SPOT_BOOK)  # rest-api.md: NOT_ATTEMPTED still counts one order
