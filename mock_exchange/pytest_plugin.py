@@ -133,11 +133,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def _report_dir(config: pytest.Config) -> Path | None:
-    """--fake-exchange-report, relative to the working directory; the ini value, relative to the ini file."""
-    given = config.getoption("fake_exchange_report", None)
+    """--fake-exchange-report or its ini value (the report directory)."""
+    return _path_option(config, "fake_exchange_report")
+
+
+def _path_option(config: pytest.Config, dest: str) -> Path | None:
+    """A path option: on the command line relative to the working directory, in the ini file
+    relative to the ini file (the root directory when there is none)."""
+    given = config.getoption(dest, None)
     if given:
         return Path(config.invocation_params.dir, given)
-    given = config.getini("fake_exchange_report")
+    given = config.getini(dest)
     if not given:
         return None
     base = config.inipath.parent if config.inipath is not None else config.rootpath
@@ -197,15 +203,8 @@ def _option(config: pytest.Config, dest: str) -> str | None:
 
 
 def _config_path(config: pytest.Config) -> Path | None:
-    """The config file: relative to the working directory on the command line, else to the ini file."""
-    given = config.getoption("fake_exchange_config", None)
-    if given:
-        return Path(config.invocation_params.dir, given)
-    given = config.getini("fake_exchange_config")
-    if not given:
-        return None
-    base = config.inipath.parent if config.inipath is not None else config.rootpath
-    return Path(base, str(given).strip())
+    """--fake-exchange-config or its ini value (the config file)."""
+    return _path_option(config, "fake_exchange_config")
 
 
 def fixture_scope(fixture_name: str, config: pytest.Config) -> _Scope:

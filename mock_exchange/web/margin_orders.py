@@ -20,13 +20,12 @@ from mock_exchange.web.endpoint_catalog import (
 )
 from mock_exchange.web.order_params import (
     default_resp_type,
-    history_limit,
     margin_options,
-    no_from_id_with_times,
+    order_history,
     order_ref,
     single_order_request,
     symbol_if_isolated,
-    within_a_day,
+    trade_history,
 )
 from mock_exchange.web.pipeline import Call, Placement, binance_route
 from mock_exchange.web.runtime import current_runtime
@@ -96,26 +95,17 @@ def query_margin_open_orders(call: Call) -> list[dict[str, Any]]:
     return [serializers.order_query(order) for order in orders]
 
 
-
 @binance_route(blueprint, MARGIN_ALL_ORDERS)
 def query_margin_all_orders(call: Call) -> list[dict[str, Any]]:
-    within_a_day(call.params)
     orders = current_runtime().exchange.all_orders(
-        call.account, call.params["symbol"], bool(call.get("isIsolated", False)), order_id=call.get("orderId"),
-        start_time=call.get("startTime"), end_time=call.get("endTime"), limit=history_limit(call.params, 500),
-    )
+        call.account, call.params["symbol"], bool(call.get("isIsolated", False)), **order_history(call.params, 500))
     return [serializers.order_query(order) for order in orders]
 
 
 @binance_route(blueprint, MARGIN_MY_TRADES)
 def query_margin_trades(call: Call) -> list[dict[str, Any]]:
-    within_a_day(call.params)
-    no_from_id_with_times(call.params)
     trades = current_runtime().exchange.my_trades(
-        call.account, call.params["symbol"], bool(call.get("isIsolated", False)), order_id=call.get("orderId"),
-        start_time=call.get("startTime"), end_time=call.get("endTime"), from_id=call.get("fromId"),
-        limit=history_limit(call.params, 1000),
-    )
+        call.account, call.params["symbol"], bool(call.get("isIsolated", False)), **trade_history(call.params))
     return [serializers.trade(item) for item in trades]
 
 

@@ -189,6 +189,26 @@ def within_a_day(params: Mapping[str, Any]) -> None:
         raise errors.lookup_interval_too_big(24)
 
 
+def order_history(params: Mapping[str, Any], max_limit: int) -> dict[str, Any]:
+    """allOrders' query as engine keywords: ``orderId``, a window of at most 24 hours, ``limit`` up
+    to ``max_limit`` (margin 500, spot 1000)."""
+    within_a_day(params)
+    return _history_keywords(params, max_limit)
+
+
+def trade_history(params: Mapping[str, Any]) -> dict[str, Any]:
+    """myTrades' query as engine keywords: allOrders' (``limit`` up to 1000), and ``fromId``, which
+    excludes the time window; margin and spot alike."""
+    within_a_day(params)
+    no_from_id_with_times(params)
+    return {**_history_keywords(params, 1000), "from_id": params.get("fromId")}
+
+
+def _history_keywords(params: Mapping[str, Any], max_limit: int) -> dict[str, Any]:
+    return {"order_id": params.get("orderId"), "start_time": params.get("startTime"),
+            "end_time": params.get("endTime"), "limit": history_limit(params, max_limit)}
+
+
 def symbol_if_isolated(params: Mapping[str, Any], isolated: bool) -> str | None:
     """The symbol of an isolated-margin request, where it is mandatory (-1102); None for cross."""
     if not isolated:

@@ -34,11 +34,10 @@ from mock_exchange.web.endpoint_catalog import (
 )
 from mock_exchange.web.order_params import (
     default_resp_type,
-    history_limit,
-    no_from_id_with_times,
+    order_history,
     order_ref,
     single_order_request,
-    within_a_day,
+    trade_history,
 )
 from mock_exchange.web.pipeline import SPOT_BOOK, Call, Placement, binance_route, count_orders
 from mock_exchange.web.request_context import open_context
@@ -183,26 +182,17 @@ def spot_open_orders(call: Call) -> list[dict[str, Any]]:
     return [shapes.order_query(order) for order in orders]
 
 
-
 @binance_route(blueprint, SPOT_ALL_ORDERS)
 def spot_all_orders(call: Call) -> list[dict[str, Any]]:
-    within_a_day(call.params)
-    orders = current_runtime().exchange.all_orders(
-        call.account, call.params["symbol"], order_id=call.get("orderId"), start_time=call.get("startTime"),
-        end_time=call.get("endTime"), limit=history_limit(call.params, 1000), spot=True,
-    )
+    orders = current_runtime().exchange.all_orders(call.account, call.params["symbol"],
+                                                   **order_history(call.params, 1000), spot=True)
     return [shapes.order_query(order) for order in orders]
 
 
 @binance_route(blueprint, SPOT_MY_TRADES)
 def spot_my_trades(call: Call) -> list[dict[str, Any]]:
-    within_a_day(call.params)
-    no_from_id_with_times(call.params)
-    trades = current_runtime().exchange.my_trades(
-        call.account, call.params["symbol"], order_id=call.get("orderId"), start_time=call.get("startTime"),
-        end_time=call.get("endTime"), from_id=call.get("fromId"), limit=history_limit(call.params, 1000),
-        spot=True,
-    )
+    trades = current_runtime().exchange.my_trades(call.account, call.params["symbol"], **trade_history(call.params),
+                                                  spot=True)
     return [shapes.trade(item) for item in trades]
 
 
