@@ -454,15 +454,18 @@ def check_order_lists(state: Mapping[str, Any]) -> None:
 
 
 def check_trades(state: Mapping[str, Any]) -> None:
-    """The fills, in fill order: one per (symbol, trade id), each a fill of its order."""
+    """The fills, in fill order: a symbol's trade ids ascend (so each is its one fill), each a fill of its order."""
     orders = state["orders"]
-    seen: set[tuple[str, int]] = set()
+    last_ids: dict[str, int] = {}  # symbol -> the id of its latest fill so far
     for i, trade in enumerate(state["trades"]):
         where = f"state.trades[{i}]"
         integer(trade.trade_id, f"{where}.trade_id", 0, MAX_ID)
-        if (trade.symbol, trade.trade_id) in seen:
-            fail(f"{where}.trade_id", f"another trade of {trade.symbol} has id {trade.trade_id}")
-        seen.add((trade.symbol, trade.trade_id))
+        last = last_ids.get(trade.symbol)
+        if last is not None and trade.trade_id <= last:
+            # The account's trade history is rebuilt in this order (myTrades, fromId read it ascending).
+            fail(f"{where}.trade_id", f"after {trade.symbol}'s trade {last}: a symbol's fills are listed in "
+                                      "fill order, their ids ascending")
+        last_ids[trade.symbol] = trade.trade_id
         order = orders.get(trade.order_id)
         if order is None:
             fail(f"{where}.order_id", f"no order {trade.order_id}")

@@ -134,6 +134,24 @@ def test_a_version_1_fill_without_its_print_is_refused() -> None:
     assert LocalControl(target).snapshot() == before
 
 
+def test_fills_out_of_fill_order_are_refused() -> None:
+    """A snapshot lists a symbol's fills in fill order, their ids ascending (myTrades and fromId read
+    them in that order); one listing them otherwise is not a state the exchange can be in."""
+    original = busy_exchange()
+    SignedClient(original.test_client(), original).post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY",
+                                                        type="MARKET", quantity="0.01")
+    state = LocalControl(original).snapshot()
+    btc = [t for t in state["state"]["trades"] if t["symbol"] == "BTCUSDT"]
+    assert len(btc) == 2 and btc[0]["trade_id"] < btc[1]["trade_id"]
+    state["state"]["trades"].reverse()
+    target = busy_exchange()
+    before = LocalControl(target).snapshot()
+    with pytest.raises(ControlError, match=r"state\.trades\[\d\]\.trade_id: .*BTCUSDT") as refused:
+        LocalControl(target).restore(state)
+    assert refused.value.code == "bad_request"
+    assert LocalControl(target).snapshot() == before
+
+
 @pytest.mark.parametrize(("mutate", "message"), [
     (lambda s: s.update(version=3), "version"),
     (lambda s: s.pop("market"), "missing"),

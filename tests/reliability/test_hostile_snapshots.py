@@ -146,6 +146,18 @@ def _second_open_order_same_client_id(snap: Snapshot) -> None:
     snap["ids"]["counters"]["order"] = 99
 
 
+def _last_trade_id_unprinted(snap: Snapshot) -> None:
+    trades = snap["state"]["trades"]
+    last = max(i for i, trade in enumerate(trades) if trade["symbol"] == "BTCUSDT")
+    trades[last]["trade_id"] = 10**6
+
+
+def _trades_reversed(snap: Snapshot) -> None:
+    trades = snap["state"]["trades"]
+    assert sum(trade["symbol"] == "BTCUSDT" for trade in trades) >= 2
+    trades.reverse()
+
+
 def _order_of(snap: Snapshot, client_id: str) -> dict[str, Any]:
     return next(o for o in snap["state"]["orders"].values() if o["client_order_id"] == client_id)
 
@@ -224,7 +236,8 @@ HOSTILE: list[tuple[str, Callable[[Snapshot], None], str]] = [
     ("list with a ghost leg", _set("state.order_lists.1.order_ids", [1, 4242]), "state.order_lists.1.order_ids"),
     ("trade of a ghost order", _set("state.trades.0.order_id", 4242), "state.trades[0].order_id"),
     ("trade of negative qty", _set("state.trades.0.qty", "-1"), "state.trades[0].qty"),
-    ("trade id the tape has not printed", _set("state.trades.0.trade_id", 10**6), "state.trades[0].trade_id"),
+    ("trade id the tape has not printed", _last_trade_id_unprinted, "].trade_id: BTCUSDT's tape has not reached"),
+    ("trades out of fill order", _trades_reversed, "a symbol's fills are listed in fill order"),
     ("borrow record of a ghost", _set("state.borrow_history.0.account", "ghost"), "state.borrow_history[0].account"),
     ("borrow record type", _set("state.borrow_history.0.type", "GIFT"), "state.borrow_history[0].type"),
     ("fee ledger NaN", _set("state.fees_collected.BTC", "NaN"), "state.fees_collected.BTC"),
