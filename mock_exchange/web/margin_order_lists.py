@@ -20,9 +20,8 @@ from mock_exchange.web.endpoint_catalog import (
 )
 from mock_exchange.web.order_list_requests import legacy_oco_request, oto_request, otoco_request
 from mock_exchange.web.order_params import (
-    history_limit,
     margin_options,
-    no_from_id_with_times,
+    order_list_history,
     order_list_ref,
     symbol_if_isolated,
 )
@@ -94,13 +93,9 @@ def query_margin_order_list(call: Call) -> dict[str, Any]:
 @binance_route(blueprint, MARGIN_ALL_ORDER_LISTS)
 def query_margin_all_order_lists(call: Call) -> list[dict[str, Any]]:
     isolated, symbol = _list_scope(call)
-    no_from_id_with_times(call.params)
-    limit = history_limit(call.params, 1000)
+    query = order_list_history(call.params, one_day_window=False)
     exchange = current_runtime().exchange
-    lists = exchange.all_order_lists(
-        call.account, isolated, symbol, from_id=call.get("fromId"), start_time=call.get("startTime"),
-        end_time=call.get("endTime"), limit=limit,
-    )
+    lists = exchange.all_order_lists(call.account, isolated, symbol, **query)
     return [serializers.list_summary(order_list, exchange.order_list_orders(order_list)) for order_list in lists]
 
 

@@ -4,6 +4,11 @@ The tables come from Binance's margin New Order / New OTO / New OTOCO pages (spe
 §4.3, §4.8): each order type needs some parameters (-1102) and refuses others (-1106).
 Leg parameters of OTO / OTOCO use a prefix (``working``, ``pending``, ``pendingAbove``,
 ``pendingBelow``) before the same names.
+
+The rules margin and spot views share beyond the order types live here too, one function each:
+which order or list a cancel / query names (``order_ref``, ``order_list_ref``), the history
+queries' window, ``fromId`` and ``limit`` (``order_history``, ``trade_history``,
+``order_list_history``), and an isolated request's symbol (``symbol_if_isolated``).
 """
 
 from __future__ import annotations
@@ -202,6 +207,17 @@ def trade_history(params: Mapping[str, Any]) -> dict[str, Any]:
     within_a_day(params)
     no_from_id_with_times(params)
     return {**_history_keywords(params, 1000), "from_id": params.get("fromId")}
+
+
+def order_list_history(params: Mapping[str, Any], *, one_day_window: bool) -> dict[str, Any]:
+    """allOrderList's query as engine keywords: ``fromId``, which excludes the time window, and
+    ``limit`` up to 1000; with ``one_day_window`` (spot) the window spans at most 24 hours, a rule
+    the margin endpoint is declared without (web/endpoint_catalog.py)."""
+    no_from_id_with_times(params)
+    if one_day_window:
+        within_a_day(params)
+    return {"from_id": params.get("fromId"), "start_time": params.get("startTime"), "end_time": params.get("endTime"),
+            "limit": history_limit(params, 1000)}
 
 
 def _history_keywords(params: Mapping[str, Any], max_limit: int) -> dict[str, Any]:

@@ -28,11 +28,9 @@ from mock_exchange.web.endpoint_catalog import (
 )
 from mock_exchange.web.order_list_requests import legacy_oco_request, oto_request, otoco_request
 from mock_exchange.web.order_params import (
-    history_limit,
     leg_spec,
-    no_from_id_with_times,
+    order_list_history,
     order_list_ref,
-    within_a_day,
 )
 from mock_exchange.web.pipeline import Call, Placement, binance_route
 from mock_exchange.web.runtime import current_runtime
@@ -111,12 +109,9 @@ def spot_query_order_list(call: Call) -> dict[str, Any]:
 
 @binance_route(blueprint, SPOT_ALL_ORDER_LISTS)
 def spot_all_order_lists(call: Call) -> list[dict[str, Any]]:
-    no_from_id_with_times(call.params)
-    within_a_day(call.params)
-    start, end = call.get("startTime"), call.get("endTime")
+    query = order_list_history(call.params, one_day_window=True)
     exchange = current_runtime().exchange
-    lists = exchange.all_order_lists(call.account, from_id=call.get("fromId"), start_time=start, end_time=end,
-                                     limit=history_limit(call.params, 1000), spot=True)
+    lists = exchange.all_order_lists(call.account, **query, spot=True)
     return [shapes.list_summary(order_list, exchange.order_list_orders(order_list)) for order_list in lists]
 
 
