@@ -480,16 +480,7 @@ def fake_exchange(request: pytest.FixtureRequest, fake_exchange_config: Exchange
                           fake_exchange_seed)
     else:
         handle = in_process(build_app(fake_exchange_config, fake_exchange_seed), fake_exchange_config)
-    replaying = False
-    try:
-        replaying = load_marked_replay(request, handle)
-        yield handle
-    finally:
-        if replaying:
-            unload_replay(handle)
-        if url is not None:
-            leave_on_wall_time(handle)
-        handle.close()
+    yield from _for_one_test(request, handle, external_server=url is not None)
 
 
 @pytest.fixture(scope=fixture_scope)
@@ -500,20 +491,21 @@ def fake_exchange_live(request: pytest.FixtureRequest, fake_exchange_config: Exc
     if url is not None:
         handle = external(url, _option(request.config, "fake_exchange_token"), fake_exchange_config,
                           fake_exchange_seed)
-        replaying = False
-        try:
-            replaying = load_marked_replay(request, handle)
-            yield handle
-        finally:
-            if replaying:
-                unload_replay(handle)
-            leave_on_wall_time(handle)
-            handle.close()
+        yield from _for_one_test(request, handle, external_server=True)
         return
     from mock_exchange.testing import LiveServer
 
     server = LiveServer(build_app(fake_exchange_config, fake_exchange_seed)).start()
-    handle = live(server, fake_exchange_config)
+    try:
+        yield from _for_one_test(request, live(server, fake_exchange_config), external_server=False)
+    finally:
+        server.stop()
+
+
+def _for_one_test(request: pytest.FixtureRequest, handle: FakeExchange, *,
+                  external_server: bool) -> Iterator[FakeExchange]:
+    """Yield ``handle`` to the test with its marked replay loaded; afterwards unload the replay, put
+    an external server's clock back on wall time, and close the handle."""
     replaying = False
     try:
         replaying = load_marked_replay(request, handle)
@@ -521,5 +513,6 @@ def fake_exchange_live(request: pytest.FixtureRequest, fake_exchange_config: Exc
     finally:
         if replaying:
             unload_replay(handle)
+        if external_server:
+            leave_on_wall_time(handle)
         handle.close()
-        server.stop()
