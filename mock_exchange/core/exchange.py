@@ -804,6 +804,14 @@ class Exchange:
         with self.lock:
             return self.events.since(seq, account)
 
+    def events_after(self, seq: int, account: str | None = None) -> tuple[list[Event], int, bool]:
+        """For a reader that follows the log from ``seq``: the events after it (of ``account``),
+        the newest sequence number (the reader's next ``seq``), and whether any event after ``seq``
+        is no longer kept (the reader fell more than ``EVENT_RETENTION`` events behind)."""
+        with self.lock:
+            log = self.events
+            return log.since(seq, account), int(log.last_seq), seq < log.dropped
+
     def read_consistently(self, read: Callable[[], T]) -> T:
         """``read()`` at one moment: nothing changes the exchange while it runs.
 

@@ -53,7 +53,7 @@ from mock_exchange.core.tickers import AVG_PRICE_MINS, rolling_window_start
 from mock_exchange.core.user_stream import listen_key_expired
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.stream_limits import TOO_MANY_MESSAGES_CLOSE, MessageRate
-from mock_exchange.web.user_stream import events_since, grant_payloads
+from mock_exchange.web.user_stream import FELL_BEHIND_CLOSE, grant_payloads
 
 POLL_INTERVAL_S = 0.01
 MAX_TRADES_PER_ROUND = 1000  # a burst larger than this is sent over the following rounds
@@ -104,8 +104,9 @@ class UserFeed:
 
     name: str  # as spelled in the path (the combined wrapper's ``stream``)
     grant: Any  # core.user_stream.StreamGrant
-    cursor: int  # the last event seq sent
+    cursor: int  # the last event seq read
     ended: bool = False
+    fell_behind: bool = False  # events after the cursor were dropped from the log: the connection closes
 
 
 @dataclass
@@ -154,12 +155,23 @@ class MarketSession:
                 # Everything printed before the request is sent before its answer, so an
                 # answer is a barrier: a test that has it has every frame of the steps before.
                 self.deliver()
+                if self._fell_behind():
+                    return
                 text = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
                 reply = self.subscriptions.handle(text)
                 self.exchange.read_consistently(self._sync)  # a stream subscribed starts before its answer
                 self.ws.send(_dumps(reply))
             self.deliver()
+            if self._fell_behind():
+                return
             round_done()
+
+    def _fell_behind(self) -> bool:
+        """Close the connection when its listen key's events fell behind the log (docs/user-stream.md)."""
+        if self.user is None or not self.user.fell_behind:
+            return False
+        self.ws.close(*FELL_BEHIND_CLOSE)
+        return True
 
     # -- where each stream starts -------------------------------------------------------------
 
@@ -257,14 +269,17 @@ class MarketSession:
         if feed.ended:
             return []
         ended = not feed.grant.active(now)  # decided before reading, as listen_key_stream does
-        events = events_since(self.exchange, feed.cursor, feed.grant.account)
+        events, newest, lost = self.exchange.events_after(feed.cursor, feed.grant.account)
+        if lost:
+            feed.ended = feed.fell_behind = True
+            return []
         rows = grant_payloads(feed.grant, events)
-        if events:
-            feed.cursor = events[-1].seq
+        last_read = events[-1].seq if events else feed.cursor
+        feed.cursor = newest
         if ended:
             feed.ended = True
             if not feed.grant.closed:
-                rows.append((feed.cursor, listen_key_expired(feed.grant.value, feed.grant.expires_ms)))
+                rows.append((last_read, listen_key_expired(feed.grant.value, feed.grant.expires_ms)))
         return rows
 
     def _send(self, stream: Stream, payload: Any, combined: bool) -> None:

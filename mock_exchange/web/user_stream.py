@@ -205,6 +205,12 @@ def events_since(exchange: Any, seq: int, account: str | None = None) -> list[An
     return list(exchange.events_since(seq, account))
 
 
+# How a user data stream that fell behind the event log ends (docs/user-stream.md): closed, so a
+# client never misses events without knowing; 1008 as for a client that broke the rules.
+FELL_BEHIND_CLOSE = (1008, "This stream fell too far behind the exchange's events (the oldest are no longer "
+                           "kept); reconnect and query the REST endpoints to catch up.")
+
+
 def last_event_seq(exchange: Any) -> int:
     """The sequence number of the newest domain event (0 before the first)."""
     return int(exchange.last_event_seq())

@@ -40,7 +40,7 @@ from mock_exchange.web.pipeline import check_timing
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.stream_delivery import board_of
-from mock_exchange.web.user_stream import events_since, grant_payloads, last_event_seq, registry
+from mock_exchange.web.user_stream import FELL_BEHIND_CLOSE, grant_payloads, last_event_seq, registry
 
 POLL_INTERVAL_S = 0.01
 MAX_FRAME_BYTES = 64 * 1024  # a WebSocket API request is a few hundred bytes
@@ -175,11 +175,12 @@ def _run_listen_key_stream(ws: Any, round_done: Any) -> None:
             return
         # Decided before reading the log, so every event the stream still carries is read below.
         ended = not grant.active(_now())
-        events = events_since(exchange, cursor, grant.account)
+        events, cursor, lost = exchange.events_after(cursor, grant.account)
+        if lost:
+            ws.close(*FELL_BEHIND_CLOSE)
+            return
         for _, payload in grant_payloads(grant, events):
             ws.send(_dumps(payload))
-        if events:
-            cursor = events[-1].seq
         round_done()
         if ended:
             if not grant.closed:
@@ -381,19 +382,24 @@ class ApiSession:
         now = _now()  # read before the log, as in listen_key_stream
         ended = [s for s in self.subscriptions.values() if not s.grant.active(now)]
         start = min(s.cursor for s in self.subscriptions.values())
-        events = events_since(self.exchange, start)
+        events, newest, lost = self.exchange.events_after(start)
+        if lost:
+            raise FellBehind
         rows: list[tuple[int, int, dict[str, Any]]] = []
         for subscription in self.subscriptions.values():
             pending = [e for e in events if e.seq > subscription.cursor]
             rows.extend((seq, subscription.id, payload) for seq, payload in grant_payloads(subscription.grant, pending))
-            if events:
-                subscription.cursor = max(subscription.cursor, events[-1].seq)
+            subscription.cursor = max(subscription.cursor, newest)
         for _, subscription_id, payload in sorted(rows, key=lambda row: (row[0], row[1])):
             self.send({"subscriptionId": subscription_id, "event": payload})
         for subscription in ended:
             notice = stream_terminated(subscription.grant.expires_ms)
             self.send({"subscriptionId": subscription.id, "event": notice})
             del self.subscriptions[subscription.id]
+
+
+class FellBehind(Exception):
+    """A session's subscriptions fell behind the event log: some of their events are gone."""
 
 
 def _error(request_id: Any, error: BinanceError) -> dict[str, Any]:
@@ -412,7 +418,11 @@ def ws_api(ws: Any) -> None:
                 return
             if frame is not None:
                 session.handle(frame)
-            session.deliver()
+            try:
+                session.deliver()
+            except FellBehind:
+                ws.close(*FELL_BEHIND_CLOSE)
+                return
             round_done()
 
 

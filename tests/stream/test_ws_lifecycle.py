@@ -162,3 +162,60 @@ def test_waitress_answers_websocket_upgrades_with_501(app: Flask) -> None:
         websocket.create_connection(live.url.replace("http", "ws") + "/ws-api/v3", timeout=5)
     assert refused.value.status_code == 501
     assert b"--ws-port" in refused.value.resp_body
+
+
+# -- a stream that fell behind the event log ------------------------------------------------------
+
+
+def close_frame(stream: Any) -> tuple[int, str]:
+    """The server's close frame: (code, reason), skipping any data frames before it."""
+    import websocket
+
+    while True:
+        opcode, data = stream.ws.recv_data(control_frame=True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            return int.from_bytes(data[:2], "big"), data[2:].decode("utf-8")
+
+
+@pytest.fixture
+def short_log(monkeypatch: pytest.MonkeyPatch) -> int:
+    """An event log that keeps the newest 10 events, so a test can outrun a stream with a few orders."""
+    from mock_exchange.core import events
+
+    monkeypatch.setattr(events, "EVENT_RETENTION", 10)
+    return 10
+
+
+def outrun(exchange: Any) -> None:
+    """40 events while no stream can read (each bid writes two): more than the log keeps."""
+    exchange.read_consistently(lambda: [place_bid(exchange, f"bid-{n}") for n in range(20)])
+    assert exchange.events.dropped > 0
+
+
+@pytest.mark.parametrize("kind", ["listen key", "combined path", "ws api"])
+def test_a_stream_that_fell_behind_the_log_is_closed_not_silently_short(
+        http: requests.Session, server: Any, connect: Any, exchange: Any, short_log: int, kind: str) -> None:
+    """docs/user-stream.md: a stream carries every event of its account after it started; one whose
+    events were dropped from the log before it read them closes (1008) rather than skip them."""
+    key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
+    if kind == "ws api":
+        stream = connect("/ws-api/v3")
+        token = http.post(f"{server.url}/sapi/v1/userListenToken").json()["token"]
+        assert subscribe(stream, token)["status"] == 200
+    else:
+        stream = connect(f"/ws/{key}" if kind == "listen key" else f"/stream?streams={key}/btcusdt@trade")
+    outrun(exchange)
+    code, reason = close_frame(stream)
+    assert code == 1008 and "fell too far behind" in reason
+
+
+def test_a_stream_that_keeps_up_with_a_short_log_misses_nothing(
+        http: requests.Session, server: Any, connect: Any, exchange: Any, short_log: int) -> None:
+    key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
+    stream = connect(f"/ws/{key}")
+    for n in range(3):
+        place_bid(exchange, f"bid-{n}")
+        assert [frame["e"] for frame in stream.recv_many(2)] == ["executionReport", "outboundAccountPosition"]
+    for n in range(3, 12):  # the log trims past 11 events; each was read long before
+        place_bid(exchange, f"bid-{n}")
+        assert stream.recv()["c"] == f"bid-{n}" and stream.recv()["e"] == "outboundAccountPosition"
