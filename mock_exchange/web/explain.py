@@ -30,8 +30,10 @@ from flask import Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_exchange.control.routes import is_control_path
+from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagnose
-from mock_exchange.web.endpoint_catalog import MARGIN_NEW_ORDER
+from mock_exchange.web.endpoint_catalog import MARGIN_NEW_ORDER, MARGIN_ORDER_REF
+from mock_exchange.web.order_params import order_ref
 from mock_exchange.web.params import decode_pairs
 from mock_exchange.web.request_context import RequestContext
 from mock_exchange.web.runtime import ExchangeRuntime
@@ -397,10 +399,12 @@ def _generic_missing(facts: _Facts, required: list[str]) -> str:
     absent = [name for name in required if not facts.params.get(name)]
     if absent:
         return f"{facts.where()}: {', '.join(absent)} not sent (or empty)."
+    if facts.endpoint is not None and MARGIN_ORDER_REF in facts.endpoint.presence:
+        try:
+            order_ref(facts.params)  # the rule the endpoint table names for this endpoint
+        except BinanceError:
+            return f"{facts.where()} needs one of orderId or origClientOrderId."
     known = _known_params(facts)
-    for refs in (("orderId", "origClientOrderId"), ("orderListId", "listClientOrderId")):
-        if all(r in known for r in refs) and not any(facts.params.get(r) for r in refs):
-            return f"{facts.where()} needs one of {refs[0]} or {refs[1]}."
     return f"{facts.where()}: a mandatory parameter was not sent or was empty (it reads: {', '.join(known)})."
 
 
