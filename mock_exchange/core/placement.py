@@ -194,18 +194,7 @@ def draft_oco(ctx: EngineContext, account: Account, request: NewOco) -> Draft:
                          spot=request.spot)
     # Margin's legacy names: a SELL's LIMIT_MAKER leg is the one above, a BUY's the one below.
     above, below = (limit, stop) if request.side is Side.SELL else (stop, limit)
-    problem = pair_problem(_pair_leg(above), _pair_leg(below), last)
-    if problem is not None:
-        raise problem.error()
-    checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id,
-                            spot=request.spot)
-    for leg in legs:
-        leg.lock_price = _lock_price(leg, last)
-    draft = _new_draft(account, spec, request, legs, kind=ListKind.OCO,
-                       list_client_order_id=request.list_client_order_id)
-    draft.lock_amount = max(funding.required_lock(_as_order(leg)) for leg in legs)
-    _fund(ctx, draft)
-    return draft
+    return _oco_draft(ctx, account, spec, request, above, below, legs, last)
 
 
 def _pair_display(above: LegDraft, below: LegDraft) -> list[LegDraft]:
@@ -223,7 +212,14 @@ def draft_pair_oco(ctx: EngineContext, account: Account, request: NewOrderListOc
     legs = _pair_display(above, below)
     checks.check_filters(ctx, account, spec, request.isolated, [_filter_order(leg) for leg in legs], is_list=True,
                          spot=request.spot)
-    problem = pair_problem(_pair_leg(above), _pair_leg(below), last)  # the same rule as margin's OCO
+    return _oco_draft(ctx, account, spec, request, above, below, legs, last)
+
+
+def _oco_draft(ctx: EngineContext, account: Account, spec: SymbolConfig, request: NewOco | NewOrderListOco,
+               above: LegDraft, below: LegDraft, legs: list[LegDraft], last: Decimal) -> Draft:
+    """An OCO after its filters, either naming: the pair rule (core/order_list_pair.py), client ids,
+    then one reservation for the pair (the larger leg's lock)."""
+    problem = pair_problem(_pair_leg(above), _pair_leg(below), last)
     if problem is not None:
         raise problem.error()
     checks.check_client_ids(ctx, account.name, [leg.client_order_id for leg in legs], request.list_client_order_id,
