@@ -22,8 +22,12 @@ from mock_exchange.core.snapshot_rules import fail
 def renumber_v1_trades(trades: Mapping[int, Trade], market: Mapping[str, Any]) -> list[Trade]:
     """Version 1's trades (old id -> trade) with their tape ids, in fill order.
 
-    ``market`` has passed ``snapshot_rules.check_market``. A fill with no matching print
-    (its tape entry folded into bars long ago) cannot be renumbered: the snapshot is refused.
+    ``market`` has passed ``snapshot_rules.check_market``. The tape keeps its newest entries
+    and folds the oldest into bars (core.history), so a long-running exchange's oldest fills
+    may have no print left: those, the oldest fills of their symbol and no later than the
+    tape's first entry, take the ids just below the first print the tape kept, in fill order
+    (the folded prints had ids below it, at least one per such fill). Any other fill with no
+    matching print cannot be renumbered: the snapshot is refused.
     """
     by_symbol: dict[str, list[int]] = {}
     for old_id in sorted(trades):
@@ -35,19 +39,53 @@ def renumber_v1_trades(trades: Mapping[int, Trade], market: Mapping[str, Any]) -
         by_symbol.setdefault(trade.symbol, []).append(old_id)
     renumbered: dict[int, Trade] = {}
     for symbol, old_ids in by_symbol.items():
-        prints = sorted((row for row in market[symbol]["tape"] if len(row) >= 7 and row[3] >= 0),
-                        key=lambda row: row[3])
-        at = 0
-        for old_id in old_ids:
-            trade = trades[old_id]
-            while at < len(prints) and not _is_print_of(prints[at], trade):
-                at += 1
-            if at == len(prints):
-                fail(f"state.trades.{old_id}", f"no trade on the {symbol} tape is this fill's print, so it "
-                                               "cannot get its per-symbol trade id (version 1 snapshot)")
-            renumbered[old_id] = dataclasses.replace(trade, trade_id=prints[at][3])
-            at += 1
+        tape = market[symbol]["tape"]
+        prints = sorted((row for row in tape if len(row) >= 7 and row[3] >= 0), key=lambda row: row[3])
+        fills = [trades[old_id] for old_id in old_ids]
+        ids = _match_forward(fills, prints)
+        if isinstance(ids, int):  # the index of the first fill without a print
+            ids = _match_after_folding(fills, prints, min(row[0] for row in tape)) or ids
+        if isinstance(ids, int):
+            fail(f"state.trades.{old_ids[ids]}", f"no trade on the {symbol} tape is this fill's print, so it "
+                                                 "cannot get its per-symbol trade id (version 1 snapshot)")
+        for old_id, trade_id in zip(old_ids, ids, strict=True):
+            renumbered[old_id] = dataclasses.replace(trades[old_id], trade_id=trade_id)
     return [renumbered[old_id] for old_id in sorted(trades)]
+
+
+def _match_forward(fills: list[Trade], prints: list[list[Any]]) -> list[int] | int:
+    """Each fill's print id, matched oldest first; else the index of the first fill with no print."""
+    ids, at = [], 0
+    for index, trade in enumerate(fills):
+        while at < len(prints) and not _is_print_of(prints[at], trade):
+            at += 1
+        if at == len(prints):
+            return index
+        ids.append(prints[at][3])
+        at += 1
+    return ids
+
+
+def _match_after_folding(fills: list[Trade], prints: list[list[Any]], tape_start_ms: int) -> list[int] | None:
+    """The ids when the fills without a print are the oldest ones, from before the tape's first
+    entry (folded away); None when that is not so."""
+    matched: list[int] = []  # newest first: the tape kept the newest prints
+    at = len(prints) - 1
+    folded = 0  # how many of the oldest fills have no print
+    for index in range(len(fills) - 1, -1, -1):
+        while at >= 0 and not _is_print_of(prints[at], fills[index]):
+            at -= 1
+        if at < 0:
+            folded = index + 1
+            break
+        matched.append(prints[at][3])
+        at -= 1
+    if not prints or any(trade.time_ms > tape_start_ms for trade in fills[:folded]):
+        return None
+    lowest = matched[-1] if matched else prints[0][3]  # the folded prints' ids were all below it
+    if lowest < folded:
+        return None
+    return list(range(lowest - folded, lowest)) + matched[::-1]
 
 
 def _is_print_of(row: list[Any], trade: Trade) -> bool:

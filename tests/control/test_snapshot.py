@@ -134,6 +134,43 @@ def test_a_version_1_fill_without_its_print_is_refused() -> None:
     assert LocalControl(target).snapshot() == before
 
 
+def version_1_with_three_fills() -> tuple[dict, dict]:
+    """A v2 snapshot with two BTCUSDT fills and one ETHUSDT fill, and the same state as version 1 wrote it."""
+    original = busy_exchange()
+    signed = SignedClient(original.test_client(), original)
+    signed.post("/sapi/v1/margin/order", symbol="ETHUSDT", side="BUY", type="MARKET", quantity="0.1")
+    LocalControl(original).trade("BTCUSDT", "28990", "0.05")  # the BUY fills; the rest of the print is public
+    state = LocalControl(original).snapshot()
+    return state, as_version_1(state)
+
+
+def test_a_version_1_fill_whose_print_was_folded_keeps_an_id_below_the_tape() -> None:
+    """The tape folds its oldest entries into bars past 50,000: a long-running exchange's oldest fills
+    may have no print left. They take the ids just below the first print kept, in fill order."""
+    state, old = version_1_with_three_fills()
+    first = next(t for t in state["state"]["trades"] if t["symbol"] == "BTCUSDT")
+    tape = old["market"]["BTCUSDT"]["tape"]
+    # What folding leaves: the entries from the fill's millisecond on, without the fill's own print.
+    old["market"]["BTCUSDT"]["tape"] = [row for row in tape if row[0] >= first["time_ms"]
+                                        and not (len(row) >= 7 and 0 <= row[3] <= first["trade_id"])]
+    copy = frozen_app()
+    LocalControl(copy).restore(old)
+    restored = LocalControl(copy).snapshot()["state"]["trades"]
+    assert [(t["symbol"], t["trade_id"]) for t in restored] == [(t["symbol"], t["trade_id"])
+                                                                for t in state["state"]["trades"]]
+
+
+def test_a_version_1_fill_without_its_print_after_the_tape_began_is_refused() -> None:
+    _, old = version_1_with_three_fills()
+    btc = [key for key, t in old["state"]["trades"].items() if t["symbol"] == "BTCUSDT"]
+    old["state"]["trades"][btc[1]]["price"] = "12345"  # the newer BTCUSDT fill: no print is its own
+    target = busy_exchange()
+    before = LocalControl(target).snapshot()
+    with pytest.raises(ControlError, match=rf"state\.trades\.{btc[1]}: no trade on the BTCUSDT tape"):
+        LocalControl(target).restore(old)
+    assert LocalControl(target).snapshot() == before
+
+
 def test_fills_out_of_fill_order_are_refused() -> None:
     """A snapshot lists a symbol's fills in fill order, their ids ascending (myTrades and fromId read
     them in that order); one listing them otherwise is not a state the exchange can be in."""
