@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from mock_exchange.core import lifecycle, queries
 from mock_exchange.core.accounts import Account
-from mock_exchange.core.context import EngineContext, clone
+from mock_exchange.core.context import EngineContext
 from mock_exchange.core.enums import OrderStatus
 from mock_exchange.core.errors import cancel_restricted, invalid_api_key, invalid_symbol, unknown_order
+from mock_exchange.core.records import clone
 from mock_exchange.core.requests import ListCancelResult, OrderCancelResult
 from mock_exchange.core.state import scope_key
 

@@ -8,10 +8,8 @@ the step's order and list events (spec §9.4).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from mock_exchange.core.accounts import Account, MarginAccount, WalletBalances
 from mock_exchange.core.clock import ExchangeClock
@@ -29,38 +27,14 @@ from mock_exchange.core.ids import IdGenerator
 from mock_exchange.core.market import Market
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order
+from mock_exchange.core.records import clone
 from mock_exchange.core.requests import Fill
 from mock_exchange.core.state import HISTORY_RETENTION, ExchangeState, InterestRecord
 from mock_exchange.core.valuation import IndexPrices
 
-T = TypeVar("T")
-_CLONERS: dict[type, Callable[[Any], Any]] = {}
-
 
 def isolated_symbol_of(order: Order | OrderList) -> str | None:
     return order.symbol if order.isolated else None
-
-
-def clone(item: T) -> T:
-    """A shallow copy of a (slotted) dataclass record; ~10x faster than ``copy.copy``."""
-    cloner = _CLONERS.get(type(item))
-    if cloner is None:
-        cloner = _CLONERS[type(item)] = _make_cloner(type(item))
-    return cloner(item)  # type: ignore[no-any-return]
-
-
-def _make_cloner(cls: type) -> Callable[[Any], Any]:
-    """A function copying ``cls``'s dataclass fields one by one, written out (no loop, no getattr)."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    frozen = cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
-    lines = ["def clone(item):", "    new = new_object(cls)"]
-    for name in names:
-        assert name.isidentifier()
-        lines.append(f"    set_field(new, {name!r}, item.{name})" if frozen else f"    new.{name} = item.{name}")
-    lines.append("    return new")
-    namespace: dict[str, Any] = {"new_object": object.__new__, "cls": cls, "set_field": object.__setattr__}
-    exec("\n".join(lines), namespace)  # noqa: S102 - source built from the class's own field names
-    return namespace["clone"]  # type: ignore[no-any-return]
 
 
 @dataclass

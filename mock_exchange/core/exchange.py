@@ -37,7 +37,7 @@ from mock_exchange.core.accounts import Account, AssetBalance, MarginAccount, Sp
 from mock_exchange.core.candles import Kline, WindowStats
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.config import AccountConfig, ExchangeConfig, SymbolConfig
-from mock_exchange.core.context import EngineContext, clone
+from mock_exchange.core.context import EngineContext
 from mock_exchange.core.depth import BookUpdate, tick_size
 from mock_exchange.core.enums import OrderStatus
 from mock_exchange.core.errors import (
@@ -65,6 +65,7 @@ from mock_exchange.core.margin_risk import LevelKey
 from mock_exchange.core.market import Market
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
+from mock_exchange.core.records import clone
 from mock_exchange.core.requests import (
     ListCancelResult,
     ListPlacementResult,

@@ -14,10 +14,11 @@ Rules (spec §6.2 / §6.3, choices in docs/behaviour.md):
 from __future__ import annotations
 
 from mock_exchange.core import funding
-from mock_exchange.core.context import EngineContext, clone
+from mock_exchange.core.context import EngineContext
 from mock_exchange.core.enums import ExecutionType, ExpiryReason, ListOrderStatus, ListStatusType, OrderStatus
 from mock_exchange.core.order_lists import ListKind, OrderList
 from mock_exchange.core.orders import Order
+from mock_exchange.core.records import clone
 from mock_exchange.core.requests import ListCancelResult
 
 

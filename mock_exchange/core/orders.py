@@ -15,10 +15,19 @@ from mock_exchange.core.enums import (
     SideEffectType,
     TimeInForce,
 )
+from mock_exchange.core.records import seldom_set
 from mock_exchange.core.scopes import Scope, scope_of_flags
 
+# Fields most orders leave at their defaults: no slot, stored only once set (core.records).
+# Each one set costs a dict on that order, so only fields that stay default on nearly every
+# order of a typical run belong here (not isolated / spot / side effect: whole accounts set them).
+_SELDOM_SET = ("iceberg_qty", "trailing_delta", "quote_order_qty", "self_trade_prevention_mode",
+               "auto_repay_at_cancel", "trailing_time_ms", "trailing_extreme", "borrowed_asset",
+               "borrowed_amount")
 
-@dataclass(slots=True, eq=False)
+
+@seldom_set(*_SELDOM_SET)
+@dataclass(eq=False)
 class Order:
     """One order, single or a leg of an order list."""
 

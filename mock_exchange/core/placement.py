@@ -16,7 +16,7 @@ from mock_exchange.core import filters, funding, lifecycle, matching
 from mock_exchange.core import placement_checks as checks
 from mock_exchange.core.accounts import Account
 from mock_exchange.core.config import SymbolConfig
-from mock_exchange.core.context import EngineContext, clone
+from mock_exchange.core.context import EngineContext
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.enums import (
     ExecutionType,
@@ -31,6 +31,7 @@ from mock_exchange.core.errors import filter_failure, invalid_order_type
 from mock_exchange.core.order_list_pair import PairLeg, pair_problem
 from mock_exchange.core.order_lists import ListKind, OrderList
 from mock_exchange.core.orders import Order
+from mock_exchange.core.records import clone
 from mock_exchange.core.requests import (
     Fill,
     LegSpec,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping
 
-from mock_exchange.core.context import EngineContext, clone
+from mock_exchange.core.context import EngineContext
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
+from mock_exchange.core.records import clone
 from mock_exchange.core.scopes import scope_of_flags
 from mock_exchange.core.state import BorrowRepayRecord, key_scope, scope_key, scope_of
 

@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import TypeVar
 
 from mock_exchange.core import errors
-from mock_exchange.core.context import EngineContext, clone
+from mock_exchange.core.context import EngineContext
 from mock_exchange.core.enums import Side
 from mock_exchange.core.orders import Trade
+from mock_exchange.core.records import clone
 from mock_exchange.core.state import CROSS_WALLET, ISOLATED_WALLET, InterestRecord, TransferRecord
 
 DAY_MS = 24 * 60 * 60 * 1000
