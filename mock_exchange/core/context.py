@@ -19,7 +19,6 @@ from mock_exchange.core.events import (
     BalanceEntry,
     BalanceEvent,
     EventLog,
-    ListLeg,
     ListStatusEvent,
     OrderEvent,
 )
@@ -27,7 +26,6 @@ from mock_exchange.core.ids import IdGenerator
 from mock_exchange.core.market import Market
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order
-from mock_exchange.core.records import clone
 from mock_exchange.core.requests import Fill
 from mock_exchange.core.state import HISTORY_RETENTION, ExchangeState, InterestRecord
 from mock_exchange.core.valuation import IndexPrices
@@ -121,7 +119,7 @@ class EngineContext:
             isolated_symbol=isolated_symbol_of(order),
             time_ms=self.now(),
             execution_type=execution_type,
-            order=clone(order),
+            order=order,
             client_order_id=cancel_client_order_id or order.client_order_id,
             orig_client_order_id=order.client_order_id if cancel_client_order_id else "",
             reject_reason=reject_reason,
@@ -140,13 +138,14 @@ class EngineContext:
     def emit_list(self, order_list: OrderList) -> None:
         """A listStatus for ``order_list`` as it is now."""
         orders = self.state.orders
-        legs = tuple(ListLeg(order_list.symbol, oid, orders[oid].client_order_id) for oid in order_list.order_ids)
+        # The legs' orders themselves: a leg's symbol, id and client id never change.
+        legs = tuple(orders[oid] for oid in order_list.order_ids)
         self.log.append(ListStatusEvent(
             seq=self.log.next_seq(),
             account=order_list.account,
             isolated_symbol=isolated_symbol_of(order_list),
             time_ms=self.now(),
-            order_list=clone(order_list),
+            order_list=order_list,
             legs=legs,
             spot=order_list.spot,
         ))
@@ -166,6 +165,6 @@ class EngineContext:
                 account=account,
                 isolated_symbol=isolated_symbol,
                 time_ms=self.now(),
-                balances=entries,
+                balances=tuple(entries),
                 spot=spot,
             ))

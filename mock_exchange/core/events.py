@@ -7,7 +7,9 @@ account (``outboundAccountPosition``: free and locked of the assets that changed
 Borrowing, repaying and balance edits by the control plane add a :class:`LiabilityEvent`
 or a :class:`BalanceEvent`; a transfer into or out of a margin account a :class:`TransferEvent`
 (a spot order's events carry ``spot``: the spot user data stream). A margin level crossing a bar adds a
-:class:`MarginLevelEvent`. Events carry snapshots (copies), never live objects.
+:class:`MarginLevelEvent`. Events report the state after their change, whatever happens later:
+an order or list event keeps the fields that change as they were (and reads the fixed ones
+from the record itself).
 
 Order within one engine step: the executionReports (the other OCO leg's EXPIRED before the
 executing leg's TRADE; a working order's TRADE before its pending legs' NEW), then the
@@ -19,36 +21,73 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar, Protocol
 
 from mock_exchange.core.decimals import ZERO
-from mock_exchange.core.enums import ExecutionType
+from mock_exchange.core.enums import ExecutionType, ListOrderStatus, ListStatusType
 from mock_exchange.core.order_lists import OrderList
-from mock_exchange.core.orders import Order
+from mock_exchange.core.orders import Order, OrderState, order_as_of, order_state
+from mock_exchange.core.records import clone
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class OrderEvent:
-    """An order changed (``executionReport``)."""
+    """An order changed (``executionReport``).
+
+    The event keeps the order and the fields that change after placement as they were
+    (``core.orders.order_state``); :attr:`order` rebuilds the snapshot from them when read.
+    A full copy per event cost about 270 bytes; the changing fields cost about 130.
+    """
 
     seq: int
     account: str
     isolated_symbol: str | None
     time_ms: int
     execution_type: ExecutionType
-    order: Order  # a snapshot after the change
+    source: Order  # the order (its fixed fields); read the snapshot through ``order``
+    state: OrderState  # its changing fields after the change
     # ``c`` / ``C`` of the report: for a cancel, the cancel's id and the order's own id.
     client_order_id: str
-    orig_client_order_id: str = ""
-    last_qty: Decimal = ZERO
-    last_price: Decimal = ZERO
-    last_quote_qty: Decimal = ZERO
-    commission: Decimal = ZERO
-    commission_asset: str | None = None
-    trade_id: int = -1
-    is_maker: bool = False
-    reject_reason: str = "NONE"
-    kind: str = "order"
-    spot: bool = False  # the spot wallet's stream (core.scopes)
+    orig_client_order_id: str
+    last_qty: Decimal
+    last_price: Decimal
+    last_quote_qty: Decimal
+    commission: Decimal
+    commission_asset: str | None
+    trade_id: int
+    is_maker: bool
+    reject_reason: str
+    spot: bool  # the spot wallet's stream (core.scopes)
+    kind: ClassVar[str] = "order"
+
+    def __init__(self, seq: int, account: str, isolated_symbol: str | None, time_ms: int,
+                 execution_type: ExecutionType, order: Order, client_order_id: str, orig_client_order_id: str = "",
+                 last_qty: Decimal = ZERO, last_price: Decimal = ZERO, last_quote_qty: Decimal = ZERO,
+                 commission: Decimal = ZERO, commission_asset: str | None = None, trade_id: int = -1,
+                 is_maker: bool = False, reject_reason: str = "NONE", spot: bool = False) -> None:
+        self.seq, self.account, self.isolated_symbol, self.time_ms = seq, account, isolated_symbol, time_ms
+        self.execution_type = execution_type
+        self.source, self.state = order, order_state(order)
+        self.client_order_id, self.orig_client_order_id = client_order_id, orig_client_order_id
+        self.last_qty, self.last_price, self.last_quote_qty = last_qty, last_price, last_quote_qty
+        self.commission, self.commission_asset, self.trade_id = commission, commission_asset, trade_id
+        self.is_maker, self.reject_reason, self.spot = is_maker, reject_reason, spot
+
+    @property
+    def order(self) -> Order:
+        """The order as it was after the change (a fresh copy per read)."""
+        return order_as_of(self.source, self.state)
+
+
+class LegLike(Protocol):
+    """One leg of a listStatus: a :class:`ListLeg`, or the leg's order itself (same fields)."""
+
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def order_id(self) -> int: ...
+    @property
+    def client_order_id(self) -> str: ...
 
 
 @dataclass(slots=True)
@@ -58,19 +97,39 @@ class ListLeg:
     client_order_id: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class ListStatusEvent:
-    """An order list changed (``listStatus``)."""
+    """An order list changed (``listStatus``).
+
+    Keeps the list and its two statuses as they were (nothing else of a list changes after
+    placement); :attr:`order_list` rebuilds the snapshot when read.
+    """
 
     seq: int
     account: str
     isolated_symbol: str | None
     time_ms: int
-    order_list: OrderList  # a snapshot
-    legs: Sequence[ListLeg]  # a tuple as the engine writes it (smaller than a list)
-    reject_reason: str = "NONE"
-    kind: str = "list_status"
-    spot: bool = False  # the spot wallet's stream (core.scopes)
+    source: OrderList  # the list (its fixed fields); read the snapshot through ``order_list``
+    list_status_type: ListStatusType
+    list_order_status: ListOrderStatus
+    # The legs' orders as the engine writes them (their symbol, id and client id never change).
+    legs: Sequence[LegLike]
+    reject_reason: str
+    spot: bool  # the spot wallet's stream (core.scopes)
+    kind: ClassVar[str] = "list_status"
+
+    def __init__(self, seq: int, account: str, isolated_symbol: str | None, time_ms: int, order_list: OrderList,
+                 legs: Sequence[LegLike], reject_reason: str = "NONE", spot: bool = False) -> None:
+        self.seq, self.account, self.isolated_symbol, self.time_ms = seq, account, isolated_symbol, time_ms
+        self.source, self.legs, self.reject_reason, self.spot = order_list, legs, reject_reason, spot
+        self.list_status_type, self.list_order_status = order_list.list_status_type, order_list.list_order_status
+
+    @property
+    def order_list(self) -> OrderList:
+        """The list as it was after the change (a fresh copy per read)."""
+        copy = clone(self.source)
+        copy.list_status_type, copy.list_order_status = self.list_status_type, self.list_order_status
+        return copy
 
 
 @dataclass(slots=True)
@@ -88,8 +147,8 @@ class BalanceEvent:
     account: str
     isolated_symbol: str | None
     time_ms: int
-    balances: list[BalanceEntry]
-    kind: str = "balance"
+    balances: Sequence[BalanceEntry]  # a tuple as the engine writes it (smaller than a list)
+    kind: ClassVar[str] = "balance"
     spot: bool = False  # the spot wallet's stream (core.scopes)
 
 

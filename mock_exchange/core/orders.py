@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.enums import (
@@ -15,7 +16,7 @@ from mock_exchange.core.enums import (
     SideEffectType,
     TimeInForce,
 )
-from mock_exchange.core.records import seldom_set
+from mock_exchange.core.records import clone, seldom_set, seldom_values, set_seldom_values
 from mock_exchange.core.scopes import Scope, scope_of_flags
 
 # Fields most orders leave at their defaults: no slot, stored only once set (core.records).
@@ -90,6 +91,33 @@ class Order:
     @property
     def is_open(self) -> bool:
         return self.status.is_open
+
+
+# What the engine changes on an order after placing it, as an event keeps it: status, executed and
+# quote quantities, update and working times, is_working, triggered, expiry reason, the locked
+# asset and amount, the lock price, the book sequence, and a copy of the seldom-set values
+# (trailing-stop tracking and borrowing change; the rest of them are fixed). Every other field
+# is fixed at placement, so an event reads it from the order itself (core.events).
+OrderState = tuple[OrderStatus, Decimal, Decimal, int, int, bool, bool, ExpiryReason, str, Decimal, Decimal, int,
+                   dict[str, Any] | None]
+
+
+def order_state(order: Order) -> OrderState:
+    """The order's changing fields as they are now."""
+    values = seldom_values(order)
+    return (order.status, order.executed_qty, order.cummulative_quote_qty, order.update_time_ms,
+            order.working_time_ms, order.is_working, order.triggered, order.expiry_reason, order.locked_asset,
+            order.locked_amount, order.lock_price, order.book_seq, None if values is None else dict(values))
+
+
+def order_as_of(order: Order, state: OrderState) -> Order:
+    """A copy of ``order`` with its changing fields as ``state`` recorded them."""
+    copy = clone(order)
+    (copy.status, copy.executed_qty, copy.cummulative_quote_qty, copy.update_time_ms, copy.working_time_ms,
+     copy.is_working, copy.triggered, copy.expiry_reason, copy.locked_asset, copy.locked_amount, copy.lock_price,
+     copy.book_seq, values) = state
+    set_seldom_values(copy, None if values is None else dict(values))
+    return copy
 
 
 @dataclass(slots=True, eq=False)
