@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from mock_exchange.core.enums import OrderType, SelfTradePreventionMode, Side
+from mock_exchange.core.enums import OrderType, SelfTradePreventionMode, Side, SideEffectType, TimeInForce
 from mock_exchange.core.orders import Order
 from mock_exchange.core.records import clone, seldom_values
+from mock_exchange.core.requests import NewOco, NewOrder
 from mock_exchange.core.snapshot import decode_dataclass, encode
+from tests.core.engine_helpers import D, make_exchange
 
 
 def _order(**fields: object) -> Order:
@@ -43,3 +45,16 @@ def test_snapshot_encoding_carries_every_field_either_way() -> None:
         assert encode(back) == encoded
     assert encode(busy)["iceberg_qty"] == "0.1" and encode(busy)["auto_repay_at_cancel"] is False
     assert seldom_values(decode_dataclass(Order, encode(plain), "order")) is None
+
+
+def test_placed_orders_store_only_what_they_set() -> None:
+    ex = make_exchange()
+    placed = ex.place_oco("bob", NewOco(symbol="BTCUSDT", side=Side.SELL, quantity=D("0.5"), price=D("31000"),
+                                        stop_price=D("29000")))
+    legs = [ex.state.orders[oid] for oid in placed.order_list.order_ids]
+    assert [seldom_values(leg) for leg in legs] == [None, None]  # an OCO's legs set none of them
+    borrowed = ex.place_order("poor", NewOrder("BTCUSDT", Side.BUY, OrderType.LIMIT, quantity=D("0.1"),
+                                               price=D("29000"), time_in_force=TimeInForce.GTC,
+                                               side_effect_type=SideEffectType.MARGIN_BUY)).order
+    kept = seldom_values(ex.state.orders[borrowed.order_id])
+    assert kept is not None and kept["borrowed_asset"] == "USDT" and kept["borrowed_amount"] > 0
