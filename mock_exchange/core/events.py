@@ -232,6 +232,9 @@ class EventLog:
     events: list[Event] = field(default_factory=list)
     # Events dropped from the front by :meth:`trim`; seq n lives at index n - 1 - dropped.
     dropped: int = 0
+    # The newest event :meth:`trim` has dropped (0: none): a reader behind it missed events. A
+    # snapshot restore also sets ``dropped`` (numbering carries on) but drops nothing readers await.
+    trimmed_through: int = 0
 
     @property
     def last_seq(self) -> int:
@@ -266,3 +269,4 @@ class EventLog:
         if excess > 0:
             del self.events[:excess]
             self.dropped += excess
+            self.trimmed_through = self.dropped

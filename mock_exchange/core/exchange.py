@@ -811,7 +811,7 @@ class Exchange:
         is no longer kept (the reader fell more than ``EVENT_RETENTION`` events behind)."""
         with self.lock:
             log = self.events
-            return log.since(seq, account), int(log.last_seq), seq < log.dropped
+            return log.since(seq, account), int(log.last_seq), seq < log.trimmed_through
 
     def read_consistently(self, read: Callable[[], T]) -> T:
         """``read()`` at one moment: nothing changes the exchange while it runs.

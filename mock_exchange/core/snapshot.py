@@ -301,6 +301,7 @@ def restore(exchange: Any, data: Mapping[str, Any], *, restore_clock: bool = Tru
         # Sequence numbers carry on after the snapshot's; the old events themselves are not kept.
         log.events.clear()
         log.dropped = decoded["last_seq"]
+        log.trimmed_through = 0  # nothing an open stream awaits was trimmed: it reads on from here
         config = exchange.config
         if dict(config.symbols) != state.symbols:
             exchange._set_config(dataclasses.replace(config, symbols=dict(state.symbols)))

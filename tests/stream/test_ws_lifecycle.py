@@ -219,3 +219,22 @@ def test_a_stream_that_keeps_up_with_a_short_log_misses_nothing(
     for n in range(3, 12):  # the log trims past 11 events; each was read long before
         place_bid(exchange, f"bid-{n}")
         assert stream.recv()["c"] == f"bid-{n}" and stream.recv()["e"] == "outboundAccountPosition"
+
+
+def test_a_stream_open_across_a_snapshot_restore_is_not_taken_for_one_that_fell_behind(
+        http: requests.Session, server: Any, connect: Any, exchange: Any, app: Flask) -> None:
+    """A restore numbers the events on from the snapshot's last one: no event was dropped from under
+    the open streams (their keys stay valid), so they carry on."""
+    from mock_exchange.control import LocalControl
+
+    key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
+    stream = connect(f"/ws/{key}")
+    place_bid(exchange, "before")
+    assert stream.recv()["c"] == "before" and stream.recv()["e"] == "outboundAccountPosition"
+    control = LocalControl(app)
+    snapshot = control.snapshot()
+    snapshot["events"]["last_seq"] += 500  # as a snapshot saved later in a longer run
+    control.restore(snapshot)
+    place_bid(exchange, "after")
+    after = stream.recv()
+    assert (after["e"], after["c"]) == ("executionReport", "after")
