@@ -154,6 +154,10 @@ class FaultInjector:
         self.release_held()
         return removed
 
+    def has_rules(self) -> bool:
+        """Whether a rule can still fire (web/binance_wsgi.py leaves requests to Flask's path then)."""
+        return any(rule.remaining != 0 for rule in self._rules)
+
     def release_held(self) -> None:
         """Wake every request a latency / timeout fault is holding (server shutdown, clear)."""
         with self._lock:

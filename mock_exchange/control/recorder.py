@@ -40,7 +40,8 @@ _MASKED_HEADERS = {"x-mbx-apikey"}
 _SECRET_PARAMS = {"signature"}
 
 
-def record_request(response: Response, runtime: ExchangeRuntime, context: RequestContext | None) -> None:
+def record_request(response: Response, runtime: ExchangeRuntime, context: RequestContext | None,
+                   received: Request) -> None:
     """Append the finished Binance request to the journal; control requests are not recorded.
 
     The entry's filterable fields are set now; ``params``, ``headers`` and ``response`` are
@@ -48,7 +49,6 @@ def record_request(response: Response, runtime: ExchangeRuntime, context: Reques
     the entry is read (``Journal.query`` calls ``COMPLETE``). Parsing them for every request
     cost more than the rest of a placement's web layer, and most entries are never read.
     """
-    received = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
     if runtime.journal is None or _is_control(received.path):
         return
     arrival = context.arrival_ms if context is not None else None

@@ -9,23 +9,28 @@ path, the control API: a context with no endpoint, or none at all).
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Request, Response, request
 
 from mock_exchange.control.recorder import record_request
 from mock_exchange.web.explain import explain_response
-from mock_exchange.web.request_context import current_context, open_context
+from mock_exchange.web.request_context import RequestContext, current_context, open_context
 from mock_exchange.web.request_log import record_of
-from mock_exchange.web.runtime import current_runtime
+from mock_exchange.web.runtime import ExchangeRuntime, current_runtime
 
 
 def after_answer(response: Response) -> Response:
-    runtime = current_runtime()
-    context = current_context()
+    received = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+    return finish_answer(response, current_runtime(), received, current_context())
+
+
+def finish_answer(response: Response, runtime: ExchangeRuntime, received: Request,
+                  context: RequestContext | None) -> Response:
+    """The after-answer stages for ``received``; a rejection's explanation needs its Flask request context."""
     if response.status_code >= 400:
-        context = context or open_context()  # an unknown path's explanation is kept for the journal
+        context = context or open_context(received.environ)  # an unknown path's explanation is kept for the journal
         explain_response(response, runtime, context)
     if runtime.request_log is not None:
-        runtime.request_log.write(record_of(response, context))
+        runtime.request_log.write(record_of(response, context, received))
     if runtime.journal is not None:
-        record_request(response, runtime, context)
+        record_request(response, runtime, context, received)
     return response

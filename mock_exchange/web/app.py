@@ -35,6 +35,7 @@ from mock_exchange.web import (
     wallets,
 )
 from mock_exchange.web.after_answer import after_answer
+from mock_exchange.web.binance_wsgi import BinanceRoutes
 from mock_exchange.web.errors import register_error_handlers
 from mock_exchange.web.explain import LastExplanations
 from mock_exchange.web.pipeline import SPOT_BOOK
@@ -96,7 +97,9 @@ def create_app(
     if request_log is not None:
         request_log.install(app)
     app.after_request(after_answer)
-    app.wsgi_app = _in_engine_arithmetic(app.wsgi_app)  # type: ignore[method-assign]
+    # Binance routes are served without Flask's request handling (web/binance_wsgi.py); the rest through it.
+    app.binance_routes = BinanceRoutes(app, app.wsgi_app)
+    app.wsgi_app = _in_engine_arithmetic(app.binance_routes)  # type: ignore[method-assign]
     return app
 
 
@@ -247,6 +250,7 @@ class MockExchangeFlask(Flask):
     url_rule_class = LazyBuilderRule
     url_map_class = RouteRecorder
     copying_routes = False  # True while a later app runs the families' ``register`` (RouteTemplate)
+    binance_routes: BinanceRoutes | None = None  # the WSGI entry in front of Flask (create_app)
 
     def register_blueprint(self, blueprint: Any, **options: Any) -> None:
         if not self.copying_routes:

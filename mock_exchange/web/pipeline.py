@@ -43,7 +43,8 @@ from mock_exchange.web.request_context import Call, RequestContext, open_context
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import ExchangeRuntime, current_runtime
 
-__all__ = ["Call", "Placement", "binance_route", "check_timing", "run_binance_request"]
+__all__ = ["Call", "ROUTE_VIEWS", "Placement", "binance_route", "check_timing", "run_binance_request",
+           "run_pipeline"]
 
 MAX_RECV_WINDOW = Decimal(60000)
 DEFAULT_RECV_WINDOW = Decimal(5000)
@@ -56,6 +57,8 @@ R = TypeVar("R", PlacementResult, ListPlacementResult)
 View = Callable[[Call], Any]
 # Which endpoint a request is, when one path serves two (web/user_stream.py: key-only or signed).
 EndpointChoice = Callable[[RequestContext], Endpoint]
+# Each binance_route's Flask view and what it runs: web/binance_wsgi.py serves these routes directly.
+ROUTE_VIEWS: dict[Callable[[], Response], tuple[Endpoint, View]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +82,21 @@ def binance_route(blueprint: Blueprint, endpoint: Endpoint) -> Callable[[View], 
             return run_binance_request(endpoint, view)
 
         blueprint.add_url_rule(endpoint.path, endpoint.name, handler, methods=[endpoint.method])
+        ROUTE_VIEWS[handler] = (endpoint, view)
         return handler
 
     return decorator
 
 
 def run_binance_request(endpoint: Endpoint | EndpointChoice, view: View) -> Response:
-    """Run the pipeline's stages for the current request, top to bottom, and answer it."""
-    runtime = current_runtime()
+    """Run the pipeline for the current Flask request."""
     received = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not one per field
+    return run_pipeline(current_runtime(), received, endpoint, view)
+
+
+def run_pipeline(runtime: ExchangeRuntime, received: Request, endpoint: Endpoint | EndpointChoice,
+                 view: View) -> Response:
+    """Run the pipeline's stages for ``received``, top to bottom, and answer it."""
     context = open_context(received.environ)
     try:
         # 1. arrival: the raw request read and parsed once

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:  # explain.py imports the pipeline, which imports this module
     from mock_exchange.web.explain import Explanation
 
 ENVIRON_KEY = "mock_exchange.request_context"
+# The environ of a request web/binance_wsgi.py serves without Flask's request context.
+SERVING_ENVIRON: ContextVar[dict[str, Any] | None] = ContextVar("mock_exchange.environ", default=None)
 
 
 @dataclass(slots=True)
@@ -78,7 +81,7 @@ class RequestContext:
 def open_context(environ: dict[str, Any] | None = None) -> RequestContext:
     """The context of the request ``environ`` belongs to (the current one by default), made on first use."""
     if environ is None:
-        environ = request.environ
+        environ = _current_environ()
     context: RequestContext | None = environ.get(ENVIRON_KEY)
     if context is None:
         context = environ[ENVIRON_KEY] = RequestContext(time.perf_counter())
@@ -87,5 +90,10 @@ def open_context(environ: dict[str, Any] | None = None) -> RequestContext:
 
 def current_context() -> RequestContext | None:
     """The current request's context, or None when nothing opened one (a request the log does not time)."""
-    context: RequestContext | None = request.environ.get(ENVIRON_KEY)
+    context: RequestContext | None = _current_environ().get(ENVIRON_KEY)
     return context
+
+
+def _current_environ() -> dict[str, Any]:
+    environ = SERVING_ENVIRON.get()
+    return environ if environ is not None else request.environ

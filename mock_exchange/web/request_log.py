@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response
 
 from mock_exchange.web.request_context import RequestContext, open_context
 
@@ -64,7 +64,7 @@ class RequestLog:
 
     def install(self, app: Flask) -> None:
         """Time every request of ``app`` from its arrival (``web/after_answer.py`` writes the line)."""
-        app.before_request(_open_on_arrival)
+        app.before_request(open_on_arrival)
 
     # -- output -----------------------------------------------------------------------------
 
@@ -99,23 +99,23 @@ class RequestLog:
                 self._file = None
 
 
-def _open_on_arrival() -> None:
+def open_on_arrival() -> None:
     open_context()  # a before_request function's return value would be the answer
 
 
-def record_of(response: Response, context: RequestContext | None) -> dict[str, Any]:
-    """The fields of the current request's log line."""
+def record_of(response: Response, context: RequestContext | None, received: Request) -> dict[str, Any]:
+    """The fields of ``received``'s log line."""
     duration = (time.perf_counter() - context.started) * 1000 if context is not None else None
     explanation = context.explanation if context is not None else None
     code = explanation.code if explanation is not None else None
     text = explanation.text if explanation is not None else None
     if response.status_code >= 400 and explanation is None:
-        code, text = _code_of(response)
+        code, text = _code_of(response, received.path)
     now = time.time()
     return {
         "time": datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(now * 1000) % 1000:03d}Z",
-        "method": request.method,
-        "path": request.path,
+        "method": received.method,
+        "path": received.path,
         "status": response.status_code,
         "code": code,
         "weight": context.weight if context is not None else 0,
@@ -125,7 +125,7 @@ def record_of(response: Response, context: RequestContext | None) -> dict[str, A
     }
 
 
-def _code_of(response: Response) -> tuple[Any, str | None]:
+def _code_of(response: Response, path: str) -> tuple[Any, str | None]:
     """Binance's code, or the control API's error code and message, of an unexplained failure."""
     if response.is_streamed or response.direct_passthrough:
         return None, None
@@ -138,7 +138,7 @@ def _code_of(response: Response) -> tuple[Any, str | None]:
     if isinstance(body.get("code"), int):
         return body["code"], None
     error = body.get("error")
-    if request.path.startswith(_CONTROL_PREFIX) and isinstance(error, dict):
+    if path.startswith(_CONTROL_PREFIX) and isinstance(error, dict):
         return error.get("code"), str(error.get("message", ""))[:MAX_EXPLANATION_CHARS]
     return None, None
 
