@@ -24,7 +24,7 @@ from mock_exchange.control.routes import is_control_path
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.web.explain import is_credential_field
 from mock_exchange.web.params import merge_sources
-from mock_exchange.web.request_context import RequestContext
+from mock_exchange.web.request_context import RequestContext, has_body
 from mock_exchange.web.runtime import ExchangeRuntime
 
 MASK = "***"
@@ -56,7 +56,7 @@ def record_request(response: Response, runtime: ExchangeRuntime, context: Reques
     truncated: list[str] = []
     body_kept = KEPT["body"] if account is not None else KEPT["unauthenticated_body"]
     raw = _RawExchange(received.method, _prefix(received.query_string, KEPT["query"], "query", truncated),
-                       _prefix(_raw_body(received), body_kept, "body", truncated), received.mimetype,
+                       _prefix(_raw_body(received), body_kept, "body", truncated), _mimetype(received),
                        _header_environ(received.environ, truncated), _response_prefix(response, truncated))
     entry = {
         "time_ms": arrival if arrival is not None else runtime.exchange.clock.now_ms(),
@@ -110,15 +110,20 @@ class _RawExchange:
 
 
 def _raw_body(received: Request) -> bytes:
-    if received.method == "GET" or received.mimetype not in ("", "application/x-www-form-urlencoded"):
+    if received.method == "GET" or not has_body(received):
         return b""
-    if received.content_length == 0:
+    if _mimetype(received) not in ("", "application/x-www-form-urlencoded"):
         return b""
     try:
         return received.get_data(cache=True)
     except RequestEntityTooLarge:
         # Already answered 413; the journal keeps the request without its body.
         return b""
+
+
+def _mimetype(received: Request) -> str:
+    # Without a Content-Type the mimetype is "", known without parsing the headers.
+    return received.mimetype if received.environ.get("CONTENT_TYPE") else ""
 
 
 def _header_environ(environ: dict[str, Any], truncated: list[str]) -> dict[str, str]:

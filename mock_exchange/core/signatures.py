@@ -25,6 +25,9 @@ def strip_signature(raw: str) -> tuple[str, str | None]:
     """``raw`` without its ``signature=`` pair, and that pair's (still encoded) value."""
     if "signature=" not in raw:
         return raw, None
+    head, pair, value = raw.rpartition("&signature=")
+    if pair and "&" not in value and "signature=" not in head:
+        return head, value  # the usual place, last and once: what the loop below finds too
     kept, found = [], None
     for part in raw.split("&"):
         if part.startswith("signature="):

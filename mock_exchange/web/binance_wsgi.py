@@ -92,6 +92,12 @@ class BinanceRoutes:
                         finish_answer(response, self.runtime, received, environ.get(ENVIRON_KEY))
                     except Exception as exc:  # noqa: BLE001 - as Flask answers a failing after-request hook
                         response = self._in_flask(environ, received, exc, unhandled=True)
+                    else:
+                        if response.is_sequence and not response.direct_passthrough:
+                            # What werkzeug's response would send: a Binance answer has its Content-Length
+                            # and no Location header to rewrite, and a direct route is never HEAD.
+                            start_response(response.status, response.headers.to_wsgi_list())
+                            return response.response  # type: ignore[return-value]  # bytes: set by set_data
             return response(environ, start_response)
         except BaseException as exc:
             error = exc

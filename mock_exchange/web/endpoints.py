@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 from mock_exchange.web.params import SIGNED_PARAMS, Param
 
@@ -194,6 +195,11 @@ class Endpoint:
 
     def all_params(self) -> tuple[Param, ...]:
         return self.params + SIGNED_PARAMS if self.security.signed else self.params
+
+    @cached_property
+    def param_names(self) -> frozenset[str]:
+        """The names of :meth:`all_params`, made once (web/params.check_known reads them on every request)."""
+        return frozenset(p.name for p in self.all_params())
 
     def weight_for(self, raw: Mapping[str, str]) -> int:
         return self.weight if isinstance(self.weight, int) else self.weight.weight(raw)

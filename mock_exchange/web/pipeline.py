@@ -39,7 +39,7 @@ from mock_exchange.core.requests import ListPlacementResult, PlacementResult
 from mock_exchange.core.signatures import SignatureVerifier, signature_payload
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, check_known, merge_sources, parse_params, parse_value
-from mock_exchange.web.request_context import Call, RequestContext, open_context
+from mock_exchange.web.request_context import Call, RequestContext, has_body, open_context
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import ExchangeRuntime, current_runtime
 
@@ -115,7 +115,7 @@ def run_pipeline(runtime: ExchangeRuntime, received: Request, endpoint: Endpoint
         # 4. parameters: well formed, and each one read by the endpoint
         if context.parse_error is not None:
             raise context.parse_error
-        check_known(raw, endpoint.all_params())
+        check_known(raw, endpoint.param_names)
         if endpoint.security.signed:
             # 5. timing, 6. signature
             check_timing(raw, now)
@@ -205,7 +205,7 @@ def add_headers(response: Response, headers: Mapping[str, str]) -> None:
 
 def _form_body(received: Request) -> str:
     """The raw body as sent, when it is a form (a JSON content type with no body is normal)."""
-    if received.content_length == 0:  # declared empty (not chunked): no stream to set up and read
+    if not has_body(received):
         return ""
     data = received.get_data(cache=True)
     if not data:

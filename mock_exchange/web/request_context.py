@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import request
+from flask import Request, request
 
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.rate_limits import WeightCharge
@@ -97,3 +97,15 @@ def current_context() -> RequestContext | None:
 def _current_environ() -> dict[str, Any]:
     environ = SERVING_ENVIRON.get()
     return environ if environ is not None else request.environ
+
+
+def has_body(received: Request) -> bool:
+    """Whether werkzeug would read any body: none is declared empty, nor undeclared unless the server ends the stream.
+
+    (``werkzeug.wsgi.get_input_stream`` reads nothing then; setting up the stream to find out
+    costs more than the check.)
+    """
+    length = received.content_length
+    if length is None:
+        return "wsgi.input_terminated" in received.environ
+    return length != 0
