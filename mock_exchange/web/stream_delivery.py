@@ -1,7 +1,9 @@
 """Which WebSocket sessions are open, and how many delivery rounds each has finished.
 
 Every session (market streams, listen-key streams, the WebSocket API) reads the exchange
-in rounds and counts each finished round here. ``wait_for_delivery`` is the control
+in rounds and counts each finished round here. A session takes its seat before its
+handshake answers (user_stream_ws._begin), so no connection a client already sees open can
+be missed. ``wait_for_delivery`` is the control
 plane's "all frames of this step delivered": it waits until every session open at the
 call has finished a round that began after it, so every frame of the steps made before the
 call has been handed to the socket (``POST /mock/v1/streams/delivered``). Tests wait on it

@@ -94,11 +94,29 @@ class MarketStart:
     session: market_stream_ws.MarketSession | None
 
 
-_HANDSHAKE = "ws_handshake"  # the one flask.g attribute: what the check before the handshake found
+_HANDSHAKE = "ws_handshake"  # flask.g: what the check before the handshake found
+_BOARD_SEAT = "ws_board_seat"  # flask.g: (board, session) while the connection is on the delivery board
 
 
 def _begin(start: StreamStart | MarketStart) -> None:
+    """Fix where the session starts and put it on the delivery board, both before the handshake.
+
+    The client may call ``streams/delivered`` as soon as it sees the connection open, while
+    this thread has yet to reach the session's loop: joining the board only there would let
+    that call miss the session and answer before its first frames were sent.
+    """
     setattr(g, _HANDSHAKE, start)
+    board = board_of(current_runtime())
+    setattr(g, _BOARD_SEAT, (board, board.open()))
+
+
+@blueprint.teardown_request
+def _leave_board(exc: BaseException | None) -> None:
+    """The connection is over (or its handshake failed): the board stops waiting for it."""
+    seat = g.pop(_BOARD_SEAT, None)
+    if seat is not None:
+        board, session = seat
+        board.close(session)
 
 
 def _stream_start() -> StreamStart:
@@ -160,8 +178,7 @@ def listen_key_stream(ws: Any, listen_key: str) -> None:
     if _is_market_name(listen_key):
         _run_market_session(ws)
         return
-    with _delivery_round() as round_done:
-        _run_listen_key_stream(ws, round_done)
+    _run_listen_key_stream(ws, _round_done())
 
 
 def _run_listen_key_stream(ws: Any, round_done: Any) -> None:
@@ -231,16 +248,13 @@ def _user_feed(keys: list[str]) -> market_stream_ws.UserFeed | None:
     return market_stream_ws.UserFeed(keys[0], grant, last_event_seq(current_runtime().exchange))
 
 
-class _delivery_round:
-    """A session's place on the delivery board (stream_delivery.py) while it runs."""
+def _round_done() -> Any:
+    """Counts one finished round of this connection on the delivery board (stream_delivery.py).
 
-    def __enter__(self) -> Any:
-        self.board = board_of(current_runtime())
-        self.session = self.board.open()
-        return lambda: self.board.round_done(self.session)
-
-    def __exit__(self, *exc: object) -> None:
-        self.board.close(self.session)
+    Its seat was taken before the handshake (``_begin``) and is given up when the request ends.
+    """
+    board, session = g.get(_BOARD_SEAT)
+    return lambda: board.round_done(session)
 
 
 def _limits_on() -> bool:
@@ -253,8 +267,7 @@ def _run_market_session(ws: Any) -> None:
         ws.close(*market_stream_ws.ILLEGAL_STREAM_CLOSE)
         return
     rate = stream_limits.MessageRate() if _limits_on() else None
-    with _delivery_round() as round_done:
-        session.run(ws, lambda exchange: current_runtime().exchange is not exchange, round_done, rate)
+    session.run(ws, lambda exchange: current_runtime().exchange is not exchange, _round_done(), rate)
 
 
 # -- WebSocket API ----------------------------------------------------------------------
@@ -410,20 +423,20 @@ def _error(request_id: Any, error: BinanceError) -> dict[str, Any]:
 def ws_api(ws: Any) -> None:
     """Requests and subscription events on one connection until the client leaves."""
     session = ApiSession(ws)
-    with _delivery_round() as round_done:
-        while True:
-            frame = ws.receive(timeout=POLL_INTERVAL_S)
-            if _was_reset(session.exchange, session.log):
-                ws.close(reason=1001, message="The exchange was reset.")
-                return
-            if frame is not None:
-                session.handle(frame)
-            try:
-                session.deliver()
-            except FellBehind:
-                ws.close(*FELL_BEHIND_CLOSE)
-                return
-            round_done()
+    round_done = _round_done()
+    while True:
+        frame = ws.receive(timeout=POLL_INTERVAL_S)
+        if _was_reset(session.exchange, session.log):
+            ws.close(reason=1001, message="The exchange was reset.")
+            return
+        if frame is not None:
+            session.handle(frame)
+        try:
+            session.deliver()
+        except FellBehind:
+            ws.close(*FELL_BEHIND_CLOSE)
+            return
+        round_done()
 
 
 class WebSocketServer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ import requests
 from mock_exchange.core.enums import OrderType, Side, TimeInForce
 from mock_exchange.core.requests import NewOrder
 from tests.signed_client import FROZEN_AT_MS as T0
-from tests.stream.conftest import Served
+from tests.stream.conftest import RECV_TIMEOUT_S, Served
 
 MARKET = "btcusdt@trade/btcusdt@bookTicker/btcusdt@kline_1m"
 
@@ -143,6 +144,34 @@ def test_the_control_plane_waits_until_every_open_stream_delivered(http: request
     assert events == ["executionReport", "outboundAccountPosition", "executionReport", "outboundAccountPosition"]
     trades = [market.recv() for _ in range(2)]
     assert [t["q"] for t in trades] == ["0.10000000", "0.20000000"]
+
+
+def test_a_stream_open_before_its_loop_starts_is_waited_for(http: requests.Session, server: Served, connect: Any,
+                                                            exchange: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The client sees the handshake answered before the server's thread reaches the stream's
+    # loop; under load that gap is long. The barrier must count the stream from the handshake.
+    import flask_sock
+
+    loop_may_start = threading.Event()
+
+    class HeldAfterHandshake(flask_sock.Server):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)  # the handshake is answered here
+            loop_may_start.wait(RECV_TIMEOUT_S)
+
+    monkeypatch.setattr(flask_sock, "Server", HeldAfterHandshake)
+    key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
+    user = connect(f"/ws/{key}")
+    rest_bid(exchange, "29990")
+    behind = http.post(f"{server.url}/mock/v1/streams/delivered", json={"timeout_ms": 100})
+    assert behind.status_code == 504, behind.text
+    assert behind.json()["error"] == {"code": "timeout", "sessions": 1, "behind": 1,
+                                      "message": "1 of 1 stream sessions have not delivered within 100 ms"}
+    loop_may_start.set()
+    answer = http.post(f"{server.url}/mock/v1/streams/delivered", json={"timeout_ms": 5000})
+    assert answer.json() == {"delivered": True, "sessions": 1, "through_seq": exchange.events.last_seq}
+    user.ws.settimeout(1)
+    assert [user.recv()["e"] for _ in range(2)] == ["executionReport", "outboundAccountPosition"]
 
 
 def test_delivered_with_no_stream_open_answers_at_once(http: requests.Session, server: Served, app: Any) -> None:
