@@ -131,7 +131,7 @@ def _header_environ(environ: dict[str, Any], truncated: list[str]) -> dict[str, 
     headers: dict[str, str] = {}
     limit = KEPT["header"]
     for key, value in environ.items():
-        if not (key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")):
+        if key[:5] != "HTTP_" and key != "CONTENT_TYPE" and key != "CONTENT_LENGTH":
             continue
         if len(headers) == MAX_HEADERS:
             truncated.append("headers")
@@ -148,11 +148,19 @@ def _response_prefix(response: Response, truncated: list[str]) -> bytes | None:
     # A streamed (dropped-connection) response must not be consumed here.
     if response.is_streamed or response.direct_passthrough:
         return None
-    data = response.get_data()
+    data = _body_of(response)
     if len(data) > KEPT["response"]:
         truncated.append("response")
         return None  # a cut JSON document says nothing; its status and size are in the entry
     return data
+
+
+def _body_of(response: Response) -> bytes:
+    """``response.get_data()``: a JSON answer's one chunk of bytes as it is, without joining an iterator."""
+    chunks = response.response
+    if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes:
+        return chunks[0]
+    return response.get_data()
 
 
 def _is_control(path: str) -> bool:

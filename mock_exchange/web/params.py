@@ -150,6 +150,10 @@ def matches_in_full(pattern: str, text: str) -> bool:
     return re.fullmatch(pattern, text) is not None
 
 
+# Compiled once: re.fullmatch(pattern, text) looks its pattern up in re's cache on every call.
+_FULL_MATCHERS = {kind: re.compile(pattern).fullmatch for kind, pattern in _PATTERNS.items()}
+
+
 def parse_value(param: Param, text: str) -> Any:
     """One value of ``param``'s kind, or Binance's error for it."""
     kind = param.kind
@@ -158,10 +162,10 @@ def parse_value(param: Param, text: str) -> Any:
         if value is None:
             raise errors.illegal_chars(param.name, DECIMAL_PATTERN)
         return value
-    pattern = _PATTERNS.get(kind)
-    if pattern is not None:
-        if not matches_in_full(pattern, text):
-            raise errors.illegal_chars(param.name, pattern)
+    matcher = _FULL_MATCHERS.get(kind)
+    if matcher is not None:
+        if matcher(text) is None:  # a full match, as matches_in_full
+            raise errors.illegal_chars(param.name, _PATTERNS[kind])
         if kind is Kind.LONG:
             return int(text)
         return Decimal(text) if kind is Kind.RECV_WINDOW else text

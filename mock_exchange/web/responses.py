@@ -12,9 +12,12 @@ from flask import Response
 JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 
 
+# json.dumps(data, separators=(",", ":"), ensure_ascii=False), without building an encoder per answer.
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
-    body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    response = Response(body, status=status, content_type=JSON_CONTENT_TYPE)
+    response = Response(_ENCODE(data), status=status, content_type=JSON_CONTENT_TYPE)
     if headers:
         response.headers.update(headers)
     return response
