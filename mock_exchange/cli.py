@@ -270,11 +270,13 @@ def _run_server(args: argparse.Namespace) -> int:
         sys.stdout.write(replay.start(app.extensions[CONTROL_EXTENSION_KEY].replay) + "\n")
         sys.stdout.flush()
     saved = True
+    restore_sigint = _stop_on_sigint()
     try:
         server.run()  # returns on Ctrl+C (waitress catches KeyboardInterrupt and shuts down)
     except KeyboardInterrupt:  # pragma: no cover - between the banner and the loop
         pass
     finally:
+        restore_sigint()
         if replay is not None:
             app.extensions[CONTROL_EXTENSION_KEY].replay.unload()  # the real-time thread stops first
         if ws_server is not None:
@@ -283,6 +285,26 @@ def _run_server(args: argparse.Namespace) -> int:
             saved = writer.stop()  # after the last request: nothing acknowledged is left unwritten
             writer.state_file.release()
     return 0 if saved else 1
+
+
+def _stop_on_sigint() -> Any:
+    """SIGINT stops the server even when it was started with SIGINT ignored; returns the undo.
+
+    A shell starts a background job (``mock-exchange serve &`` in a CI script) with SIGINT
+    ignored, and Python then installs no Ctrl+C handler, so ``kill -INT`` did nothing. A
+    server is stopped on purpose: SIGINT means stop wherever it came from. A handler that is
+    already set (persistent mode's) is left alone.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # only the main thread may set handlers (a caller embedding serve)
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.SIG_IGN:
+        return lambda: None
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    return lambda: signal.signal(signal.SIGINT, previous)
 
 
 def _start_persistence(app: object, args: argparse.Namespace, config: ExchangeConfig) -> Any:

@@ -121,6 +121,26 @@ def test_the_banner_lists_every_url_and_how_to_stop() -> None:
             process.communicate()
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a shell starts `mock-exchange serve &`
+
+
+def test_sigint_stops_a_server_started_with_sigint_ignored() -> None:
+    process = subprocess.Popen([*COMMAND, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, preexec_fn=_ignore_sigint)
+    try:
+        assert process.stdout is not None
+        url = re.search(r"listening on (http://127\.0\.0\.1:\d+)", process.stdout.readline()).group(1)  # type: ignore[union-attr]
+        assert requests.get(f"{url}/api/v3/ping", timeout=5).json() == {}
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=15)
+        assert process.returncode == 0 and "Traceback" not in out + err
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 # -- help --------------------------------------------------------------------------------
 
 
