@@ -123,15 +123,20 @@ def test_a_version_1_snapshot_gets_its_fills_public_trade_ids() -> None:
     assert {row["id"] for row in mine} <= {row["id"] for row in public} and len(public) > len(mine)
 
 
+
+def assert_refused_unchanged(snapshot: dict, match: str) -> None:
+    """Restoring ``snapshot`` is a 400 whose message matches, and the target is left as it was."""
+    target = busy_exchange()
+    before = LocalControl(target).snapshot()
+    with pytest.raises(ControlError, match=match) as refused:
+        LocalControl(target).restore(snapshot)
+    assert refused.value.code == "bad_request"
+    assert LocalControl(target).snapshot() == before
+
 def test_a_version_1_fill_without_its_print_is_refused() -> None:
     old = as_version_1(LocalControl(busy_exchange()).snapshot())
     old["state"]["trades"]["1"]["price"] = "12345"
-    target = busy_exchange()
-    before = LocalControl(target).snapshot()
-    with pytest.raises(ControlError, match=r"state\.trades\.1: no trade on the BTCUSDT tape") as refused:
-        LocalControl(target).restore(old)
-    assert refused.value.code == "bad_request"
-    assert LocalControl(target).snapshot() == before
+    assert_refused_unchanged(old, r"state\.trades\.1: no trade on the BTCUSDT tape")
 
 
 def version_1_with_three_fills() -> tuple[dict, dict]:
@@ -181,12 +186,7 @@ def test_fills_out_of_fill_order_are_refused() -> None:
     btc = [t for t in state["state"]["trades"] if t["symbol"] == "BTCUSDT"]
     assert len(btc) == 2 and btc[0]["trade_id"] < btc[1]["trade_id"]
     state["state"]["trades"].reverse()
-    target = busy_exchange()
-    before = LocalControl(target).snapshot()
-    with pytest.raises(ControlError, match=r"state\.trades\[\d\]\.trade_id: .*BTCUSDT") as refused:
-        LocalControl(target).restore(state)
-    assert refused.value.code == "bad_request"
-    assert LocalControl(target).snapshot() == before
+    assert_refused_unchanged(state, r"state\.trades\[\d\]\.trade_id: .*BTCUSDT")
 
 
 @pytest.mark.parametrize(("mutate", "message"), [
