@@ -233,7 +233,7 @@ class EventLog:
     # Events dropped from the front by :meth:`trim`; seq n lives at index n - 1 - dropped.
     dropped: int = 0
     # The newest event :meth:`trim` has dropped (0: none): a reader behind it missed events. A
-    # snapshot restore also sets ``dropped`` (numbering carries on) but drops nothing readers await.
+    # snapshot restore starts a new log with ``dropped`` set (numbering carries on), trimmed_through 0.
     trimmed_through: int = 0
 
     @property

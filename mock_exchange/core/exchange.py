@@ -805,13 +805,32 @@ class Exchange:
         with self.lock:
             return self.events.since(seq, account)
 
-    def events_after(self, seq: int, account: str | None = None) -> tuple[list[Event], int, bool]:
+    def events_after(self, seq: int, account: str | None = None,
+                     log: EventLog | None = None) -> tuple[list[Event], int, bool]:
         """For a reader that follows the log from ``seq``: the events after it (of ``account``),
         the newest sequence number (the reader's next ``seq``), and whether any event after ``seq``
-        is no longer kept (the reader fell more than ``EVENT_RETENTION`` events behind)."""
+        is no longer kept (the reader fell more than ``EVENT_RETENTION`` events behind).
+
+        ``log`` is the log the reader follows (default: the current one); a reader that began
+        before a reset or a restore replaced it reads the old one to its end.
+        """
         with self.lock:
-            log = self.events
+            log = self.events if log is None else log
             return log.since(seq, account), int(log.last_seq), seq < log.trimmed_through
+
+    def event_position(self) -> tuple[EventLog, int]:
+        """The current log and its newest sequence number, read together: where a reader starts."""
+        with self.lock:
+            return self.events, int(self.events.last_seq)
+
+    def restart_event_log(self, last_seq: int) -> None:
+        """A restore: a new, empty log numbered on from ``last_seq``.
+
+        A new object rather than the old one cleared, so that a reader still following the old
+        log (a user stream) can read the events it had not read yet, and see that it ended.
+        """
+        with self.lock:
+            self.events = self._ctx.log = EventLog(dropped=last_seq)
 
     def read_consistently(self, read: Callable[[], T]) -> T:
         """``read()`` at one moment: nothing changes the exchange while it runs.

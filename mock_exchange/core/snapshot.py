@@ -297,11 +297,9 @@ def restore(exchange: Any, data: Mapping[str, Any], *, restore_clock: bool = Tru
         for name, value in decoded["state"].items():
             setattr(state, name, value)
         exchange.rebuild_indexes()
-        log = exchange.events
-        # Sequence numbers carry on after the snapshot's; the old events themselves are not kept.
-        log.events.clear()
-        log.dropped = decoded["last_seq"]
-        log.trimmed_through = 0  # nothing an open stream awaits was trimmed: it reads on from here
+        # Sequence numbers carry on after the snapshot's; the old events themselves are not kept
+        # (open user streams finish reading them, then close: docs/user-stream.md).
+        exchange.restart_event_log(decoded["last_seq"])
         config = exchange.config
         if dict(config.symbols) != state.symbols:
             exchange._set_config(dataclasses.replace(config, symbols=dict(state.symbols)))

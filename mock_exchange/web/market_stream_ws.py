@@ -53,7 +53,7 @@ from mock_exchange.core.tickers import AVG_PRICE_MINS, rolling_window_start
 from mock_exchange.core.user_stream import listen_key_expired
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.stream_limits import TOO_MANY_MESSAGES_CLOSE, MessageRate
-from mock_exchange.web.user_stream import FELL_BEHIND_CLOSE, grant_payloads
+from mock_exchange.web.user_stream import FELL_BEHIND_CLOSE, STATE_REPLACED_CLOSE, grant_payloads
 
 POLL_INTERVAL_S = 0.01
 MAX_TRADES_PER_ROUND = 1000  # a burst larger than this is sent over the following rounds
@@ -105,6 +105,7 @@ class UserFeed:
     name: str  # as spelled in the path (the combined wrapper's ``stream``)
     grant: Any  # core.user_stream.StreamGrant
     cursor: int  # the last event seq read
+    log: Any  # the event log it follows (core.events.EventLog; a reset or restore replaces the exchange's)
     ended: bool = False
     fell_behind: bool = False  # events after the cursor were dropped from the log: the connection closes
 
@@ -142,11 +143,17 @@ class MarketSession:
 
     def run(self, ws: Any, was_reset: Any, round_done: Any = lambda: None, rate: MessageRate | None = None) -> None:
         self.ws = ws
-        log = self.exchange.events
         while True:
             frame = self.ws.receive(timeout=POLL_INTERVAL_S)
-            if was_reset(self.exchange) or (self.user is not None and self.exchange.events is not log):
-                self.ws.close(reason=1001, message="The exchange was reset.")
+            if was_reset(self.exchange):
+                self.ws.close(*STATE_REPLACED_CLOSE)
+                return
+            if self.user is not None and self.user.log is not self.exchange.events:
+                # The listen key's state was reset or restored: its events logged before that
+                # are sent (the replaced log gets no more), then the connection closes.
+                self.deliver()
+                if not self._fell_behind():
+                    self.ws.close(*STATE_REPLACED_CLOSE)
                 return
             if frame is not None and rate is not None and not rate.allow():
                 self.ws.close(*TOO_MANY_MESSAGES_CLOSE)  # "5 incoming messages per second"
@@ -269,7 +276,7 @@ class MarketSession:
         if feed.ended:
             return []
         ended = not feed.grant.active(now)  # decided before reading, as listen_key_stream does
-        events, newest, lost = self.exchange.events_after(feed.cursor, feed.grant.account)
+        events, newest, lost = self.exchange.events_after(feed.cursor, feed.grant.account, feed.log)
         if lost:
             feed.ended = feed.fell_behind = True
             return []

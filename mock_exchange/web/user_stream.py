@@ -62,12 +62,13 @@ EVENTS_PATH = "/mock/v1/user-stream/events"
 
 def registry() -> StreamRegistry:
     """This app's grants; they end with the exchange state that issued them."""
-    # A reset rebuilds the exchange's event log: keys and tokens of the old state go with it.
-    log = current_runtime().exchange.events
+    # A reset builds a new ExchangeState: keys and tokens of the old one go with it. A restore
+    # refills the same state object (the app keeps its keys: docs/control-api.md).
+    state = current_runtime().exchange.state
     with _REGISTRY_LOCK:
         held = current_app.extensions.get(REGISTRY_KEY)
-        if held is None or held[0] is not log:
-            held = (log, StreamRegistry())
+        if held is None or held[0] is not state:
+            held = (state, StreamRegistry())
             current_app.extensions[REGISTRY_KEY] = held
         return held[1]
 
@@ -209,11 +210,24 @@ def events_since(exchange: Any, seq: int, account: str | None = None) -> list[An
 # client never misses events without knowing; 1008 as for a client that broke the rules.
 FELL_BEHIND_CLOSE = (1008, "This stream fell too far behind the exchange's events (the oldest are no longer "
                            "kept); reconnect and query the REST endpoints to catch up.")
+# How a user data stream ends when the exchange state it described is replaced (docs/user-stream.md):
+# after the events logged before the reset or restore, closed as a server going away.
+STATE_REPLACED_CLOSE = (1001, "The exchange state was replaced (a reset or a snapshot restore); reconnect and "
+                              "query the REST endpoints.")
 
 
 def last_event_seq(exchange: Any) -> int:
     """The sequence number of the newest domain event (0 before the first)."""
     return int(exchange.last_event_seq())
+
+
+def log_replaced(exchange: Any, log: Any) -> bool:
+    """Whether the exchange a stream follows was replaced, reset or restored since it began.
+
+    No event is appended to a replaced log, so a stream that reads it to its end after this
+    answered True has every event of the state it described.
+    """
+    return current_runtime().exchange is not exchange or exchange.events is not log
 
 
 def grant_payloads(grant: StreamGrant, events: list[Any]) -> list[tuple[int, dict[str, Any]]]:

@@ -8,7 +8,9 @@ as ``{"subscriptionId", "event"}``, ``eventStreamTerminated`` when the token exp
 Each session polls the exchange's event log every ``POLL_INTERVAL_S`` while waiting for
 client frames. What is sent does not depend on that timing: a stream carries exactly the
 covered events logged after it started and before its grant ended (by time on expiry, by
-sequence number on a close), in sequence order, then the end notice.
+sequence number on a close), in sequence order, then the end notice. A reset or a snapshot
+restore replaces the exchange's event log: the stream reads the old log to its end (the events
+logged before the reset or restore), then closes with 1001 (``STATE_REPLACED_CLOSE``).
 WebSockets need a server that hands over the socket (werkzeug, gunicorn); waitress does
 not, and gets an HTTP 501 that says so (``mock-exchange serve --ws-port``).
 """
@@ -40,7 +42,13 @@ from mock_exchange.web.pipeline import check_timing
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import current_runtime
 from mock_exchange.web.stream_delivery import board_of
-from mock_exchange.web.user_stream import FELL_BEHIND_CLOSE, grant_payloads, last_event_seq, registry
+from mock_exchange.web.user_stream import (
+    FELL_BEHIND_CLOSE,
+    STATE_REPLACED_CLOSE,
+    grant_payloads,
+    log_replaced,
+    registry,
+)
 
 POLL_INTERVAL_S = 0.01
 MAX_FRAME_BYTES = 64 * 1024  # a WebSocket API request is a few hundred bytes
@@ -131,11 +139,6 @@ def _market_start() -> MarketStart:
     return start
 
 
-def _was_reset(exchange: Any, log: Any) -> bool:
-    """Whether the exchange this session streams was replaced or reset since it began."""
-    return current_runtime().exchange is not exchange or exchange.events is not log
-
-
 @blueprint.before_request
 def _check_upgrade() -> Any:
     """Refuse before the handshake: no socket to take over, or an unknown listen key."""
@@ -165,7 +168,8 @@ def _check_upgrade() -> Any:
     # The stream starts here, before the handshake: whatever happens once the client sees
     # the connection open is on it.
     exchange = current_runtime().exchange
-    _begin(StreamStart(exchange, exchange.events, last_event_seq(exchange), grant))
+    log, cursor = exchange.event_position()
+    _begin(StreamStart(exchange, log, cursor, grant))
     return None
 
 
@@ -187,18 +191,19 @@ def _run_listen_key_stream(ws: Any, round_done: Any) -> None:
     assert grant is not None  # a listen key path: its grant was found before the handshake
     while True:
         ws.receive(timeout=POLL_INTERVAL_S)  # frames from the client are ignored, as Binance does
-        if _was_reset(exchange, log):
-            ws.close(reason=1001, message="The exchange was reset.")
-            return
-        # Decided before reading the log, so every event the stream still carries is read below.
+        # Both decided before reading the log, so every event the stream still carries is read below.
+        replaced = log_replaced(exchange, log)
         ended = not grant.active(_now())
-        events, cursor, lost = exchange.events_after(cursor, grant.account)
+        events, cursor, lost = exchange.events_after(cursor, grant.account, log)
         if lost:
             ws.close(*FELL_BEHIND_CLOSE)
             return
         for _, payload in grant_payloads(grant, events):
             ws.send(_dumps(payload))
         round_done()
+        if replaced:
+            ws.close(*STATE_REPLACED_CLOSE)
+            return
         if ended:
             if not grant.closed:
                 ws.send(_dumps(listen_key_expired(grant.value, grant.expires_ms)))
@@ -245,7 +250,8 @@ def _user_feed(keys: list[str]) -> market_stream_ws.UserFeed | None:
     grant = _find_key(keys[0]) if len(keys) == 1 else None
     if grant is None:
         raise invalid_listen_key()
-    return market_stream_ws.UserFeed(keys[0], grant, last_event_seq(current_runtime().exchange))
+    log, cursor = current_runtime().exchange.event_position()
+    return market_stream_ws.UserFeed(keys[0], grant, cursor, log)
 
 
 def _round_done() -> Any:
@@ -376,7 +382,9 @@ class ApiSession:
             raise errors.too_many_subscriptions(MAX_ACTIVE_SUBSCRIPTIONS)
         if self.next_id >= MAX_LIFETIME_SUBSCRIPTIONS:
             raise errors.too_many_subscriptions(MAX_LIFETIME_SUBSCRIPTIONS)
-        subscription = Subscription(self.next_id, grant, last_event_seq(self.exchange))
+        # The end of the session's own log (the current one, unless a reset or restore replaced it).
+        cursor = int(self.exchange.read_consistently(lambda: self.log.last_seq))
+        subscription = Subscription(self.next_id, grant, cursor)
         self.next_id += 1
         self.subscriptions[subscription.id] = subscription
         return {"subscriptionId": subscription.id, "expirationTime": grant.expires_ms}
@@ -395,7 +403,7 @@ class ApiSession:
         now = _now()  # read before the log, as in listen_key_stream
         ended = [s for s in self.subscriptions.values() if not s.grant.active(now)]
         start = min(s.cursor for s in self.subscriptions.values())
-        events, newest, lost = self.exchange.events_after(start)
+        events, newest, lost = self.exchange.events_after(start, log=self.log)
         if lost:
             raise FellBehind
         rows: list[tuple[int, int, dict[str, Any]]] = []
@@ -426,10 +434,9 @@ def ws_api(ws: Any) -> None:
     round_done = _round_done()
     while True:
         frame = ws.receive(timeout=POLL_INTERVAL_S)
-        if _was_reset(session.exchange, session.log):
-            ws.close(reason=1001, message="The exchange was reset.")
-            return
-        if frame is not None:
+        # Decided before the round reads the log, so the round sends every event logged before.
+        replaced = log_replaced(session.exchange, session.log)
+        if frame is not None and not replaced:
             session.handle(frame)
         try:
             session.deliver()
@@ -437,6 +444,9 @@ def ws_api(ws: Any) -> None:
             ws.close(*FELL_BEHIND_CLOSE)
             return
         round_done()
+        if replaced:
+            ws.close(*STATE_REPLACED_CLOSE)
+            return
 
 
 class WebSocketServer:

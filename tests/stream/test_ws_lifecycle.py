@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ from flask import Flask
 from mock_exchange.core.enums import OrderType, Side, TimeInForce
 from mock_exchange.core.requests import NewOrder
 from mock_exchange.core.user_stream import LISTEN_KEY_VALIDITY_MS
+from mock_exchange.web.user_stream import STATE_REPLACED_CLOSE
 from tests.signed_client import FROZEN_AT_MS as T0
 
 MINUTE_MS = 60_000
@@ -221,20 +223,76 @@ def test_a_stream_that_keeps_up_with_a_short_log_misses_nothing(
         assert stream.recv()["c"] == f"bid-{n}" and stream.recv()["e"] == "outboundAccountPosition"
 
 
-def test_a_stream_open_across_a_snapshot_restore_is_not_taken_for_one_that_fell_behind(
+def frames_then_close(stream: Any) -> tuple[list[Any], int, str]:
+    """Every data frame the server sends (decoded) until its close frame, and that close's code and reason."""
+    import websocket
+
+    frames = []
+    while True:
+        opcode, data = stream.ws.recv_data(control_frame=True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            return frames, int.from_bytes(data[:2], "big"), data[2:].decode("utf-8")
+        if opcode == websocket.ABNF.OPCODE_TEXT:
+            frames.append(json.loads(data))
+
+
+def open_user_stream(http: requests.Session, server: Any, connect: Any, kind: str) -> Any:
+    """A user data stream of the demo account's cross margin, opened the way ``kind`` names."""
+    key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
+    if kind == "ws api":
+        stream = connect("/ws-api/v3")
+        assert subscribe(stream, http.post(f"{server.url}/sapi/v1/userListenToken").json()["token"])["status"] == 200
+        return stream
+    return connect(f"/ws/{key}" if kind == "listen key" else f"/stream?streams={key}/btcusdt@trade")
+
+
+def unwrapped(frame: dict[str, Any]) -> dict[str, Any]:
+    """A frame's event, whichever stream sent it: bare, ``{"stream", "data"}`` or ``{"subscriptionId", "event"}``."""
+    return frame.get("data") or frame.get("event") or frame
+
+
+@pytest.mark.parametrize("kind", ["listen key", "combined path", "ws api"])
+@pytest.mark.parametrize("replace", ["restore", "reset"])
+def test_a_restore_or_reset_ends_open_streams_after_every_event_logged_before_it(
+        http: requests.Session, server: Any, connect: Any, exchange: Any, kind: str, replace: str) -> None:
+    """docs/user-stream.md: what a stream carries does not depend on when its session last read the
+    log. A bid and the restore (or reset) are made while no session can read; the stream still
+    sends the bid's events, then closes with 1001."""
+    from mock_exchange.core.snapshot import restore, snapshot
+
+    stream = open_user_stream(http, server, connect, kind)
+    saved = snapshot(exchange)
+
+    def bid_then_replace() -> None:
+        place_bid(exchange, "before-the-restore")
+        if replace == "restore":
+            restore(exchange, saved)
+        else:
+            exchange.reset()
+
+    exchange.read_consistently(bid_then_replace)
+    frames, code, reason = frames_then_close(stream)
+    assert [unwrapped(frame)["e"] for frame in frames] == ["executionReport", "outboundAccountPosition"]
+    assert unwrapped(frames[0])["c"] == "before-the-restore"
+    assert code == 1001 and "reset or a snapshot restore" in reason
+
+
+def test_a_stream_open_across_a_snapshot_restore_closes_and_its_key_streams_the_restored_state(
         http: requests.Session, server: Any, connect: Any, exchange: Any, app: Flask) -> None:
-    """A restore numbers the events on from the snapshot's last one: no event was dropped from under
-    the open streams (their keys stay valid), so they carry on."""
+    """A restore may number events from below what an open stream has read (an earlier snapshot):
+    carrying on would skip the restored state's first events, so the stream closes (1001, not the
+    1008 of a stream that fell behind). The key stays valid and streams the restored state."""
     from mock_exchange.control import LocalControl
 
+    control = LocalControl(app)
+    earlier = control.snapshot()  # events.last_seq 0
     key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
     stream = connect(f"/ws/{key}")
     place_bid(exchange, "before")
     assert stream.recv()["c"] == "before" and stream.recv()["e"] == "outboundAccountPosition"
-    control = LocalControl(app)
-    snapshot = control.snapshot()
-    snapshot["events"]["last_seq"] += 500  # as a snapshot saved later in a longer run
-    control.restore(snapshot)
-    place_bid(exchange, "after")
-    after = stream.recv()
-    assert (after["e"], after["c"]) == ("executionReport", "after")
+    control.restore(earlier)
+    assert frames_then_close(stream)[1:] == (1001, STATE_REPLACED_CLOSE[1])
+    again = connect(f"/ws/{key}")
+    place_bid(exchange, "after")  # seq 1 again, below what the first stream had read
+    after = again.recv()
+    assert (after["e"], after["c"], after["I"]) == ("executionReport", "after", 1)
