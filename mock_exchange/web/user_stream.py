@@ -10,6 +10,8 @@ the sockets carry at ``GET /mock/v1/user-stream/events``. The WebSocket routes l
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -291,10 +293,14 @@ def stream_events() -> Response:
 
 def register(app: Flask) -> None:
     app.register_blueprint(blueprint)
-    try:
-        from mock_exchange.web import user_stream_ws
-    except ModuleNotFoundError as exc:  # flask-sock / simple-websocket not installed
-        if exc.name not in ("flask_sock", "simple_websocket"):
-            raise
+    if not _websockets_installed():
         return
+    from mock_exchange.web import user_stream_ws
+
     user_stream_ws.register(app)
+
+
+@functools.cache
+def _websockets_installed() -> bool:
+    """Whether flask-sock and simple-websocket can be imported (they are, on the first connection)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("flask_sock", "simple_websocket"))

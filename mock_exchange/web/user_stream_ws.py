@@ -17,14 +17,15 @@ not, and gets an HTTP 501 that says so (``mock-exchange serve --ws-port``).
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, current_app, g, request
-from flask_sock import Sock
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from mock_exchange import nesting
@@ -65,7 +66,41 @@ _SOCKET_KEYS = ("werkzeug.socket", "gunicorn.socket", "eventlet.input")
 _KEY_KINDS = (GrantKind.LISTEN_KEY, GrantKind.RISK_KEY)
 
 blueprint = Blueprint("user_stream_ws", __name__)
-sock = Sock()
+
+
+def _websocket_route(path: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A WebSocket route on ``blueprint`` whose flask-sock view is made on its first connection.
+
+    flask-sock pulls in simple-websocket, wsproto, h11 and asyncio, about a tenth of the
+    server's start-up, which nothing needs before a client opens a WebSocket. The rule is
+    added now (``websocket=True``, as flask-sock adds it), so the routes and their refusals
+    are the same from the first request on.
+    """
+
+    def decorator(handler: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(handler)
+        def view(**values: Any) -> Any:
+            return _flask_sock_view(handler)(**values)
+
+        blueprint.route(path, websocket=True)(view)
+        return handler
+
+    return decorator
+
+
+@functools.cache
+def _flask_sock_view(handler: Callable[..., None]) -> Callable[..., Any]:
+    """flask-sock's view around ``handler``: its ``Sock.route`` given a stand-in blueprint that keeps it."""
+    from flask_sock import Sock
+
+    made: list[Callable[..., Any]] = []
+
+    class Keeper:
+        def route(self, path: str, **options: Any) -> Callable[[Callable[..., Any]], None]:
+            return made.append
+
+    Sock().route("", bp=Keeper())(handler)
+    return made[0]
 
 
 def _dumps(data: Any) -> str:
@@ -173,7 +208,7 @@ def _check_upgrade() -> Any:
     return None
 
 
-@sock.route(LISTEN_KEY_PATH, bp=blueprint)
+@_websocket_route(LISTEN_KEY_PATH)
 def listen_key_stream(ws: Any, listen_key: str) -> None:
     """Bare events of one listen key until it expires, is deleted, or the client leaves.
 
@@ -211,7 +246,7 @@ def _run_listen_key_stream(ws: Any, round_done: Any) -> None:
             return
 
 
-@sock.route(MARKET_STREAMS_PATH, bp=blueprint)
+@_websocket_route(MARKET_STREAMS_PATH)
 def combined_market_streams(ws: Any) -> None:
     """``/stream?streams=a/b``: market streams, each payload wrapped as ``{"stream", "data"}``."""
     _run_market_session(ws)
@@ -427,7 +462,7 @@ def _error(request_id: Any, error: BinanceError) -> dict[str, Any]:
     return {"id": request_id, "status": error.http_status, "error": error.to_dict()}
 
 
-@sock.route(WS_API_PATH, bp=blueprint)
+@_websocket_route(WS_API_PATH)
 def ws_api(ws: Any) -> None:
     """Requests and subscription events on one connection until the client leaves."""
     session = ApiSession(ws)

@@ -14,7 +14,6 @@ import json
 from typing import Any
 
 from flask import Flask
-from flask.testing import EnvironBuilder
 from werkzeug.test import run_wsgi_app
 
 from mock_exchange.core import errors
@@ -88,6 +87,9 @@ def _get(app: Flask, path: str, query: list[tuple[str, str]], ip: str) -> Any:
     URL with ``urllib.parse.urlsplit``, whose cache keeps the last 128 URLs, queries included,
     whatever their size, for the life of the server.
     """
+    # flask.testing pulls in click.testing: imported with the first market request, not at start-up.
+    from flask.testing import EnvironBuilder
+
     builder = EnvironBuilder(app, path=path, query_string=query, environ_base={"REMOTE_ADDR": ip})
     try:
         environ = builder.get_environ()
