@@ -9,7 +9,9 @@ start-up with a :class:`ConfigError` naming the field, e.g.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -240,6 +242,8 @@ def _public_key(raw: Any, where: str, base_dir: Path) -> str | None:
             text = path.read_text(encoding="ascii")
         except OSError as exc:
             raise ConfigError(f"{where}: cannot read key file {text!r}: {exc.strerror}") from exc
+    if text in _demo_public_keys():
+        return text
     # Parsed here so a bad key stops start-up rather than failing every request.
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
@@ -248,6 +252,24 @@ def _public_key(raw: Any, where: str, base_dir: Path) -> str | None:
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{where}: not a PEM public key") from exc
     return text
+
+
+DEMO_PUBLIC_KEYS = ("demo-rsa-public.pem", "demo-ed25519-public.pem")  # in demo_keys/, inline in the default config
+
+
+@functools.cache
+def _demo_public_keys() -> frozenset[str]:
+    """The packaged demo public keys' texts: they parse (tests/test_config.py checks it).
+
+    The default config holds them, and parsing them at every start would import
+    cryptography (~5 % of the server's start-up) before any request is signed with them.
+    """
+    folder = DEFAULT_CONFIG_PATH.with_name("demo_keys")
+    texts = set()
+    for name in DEMO_PUBLIC_KEYS:
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # missing: such a key is parsed like any other
+            texts.add((folder / name).read_text(encoding="ascii"))
+    return frozenset(texts)
 
 
 def _balances(raw: Any, where: str,

@@ -61,3 +61,24 @@ def test_serve_answers_on_the_default_config(served: tuple[str, subprocess.Popen
                                                  ("0.0.0.0", False), ("192.0.2.1", False)])
 def test_loopback_detection_decides_the_control_token(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+# Loaded when first needed, not to give the first answer: the WebSocket stack with the first
+# WebSocket connection, cryptography with the first RSA / Ed25519 key to parse or verify.
+LOADED_WHEN_NEEDED = ("flask_sock", "simple_websocket", "wsproto", "h11", "asyncio", "cryptography", "click.testing")
+
+
+def test_the_server_answers_its_first_request_without_the_libraries_it_does_not_need_yet() -> None:
+    script = (
+        "import sys\n"
+        "from werkzeug.test import Client\n"
+        "from mock_exchange.cli import listen\n"
+        "from mock_exchange.config import load_config\n"
+        "from mock_exchange.web.app import create_app\n"
+        "app = create_app(load_config(None))\n"
+        "listen(app, '127.0.0.1', 0, 1).close()\n"
+        "assert Client(app).get('/mock/v1/health').status_code == 200\n"
+        f"print(','.join(name for name in {LOADED_WHEN_NEEDED!r} if name in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == ""

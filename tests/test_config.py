@@ -133,3 +133,29 @@ def test_filter_fields_are_typed(filter_spec: dict[str, object], message: str) -
     raw["symbols"]["BTCUSDT"]["filters"] = [filter_spec]
     with pytest.raises(ConfigError, match=f"symbols.BTCUSDT.filters\\[0\\].{message}"):
         config_from_dict(raw)
+
+
+def test_the_packaged_demo_public_keys_parse_and_are_the_default_configs() -> None:
+    # load_config takes these texts without parsing them (config._demo_public_keys), so they must parse.
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    from mock_exchange.config import DEMO_PUBLIC_KEYS
+
+    folder = DEFAULT_CONFIG_PATH.with_name("demo_keys")
+    rsa_text, ed_text = ((folder / name).read_text(encoding="ascii") for name in DEMO_PUBLIC_KEYS)
+    assert isinstance(load_pem_public_key(rsa_text.encode()), rsa.RSAPublicKey)
+    assert isinstance(load_pem_public_key(ed_text.encode()), ed25519.Ed25519PublicKey)
+    keys = {(a.rsa_public_key, a.ed25519_public_key) for a in default_config().accounts}
+    assert (rsa_text, None) in keys
+    assert (None, ed_text) in keys
+
+
+@pytest.mark.parametrize("field", ["rsa_public_key", "ed25519_public_key"])
+def test_a_public_key_that_is_not_one_stops_loading(field: str) -> None:
+    raw = _raw()
+    demo = next(a for a in raw["accounts"] if a.get(field))
+    pem = demo[field]
+    demo[field] = pem.replace(pem.splitlines()[1], "")  # PEM armour around a cut-off key
+    with pytest.raises(ConfigError, match=rf"\.{field}: not a PEM public key"):
+        config_from_dict(raw, base_dir=DEFAULT_CONFIG_PATH.parent)

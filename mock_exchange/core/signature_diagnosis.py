@@ -22,10 +22,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus, unquote, unquote_plus, unquote_to_bytes
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
-
 from mock_exchange.core.signatures import _public_key, signature_payload, strip_signature
 
 SHOWN_SIGNATURE_CHARS = 16
@@ -362,6 +358,11 @@ def _hmac_hex(secret: str, payload: str) -> str:
 
 
 def _verify(pem: str, signature: bytes, data: bytes) -> bool:
+    # cryptography only with a public key to try (core/signatures.py says why).
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+
     key = _public_key(pem)
     try:
         if isinstance(key, rsa.RSAPublicKey):
@@ -376,6 +377,10 @@ def _verify(pem: str, signature: bytes, data: bytes) -> bool:
 
 
 def _verify_rsa_pss(pem: str, signature: bytes, data: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     key = _public_key(pem)
     if not isinstance(key, rsa.RSAPublicKey):
         return False

