@@ -30,6 +30,10 @@ from mock_exchange.core.requests import Fill
 from mock_exchange.core.state import HISTORY_RETENTION, ExchangeState, InterestRecord
 from mock_exchange.core.valuation import IndexPrices
 
+# The first-fill listener table is pruned of ended orders when it reaches twice its size after the
+# last pruning, and never below this.
+FIRST_FILL_PRUNE_MIN = 1024
+
 
 def isolated_symbol_of(order: Order | OrderList) -> str | None:
     return order.symbol if order.isolated else None
@@ -47,13 +51,37 @@ class EngineContext:
     log: EventLog
     # (account, isolated symbol, spot) -> assets changed since the last flush, in change order
     dirty: dict[tuple[str, str | None, bool], dict[str, None]] = field(default_factory=dict)
-    # Told of a spot order's first fill, unless the order is ``arriving_order_id``: the one whose
-    # placement is under way, which counts its own arrival fills (the unfilled order count).
-    on_first_fill: Callable[[Order], None] | None = None
+    # Whom to tell of a spot order's first fill, by order id: the listener of the placement that
+    # made it (Exchange.placing_for: the unfilled order count of the app that counted it, so apps
+    # sharing one exchange keep their own). ``placing_listener`` answers the placement under way's.
+    first_fill_listeners: dict[int, Callable[[Order], None]] = field(default_factory=dict)
+    placing_listener: Callable[[], Callable[[Order], None] | None] = lambda: None
+    # Not told: the order whose placement is under way counts its own arrival fills.
     arriving_order_id: int = -1
+    _prune_listeners_at: int = field(default=FIRST_FILL_PRUNE_MIN, init=False)
 
     def now(self) -> int:
         return self.clock.now_ms()
+
+    def note_placed(self, order: Order) -> None:
+        """A new order: a spot one's first fill will be told to the listener of its placement, if any."""
+        listener = self.placing_listener()
+        if listener is None or not order.spot:
+            return
+        listeners = self.first_fill_listeners
+        if len(listeners) >= self._prune_listeners_at:
+            # Orders that ended unfilled (cancelled, expired) are never told: forgotten here, so the
+            # table stays within twice the open spot orders.
+            orders = self.state.orders
+            listeners = self.first_fill_listeners = {i: f for i, f in listeners.items() if orders[i].is_open}
+            self._prune_listeners_at = max(FIRST_FILL_PRUNE_MIN, 2 * len(listeners))
+        listeners[order.order_id] = listener
+
+    def tell_first_fill(self, order: Order) -> None:
+        """A spot order filled for the first time, after its placement: tell whom its placement named."""
+        listener = self.first_fill_listeners.pop(order.order_id, None)
+        if listener is not None:
+            listener(order)
 
     def index_prices(self) -> IndexPrices:
         """The prices margin accounts are valued at (index price where set, else last price)."""

@@ -9,11 +9,12 @@ request changes nothing. All results are copies.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -113,7 +114,8 @@ class Exchange:
         self.changes = 0
         self.initial_config = config
         self.clock = clock if clock is not None else ExchangeClock()
-        self._first_fill_listener: Callable[[Order], None] | None = None
+        # The first-fill listener of the placement each thread is making (placing_for).
+        self._placing = threading.local()
         self._build(config, config.seed if seed is None else seed)
 
     def _build(self, config: ExchangeConfig, seed: int) -> None:
@@ -130,18 +132,28 @@ class Exchange:
             accounts={spec.name: Account.from_config(spec, now) for spec in config.accounts},
         )
         self._ctx = EngineContext(config, state, self.clock, self.ids, self.market, self.events,
-                                  on_first_fill=self._first_fill_listener)
+                                  placing_listener=self._placing_listener)
         # The margin level status each indebted account last reported (None: take a baseline).
         self._level_statuses: dict[margin_risk.LevelKey, MarginLevelStatus] | None = None
         self._watch_margin_levels()  # configured loans: their statuses are the starting point
 
     # -- state and administration ------------------------------------------------------
 
-    def listen_for_first_fills(self, listener: Callable[[Order], None] | None) -> None:
-        """``listener`` is told of each spot order's first fill, except one made while the order's
-        own placement is under way (that placement counts it): the spot unfilled order count."""
-        self._first_fill_listener = listener
-        self._ctx.on_first_fill = listener
+    @contextlib.contextmanager
+    def placing_for(self, listener: Callable[[Order], None]) -> Iterator[None]:
+        """Inside, this thread's placements name ``listener``: it is told of the first fill of each
+        spot order they make, except one made while that order's own placement is under way (the
+        placement counts it). The spot unfilled order count of the app that counted the order
+        (web/pipeline.count_orders): two apps serving one exchange each keep their own."""
+        previous = getattr(self._placing, "listener", None)
+        self._placing.listener = listener
+        try:
+            yield
+        finally:
+            self._placing.listener = previous
+
+    def _placing_listener(self) -> Callable[[Order], None] | None:
+        return getattr(self._placing, "listener", None)
 
     @property
     def state(self) -> ExchangeState:
@@ -256,6 +268,8 @@ class Exchange:
         with self.lock:
             self._ctx.state.rebuild_indexes()
             self._level_statuses = None  # a restored state: its levels are the new baseline
+            # Restored orders were counted by no app here (a restore restarts the order counts).
+            self._ctx.first_fill_listeners = {}
 
     # -- placement -----------------------------------------------------------------------
 

@@ -68,8 +68,8 @@ def execute(ctx: EngineContext, order: Order, qty: Decimal, price: Decimal, is_m
                 is_maker=is_maker)
     ctx.emit_order(order, ExecutionType.TRADE, fill=fill)
     funding.auto_repay(ctx, order, fee_asset, received)
-    if first_fill and order.spot and ctx.on_first_fill is not None and order.order_id != ctx.arriving_order_id:
-        ctx.on_first_fill(order)
+    if first_fill and order.spot and order.order_id != ctx.arriving_order_id:
+        ctx.tell_first_fill(order)
     return fill
 
 

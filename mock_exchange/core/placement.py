@@ -322,6 +322,7 @@ def commit(ctx: EngineContext, draft: Draft) -> tuple[list[Order], OrderList | N
         )
     for order in orders:
         ctx.state.add_order(order)
+        ctx.note_placed(order)
     if order_list is not None:
         ctx.state.add_order_list(order_list)
     holder = orders[draft.holder]

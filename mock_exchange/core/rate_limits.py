@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mock_exchange.core import errors
 from mock_exchange.core.clock import ExchangeClock
 from mock_exchange.core.config import RateLimitConfig
+
+if TYPE_CHECKING:
+    from mock_exchange.core.orders import Order
 
 MINUTE_MS = 60_000
 FIRST_BAN_MS = 2 * MINUTE_MS
@@ -185,6 +189,10 @@ class RateLimiter:
         """``X-MBX-ORDER-COUNT-10S`` / ``-1D``: the counts a successful spot placement reports."""
         return {f"X-MBX-ORDER-COUNT-{row['intervalNum']}{str(row['interval'])[0]}": str(row["count"])
                 for row in self.order_usage(account, book)}
+
+    def first_fill(self, order: Order) -> None:
+        """A spot order this limiter counted filled for the first time after its placement: one off."""
+        self.forget_orders(order.account, 1, "spot")
 
     def order_usage(self, account: str, book: str = "margin") -> list[dict[str, object]]:
         """Binance's rateLimit/order rows: interval, intervalNum, limit, count."""

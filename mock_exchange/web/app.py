@@ -38,7 +38,6 @@ from mock_exchange.web.after_answer import after_answer
 from mock_exchange.web.binance_wsgi import BinanceRoutes
 from mock_exchange.web.errors import register_error_handlers
 from mock_exchange.web.explain import LastExplanations
-from mock_exchange.web.pipeline import SPOT_BOOK
 from mock_exchange.web.request_log import RequestLog
 from mock_exchange.web.runtime import EXTENSION_KEY, ExchangeRuntime
 
@@ -89,10 +88,6 @@ def create_app(
         request_log=request_log,
     )
     app.extensions[EXTENSION_KEY] = runtime
-    # A spot order's first fill after its placement (a maker's, a stop's) takes one order off the
-    # unfilled order count, as one on arrival does (faqs/order_count_decrement.md).
-    limiter = runtime.limiter
-    exchange.listen_for_first_fills(lambda order: limiter.forget_orders(order.account, 1, SPOT_BOOK))
     _install_routes(app)
     if request_log is not None:
         request_log.install(app)

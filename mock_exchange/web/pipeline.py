@@ -165,8 +165,9 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
 
     Margin and spot orders are counted in separate books. A spot order that trades on
     arrival does not stay counted (faqs/order_count_decrement.md: the first fill takes one
-    off; a later first fill is taken off by the exchange's first-fill listener, web/app.py), and a spot placement
-    reports the counts in ``X-MBX-ORDER-COUNT-10S`` / ``-1D``.
+    off; a later first fill is taken off by ``limiter.first_fill``, which the placement names to
+    the exchange: ``Exchange.placing_for``), and a spot placement reports the counts in
+    ``X-MBX-ORDER-COUNT-10S`` / ``-1D``.
     """
     orders = call.endpoint.order_count
     account = call.account.name
@@ -176,7 +177,11 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
     # order other than the one arriving (an OTO's pending leg) takes one off what is counted.
     limiter.reserve_orders(account, orders, book)
     try:
-        result = placement.place()
+        if spot:
+            with current_runtime().exchange.placing_for(limiter.first_fill):
+                result = placement.place()
+        else:
+            result = placement.place()
     except BinanceError:
         limiter.forget_orders(account, orders, book)
         raise

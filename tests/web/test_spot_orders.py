@@ -376,6 +376,23 @@ def test_a_stops_later_first_fill_leaves_the_unfilled_count(app: Flask, signed: 
     assert order_counts(signed) == [0, 0]
 
 
+def test_two_apps_sharing_an_exchange_each_take_their_own_orders_first_fills_off(app: Flask,
+                                                                                  signed: SignedClient) -> None:
+    """create_app(exchange=shared) twice: each app counts the orders placed through it, and a later
+    first fill takes the order off the count of the app that counted it, whichever app came last."""
+    from mock_exchange.web.app import create_app
+
+    second_app = create_app(exchange=exchange(app))
+    second = SignedClient(second_app.test_client(), second_app)
+    limit_buy(signed, price="29000")  # through the first app
+    limit_buy(second, price="28000")  # through the second
+    assert (order_counts(signed), order_counts(second)) == ([1, 1], [1, 1])
+    exchange(app).set_price("BTCUSDT", Decimal("28500"))  # the first app's buy fills as a maker
+    assert (order_counts(signed), order_counts(second)) == ([0, 0], [1, 1])
+    exchange(app).set_price("BTCUSDT", Decimal("27500"))  # the second app's
+    assert (order_counts(signed), order_counts(second)) == ([0, 0], [0, 0])
+
+
 def test_unfilled_order_count_limit(app: Flask, signed: SignedClient) -> None:
     runtime = app.extensions["mock_exchange"]
     runtime.limiter.reset(replace(runtime.config.rate_limits, orders_per_10s=1))
