@@ -173,8 +173,10 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
     account = call.account.name
     spot = call.endpoint.family == "api"
     book = SPOT_BOOK if spot else MARGIN_BOOK
-    # Counted before the engine call, given back if it refuses: a fill during the placement of an
-    # order other than the one arriving (an OTO's pending leg) takes one off what is counted.
+    # Counted before the engine call, given back if it fails: a refusal, or an error of the fake's
+    # own (answered -1000 / 500), which must not use up the user's order budget either. A fill
+    # during the placement of an order other than the one arriving (an OTO's pending leg) takes
+    # one off what is counted.
     limiter.reserve_orders(account, orders, book)
     try:
         if spot:
@@ -182,7 +184,7 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
                 result = placement.place()
         else:
             result = placement.place()
-    except BinanceError:
+    except BaseException:
         limiter.forget_orders(account, orders, book)
         raise
     if spot:

@@ -177,3 +177,26 @@ def test_order_count_limit_gives_1015(app: Flask, signed: SignedClient) -> None:
     assert (response.status_code, response.get_json()["code"]) == (429, -1015)
     usage = signed.get("/sapi/v1/margin/rateLimit/order").get_json()
     assert usage[0]["count"] == 2 and usage[0]["limit"] == 2
+
+
+@pytest.mark.parametrize(("path", "usage", "method"), [
+    (ORDER, "/sapi/v1/margin/rateLimit/order", "place_order"),
+    ("/api/v3/order", "/api/v3/rateLimit/order", "place_order"),
+    ("/sapi/v1/margin/order/oco", "/sapi/v1/margin/rateLimit/order", "place_oco"),
+])
+def test_a_placement_that_fails_inside_the_fake_gives_its_order_count_back(
+        app: Flask, signed: SignedClient, monkeypatch: pytest.MonkeyPatch, path: str, usage: str,
+        method: str) -> None:
+    """A bug in the fake after the orders were counted (a -1000 / 500) must not use up the user's order budget."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("an internal error during placement")
+
+    monkeypatch.setattr(exchange(app), method, broken)
+    params = {"symbol": "BTCUSDT", "side": "BUY", "quantity": "0.01", "price": "29000"}
+    params.update({"stopPrice": "31000", "stopLimitPrice": "31100", "stopLimitTimeInForce": "GTC"}
+                  if method == "place_oco" else {"type": "LIMIT", "timeInForce": "GTC"})
+    failed = signed.post(path, **params)
+    assert (failed.status_code, failed.get_json()["code"]) == (500, -1000)
+    assert [row["count"] for row in signed.get(usage).get_json()] == [0, 0]
+
