@@ -26,6 +26,7 @@ tests/web/test_binance_wsgi.py compares the two paths' answers.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -143,22 +144,37 @@ def direct_routes(app: Flask) -> dict[tuple[str, str], Route]:
     """The ``(method, path)`` of each Binance route Flask would dispatch with nothing around the view."""
     if not _bare(app):
         return {}
-    rules: dict[tuple[str, str], list[Any]] = {}
-    for rule in app.url_map.iter_rules():
-        for method in rule.methods or ():
-            rules.setdefault((method, rule.rule), []).append(rule)
+    hooked = _hooked_blueprints(app)
     routes: dict[tuple[str, str], Route] = {}
-    for key, found in rules.items():
-        if len(found) != 1:  # two rules on one method and path: Flask's matcher decides
-            continue
-        rule = found[0]
-        route = ROUTE_VIEWS.get(app.view_functions.get(rule.endpoint))  # type: ignore[arg-type]
-        if route is None or rule.arguments or rule.host or rule.subdomain or rule.websocket:
-            continue
-        if route[0].method != key[0] or not _bare_blueprint(app, rule.endpoint):
+    for key, endpoint in _plain_rules(app.url_map):
+        route = ROUTE_VIEWS.get(app.view_functions.get(endpoint))  # type: ignore[arg-type]
+        if route is None or route[0].method != key[0] or _under_hooks(endpoint, hooked):
             continue
         routes[key] = route
     return routes
+
+
+# The plain rules of the URL map the apps of a process share (web/app.py, SharedRouteMap):
+# a fresh app (one per test with the pytest fixture) reads them instead of sorting 150 rules.
+_PLAIN_RULES: weakref.WeakKeyDictionary[Any, list[tuple[tuple[str, str], str]]] = weakref.WeakKeyDictionary()
+
+
+def _plain_rules(url_map: Any) -> list[tuple[tuple[str, str], str]]:
+    """``((method, path), endpoint)`` of each rule alone on its method and path, with no variables,
+    host, subdomain or WebSocket: the rules a direct route can stand for."""
+    sealed = getattr(url_map, "sealed", False)  # a map that takes no more rules
+    if sealed and url_map in _PLAIN_RULES:
+        return _PLAIN_RULES[url_map]
+    rules: dict[tuple[str, str], list[Any]] = {}
+    for rule in url_map.iter_rules():
+        for method in rule.methods or ():
+            rules.setdefault((method, rule.rule), []).append(rule)
+    plain = [(key, found[0].endpoint) for key, found in rules.items()
+             if len(found) == 1  # two rules on one method and path: Flask's matcher decides
+             and not (found[0].arguments or found[0].host or found[0].subdomain or found[0].websocket)]
+    if sealed:
+        _PLAIN_RULES[url_map] = plain
+    return plain
 
 
 def _bare(app: Flask) -> bool:
@@ -178,13 +194,18 @@ def _bare(app: Flask) -> bool:
     return list(app.after_request_funcs.get(None, [])) == [after_answer]
 
 
-def _bare_blueprint(app: Flask, endpoint: str) -> bool:
-    """No hooks on the blueprint (or its parents) a route belongs to."""
+def _hooked_blueprints(app: Flask) -> set[str]:
+    """The blueprints with a request hook of their own on ``app``."""
+    return {name for table in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
+                               app.url_value_preprocessors)
+            for name, funcs in table.items() if name is not None and funcs}
+
+
+def _under_hooks(endpoint: str, hooked: set[str]) -> bool:
+    """Whether the blueprint a route belongs to, or one of its parents, has hooks."""
     names = endpoint.rpartition(".")[0]
     while names:
-        for table in (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
-                      app.url_value_preprocessors):
-            if table.get(names):
-                return False
+        if names in hooked:
+            return True
         names = names.rpartition(".")[0]
-    return True
+    return False

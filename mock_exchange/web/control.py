@@ -8,6 +8,7 @@ has a ``control_token`` every control request must carry it in ``X-Mock-Token``.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from decimal import Decimal
@@ -48,7 +49,11 @@ def _service() -> ControlService:
     return current_app.extensions[CONTROL_EXTENSION_KEY]
 
 
+@functools.cache
 def _blueprint() -> Blueprint:
+    # One per process, as the other families' module-level blueprints: an app registers it
+    # only when it registers its routes from scratch (web/app.py, RouteTemplate), and
+    # building its ~100 rules for every fresh app cost ~1 ms each.
     blueprint = Blueprint("mock_control", __name__)
     blueprint.before_request(_check_token)
     for route in ROUTES:

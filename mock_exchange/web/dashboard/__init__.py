@@ -51,7 +51,10 @@ def register(app: Flask) -> None:
     app.register_blueprint(_blueprint())
 
 
+@functools.cache
 def _blueprint() -> Blueprint:
+    # One per process, registered only by an app that registers its routes from scratch
+    # (web/app.py, RouteTemplate); as web/control.py's.
     blueprint = Blueprint("mock_dashboard", __name__)
     blueprint.add_url_rule(UI_PREFIX, "bare", lambda: redirect(UI_PREFIX + "/", code=308), methods=["GET"])
     blueprint.add_url_rule(UI_PREFIX + "/", "page", _page, methods=["GET"])
