@@ -38,6 +38,8 @@ ENTRY_OVERHEAD = 1024
 _DROPPED_HEADERS = {"cookie", "authorization", "x-mock-token", "proxy-authorization"}
 _MASKED_HEADERS = {"x-mbx-apikey"}
 _SECRET_PARAMS = {"signature"}
+# What an entry keeps to parse on read: method, query, body, mimetype, header environ (flat), answer.
+RawExchange = tuple[str, bytes, bytes, str, tuple[str, ...], bytes | None]
 
 
 def record_request(response: Response, runtime: ExchangeRuntime, context: RequestContext | None,
@@ -46,8 +48,9 @@ def record_request(response: Response, runtime: ExchangeRuntime, context: Reques
 
     The entry's filterable fields are set now; ``params``, ``headers`` and ``response`` are
     kept as the raw text, bytes and header values received and sent, and parsed only when
-    the entry is read (``Journal.query`` calls ``COMPLETE``). Parsing them for every request
-    cost more than the rest of a placement's web layer, and most entries are never read.
+    the entry is read (the journal hands what is under ``COMPLETE`` to :func:`complete_entry`).
+    Parsing them for every request cost more than the rest of a placement's web layer, and
+    most entries are never read.
     """
     if runtime.journal is None or _is_control(received.path):
         return
@@ -55,10 +58,14 @@ def record_request(response: Response, runtime: ExchangeRuntime, context: Reques
     account = context.account_name if context is not None else None
     truncated: list[str] = []
     body_kept = KEPT["body"] if account is not None else KEPT["unauthenticated_body"]
-    raw = _RawExchange(received.method, _prefix(received.query_string, KEPT["query"], "query", truncated),
-                       _prefix(_raw_body(received), body_kept, "body", truncated), _mimetype(received),
-                       _header_environ(received.environ, truncated), _response_prefix(response, truncated))
+    # Strings and bytes in tuples: a tuple holding nothing else stops being tracked by the garbage
+    # collector at its first collection, and the entry holding it at its first full collection
+    # (see Journal), so the kept entries are not rescanned by every later one.
+    raw = (received.method, _prefix(received.query_string, KEPT["query"], "query", truncated),
+           _prefix(_raw_body(received), body_kept, "body", truncated), _mimetype(received),
+           _header_environ(received.environ, truncated), _response_prefix(response, truncated))
     entry = {
+        "seq": 0,  # the journal's, set under its lock
         "time_ms": arrival if arrival is not None else runtime.exchange.clock.now_ms(),
         "method": received.method,
         "path": received.path,
@@ -70,17 +77,31 @@ def record_request(response: Response, runtime: ExchangeRuntime, context: Reques
         "response": None,
         "fault": context.fault if context is not None else None,
         "explanation": context.explanation.to_json() if context is not None and context.explanation else None,
-        COMPLETE: raw.complete,
+        COMPLETE: raw,
     }
     if truncated:
         entry["truncated"] = truncated
-    runtime.journal.record(lambda seq: {"seq": seq, **entry}, entry_bytes(raw, entry["explanation"]))
+
+    def numbered(seq: int) -> dict[str, Any]:
+        entry["seq"] = seq
+        return entry
+
+    runtime.journal.record(numbered, entry_bytes(raw, entry["explanation"]))
 
 
-def entry_bytes(raw: _RawExchange, explanation: Any) -> int:
+def complete_entry(entry: dict[str, Any], raw: RawExchange) -> None:
+    """An entry's ``params``, ``headers`` and ``response`` parsed from what ``record_request`` kept raw."""
+    method, query, body, mimetype, header_environ, answer = raw
+    entry["params"] = parse_params(method, mimetype, query, body)
+    pairs = zip(header_environ[::2], header_environ[1::2], strict=True)
+    entry["headers"] = clean_headers(EnvironHeaders(dict(pairs)).items())
+    entry["response"] = _parse_json(answer)
+
+
+def entry_bytes(raw: RawExchange, explanation: Any) -> int:
     """An entry's estimated memory, counted against the journal's byte bound."""
-    kept = len(raw.query) + len(raw.body) + len(raw.response or b"")
-    kept += sum(len(key) + len(value) for key, value in raw.header_environ.items())
+    _, query, body, _, header_environ, answer = raw
+    kept = len(query) + len(body) + len(answer or b"") + sum(len(part) for part in header_environ)
     if explanation is not None:
         kept += len(str(explanation))
     return ENTRY_OVERHEAD + 3 * kept
@@ -91,22 +112,6 @@ def _prefix(data: bytes, limit: int, part: str, truncated: list[str]) -> bytes:
         return data
     truncated.append(part)
     return data[:limit]  # a copy: the request's own (large) bytes are freed with the request
-
-
-class _RawExchange:
-    """What an entry's parsed fields are made from, captured without parsing anything."""
-
-    __slots__ = ("method", "query", "body", "mimetype", "header_environ", "response")
-
-    def __init__(self, method: str, query: bytes, body: bytes, mimetype: str, header_environ: dict[str, str],
-                 response: bytes | None) -> None:
-        self.method, self.query, self.body, self.mimetype = method, query, body, mimetype
-        self.header_environ, self.response = header_environ, response
-
-    def complete(self, entry: dict[str, Any]) -> None:
-        entry["params"] = parse_params(self.method, self.mimetype, self.query, self.body)
-        entry["headers"] = clean_headers(EnvironHeaders(self.header_environ).items())
-        entry["response"] = _parse_json(self.response)
 
 
 def _raw_body(received: Request) -> bytes:
@@ -126,22 +131,22 @@ def _mimetype(received: Request) -> str:
     return received.mimetype if received.environ.get("CONTENT_TYPE") else ""
 
 
-def _header_environ(environ: dict[str, Any], truncated: list[str]) -> dict[str, str]:
-    """The environ entries ``EnvironHeaders`` reads (the request's headers), as a plain dict, bounded."""
-    headers: dict[str, str] = {}
+def _header_environ(environ: dict[str, Any], truncated: list[str]) -> tuple[str, ...]:
+    """The environ entries ``EnvironHeaders`` reads (the request's headers), bounded: key, value, key, value..."""
+    headers: list[str] = []
     limit = KEPT["header"]
     for key, value in environ.items():
         if key[:5] != "HTTP_" and key != "CONTENT_TYPE" and key != "CONTENT_LENGTH":
             continue
-        if len(headers) == MAX_HEADERS:
+        if len(headers) == 2 * MAX_HEADERS:
             truncated.append("headers")
             break
         if isinstance(value, str) and len(value) > limit:
             value = value[:limit]
             if "header" not in truncated:
                 truncated.append("header")
-        headers[key] = value
-    return headers
+        headers += (key, value)
+    return tuple(headers)
 
 
 def _response_prefix(response: Response, truncated: list[str]) -> bytes | None:

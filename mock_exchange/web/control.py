@@ -23,6 +23,7 @@ from mock_exchange.control.errors import ControlError, bad_request
 from mock_exchange.control.faults import FaultInjector
 from mock_exchange.control.handle import CONTROL_EXTENSION_KEY
 from mock_exchange.control.journal import Journal
+from mock_exchange.control.recorder import complete_entry
 from mock_exchange.control.routes import PREFIX, ROUTES, Route
 from mock_exchange.control.service import ControlService, check_fields
 from mock_exchange.control.token import TOKEN_HEADER, token_accepted
@@ -37,7 +38,7 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "
 def register(app: Flask) -> None:
     """Attach the journal, the fault injector and the ``/mock/v1`` blueprint to ``app``."""
     runtime = app.extensions[EXTENSION_KEY]
-    journal = Journal()
+    journal = Journal(complete=complete_entry)
     faults = FaultInjector(runtime, seed=runtime.exchange.ids.seed)
     runtime.journal = journal
     runtime.faults = faults

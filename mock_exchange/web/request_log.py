@@ -111,9 +111,8 @@ def record_of(response: Response, context: RequestContext | None, received: Requ
     text = explanation.text if explanation is not None else None
     if response.status_code >= 400 and explanation is None:
         code, text = _code_of(response, received.path)
-    now = time.time()
     return {
-        "time": datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{int(now * 1000) % 1000:03d}Z",
+        "time": _wall_time(),
         "method": received.method,
         "path": received.path,
         "status": response.status_code,
@@ -123,6 +122,22 @@ def record_of(response: Response, context: RequestContext | None, received: Requ
         "duration_ms": round(duration, 2) if duration is not None else None,
         "explanation": text[:MAX_EXPLANATION_CHARS] if text else None,
     }
+
+
+# The date and time to the second of the latest line: formatting it (~10 µs) once a second, not per line.
+_second_text: tuple[int, str] = (-1, "")
+
+
+def _wall_time() -> str:
+    """Now in UTC to the millisecond, ``2026-12-01T21:18:35.123Z``."""
+    global _second_text
+    now_ms = int(time.time() * 1000)
+    second, text = _second_text  # one tuple: another thread replaces it whole
+    if now_ms // 1000 != second:
+        second = now_ms // 1000
+        text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        _second_text = (second, text)
+    return f"{text}{now_ms % 1000:03d}Z"
 
 
 def _code_of(response: Response, path: str) -> tuple[Any, str | None]:
