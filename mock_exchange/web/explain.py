@@ -18,6 +18,7 @@ import copy
 import difflib
 import json
 import logging
+import posixpath
 import re
 import threading
 from collections import OrderedDict
@@ -32,7 +33,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from mock_exchange.control.routes import is_control_path
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagnose
-from mock_exchange.web.endpoint_catalog import MARGIN_NEW_ORDER, MARGIN_ORDER_REF
+from mock_exchange.web.endpoint_catalog import ALL, MARGIN_NEW_ORDER, MARGIN_ORDER_REF
+from mock_exchange.web.endpoints import Endpoint
 from mock_exchange.web.order_params import order_ref
 from mock_exchange.web.params import decode_pairs
 from mock_exchange.web.request_context import RequestContext
@@ -49,8 +51,23 @@ _FORM = "application/x-www-form-urlencoded"
 # Parameter names whose values are never echoed (a beginner may send the secret as a field).
 _SECRET_NAMES = re.compile(r"secret|signature|api_?key|password|token", re.IGNORECASE)
 _UNEMULATED_PREFIXES = ("/fapi/", "/dapi/", "/papi/", "/eapi/")
-MARGIN_ORDER_PATHS = ("the margin order is POST /sapi/v1/margin/order, order lists "
-                      "/sapi/v1/margin/order/oco|oto|otoco")
+
+
+def _margin_order_paths(catalog: tuple[Endpoint, ...]) -> str:
+    """Where margin orders and order lists are placed, read from the endpoint catalog so the hint
+    cannot drift from what is served: "the margin order is POST /sapi/v1/margin/order, order lists
+    /sapi/v1/margin/order/oco|oto|otoco" (the lists' paths written once up to where they differ)."""
+    placements = [e for e in catalog if e.family == "sapi" and e.order_count]
+    (single,) = [e for e in placements if e.order_count == 1]
+    lists = [e.path for e in placements if e.order_count > 1]
+    stem = posixpath.commonpath(lists) + "/"
+    kinds = "|".join(path.removeprefix(stem) for path in lists)
+    return f"the margin order is {single.method} {single.path}, order lists {stem}{kinds}"
+
+
+MARGIN_ORDER_PATHS = _margin_order_paths(ALL)
+MARGIN_ORDER = f"{MARGIN_NEW_ORDER.method} {MARGIN_NEW_ORDER.path}"
+MARGIN_FAMILY_PREFIX = MARGIN_NEW_ORDER.path.rsplit("/", 1)[0] + "/"  # /sapi/v1/margin/
 WALL_CLOCK_HINT = 'POST /mock/v1/clock {"mode": "wall"}'
 
 
@@ -633,12 +650,12 @@ def _unsupported(facts: _Facts, code: int, msg: str) -> Explanation:
                            {"methods": methods})
     paths = sorted({rule.rule for rule in adapter_rules if "<" not in rule.rule})
     if path.startswith(("/api/v3/margin", "/api/v1/margin")):
-        text = (f"{path} does not exist: margin endpoints live under /sapi/v1/margin/ ({MARGIN_ORDER_PATHS}).")
+        text = f"{path} does not exist: margin endpoints live under {MARGIN_FAMILY_PREFIX} ({MARGIN_ORDER_PATHS})."
         return Explanation(code, text, "margin_under_api", {})
     close = difflib.get_close_matches(path, paths, n=2, cutoff=0.6)
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     return Explanation(code, f"The fake serves no {facts.method} {path}.{hint} The emulated paths are /api/v3/... "
-                       "(spot market data, user stream) and /sapi/v1/margin/... (docs/behaviour.md lists them).",
+                       f"(spot market data, user stream) and {MARGIN_FAMILY_PREFIX}... (docs/behaviour.md lists them).",
                        "unknown_path", {"did_you_mean": close})
 
 
@@ -654,9 +671,9 @@ def _futures(facts: _Facts, code: int) -> Explanation:
         known = [p.name for p in MARGIN_NEW_ORDER.all_params()]
         unknown = [k for k in fields if k not in known and not is_credential_field(k)]
         if unknown:
-            parts.append("POST /sapi/v1/margin/order would not read " + ", ".join(
+            parts.append(f"{MARGIN_ORDER} would not read " + ", ".join(
                 f"{k}{_did_you_mean(k, known)}" for k in unknown[:12]) + ".")
-    return Explanation(code, " ".join(parts), "not_emulated", {"margin_order": "POST /sapi/v1/margin/order"})
+    return Explanation(code, " ".join(parts), "not_emulated", {"margin_order": MARGIN_ORDER})
 
 
 def _rate_limited(facts: _Facts, code: int, msg: str) -> Explanation:

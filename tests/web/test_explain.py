@@ -332,3 +332,18 @@ def test_a_repay_over_the_debt_shows_the_debt(signed: SignedClient) -> None:
                            isIsolated="FALSE", symbol="BTCUSDT")
     assert response.get_json() == {"code": -3015, "msg": "Repay amount exceeds borrow amount."}
     explained(response, -3015, "BTC in cross margin of account 'demo'", "borrowed 0", "amount sent 1000000")
+
+
+def test_the_margin_order_hint_names_the_catalogs_placements() -> None:
+    """The hint is read from the endpoint catalog: every path it names is served, and a placement
+    endpoint added to the catalog shows up in it."""
+    from mock_exchange.web import endpoint_catalog as catalog
+    from mock_exchange.web.explain import MARGIN_ORDER_PATHS, _margin_order_paths
+
+    served = {(e.method, e.path) for e in catalog.ALL}
+    assert MARGIN_ORDER_PATHS == ("the margin order is POST /sapi/v1/margin/order, order lists "
+                                  "/sapi/v1/margin/order/oco|oto|otoco")
+    for kind in ("oco", "oto", "otoco"):
+        assert ("POST", f"/sapi/v1/margin/order/{kind}") in served
+    opo = dataclasses.replace(catalog.MARGIN_NEW_OTO, name="new_margin_opo", path="/sapi/v1/margin/order/opo")
+    assert _margin_order_paths((*catalog.ALL, opo)).endswith("/sapi/v1/margin/order/oco|oto|otoco|opo")
