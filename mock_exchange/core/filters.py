@@ -42,7 +42,7 @@ sent as 0 is checked as a price (filters.md: PRICE_FILTER holds ``price``/``stop
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
@@ -53,7 +53,7 @@ from mock_exchange.core.decimals import ZERO, decimal_places, is_multiple
 from mock_exchange.core.enums import OrderType, Side
 from mock_exchange.core.errors import bad_precision, filter_failure
 
-__all__ = ["FilterOrder", "OpenCounts", "check_order", "check_order_list"]
+__all__ = ["FilterOrder", "OpenCounts", "avg_price_minutes", "check_order", "check_order_list", "has_max_position"]
 
 # Enough digits that products and remainders of 20.20-digit decimals are exact.
 _EXACT_DIGITS = 100
@@ -132,11 +132,6 @@ class _Prices:
     last: Decimal
     avg: Decimal
 
-    def reference(self, spec: Mapping[str, Any]) -> Decimal:
-        """The filter's average price; ``avgPriceMins: 0`` means the last price."""
-        # A filter without avgPriceMins uses the caller's average price.
-        return self.last if _int(spec, "avgPriceMins") == 0 else self.avg
-
 
 @dataclass(frozen=True)
 class _NewCounts:
@@ -144,6 +139,12 @@ class _NewCounts:
     algo: int
     iceberg: int
     lists: int
+
+
+# One leg's check by a stateless filter, and the request's check by an account-state one,
+# with the filter's fields read and converted when the filters are first used (below).
+LegCheck = Callable[[FilterOrder, _Prices], None]
+RequestCheck = Callable[[tuple[FilterOrder, ...], OpenCounts, _NewCounts, "Decimal | None"], None]
 
 
 def _check(
@@ -156,28 +157,89 @@ def _check(
     *,
     is_list: bool,
 ) -> None:
+    leg_checks, symbol_checks = _symbol_checks(symbol.filters)
     with localcontext() as ctx:
         ctx.prec = _EXACT_DIGITS
         for leg in legs:
-            _check_leg(leg, symbol, prices)
+            _check_leg(leg, symbol, prices, leg_checks)
         new = _new_counts(legs, counts, is_list)
-        for spec in symbol.filters:
-            _check_account_filter(spec, legs, counts, new, position)
-        for spec in exchange.exchange_filters:
-            _check_exchange_filter(spec, counts, new)
+        for check in symbol_checks:
+            check(legs, counts, new, position)
+        for check in _exchange_checks(exchange.exchange_filters):
+            check(legs, counts, new, position)
 
 
-def _check_leg(order: FilterOrder, symbol: SymbolConfig, prices: _Prices) -> None:
+def _check_leg(order: FilterOrder, symbol: SymbolConfig, prices: _Prices, checks: Sequence[LegCheck]) -> None:
     """Steps 1-6 of the module docstring for one order."""
     _check_precision(order, symbol)
     _check_positive(order)
     _check_capabilities(order, symbol)
     _check_iceberg_size(order)
     _check_price_times_qty(order)
-    for spec in symbol.filters:
-        check = _LEG_FILTERS.get(spec["filterType"])
-        if check is not None:
-            check(spec, order, prices)
+    for check in checks:
+        check(order, prices)
+
+
+# The filters of a config never change (a symbol redefined at run time gets new ones), and each
+# placement would otherwise look up and convert ~20 filter fields: the checks are built once per
+# filter tuple. Keyed by identity; the entry keeps the tuple, so its id is not reused meanwhile.
+@dataclass(frozen=True)
+class _SymbolPlan:
+    specs: Sequence[Mapping[str, Any]]
+    leg_checks: tuple[LegCheck, ...]
+    request_checks: tuple[RequestCheck, ...]
+    avg_price_mins: int | None  # the first filter's that sets it
+    has_max_position: bool
+
+
+_SYMBOL_PLANS: dict[int, _SymbolPlan] = {}
+_EXCHANGE_PLANS: dict[int, tuple[Sequence[Mapping[str, Any]], tuple[RequestCheck, ...]]] = {}
+_PLANS_KEPT = 256  # symbols and exchange-filter sets of a process; past it, built again
+
+
+def _symbol_plan(specs: Sequence[Mapping[str, Any]]) -> _SymbolPlan:
+    found = _SYMBOL_PLANS.get(id(specs))
+    if found is not None and found.specs is specs:
+        return found
+    plan = _SymbolPlan(
+        specs,
+        leg_checks=tuple(_LEG_FILTERS[spec["filterType"]](spec) for spec in specs
+                         if spec["filterType"] in _LEG_FILTERS),
+        request_checks=tuple(check for spec in specs if (check := _account_filter(spec)) is not None),
+        avg_price_mins=next((int(spec["avgPriceMins"]) for spec in specs if "avgPriceMins" in spec), None),
+        has_max_position=any(spec["filterType"] == "MAX_POSITION" for spec in specs),
+    )
+    if len(_SYMBOL_PLANS) >= _PLANS_KEPT:
+        _SYMBOL_PLANS.clear()
+    _SYMBOL_PLANS[id(specs)] = plan
+    return plan
+
+
+def _symbol_checks(specs: Sequence[Mapping[str, Any]]) -> tuple[tuple[LegCheck, ...], tuple[RequestCheck, ...]]:
+    plan = _symbol_plan(specs)
+    return plan.leg_checks, plan.request_checks
+
+
+def avg_price_minutes(symbol: SymbolConfig, default: int) -> int:
+    """The window of the average price the filters compare against: the first configured avgPriceMins."""
+    minutes = _symbol_plan(symbol.filters).avg_price_mins
+    return default if minutes is None else minutes
+
+
+def has_max_position(symbol: SymbolConfig) -> bool:
+    """Whether the symbol has a MAX_POSITION filter (the position is worked out only then)."""
+    return _symbol_plan(symbol.filters).has_max_position
+
+
+def _exchange_checks(specs: Sequence[Mapping[str, Any]]) -> tuple[RequestCheck, ...]:
+    found = _EXCHANGE_PLANS.get(id(specs))
+    if found is not None and found[0] is specs:
+        return found[1]
+    checks = tuple(check for spec in specs if (check := _exchange_filter(spec)) is not None)
+    if len(_EXCHANGE_PLANS) >= _PLANS_KEPT:
+        _EXCHANGE_PLANS.clear()
+    _EXCHANGE_PLANS[id(specs)] = (specs, checks)
+    return checks
 
 
 def _new_counts(legs: tuple[FilterOrder, ...], counts: OpenCounts, is_list: bool) -> _NewCounts:
@@ -318,51 +380,82 @@ def _within(value: Decimal, low: Decimal, high: Decimal, step: Decimal) -> bool:
     return is_multiple(value, step)
 
 
-def _price_filter(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+def _reference(spec: Mapping[str, Any]) -> Callable[[_Prices], Decimal]:
+    """The filter's average price; ``avgPriceMins: 0`` means the last price."""
+    # A filter without avgPriceMins uses the caller's average price.
+    if _int(spec, "avgPriceMins") == 0:
+        return lambda prices: prices.last
+    return lambda prices: prices.avg
+
+
+def _price_filter(spec: Mapping[str, Any]) -> LegCheck:
     low, high, tick = _dec(spec, "minPrice"), _dec(spec, "maxPrice"), _dec(spec, "tickSize")
-    for value in (_limit_price(order), _stop_price(order)):
-        if value is not None and not _within(value, low, high, tick):
-            raise filter_failure("PRICE_FILTER")
+
+    def check(order: FilterOrder, prices: _Prices) -> None:
+        for value in (_limit_price(order), _stop_price(order)):
+            if value is not None and not _within(value, low, high, tick):
+                raise filter_failure("PRICE_FILTER")
+
+    return check
 
 
 def _percent_band(price: Decimal, reference: Decimal, up: Decimal, down: Decimal) -> bool:
     return reference * down <= price <= reference * up
 
 
-def _percent_price(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
-    price = _limit_price(order)
-    if price is None:
-        return
+def _percent_price(spec: Mapping[str, Any]) -> LegCheck:
     up, down = _dec(spec, "multiplierUp"), _dec(spec, "multiplierDown")
-    if not _percent_band(price, prices.reference(spec), up, down):
-        raise filter_failure("PERCENT_PRICE")
+    reference = _reference(spec)
+
+    def check(order: FilterOrder, prices: _Prices) -> None:
+        price = _limit_price(order)
+        if price is not None and not _percent_band(price, reference(prices), up, down):
+            raise filter_failure("PERCENT_PRICE")
+
+    return check
 
 
-def _percent_price_by_side(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
-    price = _limit_price(order)
-    if price is None:
-        return
-    prefix = "bid" if order.side is Side.BUY else "ask"
-    up, down = _dec(spec, f"{prefix}MultiplierUp"), _dec(spec, f"{prefix}MultiplierDown")
-    if not _percent_band(price, prices.reference(spec), up, down):
-        raise filter_failure("PERCENT_PRICE_BY_SIDE")
+def _percent_price_by_side(spec: Mapping[str, Any]) -> LegCheck:
+    bands = {side: (_dec(spec, f"{prefix}MultiplierUp"), _dec(spec, f"{prefix}MultiplierDown"))
+             for side, prefix in ((Side.BUY, "bid"), (Side.SELL, "ask"))}
+    reference = _reference(spec)
+
+    def check(order: FilterOrder, prices: _Prices) -> None:
+        price = _limit_price(order)
+        if price is None:
+            return
+        up, down = bands[order.side]
+        if not _percent_band(price, reference(prices), up, down):
+            raise filter_failure("PERCENT_PRICE_BY_SIDE")
+
+    return check
 
 
-def _lot_size(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
+def _lot_size(spec: Mapping[str, Any]) -> LegCheck:
     low, high, step = _dec(spec, "minQty"), _dec(spec, "maxQty"), _dec(spec, "stepSize")
-    for value in (order.quantity, _iceberg(order)):
-        if value is not None and not _within(value, low, high, step):
-            raise filter_failure("LOT_SIZE")
+
+    def check(order: FilterOrder, prices: _Prices) -> None:
+        for value in (order.quantity, _iceberg(order)):
+            if value is not None and not _within(value, low, high, step):
+                raise filter_failure("LOT_SIZE")
+
+    return check
 
 
-def _market_lot_size(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
-    if order.type is not OrderType.MARKET or order.quantity is None:
-        return
-    if not _within(order.quantity, _dec(spec, "minQty"), _dec(spec, "maxQty"), _dec(spec, "stepSize")):
-        raise filter_failure("MARKET_LOT_SIZE")
+def _market_lot_size(spec: Mapping[str, Any]) -> LegCheck:
+    low, high, step = _dec(spec, "minQty"), _dec(spec, "maxQty"), _dec(spec, "stepSize")
+
+    def check(order: FilterOrder, prices: _Prices) -> None:
+        if order.type is not OrderType.MARKET or order.quantity is None:
+            return
+        if not _within(order.quantity, low, high, step):
+            raise filter_failure("MARKET_LOT_SIZE")
+
+    return check
 
 
-def _notional(order: FilterOrder, prices: _Prices, spec: Mapping[str, Any]) -> tuple[Decimal, bool] | None:
+def _notional(order: FilterOrder, prices: _Prices,
+              reference: Callable[[_Prices], Decimal]) -> tuple[Decimal, bool] | None:
     """The order's notional, and whether the apply*ToMarket flags govern it."""
     quote = _quote_qty(order)
     if quote is not None:
@@ -372,53 +465,74 @@ def _notional(order: FilterOrder, prices: _Prices, spec: Mapping[str, Any]) -> t
     price = _price_reference(order)
     if price is None:
         # MARKET, or a trailing stop without stopPrice: valued at the filter's average price.
-        return prices.reference(spec) * order.quantity, True
+        return reference(prices) * order.quantity, True
     return price * order.quantity, False
 
 
-def _min_notional(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
-    valued = _notional(order, prices, spec)
-    if valued is None:
-        return
-    notional, is_market = valued
-    if is_market and not _flag(spec, "applyToMarket"):
-        return
-    if notional < _dec(spec, "minNotional"):
-        raise filter_failure("MIN_NOTIONAL")
+def _min_notional(spec: Mapping[str, Any]) -> LegCheck:
+    low, to_market = _dec(spec, "minNotional"), _flag(spec, "applyToMarket")
+    reference = _reference(spec)
+
+    def check(order: FilterOrder, prices: _Prices) -> None:
+        valued = _notional(order, prices, reference)
+        if valued is None:
+            return
+        notional, is_market = valued
+        if is_market and not to_market:
+            return
+        if notional < low:
+            raise filter_failure("MIN_NOTIONAL")
+
+    return check
 
 
-def _notional_filter(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
-    valued = _notional(order, prices, spec)
-    if valued is None:
-        return
-    notional, is_market = valued
+def _notional_filter(spec: Mapping[str, Any]) -> LegCheck:
     low, high = _dec(spec, "minNotional"), _dec(spec, "maxNotional")
-    if (not is_market or _flag(spec, "applyMinToMarket")) and notional < low:
-        raise filter_failure("NOTIONAL")
-    if (not is_market or _flag(spec, "applyMaxToMarket")) and high and notional > high:
-        raise filter_failure("NOTIONAL")
+    min_to_market, max_to_market = _flag(spec, "applyMinToMarket"), _flag(spec, "applyMaxToMarket")
+    reference = _reference(spec)
+
+    def check(order: FilterOrder, prices: _Prices) -> None:
+        valued = _notional(order, prices, reference)
+        if valued is None:
+            return
+        notional, is_market = valued
+        if (not is_market or min_to_market) and notional < low:
+            raise filter_failure("NOTIONAL")
+        if (not is_market or max_to_market) and high and notional > high:
+            raise filter_failure("NOTIONAL")
+
+    return check
 
 
-def _iceberg_parts(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
-    iceberg = _iceberg(order)
-    if iceberg is None or order.quantity is None:
-        return
+def _iceberg_parts(spec: Mapping[str, Any]) -> LegCheck:
     limit = _int(spec, "limit")
-    parts = order.quantity // iceberg + (1 if order.quantity % iceberg else 0)
-    if limit is not None and parts > limit:
-        raise filter_failure("ICEBERG_PARTS")
+
+    def check(order: FilterOrder, prices: _Prices) -> None:
+        iceberg = _iceberg(order)
+        if iceberg is None or order.quantity is None:
+            return
+        parts = order.quantity // iceberg + (1 if order.quantity % iceberg else 0)
+        if limit is not None and parts > limit:
+            raise filter_failure("ICEBERG_PARTS")
+
+    return check
 
 
-def _trailing_delta(spec: Mapping[str, Any], order: FilterOrder, prices: _Prices) -> None:
-    if order.trailing_delta is None or not order.type.is_stop:
-        return
-    side = "Above" if (order.type, order.side) in _ABOVE_TRAILING else "Below"
-    low, high = _int(spec, f"minTrailing{side}Delta"), _int(spec, f"maxTrailing{side}Delta")
-    if (low is not None and order.trailing_delta < low) or (high is not None and order.trailing_delta > high):
-        raise filter_failure("TRAILING_DELTA")
+def _trailing_delta(spec: Mapping[str, Any]) -> LegCheck:
+    bounds = {side: (_int(spec, f"minTrailing{side}Delta"), _int(spec, f"maxTrailing{side}Delta"))
+              for side in ("Above", "Below")}
+
+    def check(order: FilterOrder, prices: _Prices) -> None:
+        if order.trailing_delta is None or not order.type.is_stop:
+            return
+        low, high = bounds["Above" if (order.type, order.side) in _ABOVE_TRAILING else "Below"]
+        if (low is not None and order.trailing_delta < low) or (high is not None and order.trailing_delta > high):
+            raise filter_failure("TRAILING_DELTA")
+
+    return check
 
 
-_LEG_FILTERS = {
+_LEG_FILTERS: dict[str, Callable[[Mapping[str, Any]], LegCheck]] = {
     "PRICE_FILTER": _price_filter,
     "PERCENT_PRICE": _percent_price,
     "PERCENT_PRICE_BY_SIDE": _percent_price_by_side,
@@ -448,38 +562,43 @@ _EXCHANGE_COUNTS = {
 }
 
 
-def _check_count(
-    spec: Mapping[str, Any], rule: tuple[str, str, str], counts: OpenCounts, new: _NewCounts
-) -> None:
+def _count_check(spec: Mapping[str, Any], rule: tuple[str, str, str]) -> RequestCheck:
     limit_field, open_attr, new_attr = rule
-    adding, limit = getattr(new, new_attr), _int(spec, limit_field)
-    # Only a request that adds to a count can break it: a LIMIT order ignores a full algo quota.
-    if adding and limit is not None and getattr(counts, open_attr) + adding > limit:
-        raise filter_failure(spec["filterType"])
+    limit, name = _int(spec, limit_field), spec["filterType"]
+
+    def check(legs: tuple[FilterOrder, ...], counts: OpenCounts, new: _NewCounts,
+              position: Decimal | None) -> None:
+        adding = getattr(new, new_attr)
+        # Only a request that adds to a count can break it: a LIMIT order ignores a full algo quota.
+        if adding and limit is not None and getattr(counts, open_attr) + adding > limit:
+            raise filter_failure(name)
+
+    return check
 
 
-def _check_account_filter(
-    spec: Mapping[str, Any],
-    legs: Iterable[FilterOrder],
-    counts: OpenCounts,
-    new: _NewCounts,
-    position: Decimal | None,
-) -> None:
+def _account_filter(spec: Mapping[str, Any]) -> RequestCheck | None:
     kind = spec["filterType"]
     if kind in _SYMBOL_COUNTS:
-        _check_count(spec, _SYMBOL_COUNTS[kind], counts, new)
-    elif kind == "MAX_POSITION" and position is not None:
-        _check_max_position(spec, legs, position)
+        return _count_check(spec, _SYMBOL_COUNTS[kind])
+    if kind == "MAX_POSITION":
+        return _max_position(spec)
+    return None
 
 
-def _check_exchange_filter(spec: Mapping[str, Any], counts: OpenCounts, new: _NewCounts) -> None:
+def _exchange_filter(spec: Mapping[str, Any]) -> RequestCheck | None:
     rule = _EXCHANGE_COUNTS.get(spec["filterType"])
-    if rule is not None:
-        _check_count(spec, rule, counts, new)
+    return None if rule is None else _count_check(spec, rule)
 
 
-def _check_max_position(spec: Mapping[str, Any], legs: Iterable[FilterOrder], position: Decimal) -> None:
+def _max_position(spec: Mapping[str, Any]) -> RequestCheck:
     limit = _dec(spec, "maxPosition")
-    for leg in legs:
-        if leg.side is Side.BUY and position + (leg.quantity or ZERO) > limit:
-            raise errors.max_position_failure()
+
+    def check(legs: tuple[FilterOrder, ...], counts: OpenCounts, new: _NewCounts,
+              position: Decimal | None) -> None:
+        if position is None:
+            return
+        for leg in legs:
+            if leg.side is Side.BUY and position + (leg.quantity or ZERO) > limit:
+                raise errors.max_position_failure()
+
+    return check

@@ -128,18 +128,13 @@ def open_counts(ctx: EngineContext, account: str, symbol: str, isolated: bool,
 
 def avg_price(ctx: EngineContext, spec: SymbolConfig) -> Decimal:
     """The average price the filters compare against (the first configured avgPriceMins)."""
-    minutes = DEFAULT_AVG_PRICE_MINS
-    for item in spec.filters:
-        if "avgPriceMins" in item:
-            minutes = int(item["avgPriceMins"])
-            break
-    return ctx.market.avg_price(spec.symbol, minutes, ctx.now())
+    return ctx.market.avg_price(spec.symbol, filters.avg_price_minutes(spec, DEFAULT_AVG_PRICE_MINS), ctx.now())
 
 
 def position(ctx: EngineContext, account: Account, spec: SymbolConfig, isolated: bool,
              spot: bool = False) -> Decimal | None:
     """MAX_POSITION's position: base held plus open BUY quantity (None when the filter is off)."""
-    if spec.filter("MAX_POSITION") is None:
+    if not filters.has_max_position(spec):
         return None
     wallet = account.spot if spot else account.margin_account(spec.symbol if isolated else None)
     held = wallet.balances[spec.base_asset].total if spec.base_asset in wallet.balances else ZERO
