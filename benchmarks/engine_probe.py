@@ -131,6 +131,22 @@ def digest(cycles: int) -> str:
             sha.update(json.dumps(answers, default=str).encode())
         if n % 7 == 0:
             clock.advance(13)
+    # Then a loan, interest over hours, and a price path that triggers stops, fills and expires legs.
+    exchange.borrow(ACCOUNT, "USDT", Decimal("5000"))
+    exchange.borrow(ACCOUNT, "BTC", Decimal("0.01"), isolated_symbol="BTCUSDT")
+    for hours in (1, 2, 5):
+        clock.advance(hours * 3_600_000 + 17)
+        placed, _ = margin_cycle(exchange)
+        sha.update(json.dumps(serializers.list_placement_response(
+            placed.order_list, placed.orders, "FULL", placed.transaction_time_ms, placed.fills,
+            placed.margin_buy_borrow_amount, placed.margin_buy_borrow_asset), default=str).encode())
+        exchange.place_oco(ACCOUNT, NewOco(symbol="BTCUSDT", side=Side.SELL, quantity=QTY, price=PRICE,
+                                           stop_price=STOP, stop_limit_price=STOP_LIMIT,
+                                           stop_limit_time_in_force=TimeInForce.GTC, isolated=True))
+        spot_cycle(exchange)
+    for price in ("30500", "28950", "31500", "30000"):
+        exchange.set_price("BTCUSDT", Decimal(price))
+    exchange.repay(ACCOUNT, "USDT", Decimal("4000"))
     for event in exchange.events.since(0):
         sha.update(json.dumps([event.seq, event.kind, user_stream.to_payload(event)], default=str).encode())
     sha.update(json.dumps(snapshot.snapshot(exchange), default=str, sort_keys=True).encode())

@@ -167,6 +167,11 @@ class MarginAccount(WalletBalances):
         entry.free -= amount
         return RepayResult(interest, principal)
 
+    def accrual_due(self, now_ms: int) -> bool:
+        """Whether :meth:`accrue_interest` has anything to do: a whole hour passed, or the clock went back."""
+        checkpoint = self.interest_checkpoint_ms
+        return not checkpoint <= now_ms < checkpoint + HOUR_MS
+
     def accrue_interest(self, now_ms: int, margin: MarginConfig, max_rows: int = 0) -> InterestAccrual:
         """Charge each whole hour elapsed since the checkpoint on borrowed principal.
 

@@ -69,6 +69,14 @@ class StatusRestrictions:
 
 def restrictions(status: MarginLevelStatus) -> StatusRestrictions:
     """From a margin call on: no new loan and nothing out; in liquidation: no trading either."""
+    return _RESTRICTIONS[status]
+
+
+def _restrictions(status: MarginLevelStatus) -> StatusRestrictions:
     healthy = status in (MarginLevelStatus.EXCESSIVE, MarginLevelStatus.NORMAL)
     return StatusRestrictions(borrow_enabled=healthy, transfer_out_enabled=healthy,
                               trade_enabled=status is not MarginLevelStatus.FORCE_LIQUIDATION)
+
+
+# Asked before every margin placement: one frozen record per status.
+_RESTRICTIONS = {status: _restrictions(status) for status in MarginLevelStatus}

@@ -22,12 +22,12 @@ MARGIN_LEVEL_STATUS_CHANGE event for each crossing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from mock_exchange.core.accounts import MarginAccount
+from mock_exchange.core.accounts import Account, MarginAccount
 from mock_exchange.core.config import MarginConfig, SymbolConfig
 from mock_exchange.core.decimals import ZERO
 from mock_exchange.core.errors import account_trading_banned, borrow_not_allowed
@@ -180,6 +180,8 @@ def current_statuses(ctx: EngineContext) -> dict[LevelKey, tuple[Decimal, Margin
     """
     found: dict[LevelKey, tuple[Decimal, MarginLevelStatus]] = {}
     accounts = ctx.state.accounts
+    if not _anyone_owes(accounts.values()):
+        return found  # the common case, after every engine call: no sorting, no valuation
     for name in sorted(accounts):
         for margin_account in accounts[name].margin_accounts():
             if not _owes(margin_account):
@@ -187,6 +189,16 @@ def current_statuses(ctx: EngineContext) -> dict[LevelKey, tuple[Decimal, Margin
             risk = risk_now(ctx, name, margin_account.isolated_symbol, liquidation_price=False)
             found[(name, margin_account.isolated_symbol)] = (risk.level, risk.status)
     return found
+
+
+def _anyone_owes(accounts: Iterable[Account]) -> bool:
+    for account in accounts:
+        if _owes(account.cross):
+            return True
+        for pair in account.isolated.values():
+            if _owes(pair):
+                return True
+    return False
 
 
 def _owes(account: MarginAccount) -> bool:
@@ -203,7 +215,9 @@ def status_changes(known: Mapping[LevelKey, MarginLevelStatus],
                                                                                              MarginLevelStatus,
                                                                                              MarginLevelStatus]]:
     """(account key, level, new status, previous status) for each account whose band changed, in key order."""
-    changes = []
+    changes: list[tuple[LevelKey, Decimal, MarginLevelStatus, MarginLevelStatus]] = []
+    if not known and not now:
+        return changes
     for key in sorted(set(known) | set(now), key=lambda k: (k[0], k[1] or "")):
         level, status = now.get(key, (MARGIN_LEVEL_NO_LIABILITY, MarginLevelStatus.EXCESSIVE))
         previous = known.get(key, MarginLevelStatus.EXCESSIVE)

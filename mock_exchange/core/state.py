@@ -25,7 +25,17 @@ ISOLATED = "ISOLATED"
 def scope_key(symbol: str, isolated: bool, spot: bool = False) -> str:
     """Orders of one symbol in one account scope (spot, cross or isolated, core.scopes): the unit
     of Binance's per-symbol limits and queries."""
-    return f"{symbol}|{scope_of_flags(isolated, spot)}"
+    # Asked ~10 times per placement and cancel: each key is formatted once.
+    found = _SCOPE_KEYS.get((symbol, isolated, spot))
+    if found is None:
+        found = f"{symbol}|{scope_of_flags(isolated, spot)}"
+        if len(_SCOPE_KEYS) < _SCOPE_KEYS_KEPT:
+            _SCOPE_KEYS[(symbol, bool(isolated), bool(spot))] = found
+    return found
+
+
+_SCOPE_KEYS: dict[tuple[str, bool, bool], str] = {}
+_SCOPE_KEYS_KEPT = 10_000  # symbols x 3 scopes; a process defining more formats the rest each time
 
 
 def scope_of(order: Order | OrderList | Trade) -> str:
