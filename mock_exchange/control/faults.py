@@ -119,9 +119,8 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
         self._next_id = 1
-        self._random = random.Random()
+        self._random = random.Random(f"mock-exchange-faults-{seed}")  # as reseed(seed) draws
         self._release = threading.Event()
-        self.reseed(seed)
 
     def reseed(self, seed: int) -> None:
         """Restart the probability draws from ``seed``."""

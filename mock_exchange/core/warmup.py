@@ -65,6 +65,12 @@ def synthetic_trade_counts(symbol: str, seed: int, interval: str, count: int) ->
     return tuple(10 + rng.getrandbits(20) % 21 for _ in range(count))
 
 
+@functools.lru_cache(maxsize=256)
+def _total_trades(symbol: str, seed: int, interval: str, count: int) -> int:
+    """The sum of :func:`synthetic_trade_counts`, once per process as they are."""
+    return sum(synthetic_trade_counts(symbol, seed, interval, count))
+
+
 def synthetic_bars(symbol: str, seed: int, interval: str, count: int, volatility: Decimal, volume: Decimal,
                    end_price: Decimal, now_ms: int, tick: Decimal, step: Decimal,
                    trade_counts: Sequence[int] | None = None) -> list[Bar]:
@@ -198,6 +204,7 @@ def warm_up_for(spec: SymbolConfig, seed: int, now_ms: int) -> WarmUp | None:
     step = Decimal(lot_size["stepSize"]) if lot_size and "stepSize" in lot_size else ZERO
     walk_seed = seed if history.seed is None else history.seed
     counts = synthetic_trade_counts(spec.symbol, walk_seed, history.interval, history.candles)
-    return WarmUp(sum(counts), lambda: synthetic_bars(spec.symbol, walk_seed, history.interval, history.candles,
-                                                      history.volatility, history.volume, spec.last_price, now_ms,
-                                                      tick, step, counts))
+    total = _total_trades(spec.symbol, walk_seed, history.interval, history.candles)
+    return WarmUp(total, lambda: synthetic_bars(spec.symbol, walk_seed, history.interval, history.candles,
+                                                history.volatility, history.volume, spec.last_price, now_ms,
+                                                tick, step, counts))
