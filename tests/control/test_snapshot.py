@@ -176,6 +176,102 @@ def test_a_version_1_fill_without_its_print_after_the_tape_began_is_refused() ->
     assert LocalControl(target).snapshot() == before
 
 
+# -- version 1 maker fills: which tape trade is a fill's print (core/snapshot_migration.py's rule) --
+
+
+class Market:
+    """A fresh frozen app (every print in one millisecond) and what a test does to its BTCUSDT market."""
+
+    def __init__(self) -> None:
+        self.app = frozen_app()
+        self.control = LocalControl(self.app)
+        self.signed = SignedClient(self.app.test_client(), self.app)
+
+    def resting_buy(self, price: str = "29000") -> None:
+        self.control.set_price("BTCUSDT", "29500")  # above the limit: the BUY rests
+        placed = self.signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="BUY", type="LIMIT",
+                                  quantity="0.01", price=price, timeInForce="GTC")
+        assert placed.status_code == 200 and placed.get_json()["status"] == "NEW"
+
+    def market_sell(self) -> None:
+        assert self.signed.post("/sapi/v1/margin/order", symbol="BTCUSDT", side="SELL", type="MARKET",
+                                quantity="0.01").status_code == 200
+
+    def public_trade(self, from_price: str, qty: str = "0.01") -> None:
+        """A trade at 29000 that no order takes; from above the buyer was the maker (the tick rule)."""
+        self.control.set_price("BTCUSDT", from_price)
+        self.control.trade("BTCUSDT", "29000", qty)
+
+    def restored_v1_trades(self, fold_through: int | None = None) -> tuple[list[dict], list[dict]]:
+        """(the fills, the fills restored from this state written as version 1); ``fold_through``
+        drops the tape's trades up to that id, as folding into bars does."""
+        state = self.control.snapshot()
+        old = as_version_1(state)
+        if fold_through is not None:
+            tape = old["market"]["BTCUSDT"]["tape"]
+            old["market"]["BTCUSDT"]["tape"] = [row for row in tape if not (len(row) >= 7 and 0 <= row[3]
+                                                                               <= fold_through)]
+        copy = frozen_app()
+        LocalControl(copy).restore(old)
+        return state["state"]["trades"], LocalControl(copy).snapshot()["state"]["trades"]
+
+    def trade_ids(self) -> list[int]:
+        return [row["id"] for row in self.app.test_client().get("/api/v3/trades",
+                                                                query_string={"symbol": "BTCUSDT"}).get_json()]
+
+
+def test_a_version_1_maker_fill_skips_an_earlier_print_of_the_other_side() -> None:
+    """A public trade just before, same millisecond, price and quantity, where the seller was the maker."""
+    market = Market()
+    market.public_trade(from_price="28000")  # from below: the seller was the maker
+    market.resting_buy()
+    market.control.trade("BTCUSDT", "29000", "0.01")  # the BUY fills as the maker: the buyer was
+    fills, restored = market.restored_v1_trades()
+    assert [t["trade_id"] for t in restored] == [t["trade_id"] for t in fills] == [market.trade_ids()[1]]
+
+
+def test_a_version_1_maker_fill_takes_its_own_print_not_its_prints_public_rest_after_folding() -> None:
+    """A print fills the resting BUY, then trades its untaken rest as a public trade identical to the
+    fill's print. With the oldest fill folded away, the newer ones are paired as without folding."""
+    market = Market()
+    market.market_sell()  # a taker fill: its print is folded below
+    market.resting_buy()
+    market.control.trade("BTCUSDT", "29000", "0.02")  # 0.01 fills the BUY, 0.01 trades publicly after it
+    fills, restored = market.restored_v1_trades(fold_through=fills_first_id(market))
+    assert [t["trade_id"] for t in restored] == [t["trade_id"] for t in fills]
+    assert market.trade_ids()[-2:] == [fills[1]["trade_id"], fills[1]["trade_id"] + 1]  # the fill, then the rest
+
+
+def fills_first_id(market: Market) -> int:
+    return int(market.control.snapshot()["state"]["trades"][0]["trade_id"])
+
+
+def test_a_version_1_folded_fill_takes_an_id_below_every_trade_the_tape_kept() -> None:
+    """A public trade kept on the tape between the folded fill and the next: the folded fill's id is
+    below it, never the public trade's own."""
+    market = Market()
+    market.market_sell()
+    market.public_trade(from_price="29500", qty="0.5")
+    market.resting_buy()
+    market.control.trade("BTCUSDT", "29000", "0.01")
+    fills, restored = market.restored_v1_trades(fold_through=fills_first_id(market))
+    public = market.trade_ids()[1]
+    assert [t["trade_id"] for t in restored] == [t["trade_id"] for t in fills] == [public - 1, public + 1]
+
+
+def test_a_version_1_maker_fill_identical_to_an_earlier_public_trade_takes_the_earlier_id() -> None:
+    """The case the tape cannot decide (core/snapshot_migration.py): a public trade identical to the
+    maker fill's print (millisecond, price, quantity, side) and before it. The earliest wins."""
+    market = Market()
+    market.public_trade(from_price="29500")  # the buyer was the maker, as the fill's print says
+    market.resting_buy()
+    market.control.trade("BTCUSDT", "29000", "0.01")
+    fills, restored = market.restored_v1_trades()
+    earlier, own = market.trade_ids()[:2]
+    assert [t["trade_id"] for t in fills] == [own]
+    assert [t["trade_id"] for t in restored] == [earlier]
+
+
 def test_fills_out_of_fill_order_are_refused() -> None:
     """A snapshot lists a symbol's fills in fill order, their ids ascending (myTrades and fromId read
     them in that order); one listing them otherwise is not a state the exchange can be in."""
