@@ -25,14 +25,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from mock_exchange.control.routes import is_control_path
 from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.signature_diagnosis import KeySet, SignedRequest, diagnose
 from mock_exchange.web.endpoint_catalog import ALL, MARGIN_NEW_ORDER, MARGIN_ORDER_REF
 from mock_exchange.web.endpoints import Endpoint
 from mock_exchange.web.order_params import order_ref
@@ -40,6 +39,9 @@ from mock_exchange.web.params import decode_pairs
 from mock_exchange.web.request_context import RequestContext
 from mock_exchange.web.runtime import ExchangeRuntime
 from mock_exchange.web.unsupported import explain_unsupported
+
+if TYPE_CHECKING:
+    from mock_exchange.core.signature_diagnosis import KeySet
 
 log = logging.getLogger(__name__)
 HEADER = "X-Mock-Explain"
@@ -345,6 +347,9 @@ def _timing(facts: _Facts, code: int, msg: str) -> Explanation:
 
 
 def _signature(facts: _Facts, code: int, msg: str) -> Explanation:
+    # The diagnosis is imported with the first bad signature, not with the server (its start-up).
+    from mock_exchange.core.signature_diagnosis import SignedRequest, diagnose
+
     account = facts.account
     if account is None:
         return Explanation(code, "The signature did not verify (no account was identified).", "no_account")
@@ -367,6 +372,8 @@ def _signature(facts: _Facts, code: int, msg: str) -> Explanation:
 
 
 def _keys(account: Any) -> KeySet:
+    from mock_exchange.core.signature_diagnosis import KeySet
+
     return KeySet(account.name, account.api_key, account.hmac_secret, account.rsa_public_key,
                   account.ed25519_public_key)
 
