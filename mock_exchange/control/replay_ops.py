@@ -7,15 +7,19 @@ The file is read on the exchange's side, under the same path rule as ``state/loa
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mock_exchange.control.errors import bad_request, conflict, not_found
 from mock_exchange.control.event_json import events_json
 from mock_exchange.control.snapshot_paths import snapshot_path
 from mock_exchange.control.values import decimal_value, int_value, str_value
 from mock_exchange.core.clock import MAX_TIME_MS
-from mock_exchange.core.replay import ReplayFileError, StepResult
-from mock_exchange.replay.controller import ALIGN_FILE, ALIGNS, ReplayController, ReplayError
+
+# The replay machinery (file parsing, the player, the real-time driver) is imported by the
+# operations that use it, not with every app (control/service.py makes its controller lazily).
+if TYPE_CHECKING:
+    from mock_exchange.core.replay import StepResult
+    from mock_exchange.replay.controller import ReplayController
 
 MAX_STEP = 1_000_000  # prints in one step call: the exchange is held for all of them (~5 000 a second)
 MAX_SPEED = Decimal(1_000_000)
@@ -26,9 +30,15 @@ class ReplayOps:
 
     exchange: Any
     runtime: Any
-    replay: ReplayController
+
+    if TYPE_CHECKING:
+        @property
+        def replay(self) -> ReplayController: ...  # ControlService's, made on first use
 
     def _replay_call(self, action: Any) -> Any:
+        from mock_exchange.core.replay import ReplayFileError
+        from mock_exchange.replay.controller import ReplayError
+
         try:
             return action()
         except ReplayFileError as exc:
@@ -45,6 +55,8 @@ class ReplayOps:
         name = None if symbol is None else str_value(symbol, "symbol")
         if name is not None and name not in self.exchange.config.symbols:
             raise not_found(f"unknown symbol {name!r}")
+        from mock_exchange.replay.controller import ALIGN_FILE, ALIGNS
+
         how = ALIGN_FILE if align is None else str_value(align, "align")
         if how not in ALIGNS:
             raise bad_request(f"align: expected {' or '.join(ALIGNS)} (got {how!r})")
