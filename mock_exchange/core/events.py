@@ -241,7 +241,7 @@ class EventLog:
         return self.dropped + len(self.events)
 
     def next_seq(self) -> int:
-        return self.last_seq + 1
+        return self.dropped + len(self.events) + 1
 
     def append(self, event: Event) -> None:
         """Add the next event (its seq must follow on); the oldest go once past the retention."""

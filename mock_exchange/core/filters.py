@@ -299,12 +299,15 @@ def _places_of_value(value: Decimal) -> int:
 
 
 def _check_precision(order: FilterOrder, symbol: SymbolConfig) -> None:
-    base = (order.quantity, order.iceberg_qty)
-    quote = (order.price, order.stop_price, order.quote_order_qty)
-    if any(v is not None and _significant_places(v) > symbol.base_asset_precision for v in base):
-        raise bad_precision()
-    if any(v is not None and _significant_places(v) > symbol.quote_asset_precision for v in quote):
-        raise bad_precision()
+    # Plain loops: any() over a generator costs about twice as much, twice per leg.
+    places = symbol.base_asset_precision
+    for value in (order.quantity, order.iceberg_qty):
+        if value is not None and _significant_places(value) > places:
+            raise bad_precision()
+    places = symbol.quote_asset_precision
+    for value in (order.price, order.stop_price, order.quote_order_qty):
+        if value is not None and _significant_places(value) > places:
+            raise bad_precision()
 
 
 def _check_positive(order: FilterOrder) -> None:
@@ -435,7 +438,7 @@ def _lot_size(spec: Mapping[str, Any]) -> LegCheck:
     low, high, step = _dec(spec, "minQty"), _dec(spec, "maxQty"), _dec(spec, "stepSize")
 
     def check(order: FilterOrder, prices: _Prices) -> None:
-        for value in (order.quantity, _iceberg(order)):
+        for value in (order.quantity, order.iceberg_qty or None):
             if value is not None and not _within(value, low, high, step):
                 raise filter_failure("LOT_SIZE")
 

@@ -41,8 +41,12 @@ def receive_asset(ctx: EngineContext, order: Order) -> str:
 
 def required_lock(order: Order, quantity: Decimal | None = None) -> Decimal:
     """What ``quantity`` (default: the remaining quantity) of the order must have reserved."""
-    qty = order.remaining_qty if quantity is None else quantity
-    return qty if order.side is Side.SELL else qty * order.lock_price
+    return reservation(order.side, order.remaining_qty if quantity is None else quantity, order.lock_price)
+
+
+def reservation(side: Side, quantity: Decimal, lock_price: Decimal) -> Decimal:
+    """What ``quantity`` needs reserved: a SELL the base quantity, a BUY the quantity at ``lock_price``."""
+    return quantity if side is Side.SELL else quantity * lock_price
 
 
 def lock(ctx: EngineContext, order: Order, amount: Decimal) -> None:

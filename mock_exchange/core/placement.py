@@ -169,7 +169,7 @@ def draft_order(ctx: EngineContext, account: Account, request: NewOrder) -> Draf
     checks.check_client_ids(ctx, account.name, [leg.client_order_id], spot=request.spot)
     leg.lock_price = _lock_price(leg, last)
     draft = _new_draft(account, spec, request, [leg])
-    draft.lock_amount = funding.required_lock(_as_order(leg))
+    draft.lock_amount = _reservation(leg)
     _fund(ctx, draft)
     return draft
 
@@ -229,7 +229,7 @@ def _oco_draft(ctx: EngineContext, account: Account, spec: SymbolConfig, request
         leg.lock_price = _lock_price(leg, last)
     draft = _new_draft(account, spec, request, legs, kind=ListKind.OCO,
                        list_client_order_id=request.list_client_order_id)
-    draft.lock_amount = max(funding.required_lock(_as_order(leg)) for leg in legs)
+    draft.lock_amount = max(_reservation(leg) for leg in legs)
     _fund(ctx, draft)
     return draft
 
@@ -267,7 +267,7 @@ def draft_oto(ctx: EngineContext, account: Account, request: NewOto | NewOtoco) 
             leg.lock_price = _lock_price(leg, last) if leg.type.has_limit_price or leg.stop_price else ZERO
     draft = _new_draft(account, spec, request, legs, kind=kind, list_client_order_id=request.list_client_order_id,
                        working=0)
-    draft.lock_amount = funding.required_lock(_as_order(working))
+    draft.lock_amount = _reservation(working)
     _fund(ctx, draft)
     return draft
 
@@ -276,10 +276,9 @@ def _pair_leg(leg: LegDraft) -> PairLeg:
     return PairLeg(leg.side, leg.type, leg.price, leg.stop_price, leg.trailing_delta)
 
 
-def _as_order(leg: LegDraft) -> Order:
-    """A throwaway order with the leg's figures, for ``funding.required_lock``."""
-    return Order(order_id=0, symbol="", account="", isolated=False, client_order_id="", side=leg.side,
-                 type=leg.type, quantity=leg.quantity, time_ms=0, lock_price=leg.lock_price)
+def _reservation(leg: LegDraft) -> Decimal:
+    """What the leg's order will need reserved (``funding.required_lock`` of an unfilled order)."""
+    return funding.reservation(leg.side, leg.quantity, leg.lock_price)
 
 
 # -- commit ------------------------------------------------------------------------------

@@ -48,7 +48,15 @@ def is_cross_scope(key: str) -> bool:
 
 def key_scope(key: str) -> Scope:
     """The scope a :func:`scope_key` names."""
-    return Scope(key.rpartition("|")[2])
+    found = _KEY_SCOPES.get(key)
+    if found is None:
+        found = Scope(key.rpartition("|")[2])
+        if len(_KEY_SCOPES) < _SCOPE_KEYS_KEPT:
+            _KEY_SCOPES[key] = found
+    return found
+
+
+_KEY_SCOPES: dict[str, Scope] = {}
 
 
 @dataclass
@@ -182,12 +190,14 @@ class ExchangeState:
     def add_order(self, order: Order) -> None:
         """A new order: recorded, and indexed as open when it is."""
         self.orders[order.order_id] = order
-        self.order_history.setdefault(order.account, {}).setdefault(scope_of(order), []).append(order.order_id)
-        if order.is_open:
-            self._index_open_order(order)
-
-    def _index_open_order(self, order: Order) -> None:
         key = scope_of(order)
+        self.order_history.setdefault(order.account, {}).setdefault(key, []).append(order.order_id)
+        if order.is_open:
+            self._index_open_order(order, key)
+
+    def _index_open_order(self, order: Order, key: str | None = None) -> None:
+        if key is None:
+            key = scope_of(order)
         self.open_orders.setdefault(order.account, {}).setdefault(key, {})[order.order_id] = None
         counts = self.counts(order.account, key)
         counts.orders += 1
@@ -227,10 +237,11 @@ class ExchangeState:
         key = scope_of(order_list)
         self.list_history.setdefault(order_list.account, {}).setdefault(key, []).append(order_list.order_list_id)
         if order_list.is_open:
-            self._index_open_list(order_list)
+            self._index_open_list(order_list, key)
 
-    def _index_open_list(self, order_list: OrderList) -> None:
-        key = scope_of(order_list)
+    def _index_open_list(self, order_list: OrderList, key: str | None = None) -> None:
+        if key is None:
+            key = scope_of(order_list)
         self.open_lists.setdefault(order_list.account, {}).setdefault(key, {})[order_list.order_list_id] = None
         self.counts(order_list.account, key).lists += 1
         ids = self.open_list_client_ids.setdefault((order_list.account, order_list.spot), {})
