@@ -42,7 +42,7 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
         try:
             if requests.get(f"{url}/mock/v1/health", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # refused, or accepted but not answering yet
             time.sleep(0.05)
     raise RuntimeError("the server did not answer in 30 s")
 

@@ -307,7 +307,7 @@ def served_with_env_token() -> Iterator[str]:
             try:
                 requests.get(f"{url}/mock/v1/health", timeout=1)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # refused, or accepted but not answering yet
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)  # waiting for the port to open, not timing anything

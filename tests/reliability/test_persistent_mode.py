@@ -74,7 +74,7 @@ def start(state_file: Path, *extra: str) -> Server:
         try:
             if requests.get(f"{url}/mock/v1/health", timeout=1).status_code == 200:
                 return Server(process, url)
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # refused, or accepted but not answering yet
             if process.poll() is not None:
                 output = process.communicate()[0]
                 raise AssertionError(f"the server exited with {process.returncode}: {output}") from None

@@ -157,7 +157,7 @@ def test_mock_exchange_serve_holds_200_slow_connections_too() -> None:
             assert process.poll() is None, "the server exited"
             try:
                 return requests.get(f"{url}/mock/v1/health", timeout=1).status_code == 200
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # refused, or accepted but not answering yet
                 return False
 
         wait_for(ready, "the server to answer")

@@ -36,7 +36,7 @@ def serving(*args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
 def _answers(url: str) -> bool:
     try:
         return requests.get(f"{url}/mock/v1/health", timeout=1).status_code == 200
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):  # refused, or accepted but not answering yet
         return False
 
 

@@ -39,7 +39,7 @@ def served() -> Iterator[tuple[str, str, subprocess.Popen[str]]]:
                 try:
                     if requests.get(f"{probe}/mock/v1/health", timeout=1).status_code == 200:
                         break
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):  # refused, or accepted but not answering yet
                     if process.poll() is not None or time.monotonic() > deadline:
                         raise
                 # Polling for readiness, not timing anything: the loop ends on the first answer.

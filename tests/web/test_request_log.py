@@ -169,7 +169,7 @@ def _serve(*options: str) -> tuple[str, subprocess.Popen[str]]:
         try:
             requests.get(f"{url}/mock/v1/health", timeout=1)
             return url, process
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # refused, or accepted but not answering yet
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 raise
