@@ -67,7 +67,8 @@ def test_loopback_detection_decides_the_control_token(host: str, loopback: bool)
 # WebSocket connection, cryptography with the first RSA / Ed25519 key to parse or verify, the
 # signature diagnosis with the first bad signature, the replay machinery with the first replay.
 LOADED_WHEN_NEEDED = ("flask_sock", "simple_websocket", "wsproto", "h11", "asyncio", "cryptography", "click.testing",
-                      "mock_exchange.core.signature_diagnosis", "mock_exchange.core.replay")
+                      "mock_exchange.core.signature_diagnosis", "mock_exchange.core.replay",
+                      "mock_exchange.web.user_stream_ws")
 
 
 def test_the_server_answers_its_first_request_without_the_libraries_it_does_not_need_yet() -> None:

@@ -1,8 +1,9 @@
 """Market streams over WebSocket: ``/ws/<streamName>`` and ``/stream?streams=a/b``.
 
-The routes live in ``user_stream_ws.py`` (one blueprint, one WebSocket port: a path under
-``/ws/`` holding an ``@`` is a stream name, anything else a listen key); this module runs
-a session. Names, control messages and payloads are in ``core/market_streams.py``.
+The routes live in ``ws_routes.py`` and their handlers in ``user_stream_ws.py`` (one
+blueprint, one WebSocket port: a path under ``/ws/`` holding an ``@`` is a stream name,
+anything else a listen key); this module runs a session. Names, control messages and
+payloads are in ``core/market_streams.py``.
 
 A session reads the exchange's tape, never a queue of its own: each round it takes the
 trades printed since it last looked and the candles that changed, so what it sends does

@@ -295,9 +295,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(blueprint)
     if not _websockets_installed():
         return
-    from mock_exchange.web import user_stream_ws
+    from mock_exchange.web import ws_routes
 
-    user_stream_ws.register(app)
+    ws_routes.register(app)  # the sessions themselves (user_stream_ws.py) come with the first connection
 
 
 @functools.cache

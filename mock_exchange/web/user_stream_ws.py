@@ -13,19 +13,19 @@ restore replaces the exchange's event log: the stream reads the old log to its e
 logged before the reset or restore), then closes with 1001 (``STATE_REPLACED_CLOSE``).
 WebSockets need a server that hands over the socket (werkzeug, gunicorn); waitress does
 not, and gets an HTTP 501 that says so (``mock-exchange serve --ws-port``).
+The routes and their hooks are added by web/ws_routes.py, which imports this module with
+the first request on them.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, current_app, g, request
+from flask import Flask, current_app, g, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from mock_exchange import nesting
@@ -50,58 +50,17 @@ from mock_exchange.web.user_stream import (
     log_replaced,
     registry,
 )
+from mock_exchange.web.ws_routes import MARKET_STREAMS_PATH, MAX_FRAME_BYTES  # noqa: F401 - the tests read MAX_FRAME_BYTES here
 
 POLL_INTERVAL_S = 0.01
-MAX_FRAME_BYTES = 64 * 1024  # a WebSocket API request is a few hundred bytes
 # Binance's WebSocket API: 1,000 active subscriptions per session, 65,535 over its lifetime.
 MAX_ACTIVE_SUBSCRIPTIONS = 1000
 MAX_LIFETIME_SUBSCRIPTIONS = 65_535
 SHUTDOWN_POLL_S = 0.05  # how often the server loop looks for a stop request
-LISTEN_KEY_PATH = "/ws/<listen_key>"  # also /ws/<streamName>, a raw market stream
-MARKET_STREAMS_PATH = "/stream"
-WS_API_PATH = "/ws-api/v3"
 SPOT_SUBSCRIPTION_EXPIRY = 2**62  # a signature subscription does not expire
 # Environ keys through which a WSGI server hands over the raw socket (see simple_websocket).
 _SOCKET_KEYS = ("werkzeug.socket", "gunicorn.socket", "eventlet.input")
 _KEY_KINDS = (GrantKind.LISTEN_KEY, GrantKind.RISK_KEY)
-
-blueprint = Blueprint("user_stream_ws", __name__)
-
-
-def _websocket_route(path: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """A WebSocket route on ``blueprint`` whose flask-sock view is made on its first connection.
-
-    flask-sock pulls in simple-websocket, wsproto, h11 and asyncio, about a tenth of the
-    server's start-up, which nothing needs before a client opens a WebSocket. The rule is
-    added now (``websocket=True``, as flask-sock adds it), so the routes and their refusals
-    are the same from the first request on.
-    """
-
-    def decorator(handler: Callable[..., None]) -> Callable[..., None]:
-        @functools.wraps(handler)
-        def view(**values: Any) -> Any:
-            return _flask_sock_view(handler)(**values)
-
-        blueprint.route(path, websocket=True)(view)
-        return handler
-
-    return decorator
-
-
-@functools.cache
-def _flask_sock_view(handler: Callable[..., None]) -> Callable[..., Any]:
-    """flask-sock's view around ``handler``: its ``Sock.route`` given a stand-in blueprint that keeps it."""
-    from flask_sock import Sock
-
-    made: list[Callable[..., Any]] = []
-
-    class Keeper:
-        def route(self, path: str, **options: Any) -> Callable[[Callable[..., Any]], None]:
-            return made.append
-
-    Sock().route("", bp=Keeper())(handler)
-    return made[0]
-
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
@@ -153,8 +112,7 @@ def _begin(start: StreamStart | MarketStart) -> None:
     setattr(g, _BOARD_SEAT, (board, board.open()))
 
 
-@blueprint.teardown_request
-def _leave_board(exc: BaseException | None) -> None:
+def leave_board(exc: BaseException | None) -> None:
     """The connection is over (or its handshake failed): the board stops waiting for it."""
     seat = g.pop(_BOARD_SEAT, None)
     if seat is not None:
@@ -174,8 +132,7 @@ def _market_start() -> MarketStart:
     return start
 
 
-@blueprint.before_request
-def _check_upgrade() -> Any:
+def check_upgrade() -> Any:
     """Refuse before the handshake: no socket to take over, or an unknown listen key."""
     if not any(key in request.environ for key in _SOCKET_KEYS):
         body = {"code": -1020, "msg": "WebSockets are not served on this port; "
@@ -208,7 +165,6 @@ def _check_upgrade() -> Any:
     return None
 
 
-@_websocket_route(LISTEN_KEY_PATH)
 def listen_key_stream(ws: Any, listen_key: str) -> None:
     """Bare events of one listen key until it expires, is deleted, or the client leaves.
 
@@ -246,7 +202,6 @@ def _run_listen_key_stream(ws: Any, round_done: Any) -> None:
             return
 
 
-@_websocket_route(MARKET_STREAMS_PATH)
 def combined_market_streams(ws: Any) -> None:
     """``/stream?streams=a/b``: market streams, each payload wrapped as ``{"stream", "data"}``."""
     _run_market_session(ws)
@@ -462,7 +417,6 @@ def _error(request_id: Any, error: BinanceError) -> dict[str, Any]:
     return {"id": request_id, "status": error.http_status, "error": error.to_dict()}
 
 
-@_websocket_route(WS_API_PATH)
 def ws_api(ws: Any) -> None:
     """Requests and subscription events on one connection until the client leaves."""
     session = ApiSession(ws)
@@ -514,10 +468,3 @@ class WebSocketServer:
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # waitress logs no requests either; the journal keeps them
-
-
-def register(app: Flask) -> None:
-    app.register_blueprint(blueprint)
-    # Binance pings every 20 s and drops a client that does not answer.
-    # A frame over MAX_FRAME_BYTES closes the connection (1009) instead of being buffered whole.
-    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 20, "max_message_size": MAX_FRAME_BYTES})
