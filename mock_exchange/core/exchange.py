@@ -567,6 +567,8 @@ class Exchange:
         """
         ctx = self._ctx
         now = margin_risk.current_statuses(ctx)
+        if not now and self._level_statuses == {}:
+            return  # nothing owed before or now: nothing to report (after nearly every call)
         if self._level_statuses is not None:
             self._report_level_changes(self._level_statuses, now)
             if ctx.config.margin.auto_liquidation:

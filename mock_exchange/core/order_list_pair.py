@@ -92,8 +92,9 @@ def pair_problem(above: PairLeg, below: PairLeg, reference: Decimal | None) -> P
         return None
     if (high is not None and not high > reference) or (low is not None and not reference > low):
         return PairProblem.PRICE_RELATION
+    # Every would-take before any would-trigger, above leg first within each.
+    problems = (leg_problem(above, reference), leg_problem(below, reference))
     for check in (PairProblem.WOULD_TAKE, PairProblem.WOULD_TRIGGER):
-        for leg in (above, below):
-            if leg_problem(leg, reference) is check:
-                return check
+        if check in problems:
+            return check
     return None
