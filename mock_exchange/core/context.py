@@ -65,8 +65,10 @@ class EngineContext:
 
     def note_placed(self, order: Order) -> None:
         """A new order: a spot one's first fill will be told to the listener of its placement, if any."""
+        if not order.spot:
+            return  # margin orders are not counted: no thread-local read for them
         listener = self.placing_listener()
-        if listener is None or not order.spot:
+        if listener is None:
             return
         listeners = self.first_fill_listeners
         if len(listeners) >= self._prune_listeners_at:
