@@ -35,14 +35,24 @@ def margin_balance(signed: SignedClient, asset: str) -> tuple[str, str]:
     return found["free"], found["locked"]
 
 
-def fingerprint(app: Flask) -> str:
-    """Everything a rejected request must leave as it was: wallets, orders, lists, events, ids."""
+def fingerprint(app: Flask, *, with_order_counts: bool = True) -> str:
+    """Everything a rejected request must leave as it was: the spot, cross and isolated wallets, orders,
+    lists, trades, events, and the limiter's order counts of both books (a refused placement counts none;
+    ``with_order_counts=False`` for the one refusal Binance counts all the same, asserted apart)."""
     ex = exchange(app)
     state = ex.state
+    limiter = app.extensions["mock_exchange"].limiter
+
+    def margin(balances: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+        return {a: (str(b.free), str(b.locked), str(b.borrowed), str(b.interest)) for a, b in balances.items()}
+
     wallets = {name: ({a: (str(b.free), str(b.locked)) for a, b in acc.spot.balances.items()},
-                      {a: (str(b.free), str(b.locked), str(b.borrowed)) for a, b in acc.cross.balances.items()})
+                      margin(acc.cross.balances),
+                      {symbol: margin(pair.balances) for symbol, pair in acc.isolated.items()})
                for name, acc in state.accounts.items()}
-    return json.dumps([wallets, sorted(state.orders), sorted(state.order_lists), sorted(state.trades),
+    order_counts = {name: {book: [row["count"] for row in limiter.order_usage(name, book)]
+                           for book in ("spot", "margin")} for name in state.accounts} if with_order_counts else {}
+    return json.dumps([wallets, order_counts, sorted(state.orders), sorted(state.order_lists), sorted(state.trades),
                        ex.events.last_seq], sort_keys=True)
 
 
@@ -454,14 +464,14 @@ def test_cancel_replace_success(signed: SignedClient) -> None:
 
 
 def test_cancel_replace_stop_on_failure(app: Flask, signed: SignedClient) -> None:
-    before = fingerprint(app)
+    before = fingerprint(app, with_order_counts=False)
     response = signed.post(REPLACE, symbol="BTCUSDT", side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.1",
                            price="28500", cancelReplaceMode="STOP_ON_FAILURE", cancelOrderId=99)
     assert response.status_code == 400
     assert response.get_json() == {"code": -2022, "msg": "Order cancel-replace failed.", "data": {
         "cancelResult": "FAILURE", "newOrderResult": "NOT_ATTEMPTED",
         "cancelResponse": {"code": -2011, "msg": "Unknown order sent."}, "newOrderResponse": None}}
-    assert fingerprint(app) == before
+    assert fingerprint(app, with_order_counts=False) == before
     # rest-api.md: a new order that was not attempted still adds one to the unfilled order count.
     assert [r["count"] for r in signed.get("/api/v3/rateLimit/order").get_json()] == [1, 1]
 
