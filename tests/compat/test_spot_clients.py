@@ -101,3 +101,103 @@ def test_ccxt_unified_spot_methods(fake_exchange_live: FakeExchange) -> None:
     assert balance["USDT"]["free"] == 9970.0 and balance["USDT"]["used"] == 0.0
     assert balance["BTC"]["total"] == pytest.approx(0.500999)
     assert exchange.fetch_balance({"type": "margin"})["USDT"]["free"] == 100000.0
+
+
+def test_ccxt_spot_order_history_and_mass_cancel(fake_exchange_live: FakeExchange) -> None:
+    pytest.importorskip("ccxt", reason="ccxt is in the optional 'compat' extra")
+    exchange: Any = make_ccxt(fake_exchange_live)
+    exchange.options["defaultType"] = "spot"
+    low = exchange.create_order(CCXT_SYMBOL, "limit", "buy", 0.01, 28000)
+    high = exchange.create_order(CCXT_SYMBOL, "limit", "buy", 0.01, 29000)
+    market = exchange.create_order(CCXT_SYMBOL, "market", "buy", 0.001)
+    orders = exchange.fetch_orders(CCXT_SYMBOL)  # GET /api/v3/allOrders
+    assert [(o["id"], o["status"]) for o in orders] == [
+        (low["id"], "open"), (high["id"], "open"), (market["id"], "closed")]
+    closed = exchange.fetch_closed_orders(CCXT_SYMBOL)
+    assert [o["id"] for o in closed] == [market["id"]] and closed[0]["filled"] == 0.001
+    cancelled = exchange.cancel_all_orders(CCXT_SYMBOL)  # DELETE /api/v3/openOrders
+    assert sorted(o["id"] for o in cancelled) == sorted([low["id"], high["id"]])
+    assert {o["status"] for o in cancelled} == {"canceled"}
+    assert exchange.fetch_open_orders(CCXT_SYMBOL) == []
+    assert exchange.fetch_balance()["USDT"]["used"] == 0.0
+
+
+def test_ccxt_spot_edit_order_and_trading_fee(fake_exchange_live: FakeExchange) -> None:
+    ccxt = pytest.importorskip("ccxt", reason="ccxt is in the optional 'compat' extra")
+    exchange: Any = make_ccxt(fake_exchange_live)
+    exchange.options["defaultType"] = "spot"
+    order = exchange.create_order(CCXT_SYMBOL, "limit", "buy", 0.01, 29000)
+    # editOrder on a spot market is POST /api/v3/order/cancelReplace (STOP_ON_FAILURE).
+    edited = exchange.edit_order(order["id"], CCXT_SYMBOL, "limit", "buy", 0.02, 28500)
+    assert edited["id"] != order["id"] and edited["status"] == "open"
+    assert (edited["price"], edited["amount"]) == (28500.0, 0.02)
+    assert exchange.fetch_order(order["id"], CCXT_SYMBOL)["status"] == "canceled"
+    assert [o["id"] for o in exchange.fetch_open_orders(CCXT_SYMBOL)] == [edited["id"]]
+    assert exchange.fetch_balance()["USDT"]["used"] == 570.0  # 0.02 x 28500 locked, the old lock released
+    # Editing the cancelled order again: the cancel fails, so no new order is tried (-2022). ccxt
+    # picks its spot error table by host name (api.binance.com), so here it raises the base class.
+    with pytest.raises(ccxt.ExchangeError, match='"newOrderResult":"NOT_ATTEMPTED"'):
+        exchange.edit_order(order["id"], CCXT_SYMBOL, "limit", "buy", 0.01, 28000)
+    assert [o["id"] for o in exchange.fetch_open_orders(CCXT_SYMBOL)] == [edited["id"]]
+    fee = exchange.fetch_trading_fee(CCXT_SYMBOL)  # GET /sapi/v1/asset/tradeFee?symbol=BTCUSDT
+    assert (fee["symbol"], fee["maker"], fee["taker"]) == (CCXT_SYMBOL, 0.001, 0.001)
+    fees = exchange.fetch_trading_fees()  # the same, every symbol
+    assert fees[CCXT_SYMBOL]["taker"] == 0.001
+
+
+def test_python_binance_spot_test_order_and_cancel_replace(fake_exchange_live: FakeExchange) -> None:
+    pytest.importorskip("binance.client", reason="python-binance is in the optional 'compat' extra")
+    from binance.exceptions import BinanceAPIException
+
+    client = make_python_binance(fake_exchange_live)
+    assert client.create_test_order(symbol=SYMBOL, side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.01",
+                                    price="29000") == {}
+    rates = client.create_test_order(symbol=SYMBOL, side="BUY", type="MARKET", quantity="0.001",
+                                     computeCommissionRates="true")
+    assert rates["standardCommissionForOrder"] == {"maker": "0.00100000", "taker": "0.00100000"}
+    assert client.get_open_orders(symbol=SYMBOL) == []  # a test order never reaches the book
+    placed = client.create_order(symbol=SYMBOL, side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.01",
+                                 price="29000", newClientOrderId="pb-old")
+    replaced = client.cancel_replace_order(symbol=SYMBOL, side="BUY", type="LIMIT", timeInForce="GTC",
+                                           quantity="0.02", price="28500", cancelReplaceMode="STOP_ON_FAILURE",
+                                           cancelOrderId=placed["orderId"], newClientOrderId="pb-new")
+    assert (replaced["cancelResult"], replaced["newOrderResult"]) == ("SUCCESS", "SUCCESS")
+    assert replaced["cancelResponse"]["orderId"] == placed["orderId"]
+    assert replaced["cancelResponse"]["status"] == "CANCELED"
+    new = replaced["newOrderResponse"]
+    assert (new["clientOrderId"], new["status"], new["origQty"]) == ("pb-new", "NEW", "0.02000000")
+    assert [o["orderId"] for o in client.get_open_orders(symbol=SYMBOL)] == [new["orderId"]]
+    balances = {b["asset"]: b for b in client.get_account()["balances"]}
+    assert balances["USDT"]["locked"] == "570.00000000"
+    with pytest.raises(BinanceAPIException) as caught:  # the old order is gone: nothing is placed
+        client.cancel_replace_order(symbol=SYMBOL, side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.01",
+                                    price="28000", cancelReplaceMode="STOP_ON_FAILURE",
+                                    cancelOrderId=placed["orderId"])
+    assert caught.value.code == -2022
+    assert [o["orderId"] for o in client.get_open_orders(symbol=SYMBOL)] == [new["orderId"]]
+    commission = client.v3_get_account_commission(symbol=SYMBOL)  # GET /api/v3/account/commission
+    assert commission["symbol"] == SYMBOL and commission["standardCommission"]["taker"] == "0.00100000"
+
+
+def test_python_binance_spot_order_list_queries(fake_exchange_live: FakeExchange) -> None:
+    pytest.importorskip("binance.client", reason="python-binance is in the optional 'compat' extra")
+    client = make_python_binance(fake_exchange_live)
+    first = client.order_oco_sell(symbol=SYMBOL, quantity="0.01", aboveType="LIMIT_MAKER", abovePrice="31000",
+                                  belowType="STOP_LOSS", belowStopPrice="29000", listClientOrderId="pb-list-1")
+    second = client.order_oco_sell(symbol=SYMBOL, quantity="0.01", aboveType="LIMIT_MAKER", abovePrice="32000",
+                                   belowType="STOP_LOSS", belowStopPrice="28000")
+    open_lists = client.get_open_oco_orders()  # GET /api/v3/openOrderList
+    assert [o["orderListId"] for o in open_lists] == [first["orderListId"], second["orderListId"]]
+    # The rest have no named method in python-binance; its generated v3_* methods call them.
+    one = client.v3_get_order_list(origClientOrderId="pb-list-1")  # GET /api/v3/orderList
+    assert one["orderListId"] == first["orderListId"] and one["listOrderStatus"] == "EXECUTING"
+    assert {o["orderId"] for o in one["orders"]} == {r["orderId"] for r in first["orderReports"]}
+    gone = client.v3_delete_order_list(symbol=SYMBOL, orderListId=second["orderListId"])  # DELETE /api/v3/orderList
+    assert gone["listOrderStatus"] == "ALL_DONE"
+    assert {r["status"] for r in gone["orderReports"]} == {"CANCELED"}
+    every = client.v3_get_all_order_list()  # GET /api/v3/allOrderList
+    assert {o["orderListId"]: o["listOrderStatus"] for o in every} == {
+        first["orderListId"]: "EXECUTING", second["orderListId"]: "ALL_DONE"}
+    assert [o["orderListId"] for o in client.get_open_oco_orders()] == [first["orderListId"]]
+    balances = {b["asset"]: b for b in client.get_account()["balances"]}
+    assert balances["BTC"]["locked"] == "0.01000000"
