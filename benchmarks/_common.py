@@ -11,7 +11,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -27,6 +27,28 @@ DEMO_SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 WHALE = "whale"
 WHALE_KEY = "benchWhaleApiKey0000000000000000000000000000000000000000000000"
 WHALE_SECRET = "benchWhaleSecret000000000000000000000000000000000000000000000"
+
+
+class Workload(NamedTuple):
+    """One place-and-cancel cycle of the throughput benchmarks: where an OCO list is placed,
+    with which parameters, and where it is cancelled (by ``symbol`` and ``orderListId``)."""
+
+    place_path: str
+    place_params: tuple[tuple[str, str], ...]
+    cancel_path: str
+
+
+# A SELL OCO on BTCUSDT that rests (limit leg above the price, stop leg below), for the demo account.
+MARGIN_OCO_PARAMS = (("symbol", "BTCUSDT"), ("side", "SELL"), ("quantity", "0.001"), ("price", "31000"),
+                     ("stopPrice", "29000"), ("stopLimitPrice", "28900"), ("stopLimitTimeInForce", "GTC"))
+# The same pair as a spot OCO (POST /api/v3/orderList/oco names its legs above / below).
+SPOT_OCO_PARAMS = (("symbol", "BTCUSDT"), ("side", "SELL"), ("quantity", "0.001"), ("aboveType", "LIMIT_MAKER"),
+                   ("abovePrice", "31000"), ("belowType", "STOP_LOSS_LIMIT"), ("belowStopPrice", "29000"),
+                   ("belowPrice", "28900"), ("belowTimeInForce", "GTC"))
+WORKLOADS = {
+    "margin": Workload("/sapi/v1/margin/order/oco", MARGIN_OCO_PARAMS, "/sapi/v1/margin/orderList"),
+    "spot": Workload("/api/v3/orderList/oco", SPOT_OCO_PARAMS, "/api/v3/orderList"),
+}
 
 BIG_LIMIT = 1_000_000_000  # rate and count limits stay on (their code runs) but never bind
 

@@ -5,8 +5,10 @@ the raw query string, and answers a small JSON object. Whatever mock-exchange do
 that (parameter rules, filters, the matching engine, events, Binance's response shapes,
 rate limits) is what the throughput ratio against this app measures.
 
-It serves the two routes of the benchmark's workload (place an OCO, cancel the list) plus
-``GET /health``, and any WSGI server can serve :func:`create_baseline_app`.
+It serves the routes of the benchmark's two workloads (place an OCO, cancel the list: margin
+``/sapi/v1/margin/order/oco`` and ``/sapi/v1/margin/orderList``, spot ``/api/v3/orderList/oco``
+and ``/api/v3/orderList``) plus ``GET /health``, and any WSGI server can serve
+:func:`create_baseline_app`.
 """
 
 from __future__ import annotations

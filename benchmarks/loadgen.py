@@ -1,13 +1,17 @@
-"""Load generator: signed margin OCO placements, each followed by a cancel of the list.
+"""Load generator: signed OCO placements, each followed by a cancel of the list.
 
     python benchmarks/loadgen.py --port 8080 --threads 8 --duration 5 --max-cycles 200000
+    python benchmarks/loadgen.py --port 8080 --workload spot
 
 Runs in its own process. Each thread keeps one HTTP/1.1 keep-alive connection to
-127.0.0.1 and loops: POST /sapi/v1/margin/order/oco (HMAC-signed, parameters in the query
-string, fresh timestamp), read ``orderListId`` from the answer, DELETE
-/sapi/v1/margin/orderList for it. Every answer must be 200; anything else is counted as an
-error and reported. Bounded: it stops after ``--duration`` seconds or ``--max-cycles``
-placements, whichever comes first, after ``--warmup`` untimed cycles per thread.
+127.0.0.1 and loops: place an OCO list (HMAC-signed, parameters in the query string, fresh
+timestamp), read ``orderListId`` from the answer, cancel that list. ``--workload margin``
+(the default) places with POST /sapi/v1/margin/order/oco and cancels with DELETE
+/sapi/v1/margin/orderList; ``--workload spot`` places with POST /api/v3/orderList/oco
+(above / below legs) and cancels with DELETE /api/v3/orderList (``_common.WORKLOADS``).
+Every answer must be 200; anything else is counted as an error and reported. Bounded: it
+stops after ``--duration`` seconds or ``--max-cycles`` placements, whichever comes first,
+after ``--warmup`` untimed cycles per thread.
 
 The default client (``raw``) is a minimal HTTP/1.1 client on a socket, so that the load
 generator costs far less CPU per request than the server it measures (the machine has 2
@@ -30,10 +34,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DEMO_KEY, DEMO_SECRET, now_ms, percentile, sign  # noqa: E402
+from _common import DEMO_KEY, DEMO_SECRET, WORKLOADS, now_ms, percentile, sign  # noqa: E402
 
-OCO_PARAMS = (("symbol", "BTCUSDT"), ("side", "SELL"), ("quantity", "0.001"), ("price", "31000"),
-              ("stopPrice", "29000"), ("stopLimitPrice", "28900"), ("stopLimitTimeInForce", "GTC"))
 LIST_ID = re.compile(rb'"orderListId":(\d+)')
 CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
 
@@ -117,6 +119,7 @@ class Worker(threading.Thread):
                  budget: list[int], lock: threading.Lock) -> None:
         super().__init__(daemon=True)
         self.args = args
+        self.workload = WORKLOADS[args.workload]
         self.start_at, self.stop_at, self.budget, self.lock = start_at, stop_at, budget, lock
         self.place_ms: list[float] = []
         self.cancel_ms: list[float] = []
@@ -129,16 +132,16 @@ class Worker(threading.Thread):
         self.first_error = self.first_error or detail
 
     def cycle(self, client: RawClient | RequestsClient, timed: bool) -> None:
-        secret = self.args.secret
+        secret, workload = self.args.secret, self.workload
         started = time.perf_counter()
-        status, body = client.request("POST", signed("/sapi/v1/margin/order/oco", OCO_PARAMS, secret))
+        status, body = client.request("POST", signed(workload.place_path, workload.place_params, secret))
         placed = time.perf_counter()
         match = LIST_ID.search(body)
         if status != 200 or match is None:
             self._error(f"place HTTP {status}", body[:300].decode("utf-8", "replace"))
             return
         cancel = (("symbol", "BTCUSDT"), ("orderListId", match.group(1).decode()))
-        status, body = client.request("DELETE", signed("/sapi/v1/margin/orderList", cancel, secret))
+        status, body = client.request("DELETE", signed(workload.cancel_path, cancel, secret))
         done = time.perf_counter()
         if status != 200:
             self._error(f"cancel HTTP {status}", body[:300].decode("utf-8", "replace"))
@@ -178,6 +181,8 @@ def main() -> None:
     parser.add_argument("--max-cycles", type=int, default=500_000, help="timed placements at most (bounded)")
     parser.add_argument("--warmup", type=int, default=50, help="untimed cycles per thread first")
     parser.add_argument("--client", choices=("raw", "requests"), default="raw")
+    parser.add_argument("--workload", choices=tuple(WORKLOADS), default="margin",
+                        help="margin: /sapi/v1/margin/order/oco; spot: /api/v3/orderList/oco")
     parser.add_argument("--api-key", default=DEMO_KEY)
     parser.add_argument("--secret", default=DEMO_SECRET)
     args = parser.parse_args()
@@ -205,8 +210,9 @@ def main() -> None:
             errors[key] = errors.get(key, 0) + count
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     print(json.dumps({
-        "client": args.client, "threads": args.threads, "elapsed_s": elapsed, "placements": cycles,
-        "requests": 2 * cycles, "placements_per_s": cycles / elapsed, "requests_per_s": 2 * cycles / elapsed,
+        "workload": args.workload, "client": args.client, "threads": args.threads, "elapsed_s": elapsed,
+        "placements": cycles, "requests": 2 * cycles, "placements_per_s": cycles / elapsed,
+        "requests_per_s": 2 * cycles / elapsed,
         "latency_ms": {
             "all": {"p50": percentile(both, 50), "p90": percentile(both, 90), "p99": percentile(both, 99)},
             "place": {"p50": percentile(place, 50), "p99": percentile(place, 99)},

@@ -10,7 +10,8 @@ Sections (see benchmarks/README.md for the method and the targets):
 1. ``http``: signed margin OCO placements per second (each followed by a cancel of the
    list) through ``mock-exchange serve`` in a subprocess on 127.0.0.1, driven by a
    bounded load generator in a second process; against ``baseline_app.py`` in the same
-   WSGI server. Then the same load against other WSGI servers when installed.
+   WSGI server. The same for the spot OCO (``/api/v3/orderList/oco``) on waitress. Then
+   the margin load against other WSGI servers when installed.
 2. ``inprocess``: the same workload through Flask's test client and through the pytest
    fixture's requests adapter, mock-exchange against the baseline app.
 3. ``scaling``: one price event that triggers and fills k = 10 orders while N orders rest.
@@ -46,6 +47,8 @@ from _common import (  # noqa: E402
     DEMO_SECRET,
     RESULTS_DIR,
     ROOT,
+    WORKLOADS,
+    Workload,
     free_port,
     median,
     sign,
@@ -67,6 +70,8 @@ class Settings:
         self.http_rounds = 1 if quick else 3  # mock / baseline alternated this many times
         self.http_threads = 8
         self.http_max_cycles = 100_000
+        # The spot OCO load (waitress only) runs shorter so that it adds ~40 s to a full run.
+        self.http_spot_duration = 2.0 if quick else 4.0
         self.compare_servers = not quick
         self.compare_rounds = 2
         self.inprocess_cycles = 400 if quick else 2000
@@ -149,9 +154,10 @@ def server_argv(app: str, server: str, port: int, config: Path, threads: int) ->
             "--threads", str(threads), "--config", str(config)], health
 
 
-def load(port: int, settings: Settings, pid: int | None) -> dict[str, Any]:
+def load(port: int, settings: Settings, pid: int | None, workload: str) -> dict[str, Any]:
     argv = [python(), str(BENCH_DIR / "loadgen.py"), "--port", str(port), "--threads", str(settings.http_threads),
-            "--duration", str(settings.http_duration), "--max-cycles", str(settings.http_max_cycles)]
+            "--duration", str(settings.http_duration), "--max-cycles", str(settings.http_max_cycles),
+            "--workload", workload]
     cpu_before = cpu_seconds(pid) if pid else None
     out = subprocess.run(argv, capture_output=True, text=True, env=venv_env(), timeout=settings.http_duration + 180)
     cpu_after = cpu_seconds(pid) if pid else None
@@ -165,12 +171,13 @@ def load(port: int, settings: Settings, pid: int | None) -> dict[str, Any]:
     return result
 
 
-def run_http_once(app: str, server: str, config: Path, settings: Settings, label: str) -> dict[str, Any]:
+def run_http_once(app: str, server: str, config: Path, settings: Settings, label: str,
+                  workload: str = "margin") -> dict[str, Any]:
     port = free_port()
     argv, health = server_argv(app, server, port, config, settings.http_threads)
     with Server(argv, port, health, RESULTS_DIR / "logs" / f"{label}.log") as running:
         assert running.proc is not None
-        result = load(port, settings, running.proc.pid)
+        result = load(port, settings, running.proc.pid, workload)
     if result["errors"]:
         raise RuntimeError(f"{label}: errors under load: {result['errors']} first: {result['first_error']}")
     return result
@@ -197,15 +204,30 @@ def section_http(config: Path, settings: Settings) -> dict[str, Any]:
     # interleaved with the others so that a busy spell of the machine hits them all alike.
     planned = {server: settings.http_rounds if server == "waitress" else settings.compare_rounds for server in servers}
     runs: dict[str, dict[str, list[dict[str, Any]]]] = {server: {"mock": [], "baseline": []} for server in servers}
+    # The spot OCO load runs on waitress only, its pair right after the margin pair of the same round.
+    spot_settings = Settings(settings.quick)
+    spot_settings.http_duration = settings.http_spot_duration
+    spot_runs: dict[str, list[dict[str, Any]]] = {"mock": [], "baseline": []}
+    spot_wall_s = 0.0
     for n in range(max(planned.values())):
         for server in servers:
             if n >= planned[server]:
                 continue
-            for app in ("mock", "baseline") if n % 2 == 0 else ("baseline", "mock"):
+            order = ("mock", "baseline") if n % 2 == 0 else ("baseline", "mock")
+            for app in order:
                 runs[server][app].append(run_http_once(app, server, config, settings, f"http-{app}-{server}-{n}"))
+            if server == "waitress":
+                spot_started = time.perf_counter()
+                for app in order:
+                    spot_runs[app].append(run_http_once(app, server, config, spot_settings,
+                                                        f"http-spot-{app}-{server}-{n}", workload="spot"))
+                spot_wall_s += time.perf_counter() - spot_started
     result: dict[str, Any] = {"server": "waitress", "threads": settings.http_threads,
                               "duration_s": settings.http_duration, "rounds": runs["waitress"],
                               **paired(runs["waitress"])}
+    result["spot"] = {"workload": "spot", "place_path": WORKLOADS["spot"].place_path,
+                      "duration_s": spot_settings.http_duration, "wall_s": spot_wall_s, "rounds": spot_runs,
+                      **paired(spot_runs)}
     single = Settings(settings.quick)
     single.http_threads = 1
     result["single_connection"] = {app: run_http_once(app, "waitress", config, single, f"http-{app}-waitress-1conn")
@@ -243,14 +265,6 @@ def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 
 # -- in-process ----------------------------------------------------------------------------
 
-OCO_PARAMS = (("symbol", "BTCUSDT"), ("side", "SELL"), ("quantity", "0.001"), ("price", "31000"),
-              ("stopPrice", "29000"), ("stopLimitPrice", "28900"), ("stopLimitTimeInForce", "GTC"))
-# The spot OCO (POST /api/v3/orderList/oco, above / below legs) of the same pair.
-SPOT_OCO_PARAMS = (("symbol", "BTCUSDT"), ("side", "SELL"), ("quantity", "0.001"), ("aboveType", "LIMIT_MAKER"),
-                   ("abovePrice", "31000"), ("belowType", "STOP_LOSS_LIMIT"), ("belowStopPrice", "29000"),
-                   ("belowPrice", "28900"), ("belowTimeInForce", "GTC"))
-MARGIN_WORKLOAD = ("/sapi/v1/margin/order/oco", OCO_PARAMS, "/sapi/v1/margin/orderList")
-SPOT_WORKLOAD = ("/api/v3/orderList/oco", SPOT_OCO_PARAMS, "/api/v3/orderList")
 _LIST_ID = re.compile(rb'"orderListId":(\d+)')
 
 
@@ -261,7 +275,7 @@ def _signed_target(path: str, params: tuple[tuple[str, str], ...]) -> str:
     return f"{path}?{query}&signature={sign(DEMO_SECRET, query)}"
 
 
-def _cycles_test_client(app: Any, cycles: int, workload: tuple[str, Any, str] = MARGIN_WORKLOAD) -> float:
+def _cycles_test_client(app: Any, cycles: int, workload: Workload = WORKLOADS["margin"]) -> float:
     place_path, place_params, cancel_path = workload
     client = app.test_client()
     headers = {"X-MBX-APIKEY": DEMO_KEY}
@@ -283,14 +297,15 @@ def _cycles_adapter(app: Any, cycles: int) -> float:
 
     session = session_for(app, "http://bench.local")
     session.headers["X-MBX-APIKEY"] = DEMO_KEY
+    place_path, place_params, cancel_path = WORKLOADS["margin"]
     started = time.perf_counter()
     for _ in range(cycles):
-        placed = session.post("http://bench.local" + _signed_target("/sapi/v1/margin/order/oco", OCO_PARAMS))
+        placed = session.post("http://bench.local" + _signed_target(place_path, place_params))
         list_id = _LIST_ID.search(placed.content)
         if placed.status_code != 200 or list_id is None:
             raise RuntimeError(f"adapter placement failed: {placed.status_code} {placed.content[:300]!r}")
         cancel = (("symbol", "BTCUSDT"), ("orderListId", list_id.group(1).decode()))
-        cancelled = session.delete("http://bench.local" + _signed_target("/sapi/v1/margin/orderList", cancel))
+        cancelled = session.delete("http://bench.local" + _signed_target(cancel_path, cancel))
         if cancelled.status_code != 200:
             raise RuntimeError(f"adapter cancel failed: {cancelled.status_code}")
     session.close()
@@ -306,7 +321,7 @@ def section_inprocess(settings: Settings) -> dict[str, Any]:
     config = bench_config()
     out: dict[str, Any] = {}
     def spot_test_client(app: Any, cycles: int) -> float:
-        return _cycles_test_client(app, cycles, SPOT_WORKLOAD)
+        return _cycles_test_client(app, cycles, WORKLOADS["spot"])
 
     for label, runner in (("test_client", _cycles_test_client), ("test_client_spot", spot_test_client),
                           ("fixture_adapter", _cycles_adapter)):
@@ -512,8 +527,8 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     if "http" in s:
         h = s["http"]
         m, b = h["mock"], h["baseline"]
-        rows.append(("1", f"HTTP: signed OCO placements/s (+1 cancel each), waitress, {h['threads']} connections "
-                          f"(median of {len(h['round_ratios'])} paired rounds)",
+        rows.append(("1", "HTTP: signed margin OCO placements/s (+1 cancel each), waitress, "
+                          f"{h['threads']} connections (median of {len(h['round_ratios'])} paired rounds)",
                      _fmt(m["placements_per_s"], "/s"), _fmt(b["placements_per_s"], "/s"),
                      target("http_throughput_ratio", h["ratio"], 0.8, True, f"{h['ratio']:.2f}x"), "≥ 0.8x"))
         rows.append(("1", "HTTP: p99 latency (place and cancel requests; median of the paired rounds' ratios)",
@@ -529,6 +544,22 @@ def table(results: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
             rows.append(("1", "HTTP: server CPU per request",
                          _fmt(m["server_cpu_us_per_request"], " µs"), _fmt(b["server_cpu_us_per_request"], " µs"),
                          f"{b['server_cpu_us_per_request'] / m['server_cpu_us_per_request']:.2f}x", "(info)"))
+        spot = h.get("spot")
+        if spot:
+            ms, bs = spot["mock"], spot["baseline"]
+            rows.append(("1", f"HTTP: signed spot OCO placements/s (+1 cancel each), {spot['place_path']}, waitress, "
+                              f"{h['threads']} connections (median of {len(spot['round_ratios'])} paired rounds)",
+                         _fmt(ms["placements_per_s"], "/s"), _fmt(bs["placements_per_s"], "/s"),
+                         target("http_spot_throughput_ratio", spot["ratio"], 0.8, True, f"{spot['ratio']:.2f}x"),
+                         "≥ 0.8x"))
+            rows.append(("1", "HTTP: spot p99 latency (place and cancel requests; median of the paired rounds' ratios)",
+                         _fmt(spot["mock_p99_ms"], " ms", 1), _fmt(spot["baseline_p99_ms"], " ms", 1),
+                         target("http_spot_p99_ratio", spot["p99_ratio"], 2.0, False, f"{spot['p99_ratio']:.2f}x"),
+                         "≤ 2x"))
+            if ms.get("server_cpu_us_per_request") and bs.get("server_cpu_us_per_request"):
+                rows.append(("1", "HTTP: spot server CPU per request",
+                             _fmt(ms["server_cpu_us_per_request"], " µs"), _fmt(bs["server_cpu_us_per_request"], " µs"),
+                             f"{bs['server_cpu_us_per_request'] / ms['server_cpu_us_per_request']:.2f}x", "(info)"))
     if "inprocess" in s:
         for key, label, is_target in (("test_client", "Flask test client", True),
                                       ("test_client_spot", "spot /api/v3/orderList/oco, Flask test client", True),
