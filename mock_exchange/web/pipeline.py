@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -35,16 +35,17 @@ from flask import Blueprint, Request, Response, request
 from mock_exchange.core import errors
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.rate_limits import RateLimiter, WeightCharge
-from mock_exchange.core.requests import ListPlacementResult, PlacementResult
+from mock_exchange.core.requests import ListPlacementResult, OrderCancelResult, PlacementResult
 from mock_exchange.core.signatures import SignatureVerifier, signature_payload
+from mock_exchange.web.endpoint_catalog import SPOT_NEW_ORDER
 from mock_exchange.web.endpoints import Endpoint, Security
 from mock_exchange.web.params import Kind, Param, check_known, merge_sources, parse_params, parse_value
 from mock_exchange.web.request_context import Call, RequestContext, has_body, open_context
 from mock_exchange.web.responses import json_response
 from mock_exchange.web.runtime import ExchangeRuntime, current_runtime
 
-__all__ = ["Call", "ROUTE_VIEWS", "Placement", "binance_route", "check_timing", "run_binance_request",
-           "run_pipeline"]
+__all__ = ["Call", "ROUTE_VIEWS", "Placement", "binance_route", "check_timing", "count_cancel_replace",
+           "run_binance_request", "run_pipeline"]
 
 MAX_RECV_WINDOW = Decimal(60000)
 DEFAULT_RECV_WINDOW = Decimal(5000)
@@ -57,6 +58,10 @@ R = TypeVar("R", PlacementResult, ListPlacementResult)
 View = Callable[[Call], Any]
 # Which endpoint a request is, when one path serves two (web/user_stream.py: key-only or signed).
 EndpointChoice = Callable[[RequestContext], Endpoint]
+# Exchange.cancel_replace with a request's cancel: given the order-count check (admit) and the
+# counted new-order placement, it returns the cancel's result and the new order's answer
+# (each a rejection instead, or the answer None: not attempted).
+CancelReplaceCall = Callable[[Callable[[], None], Callable[[], Any]], tuple[OrderCancelResult | BinanceError, Any]]
 # Each binance_route's Flask view and what it runs: web/binance_wsgi.py serves these routes directly.
 ROUTE_VIEWS: dict[Callable[[], Response], tuple[Endpoint, View]] = {}
 
@@ -193,6 +198,43 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
             limiter.forget_orders(account, traded, book)
         context.headers.update(limiter.order_count_headers(account, book))
     return placement.respond(result)
+
+
+def count_cancel_replace(limiter: RateLimiter, call: Call, mode: str, cancel_replace: CancelReplaceCall,
+                         new_order: Placement[PlacementResult],
+                         respond_cancel: Callable[[OrderCancelResult], Any]) -> dict[str, Any]:
+    """POST /api/v3/order/cancelReplace's order count around the engine call, and its result's status.
+
+    ``mode`` is ``orderRateLimitExceededMode``. Over the unfilled order count, DO_NOTHING (the
+    default) tries nothing, not even the cancel: a plain -1015 (rest-api.md, Cancel an Existing
+    Order and Send a New Order); with CANCEL_ONLY the cancel runs and the new order meets the
+    -1015 of :func:`count_orders`, which counts the new order as a POST /api/v3/order is. The
+    answer names each half's result; -2021 when one half failed, -2022 when both did or when
+    STOP_ON_FAILURE left the new order unattempted (which still counts one order, rest-api.md).
+    """
+    account = call.account.name
+
+    def admit() -> None:
+        if mode == "DO_NOTHING":
+            limiter.check_orders(account, 1, SPOT_BOOK)
+
+    cancelled, new = cancel_replace(
+        admit, lambda: count_orders(limiter, open_context(), replace(call, endpoint=SPOT_NEW_ORDER), new_order))
+    if isinstance(cancelled, BinanceError) and new is None:  # STOP_ON_FAILURE: the new order not attempted
+        limiter.record_orders(account, 1, SPOT_BOOK)
+        raise errors.cancel_replace_failed({"cancelResult": "FAILURE", "newOrderResult": "NOT_ATTEMPTED",
+                                            "cancelResponse": cancelled.to_dict(), "newOrderResponse": None})
+    cancel = cancelled if isinstance(cancelled, BinanceError) else respond_cancel(cancelled)
+    cancel_ok, new_ok = not isinstance(cancel, BinanceError), not isinstance(new, BinanceError)
+    body = {
+        "cancelResult": "SUCCESS" if cancel_ok else "FAILURE",
+        "newOrderResult": "SUCCESS" if new_ok else "FAILURE",
+        "cancelResponse": cancel.to_dict() if isinstance(cancel, BinanceError) else cancel,
+        "newOrderResponse": new.to_dict() if isinstance(new, BinanceError) else new,
+    }
+    if cancel_ok and new_ok:
+        return body
+    raise (errors.cancel_replace_partially_failed if cancel_ok or new_ok else errors.cancel_replace_failed)(body)
 
 
 def traded_on_arrival(result: object) -> int:

@@ -7,7 +7,6 @@ Parameters, weights and shapes follow binance-spot-api-docs ``rest-api.md`` (doc
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +14,6 @@ from flask import Blueprint, Flask
 
 from mock_exchange.core import errors
 from mock_exchange.core.enums import OrderStatus, SelfTradePreventionMode
-from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.rate_limits import RateLimiter
 from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
 from mock_exchange.web import spot_serializers as shapes
 from mock_exchange.web.endpoint_catalog import (
@@ -39,8 +36,7 @@ from mock_exchange.web.order_params import (
     single_order_request,
     trade_history,
 )
-from mock_exchange.web.pipeline import SPOT_BOOK, Call, Placement, binance_route, count_orders
-from mock_exchange.web.request_context import open_context
+from mock_exchange.web.pipeline import SPOT_BOOK, Call, Placement, binance_route, count_cancel_replace
 from mock_exchange.web.runtime import current_runtime
 
 blueprint = Blueprint("spot_orders", __name__)
@@ -119,15 +115,6 @@ def spot_cancel_open_orders(call: Call) -> list[dict[str, Any]]:
     return rows
 
 
-def check_rate_limit_exceeded_mode(limiter: RateLimiter, account: str, mode: str) -> None:
-    """cancelReplace over the unfilled order count: with ``orderRateLimitExceededMode=DO_NOTHING``
-    (the default) nothing is tried, not even the cancel: a plain -1015 (rest-api.md, Cancel an
-    Existing Order and Send a New Order). With CANCEL_ONLY the cancel runs and the new order meets
-    the -1015 of the order-count stage (web/pipeline.count_orders)."""
-    if mode == "DO_NOTHING":
-        limiter.check_orders(account, 1, SPOT_BOOK)
-
-
 @binance_route(blueprint, SPOT_CANCEL_REPLACE)
 def spot_cancel_replace(call: Call) -> dict[str, Any]:
     """Cancel an order, then place a new one (rest-api.md, Cancel an Existing Order and Send a New Order)."""
@@ -135,35 +122,20 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
     ref = order_ref(params, "cancelOrderId", "cancelOrigClientOrderId")
     request = new_order_request(params)
     runtime = current_runtime()
-    exchange, limiter, account = runtime.exchange, runtime.limiter, call.account.name
-    mode = params.get("orderRateLimitExceededMode", "DO_NOTHING")
+    exchange = runtime.exchange
     resp_type = params.get("newOrderRespType", default_resp_type(request.type))
-    # The new order is counted as a POST /api/v3/order is (web/pipeline.count_orders).
-    placement = Placement(lambda: exchange.place_order(call.account, request),
+    new_order = Placement(lambda: exchange.place_order(call.account, request),
                           lambda result: shapes.order_report(result.order, resp_type, result.transact_time_ms,
                                                              result.fills))
-    cancelled, new = exchange.cancel_replace(
-        call.account, params["symbol"], ref["order_id"], ref["orig_client_order_id"],
-        params.get("cancelNewClientOrderId"), _only_status(params.get("cancelRestrictions")),
-        params["cancelReplaceMode"] == "STOP_ON_FAILURE",
-        lambda: check_rate_limit_exceeded_mode(limiter, account, mode),
-        lambda: count_orders(limiter, open_context(), replace(call, endpoint=SPOT_NEW_ORDER), placement))
-    if isinstance(cancelled, BinanceError) and new is None:  # STOP_ON_FAILURE: the new order not attempted
-        limiter.record_orders(account, 1, SPOT_BOOK)  # rest-api.md: NOT_ATTEMPTED still counts one order
-        raise errors.cancel_replace_failed({"cancelResult": "FAILURE", "newOrderResult": "NOT_ATTEMPTED",
-                                            "cancelResponse": cancelled.to_dict(), "newOrderResponse": None})
-    cancel = cancelled if isinstance(cancelled, BinanceError) else shapes.cancel_report(
-        cancelled.order, cancelled.cancel_client_order_id, cancelled.transaction_time_ms)
-    cancel_ok, new_ok = not isinstance(cancel, BinanceError), not isinstance(new, BinanceError)
-    body = {
-        "cancelResult": "SUCCESS" if cancel_ok else "FAILURE",
-        "newOrderResult": "SUCCESS" if new_ok else "FAILURE",
-        "cancelResponse": cancel.to_dict() if isinstance(cancel, BinanceError) else cancel,
-        "newOrderResponse": new.to_dict() if isinstance(new, BinanceError) else new,
-    }
-    if cancel_ok and new_ok:
-        return body
-    raise (errors.cancel_replace_partially_failed if cancel_ok or new_ok else errors.cancel_replace_failed)(body)
+    return count_cancel_replace(
+        runtime.limiter, call, params.get("orderRateLimitExceededMode", "DO_NOTHING"),
+        lambda admit, place: exchange.cancel_replace(
+            call.account, params["symbol"], ref["order_id"], ref["orig_client_order_id"],
+            params.get("cancelNewClientOrderId"), _only_status(params.get("cancelRestrictions")),
+            params["cancelReplaceMode"] == "STOP_ON_FAILURE", admit, place),
+        new_order,
+        lambda cancelled: shapes.cancel_report(cancelled.order, cancelled.cancel_client_order_id,
+                                               cancelled.transaction_time_ms))
 
 
 # -- queries ---------------------------------------------------------------------------
