@@ -222,3 +222,100 @@ def test_margin_list_not_cancellable_on_spot_path(signed: SignedClient) -> None:
     refused = signed.delete(LIST, symbol="BTCUSDT", orderListId=margin["orderListId"])
     assert refused.get_json() == {"code": -2011, "msg": "Unknown order sent."}
     assert signed.get(LIST, orderListId=margin["orderListId"]).get_json()["code"] == -2013
+
+
+_OTO_LEGS = {"symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY", "workingPrice": "29000",
+             "workingQuantity": "0.1", "workingTimeInForce": "GTC", "pendingType": "LIMIT_MAKER",
+             "pendingSide": "SELL", "pendingPrice": "32000", "pendingQuantity": "0.1"}
+_OTOCO_LEGS = {"symbol": "BTCUSDT", "workingType": "LIMIT", "workingSide": "BUY", "workingPrice": "29000",
+               "workingQuantity": "0.1", "workingTimeInForce": "GTC", "pendingSide": "SELL", "pendingQuantity": "0.1",
+               "pendingAboveType": "LIMIT_MAKER", "pendingAbovePrice": "32000", "pendingBelowType": "STOP_LOSS_LIMIT",
+               "pendingBelowStopPrice": "27000", "pendingBelowPrice": "26900", "pendingBelowTimeInForce": "GTC"}
+
+
+def _with(legs: dict[str, str], change: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in {**legs, **change}.items() if v is not None}
+
+
+@pytest.mark.parametrize(("path", "legs", "orders"), [(OTO, _OTO_LEGS, 2), (OTOCO, _OTOCO_LEGS, 3)],
+                         ids=["oto", "otoco"])
+def test_the_rule_lists_start_from_an_accepted_list(signed: SignedClient, path: str, legs: dict[str, str],
+                                                    orders: int) -> None:
+    # So each rule case below breaks one rule only.
+    response = signed.post(path, **legs)
+    assert response.status_code == 200 and len(response.get_json()["orderReports"]) == orders
+
+
+def _missing(name: str) -> str:
+    return f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
+
+
+_INSUFFICIENT = "Account has insufficient balance for requested action."
+
+# Each rule of POST orderList/oto broken once, from a BUY LIMIT working order at 29000 (last
+# price 30000) that triggers a SELL LIMIT_MAKER at 32000.
+_OTO_RULES = [
+    ({"workingSide": None}, -1102, _missing("workingSide")),
+    ({"pendingQuantity": None}, -1102, _missing("pendingQuantity")),
+    ({"workingPrice": None}, -1102, _missing("workingPrice")),  # a LIMIT working order's price
+    ({"pendingPrice": None}, -1102, _missing("pendingPrice")),  # a LIMIT_MAKER pending order's price
+    ({"workingType": "MARKET"}, -1130, "Data sent for parameter 'workingType' is not valid."),  # LIMIT / LIMIT_MAKER
+    ({"pendingType": "BEST"}, -1130, "Data sent for parameter 'pendingType' is not valid."),
+    ({"workingStopPrice": "28000"}, -1104,  # a working order takes no stop price
+     "Not all sent parameters were read; read '12' parameter(s) but was sent '13'."),
+    ({"workingPrice": "29000.001"}, -1013, "Filter failure: PRICE_FILTER"),
+    ({"pendingQuantity": "0.000001"}, -1013, "Filter failure: LOT_SIZE"),
+    ({"workingType": "LIMIT_MAKER", "workingTimeInForce": None, "workingPrice": "31000"}, -2010,
+     "Order would immediately match and take."),
+    ({"workingClientOrderId": "x", "pendingClientOrderId": "x"}, -2010, "Duplicate order sent."),
+    ({"workingQuantity": "1"}, -2010, _INSUFFICIENT),  # 29000 USDT, 10000 in the spot wallet
+]
+
+
+@pytest.mark.parametrize(("change", "code", "msg"), _OTO_RULES)
+def test_oto_rule(app: Flask, signed: SignedClient, change: dict[str, Any], code: int, msg: str) -> None:
+    sell_oco(signed)  # something open, so "nothing changed" has something to keep
+    before = fingerprint(app)
+    response = signed.post(OTO, **_with(_OTO_LEGS, change))
+    assert (response.status_code, response.get_json()) == (400, {"code": code, "msg": msg})
+    assert fingerprint(app) == before
+
+
+# Each rule of POST orderList/otoco broken once, from a BUY LIMIT working order at 29000 that
+# triggers a SELL pair: LIMIT_MAKER above at 32000, STOP_LOSS_LIMIT below at 27000 / 26900.
+_OTOCO_RULES = [
+    ({"pendingSide": None}, -1102, _missing("pendingSide")),
+    ({"pendingAboveType": None, "pendingAbovePrice": None}, -1102, _missing("pendingAboveType")),
+    # Optional in rest-api.md, but the pending pair needs both legs (docs/endpoints.md).
+    ({"pendingBelowType": None, "pendingBelowStopPrice": None, "pendingBelowPrice": None,
+      "pendingBelowTimeInForce": None}, -1102, _missing("pendingBelowType")),
+    ({"pendingAbovePrice": None}, -1102, _missing("pendingAbovePrice")),
+    ({"pendingBelowTimeInForce": None}, -1102, _missing("pendingBelowTimeInForce")),
+    ({"pendingBelowStopPrice": None}, -1102,
+     "Param 'pendingBelowStopPrice' or 'pendingBelowTrailingDelta' must be sent, but both were empty/null!"),
+    ({"workingType": "STOP_LOSS"}, -1130, "Data sent for parameter 'workingType' is not valid."),
+    ({"pendingAboveType": "LIMIT"}, -1130, "Data sent for parameter 'pendingAboveType' is not valid."),
+    ({"pendingAboveType": "STOP_LOSS", "pendingAbovePrice": None, "pendingAboveStopPrice": "32000"}, -1197,
+     "A stop loss order in a sell OCO must be below."),
+    ({"pendingSide": "BUY"}, -1165, "A limit order in a buy OCO must be below."),
+    ({"isIsolated": "TRUE"}, -1104, "Not all sent parameters were read; read '16' parameter(s) but was sent '17'."),
+    ({"pendingAbovePrice": "32000.001"}, -1013, "Filter failure: PRICE_FILTER"),
+    ({"workingQuantity": "0.000001"}, -1013, "Filter failure: LOT_SIZE"),
+    # The pair's own relation, its above leg over its below leg: the fill price is not known yet.
+    ({"pendingAbovePrice": "26000"}, -2010, "The relationship of the prices for the orders is not correct."),
+    ({"pendingAbovePrice": "27000"}, -2010, "The relationship of the prices for the orders is not correct."),
+    ({"workingType": "LIMIT_MAKER", "workingTimeInForce": None, "workingPrice": "31000"}, -2010,
+     "Order would immediately match and take."),
+    ({"pendingAboveClientOrderId": "x", "pendingBelowClientOrderId": "x"}, -2010, "Duplicate order sent."),
+    ({"workingClientOrderId": "x", "pendingBelowClientOrderId": "x"}, -2010, "Duplicate order sent."),
+    ({"workingQuantity": "1"}, -2010, _INSUFFICIENT),
+]
+
+
+@pytest.mark.parametrize(("change", "code", "msg"), _OTOCO_RULES)
+def test_otoco_rule(app: Flask, signed: SignedClient, change: dict[str, Any], code: int, msg: str) -> None:
+    sell_oco(signed)
+    before = fingerprint(app)
+    response = signed.post(OTOCO, **_with(_OTOCO_LEGS, change))
+    assert (response.status_code, response.get_json()) == (400, {"code": code, "msg": msg})
+    assert fingerprint(app) == before
