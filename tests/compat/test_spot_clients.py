@@ -201,3 +201,40 @@ def test_python_binance_spot_order_list_queries(fake_exchange_live: FakeExchange
     assert [o["orderListId"] for o in client.get_open_oco_orders()] == [first["orderListId"]]
     balances = {b["asset"]: b for b in client.get_account()["balances"]}
     assert balances["BTC"]["locked"] == "0.01000000"
+
+
+def test_ccxt_spot_order_types_from_unified_params(fake_exchange_live: FakeExchange) -> None:
+    pytest.importorskip("ccxt", reason="ccxt is in the optional 'compat' extra")
+    exchange: Any = make_ccxt(fake_exchange_live)
+    exchange.options["defaultType"] = "spot"
+    stop = exchange.create_order(CCXT_SYMBOL, "limit", "sell", 0.01, 28900, {"triggerPrice": 29000})
+    assert (stop["info"]["type"], stop["triggerPrice"], stop["status"]) == ("STOP_LOSS_LIMIT", 29000.0, "open")
+    maker = exchange.create_order(CCXT_SYMBOL, "limit", "sell", 0.01, 31000, {"postOnly": True})
+    assert maker["info"]["type"] == "LIMIT_MAKER" and maker["postOnly"] is True
+    ioc = exchange.create_order(CCXT_SYMBOL, "limit", "buy", 0.001, 30100, {"timeInForce": "IOC"})
+    assert (ioc["status"], ioc["filled"], ioc["average"]) == ("closed", 0.001, 30000.0)  # filled at the market
+    fok = exchange.create_order(CCXT_SYMBOL, "limit", "buy", 0.001, 29100, {"timeInForce": "FOK"})
+    assert (fok["status"], fok["filled"]) == ("expired", 0.0)  # nothing to take at 29100
+    by_cost = exchange.create_market_buy_order_with_cost(CCXT_SYMBOL, 50)  # quoteOrderQty=50
+    assert (by_cost["status"], by_cost["amount"], by_cost["cost"]) == ("closed", 0.00166, 49.8)
+    named = exchange.create_order(CCXT_SYMBOL, "limit", "buy", 0.001, 28000, {"clientOrderId": "cc-1"})
+    assert exchange.fetch_order(None, CCXT_SYMBOL, {"origClientOrderId": "cc-1"})["id"] == named["id"]
+    assert exchange.cancel_order(None, CCXT_SYMBOL, {"origClientOrderId": "cc-1"})["status"] == "canceled"
+    assert [o["id"] for o in exchange.fetch_canceled_orders(CCXT_SYMBOL)] == [named["id"]]
+    assert sorted(o["id"] for o in exchange.fetch_open_orders(CCXT_SYMBOL)) == sorted([stop["id"], maker["id"]])
+
+
+def test_python_binance_spot_lookups_by_client_id_and_order_count(fake_exchange_live: FakeExchange) -> None:
+    pytest.importorskip("binance.client", reason="python-binance is in the optional 'compat' extra")
+    client = make_python_binance(fake_exchange_live)
+    ack = client.create_order(symbol=SYMBOL, side="BUY", type="LIMIT", timeInForce="GTC", quantity="0.001",
+                              price="28000", newOrderRespType="ACK", newClientOrderId="pb-ack")
+    assert set(ack) == {"symbol", "orderId", "orderListId", "clientOrderId", "transactTime"}
+    assert client.get_order(symbol=SYMBOL, origClientOrderId="pb-ack")["orderId"] == ack["orderId"]
+    client.order_market_buy(symbol=SYMBOL, quoteOrderQty="30")  # trades on arrival: not counted
+    counts = {row["interval"]: row for row in client.get_current_order_count()}  # GET /api/v3/rateLimit/order
+    assert counts["SECOND"]["count"] == counts["DAY"]["count"] == 1
+    cancelled = client.cancel_order(symbol=SYMBOL, origClientOrderId="pb-ack")
+    assert (cancelled["origClientOrderId"], cancelled["status"]) == ("pb-ack", "CANCELED")
+    assert client.get_asset_balance(asset="USDT") == {"asset": "USDT", "free": "9970.00000000",
+                                                      "locked": "0.00000000"}
