@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
-from tests.signed_client import SignedClient
+from tests.signed_client import DEMO_KEY, SignedClient
 from tests.web.test_spot_orders import exchange, fingerprint, margin_balance, spot_balance
 
 OCO = "/api/v3/orderList/oco"
@@ -195,6 +196,35 @@ def test_oco_leg_position_rule(app: Flask, signed: SignedClient) -> None:
     assert fingerprint(app) == before
 
 
+_RELATION = "The relationship of the prices for the orders is not correct."
+
+
+@pytest.mark.parametrize("legs", [
+    {"side": "SELL", "aboveType": "LIMIT_MAKER", "abovePrice": "29500",
+     "belowType": "STOP_LOSS", "belowStopPrice": "29000"},
+    {"side": "SELL", "aboveType": "TAKE_PROFIT", "aboveStopPrice": "29500",
+     "belowType": "STOP_LOSS", "belowStopPrice": "29000"},
+    {"side": "SELL", "aboveType": "LIMIT_MAKER", "abovePrice": "31000",
+     "belowType": "STOP_LOSS", "belowStopPrice": "30500"},
+    {"side": "BUY", "aboveType": "STOP_LOSS", "aboveStopPrice": "31000",
+     "belowType": "LIMIT_MAKER", "belowPrice": "30500"},
+    {"side": "BUY", "aboveType": "STOP_LOSS", "aboveStopPrice": "29500",
+     "belowType": "LIMIT_MAKER", "belowPrice": "29000"},
+    {"side": "BUY", "aboveType": "STOP_LOSS", "aboveStopPrice": "31000",
+     "belowType": "TAKE_PROFIT", "belowStopPrice": "30500"},
+], ids=["sell maker would take", "sell take profit would trigger", "sell stop loss would trigger",
+        "buy maker would take", "buy stop loss would trigger", "buy take profit would trigger"])
+def test_an_oco_leg_that_would_execute_at_once_fails_the_price_relation(app: Flask, signed: SignedClient,
+                                                                        legs: dict[str, str]) -> None:
+    """Every leg type an OCO allows above the last price takes or triggers only at or under it (and
+    below, at or over it), so such a leg breaks "above > last > below" first: the pair rule's own
+    would-take / would-trigger answers (core/order_list_pair.py) are never reached over orderList/oco."""
+    before = fingerprint(app)
+    response = signed.post(OCO, symbol="BTCUSDT", quantity="0.1", **legs)
+    assert (response.status_code, response.get_json()) == (400, {"code": -2010, "msg": _RELATION})
+    assert fingerprint(app) == before
+
+
 @pytest.mark.parametrize(("method", "path", "params", "code", "msg"), [
     ("GET", LIST, {}, -1102, "Param 'orderListId' or 'origClientOrderId' must be sent, but both were empty/null!"),
     ("GET", LIST, {"orderListId": 99}, -2013, "Order list does not exist."),
@@ -317,5 +347,28 @@ def test_otoco_rule(app: Flask, signed: SignedClient, change: dict[str, Any], co
     sell_oco(signed)
     before = fingerprint(app)
     response = signed.post(OTOCO, **_with(_OTOCO_LEGS, change))
+    assert (response.status_code, response.get_json()) == (400, {"code": code, "msg": msg})
+    assert fingerprint(app) == before
+
+
+@pytest.mark.parametrize("path", ["/api/v3/openOrderList", "/api/v3/rateLimit/order"])
+@pytest.mark.parametrize(("case", "code", "msg"), [
+    ("bad signature", -1022, "Signature for this request is not valid."),
+    ("no timestamp", -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed."),
+    ("unread parameter", -1104, "Not all sent parameters were read; read '2' parameter(s) but was sent '3'."),
+])
+def test_open_order_lists_and_order_count_rules(app: Flask, client: FlaskClient, signed: SignedClient, path: str,
+                                                case: str, code: int, msg: str) -> None:
+    # Neither takes a parameter of its own: only the signed request's rules apply.
+    sell_oco(signed)  # an open list and two counted orders to keep
+    before = fingerprint(app)
+    headers = {"X-MBX-APIKEY": DEMO_KEY}
+    if case == "bad signature":
+        response = client.get(f"{path}?timestamp={signed.now_ms()}&signature={signed.sign('timestamp=1')}",
+                              headers=headers)
+    elif case == "no timestamp":
+        response = client.get(f"{path}?signature={signed.sign('')}", headers=headers)
+    else:
+        response = signed.get(path, symbol="BTCUSDT")
     assert (response.status_code, response.get_json()) == (400, {"code": code, "msg": msg})
     assert fingerprint(app) == before
