@@ -68,6 +68,7 @@ from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
 from mock_exchange.core.records import clone
 from mock_exchange.core.requests import (
+    CommissionRates,
     ListCancelResult,
     ListPlacementResult,
     NewOco,
@@ -352,6 +353,19 @@ class Exchange:
             except BinanceError as exc:
                 new = exc
             return cancel, new
+
+    def commission_rates(self, account: AccountRef, symbol: str) -> CommissionRates:
+        """GET /api/v3/account/commission, and what POST /api/v3/order/test computes: -1121 for an unknown symbol.
+
+        Every account pays the configured maker and taker rates on every symbol (what
+        funding.fill charges), and nothing more as a buyer or a seller.
+        """
+        with self.lock:
+            self._account(account)
+            if symbol not in self._ctx.state.symbols:
+                raise invalid_symbol()
+            fees = self._ctx.config.fees
+            return CommissionRates(fees.maker, fees.taker)
 
     @_changes_state
     def cancel_order_list(self, account: AccountRef, symbol: str, isolated: bool = False,

@@ -173,3 +173,13 @@ class OrderCancelResult:
     @property
     def orig_client_order_id(self) -> str:
         return self.order.client_order_id
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionRates:
+    """The commission rates an account's trades on one symbol pay (Exchange.commission_rates)."""
+
+    maker: Decimal
+    taker: Decimal
+    buyer: Decimal = Decimal(0)
+    seller: Decimal = Decimal(0)

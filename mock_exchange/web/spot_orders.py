@@ -7,12 +7,10 @@ Parameters, weights and shapes follow binance-spot-api-docs ``rest-api.md`` (doc
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Flask
 
-from mock_exchange.core import errors
 from mock_exchange.core.enums import OrderStatus, SelfTradePreventionMode
 from mock_exchange.core.requests import ListCancelResult, NewOrder, PlacementResult
 from mock_exchange.web import spot_serializers as shapes
@@ -67,19 +65,11 @@ def spot_new_order(call: Call) -> Placement[PlacementResult]:
 @binance_route(blueprint, SPOT_TEST_ORDER)
 def spot_test_order(call: Call) -> dict[str, Any]:
     request = new_order_request(call.params)
-    runtime = current_runtime()
-    runtime.exchange.test_order(call.account, request)
+    exchange = current_runtime().exchange
+    exchange.test_order(call.account, request)
     if not call.get("computeCommissionRates", False):
         return {}
-    fees = runtime.exchange.config.fees
-    zero = shapes.num(Decimal(0))
-    return {
-        "standardCommissionForOrder": {"maker": shapes.num(fees.maker), "taker": shapes.num(fees.taker)},
-        "specialCommissionForOrder": {"maker": zero, "taker": zero},
-        "taxCommissionForOrder": {"maker": zero, "taker": zero},
-        "discount": {"enabledForAccount": False, "enabledForSymbol": False, "discountAsset": "BNB",
-                     "discount": zero},
-    }
+    return shapes.order_commission(exchange.commission_rates(call.account, request.symbol))
 
 
 # -- cancels ---------------------------------------------------------------------------
@@ -175,21 +165,8 @@ def spot_unfilled_order_count(call: Call) -> list[dict[str, Any]]:
 
 @binance_route(blueprint, SPOT_COMMISSION)
 def spot_commission(call: Call) -> dict[str, Any]:
-    exchange = current_runtime().exchange
-    if call.params["symbol"] not in exchange.state.symbols:
-        raise errors.invalid_symbol()
-    fees = exchange.config.fees
-    zero = shapes.num(Decimal(0))
-    rates = {"maker": shapes.num(fees.maker), "taker": shapes.num(fees.taker), "buyer": zero, "seller": zero}
-    nothing = {"maker": zero, "taker": zero, "buyer": zero, "seller": zero}
-    return {
-        "symbol": call.params["symbol"],
-        "standardCommission": rates,
-        "specialCommission": nothing,
-        "taxCommission": dict(nothing),
-        "discount": {"enabledForAccount": False, "enabledForSymbol": False, "discountAsset": "BNB",
-                     "discount": zero},
-    }
+    symbol = call.params["symbol"]
+    return shapes.commission(symbol, current_runtime().exchange.commission_rates(call.account, symbol))
 
 
 def register(app: Flask) -> None:

@@ -10,13 +10,14 @@ Order Responses" table names. Numbers are 8-decimal strings throughout (docs/spo
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from mock_exchange.core.decimals import NumberFormat, format_decimal
 from mock_exchange.core.enums import OrderStatus
 from mock_exchange.core.order_lists import OrderList
 from mock_exchange.core.orders import Order, Trade
-from mock_exchange.core.requests import Fill
+from mock_exchange.core.requests import CommissionRates, Fill
 
 FORMAT = NumberFormat.PLAIN8
 
@@ -174,3 +175,35 @@ def list_cancel(order_list: OrderList, orders: list[Order], cancel_client_order_
     data = _list_head(order_list, orders, transaction_time)
     data["orderReports"] = [cancel_report(o, cancel_client_order_id, transaction_time) for o in orders]
     return data
+
+
+# The fake has no special or tax commission and no BNB discount: those parts of a commission answer are zero.
+_ZERO = num(Decimal(0))
+
+
+def _discount() -> dict[str, Any]:
+    return {"enabledForAccount": False, "enabledForSymbol": False, "discountAsset": "BNB", "discount": _ZERO}
+
+
+def commission(symbol: str, rates: CommissionRates) -> dict[str, Any]:
+    """GET /api/v3/account/commission."""
+    nothing = {"maker": _ZERO, "taker": _ZERO, "buyer": _ZERO, "seller": _ZERO}
+    return {
+        "symbol": symbol,
+        "standardCommission": {"maker": num(rates.maker), "taker": num(rates.taker), "buyer": num(rates.buyer),
+                               "seller": num(rates.seller)},
+        "specialCommission": nothing,
+        "taxCommission": dict(nothing),
+        "discount": _discount(),
+    }
+
+
+def order_commission(rates: CommissionRates) -> dict[str, Any]:
+    """POST /api/v3/order/test with ``computeCommissionRates``: one order's maker and taker rates."""
+    nothing = {"maker": _ZERO, "taker": _ZERO}
+    return {
+        "standardCommissionForOrder": {"maker": num(rates.maker), "taker": num(rates.taker)},
+        "specialCommissionForOrder": nothing,
+        "taxCommissionForOrder": dict(nothing),
+        "discount": _discount(),
+    }

@@ -6,7 +6,15 @@ import pytest
 
 from mock_exchange.core.enums import OrderStatus, OrderType, Side, SideEffectType, TimeInForce
 from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.requests import LegSpec, ListCancelResult, NewOco, NewOrder, NewOto, OrderCancelResult
+from mock_exchange.core.requests import (
+    CommissionRates,
+    LegSpec,
+    ListCancelResult,
+    NewOco,
+    NewOrder,
+    NewOto,
+    OrderCancelResult,
+)
 from tests.core.engine_helpers import D, balance, fingerprint, make_exchange, simple_config
 
 BTC = "BTCUSDT"
@@ -145,3 +153,18 @@ def test_rejections_change_nothing(request_: NewOrder) -> None:
         ex.place_oco("bob", NewOco(BTC, Side.SELL, quantity=D("0.1"), price=D("29000"), stop_price=D("28000")))
     assert fingerprint(ex) == before
     assert ex.state.orders[1].status is OrderStatus.NEW
+
+
+def test_commission_rates_are_the_rates_fills_are_charged() -> None:
+    ex = make_exchange()  # fees: maker 0.001, taker 0.002
+    rates = ex.commission_rates("alice", BTC)
+    assert rates == CommissionRates(maker=D("0.001"), taker=D("0.002"), buyer=D(0), seller=D(0))
+    assert ex.commission_rates("bob", ETH) == rates
+    ex.place_order("bob", sell("30000", qty="0.5"))
+    taker = ex.place_order("alice", NewOrder(BTC, Side.BUY, OrderType.LIMIT, quantity=D("0.5"), price=D("30000"),
+                                             time_in_force=TimeInForce.GTC))
+    [fill] = taker.fills
+    assert (fill.is_maker, fill.commission, fill.commission_asset) == (False, D("0.5") * rates.taker, "BTC")
+    with pytest.raises(BinanceError) as error:
+        ex.commission_rates("alice", "NOPE")
+    assert (error.value.code, error.value.msg) == (-1121, "Invalid symbol.")
