@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
+from typing import NoReturn
 
 from mock_exchange.core.config import AccountConfig, BalanceConfig, MarginConfig
 from mock_exchange.core.decimals import ZERO
@@ -97,27 +98,31 @@ class WalletBalances:
     def lock(self, asset: str, amount: Decimal) -> None:
         """free -> locked."""
         entry = self.balance(asset)
-        _require(entry.free >= amount, f"lock {amount} {asset}: only {entry.free} free")
+        if not entry.free >= amount:
+            _broken(f"lock {amount} {asset}: only {entry.free} free")
         entry.free -= amount
         entry.locked += amount
 
     def unlock(self, asset: str, amount: Decimal) -> None:
         """locked -> free."""
         entry = self.balance(asset)
-        _require(entry.locked >= amount, f"unlock {amount} {asset}: only {entry.locked} locked")
+        if not entry.locked >= amount:
+            _broken(f"unlock {amount} {asset}: only {entry.locked} locked")
         entry.locked -= amount
         entry.free += amount
 
     def spend_locked(self, asset: str, amount: Decimal) -> None:
         """Locked funds leave the account (paid for a fill)."""
         entry = self.balance(asset)
-        _require(entry.locked >= amount, f"spend {amount} {asset}: only {entry.locked} locked")
+        if not entry.locked >= amount:
+            _broken(f"spend {amount} {asset}: only {entry.locked} locked")
         entry.locked -= amount
 
     def spend_free(self, asset: str, amount: Decimal) -> None:
         """Free funds leave the account."""
         entry = self.balance(asset)
-        _require(entry.free >= amount, f"spend {amount} {asset}: only {entry.free} free")
+        if not entry.free >= amount:
+            _broken(f"spend {amount} {asset}: only {entry.free} free")
         entry.free -= amount
 
     def credit(self, asset: str, amount: Decimal) -> None:
@@ -265,6 +270,6 @@ class Account:
         )
 
 
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(f"balance bookkeeping broken: {message}")
+def _broken(message: str) -> NoReturn:
+    # Called only when a check fails: the message (Decimals as text) is built then, not on every call.
+    raise ValueError(f"balance bookkeeping broken: {message}")
