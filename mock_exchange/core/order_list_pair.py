@@ -6,9 +6,10 @@ The one home of what Binance checks on the two legs of an OCO — margin
 names) — and on an OTOCO's pending pair:
 
 1. the relation: above level > reference > below level, where a leg's *level* is the
-   price that places it — a stop's stop price, any other leg's limit price; a trailing
-   stop sent without a stop price has no level and constrains nothing (-2010 "The
-   relationship of the prices for the orders is not correct.");
+   price rest-api.md's price restrictions name for it — a LIMIT_MAKER's or a
+   TAKE_PROFIT_LIMIT's limit price, any other stop's stop price; a trailing stop sent
+   without a stop price has no level and constrains nothing (-2010 "The relationship of
+   the prices for the orders is not correct.");
 2. a LIMIT_MAKER leg must not take at the reference (-2010 "Order would immediately match
    and take.");
 3. a stop leg must not be triggered at the reference (-2010 "Order would trigger
@@ -62,8 +63,13 @@ class PairLeg:
 
     @property
     def level(self) -> Decimal | None:
-        """The price that places the leg above or below the market (None: a trailing stop without one)."""
-        if not self.type.is_stop:
+        """The price that places the leg above or below the market (None: a trailing stop without one).
+
+        A TAKE_PROFIT_LIMIT is placed by its limit price, as rest-api.md's OCO price restrictions
+        put it (``LIMIT_MAKER/TAKE_PROFIT_LIMIT price`` against the last price); its stop price is
+        held by rule 3 only.
+        """
+        if not self.type.is_stop or self.type is OrderType.TAKE_PROFIT_LIMIT:
             return self.price
         if self.trailing_delta is not None and not self.stop_price:
             return None

@@ -49,6 +49,15 @@ def test_without_a_reference_only_the_two_levels_are_compared() -> None:
     assert pair_problem(maker(Side.SELL, "28000"), stop(Side.SELL, "29000"), None) is PairProblem.PRICE_RELATION
 
 
+def test_a_take_profit_limit_leg_is_measured_at_its_limit_price() -> None:
+    # rest-api.md: "LIMIT_MAKER/TAKE_PROFIT_LIMIT price > Last Traded Price" on a SELL OCO.
+    under = PairLeg(Side.SELL, OrderType.TAKE_PROFIT_LIMIT, price=D("29500"), stop_price=D("31000"))
+    assert under.level == D("29500")
+    assert pair_problem(under, stop(Side.SELL, "29000"), LAST) is PairProblem.PRICE_RELATION
+    triggered = PairLeg(Side.SELL, OrderType.TAKE_PROFIT_LIMIT, price=D("31000"), stop_price=D("29500"))
+    assert pair_problem(triggered, stop(Side.SELL, "29000"), LAST) is PairProblem.WOULD_TRIGGER
+
+
 def test_a_trailing_stop_without_a_stop_price_has_no_level() -> None:
     trailing = PairLeg(Side.SELL, OrderType.STOP_LOSS, stop_price=D("0"), trailing_delta=100)
     assert trailing.level is None

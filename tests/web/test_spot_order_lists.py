@@ -217,11 +217,33 @@ _RELATION = "The relationship of the prices for the orders is not correct."
 def test_an_oco_leg_that_would_execute_at_once_fails_the_price_relation(app: Flask, signed: SignedClient,
                                                                         legs: dict[str, str]) -> None:
     """Every leg type an OCO allows above the last price takes or triggers only at or under it (and
-    below, at or over it), so such a leg breaks "above > last > below" first: the pair rule's own
-    would-take / would-trigger answers (core/order_list_pair.py) are never reached over orderList/oco."""
+    below, at or over it), so a leg measured at that price breaks "above > last > below" first."""
     before = fingerprint(app)
     response = signed.post(OCO, symbol="BTCUSDT", quantity="0.1", **legs)
     assert (response.status_code, response.get_json()) == (400, {"code": -2010, "msg": _RELATION})
+    assert fingerprint(app) == before
+
+
+@pytest.mark.parametrize(("legs", "msg"), [
+    ({"side": "SELL", "aboveType": "TAKE_PROFIT_LIMIT", "aboveStopPrice": "31000", "abovePrice": "29500",
+      "aboveTimeInForce": "GTC", "belowType": "STOP_LOSS", "belowStopPrice": "29000"}, _RELATION),
+    ({"side": "SELL", "aboveType": "TAKE_PROFIT_LIMIT", "aboveStopPrice": "29500", "abovePrice": "31000",
+      "aboveTimeInForce": "GTC", "belowType": "STOP_LOSS", "belowStopPrice": "29000"},
+     "Order would trigger immediately."),
+    ({"side": "BUY", "aboveType": "STOP_LOSS", "aboveStopPrice": "31000", "belowType": "TAKE_PROFIT_LIMIT",
+      "belowStopPrice": "29000", "belowPrice": "30500", "belowTimeInForce": "GTC"}, _RELATION),
+    ({"side": "BUY", "aboveType": "STOP_LOSS", "aboveStopPrice": "31000", "belowType": "TAKE_PROFIT_LIMIT",
+      "belowStopPrice": "30500", "belowPrice": "29000", "belowTimeInForce": "GTC"},
+     "Order would trigger immediately."),
+], ids=["sell price under the market", "sell stop under the market", "buy price over the market",
+        "buy stop over the market"])
+def test_a_take_profit_limit_leg_stands_by_its_limit_price(app: Flask, signed: SignedClient, legs: dict[str, str],
+                                                           msg: str) -> None:
+    """rest-api.md's OCO price restrictions put a TAKE_PROFIT_LIMIT's *price* against the last price:
+    a limit price on the wrong side breaks the relation; a stop price there would trigger at once."""
+    before = fingerprint(app)
+    response = signed.post(OCO, symbol="BTCUSDT", quantity="0.1", **legs)
+    assert (response.status_code, response.get_json()) == (400, {"code": -2010, "msg": msg})
     assert fingerprint(app) == before
 
 
