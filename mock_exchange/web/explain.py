@@ -41,6 +41,7 @@ from mock_exchange.web.runtime import ExchangeRuntime
 from mock_exchange.web.unsupported import explain_unsupported
 
 if TYPE_CHECKING:
+    from mock_exchange.core.accounts import Account
     from mock_exchange.core.signature_diagnosis import KeySet
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ class _Facts:
     api_key: str | None
     runtime: Any
     endpoint: Any  # web.endpoints.Endpoint, None when the path is no Binance endpoint
-    account: Any  # the account the API key names, if any
+    account: Account | None  # the account the API key names, if any
     weight: int | None = None  # the weight the request was charged
 
     @classmethod
@@ -371,7 +372,7 @@ def _signature(facts: _Facts, code: int, msg: str) -> Explanation:
     return Explanation(code, text, found.cause, details)
 
 
-def _keys(account: Any) -> KeySet:
+def _keys(account: Account) -> KeySet:
     from mock_exchange.core.signature_diagnosis import KeySet
 
     return KeySet(account.name, account.api_key, account.hmac_secret, account.rsa_public_key,

@@ -33,6 +33,7 @@ from typing import Any, Generic, TypeVar
 from flask import Blueprint, Request, Response, request
 
 from mock_exchange.core import errors
+from mock_exchange.core.accounts import Account
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.core.rate_limits import RateLimiter, WeightCharge
 from mock_exchange.core.requests import ListPlacementResult, OrderCancelResult, PlacementResult
@@ -284,7 +285,7 @@ def _utf8(text: str) -> str:
         raise errors.illegal_chars() from exc
 
 
-def authenticate_key(endpoint: Endpoint, api_key: str | None, account: Any) -> None:
+def authenticate_key(endpoint: Endpoint, api_key: str | None, account: Account | None) -> None:
     if not api_key:
         raise errors.api_key_format_invalid()
     if account is None:
@@ -317,10 +318,12 @@ def check_timing(raw: Mapping[str, str], now_ms: int) -> None:
         raise errors.timestamp_outside_recv_window()
 
 
-def check_signature(account: Any, query: str, body: str) -> None:
+def check_signature(account: Account | None, query: str, body: str) -> None:
     payload, signature = signature_payload(query, body)
     if not signature:
         raise errors.mandatory_param_missing("signature")
+    if account is None:  # fails closed: a signed endpoint needs a key, so stage 3 has refused a key without one
+        raise errors.invalid_api_key()
     verifier = SignatureVerifier(account.hmac_secret, account.rsa_public_key, account.ed25519_public_key)
     if not verifier.verify(payload.encode("latin-1"), signature):
         raise errors.invalid_signature()

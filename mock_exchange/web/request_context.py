@@ -39,7 +39,16 @@ class Call:
     endpoint: Endpoint
     params: dict[str, Any]
     raw: Mapping[str, str]
-    account: Any = None  # core.accounts.Account for keyed endpoints
+    key_account: Account | None = None  # the account the API key names; None: an endpoint without a key
+
+    @property
+    def account(self) -> Account:
+        """The account the API key names: a keyed endpoint's view always has one (stage 3 refused the
+        request otherwise); an endpoint without a key has none to read."""
+        account = self.key_account
+        if account is None:
+            raise TypeError(f"{self.endpoint.name} takes no API key: its call has no account")
+        return account
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.params.get(name, default)

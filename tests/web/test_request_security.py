@@ -179,3 +179,13 @@ def test_asymmetric_keys(client: FlaskClient, signed: SignedClient, api_key: str
     assert ok.status_code == 200
     bad = client.get(f"{USAGE}?{payload}&signature={sign(payload + '1')}", headers={"X-MBX-APIKEY": api_key})
     assert error(bad) == (400, -1022, "Signature for this request is not valid.")
+
+
+def test_a_keyed_view_reads_the_key_s_account_and_a_keyless_one_has_none(app) -> None:  # noqa: ANN001
+    from mock_exchange.web.endpoint_catalog import PING, SPOT_NEW_ORDER
+    from mock_exchange.web.request_context import Call
+
+    account = app.extensions["mock_exchange"].exchange.account_by_api_key(DEMO_KEY)
+    assert Call(SPOT_NEW_ORDER, {}, {}, account).account is account
+    with pytest.raises(TypeError, match="ping takes no API key"):
+        _ = Call(PING, {}, {}).account
