@@ -346,19 +346,26 @@ def live(server: LiveServer, config: ExchangeConfig) -> FakeExchange:
                         api_secret=secret, app=app, server=server, time_source_ms=exchange.clock.now_ms)
 
 
-# Control operations after which an external exchange's clock must be read again.
-_CLOCK_OPS = frozenset({"set_clock", "reset", "restore", "load_snapshot", "replay_step", "replay_seek",
-                        "replay_play", "replay_pause"})
+def _clock_operations() -> frozenset[Any]:
+    """The control operations after which an external exchange's clock must be read again.
+
+    Built on first use, not at import: the plugin loads in every pytest run.
+    """
+    from mock_exchange.control.service import ControlService as S
+
+    return frozenset({S.set_clock, S.reset, S.restore, S.load_snapshot, S.replay_step, S.replay_seek,
+                      S.replay_play, S.replay_pause})
 
 
 def _watch_clock(control: Any, mirror: _ClockMirror) -> None:
     """Refresh ``mirror`` after each clock-changing call made through ``control``."""
     original = control._op
+    clock_operations = _clock_operations()
 
     # Positional-only: operations such as add_account take a ``name`` keyword of their own.
-    def op(op_name: str, /, **kwargs: Any) -> Any:
-        result = original(op_name, **kwargs)
-        if op_name in _CLOCK_OPS:
+    def op(operation: Any, /, **kwargs: Any) -> Any:
+        result = original(operation, **kwargs)
+        if operation in clock_operations:
             mirror.refresh()
         return result
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,15 +72,31 @@ def test_core_holds_the_config_types_and_reads_no_config_files() -> None:
                 assert name.startswith("mock_exchange.core."), f"{path.name} imports {name}"
 
 
-def test_every_control_route_is_served_by_a_method_reference() -> None:
-    # The control API dispatches through control/dispatch.py's table of ControlService
-    # methods, never getattr on an operation name taken from a request.
-    from mock_exchange.control.dispatch import HANDLERS
+def test_every_public_control_service_method_has_exactly_one_route() -> None:
+    # Routes hold ControlService functions (control/routes.py), never names looked up when a
+    # request comes: so every public method is an operation the HTTP API and the handles reach.
     from mock_exchange.control.routes import ROUTES
     from mock_exchange.control.service import ControlService
 
-    assert sorted(route.op for route in ROUTES) == sorted(HANDLERS)
-    assert all(getattr(ControlService, op) is handler for op, handler in HANDLERS.items())
+    public = {name: function for name, function in inspect.getmembers(ControlService, inspect.isfunction)
+              if not name.startswith("_")}
+    routed = [route.operation for route in ROUTES]
+    assert len(set(routed)) == len(routed), "an operation routed twice"
+    assert sorted(route.op for route in ROUTES) == sorted(public)
+    assert all(public[route.op] is route.operation for route in ROUTES)
+
+
+def test_the_control_handle_calls_only_routed_operations() -> None:
+    # LocalControl and RemoteControl find an operation's route by its function: one the
+    # handle names without a route would fail only when that handle method is called.
+    from mock_exchange.control import handle
+    from mock_exchange.control.routes import ROUTE_OF
+
+    source = ast.parse((ROOT / "mock_exchange" / "control" / "handle.py").read_text(encoding="utf-8"))
+    named = {node.attr for node in ast.walk(source)
+             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "S"}
+    assert len(named) > 30
+    assert {getattr(handle.S, name) for name in named} <= set(ROUTE_OF)
 
 
 def test_endpoint_table_in_the_docs_and_readme_is_up_to_date() -> None:

@@ -8,7 +8,7 @@ import requests
 
 from mock_exchange.control.errors import ControlError
 from mock_exchange.control.handle import ControlHandle
-from mock_exchange.control.routes import ROUTES_BY_OP
+from mock_exchange.control.routes import ROUTE_OF, Operation
 
 TOKEN_HEADER = "X-Mock-Token"
 
@@ -24,8 +24,8 @@ class RemoteControl(ControlHandle):
         if token:
             self.session.headers[TOKEN_HEADER] = token
 
-    def _op(self, op: str, /, **kwargs: Any) -> Any:
-        route = ROUTES_BY_OP[op]
+    def _op(self, operation: Operation, /, **kwargs: Any) -> Any:
+        route = ROUTE_OF[operation]
         path_args = {key: kwargs.pop(key) for key in route.path_params}
         url = self.base_url + route.url_path(**path_args)
         if route.uses_body:

@@ -121,7 +121,7 @@ class ControlService(StateOps, MarginOps, ReplayOps, StreamOps):
             exchange.reset(new_seed)
         self.runtime.config = dataclasses.replace(self.runtime.config, rate_limits=self.base_rate_limits)
         self.runtime.limiter.reset(self.base_rate_limits)
-        self.forget_stream_connections()
+        self._forget_stream_connections()
         self.journal.clear(restart_seq=True)
         if self.runtime.explanations is not None:
             self.runtime.explanations.clear()

@@ -17,7 +17,7 @@ class StreamOps:
     exchange: Any
     runtime: Any
 
-    def forget_stream_connections(self) -> None:
+    def _forget_stream_connections(self) -> None:
         """A reset forgets the WebSocket handshake counts (web/stream_limits.py), as it does request weights."""
         from mock_exchange.web.stream_delivery import board_of
 

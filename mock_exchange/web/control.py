@@ -18,19 +18,21 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from mock_exchange import nesting
-from mock_exchange.control import dispatch
 from mock_exchange.control.errors import ControlError, bad_request
 from mock_exchange.control.faults import FaultInjector
 from mock_exchange.control.handle import CONTROL_EXTENSION_KEY
 from mock_exchange.control.journal import Journal
 from mock_exchange.control.recorder import complete_entry
-from mock_exchange.control.routes import PREFIX, ROUTES, Route
+from mock_exchange.control.routes import PREFIX, ROUTES, Route, bind
 from mock_exchange.control.service import ControlService, check_fields
 from mock_exchange.control.token import TOKEN_HEADER, token_accepted
 from mock_exchange.core.errors import BinanceError
 from mock_exchange.web.runtime import EXTENSION_KEY
 
 log = logging.getLogger(__name__)
+# Each routed operation bound to the app's ControlService (control/routes.bind), once per app:
+# the blueprint's views are shared by every app of the process, so they look theirs up here.
+_OPERATIONS_KEY = "mock_exchange.control.operations"
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
                413: "payload_too_large"}
 
@@ -42,12 +44,10 @@ def register(app: Flask) -> None:
     faults = FaultInjector(runtime, seed=runtime.exchange.ids.seed)
     runtime.journal = journal
     runtime.faults = faults
-    app.extensions[CONTROL_EXTENSION_KEY] = ControlService(runtime, journal, faults)
+    service = ControlService(runtime, journal, faults)
+    app.extensions[CONTROL_EXTENSION_KEY] = service
+    app.extensions[_OPERATIONS_KEY] = bind(service)
     app.register_blueprint(_blueprint())
-
-
-def _service() -> ControlService:
-    return current_app.extensions[CONTROL_EXTENSION_KEY]
 
 
 @functools.cache
@@ -84,7 +84,7 @@ def _view(route: Route) -> Any:
         if clash:
             raise bad_request(f"{', '.join(clash)}: given in the path already")
         kwargs.update(extra)
-        operation = dispatch.bound(_service(), route.op)
+        operation = current_app.extensions[_OPERATIONS_KEY][route.operation]
         check_fields(operation, kwargs, set(path_args))
         return control_json(operation(**kwargs))
 
