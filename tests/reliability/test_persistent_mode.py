@@ -69,17 +69,28 @@ def start(state_file: Path, *extra: str) -> Server:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(process, url)
+    except BaseException:
+        # Whatever stops the wait (the deadline, an interrupt, an unexpected error), the
+        # process is not handed to the ``servers`` fixture, so it is ended here.
+        if process.poll() is None:
+            process.kill()
+        sys.stderr.write(process.communicate(timeout=30)[0])  # the server's output, shown with the failure
+        raise
+    return Server(process, url)
+
+
+def _wait_ready(process: subprocess.Popen[str], url: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         try:
             if requests.get(f"{url}/mock/v1/health", timeout=1).status_code == 200:
-                return Server(process, url)
+                return
         except (requests.ConnectionError, requests.Timeout):  # refused, or accepted but not answering yet
             if process.poll() is not None:
-                output = process.communicate()[0]
-                raise AssertionError(f"the server exited with {process.returncode}: {output}") from None
+                raise AssertionError(f"the server exited with {process.returncode}") from None
             if time.monotonic() > deadline:
-                process.kill()
                 raise AssertionError("the server did not answer in time") from None
         # Polling for readiness, not timing anything: the loop ends on the first answer.
         time.sleep(0.05)
