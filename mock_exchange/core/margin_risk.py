@@ -192,11 +192,10 @@ def current_statuses(ctx: EngineContext) -> dict[LevelKey, tuple[Decimal, Margin
 
 
 def _anyone_owes(accounts: Iterable[Account]) -> bool:
-    # _owes over every cross account inlined: this runs after every engine call.
+    # Runs after every engine call: stops at the first account that owes.
     for account in accounts:
-        for entry in account.cross.balances.values():
-            if (entry.borrowed or entry.interest) and entry.liability > 0:
-                return True
+        if _owes(account.cross):
+            return True
         if account.isolated:
             for pair in account.isolated.values():
                 if _owes(pair):
