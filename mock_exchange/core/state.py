@@ -26,11 +26,12 @@ def scope_key(symbol: str, isolated: bool, spot: bool = False) -> str:
     """Orders of one symbol in one account scope (spot, cross or isolated, core.scopes): the unit
     of Binance's per-symbol limits and queries."""
     # Asked ~10 times per placement and cancel: each key is formatted once.
-    found = _SCOPE_KEYS.get((symbol, isolated, spot))
+    cache_key = (symbol, isolated, spot)
+    found = _SCOPE_KEYS.get(cache_key)
     if found is None:
         found = f"{symbol}|{scope_of_flags(isolated, spot)}"
         if len(_SCOPE_KEYS) < _SCOPE_KEYS_KEPT:
-            _SCOPE_KEYS[(symbol, bool(isolated), bool(spot))] = found
+            _SCOPE_KEYS[cache_key] = found
     return found
 
 
