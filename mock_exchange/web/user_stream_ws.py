@@ -50,7 +50,7 @@ from mock_exchange.web.user_stream import (
     log_replaced,
     registry,
 )
-from mock_exchange.web.ws_routes import MARKET_STREAMS_PATH, MAX_FRAME_BYTES  # noqa: F401 - the tests read MAX_FRAME_BYTES here
+from mock_exchange.web.ws_routes import MARKET_STREAMS_PATH
 
 POLL_INTERVAL_S = 0.01
 # Binance's WebSocket API: 1,000 active subscriptions per session, 65,535 over its lifetime.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_exchange.web.user_stream_ws import MAX_FRAME_BYTES
+from mock_exchange.web.ws_routes import MAX_FRAME_BYTES
 
 
 def test_deep_json_frame_gets_an_error_and_the_session_goes_on(connect: Any) -> None:
