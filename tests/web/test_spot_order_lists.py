@@ -165,6 +165,8 @@ def test_a_refused_list_leaves_the_unfilled_count(signed: SignedClient) -> None:
     assert order_counts(signed) == [2, 2]
 
 
+_RELATION = "The relationship of the prices for the orders is not correct."
+
 _OCO_RULES = [
     ({"aboveType": "LIMIT"}, -1130, "Data sent for parameter 'aboveType' is not valid."),
     ({"belowType": None, "belowStopPrice": None, "belowPrice": None, "belowTimeInForce": None}, -1102,
@@ -172,7 +174,7 @@ _OCO_RULES = [
     ({"abovePrice": None}, -1102, "Mandatory parameter 'abovePrice' was not sent, was empty/null, or malformed."),
     ({"belowTimeInForce": None}, -1102,
      "Mandatory parameter 'belowTimeInForce' was not sent, was empty/null, or malformed."),
-    ({"abovePrice": "29500"}, -2010, "The relationship of the prices for the orders is not correct."),
+    ({"abovePrice": "29500"}, -2010, _RELATION),
     ({"quantity": "1"}, -2010, "Account has insufficient balance for requested action."),
     ({"aboveClientOrderId": "x", "belowClientOrderId": "x"}, -2010, "Duplicate order sent."),
     ({"isIsolated": "TRUE"}, -1104, "Not all sent parameters were read; read '11' parameter(s) but was sent '12'."),
@@ -194,9 +196,6 @@ def test_oco_leg_position_rule(app: Flask, signed: SignedClient) -> None:
                            aboveStopPrice="31000", belowType="LIMIT_MAKER", belowPrice="29000")
     assert response.get_json() == {"code": -1197, "msg": "A stop loss order in a sell OCO must be below."}
     assert fingerprint(app) == before
-
-
-_RELATION = "The relationship of the prices for the orders is not correct."
 
 
 @pytest.mark.parametrize("legs", [
@@ -354,8 +353,8 @@ _OTOCO_RULES = [
     ({"pendingAbovePrice": "32000.001"}, -1013, "Filter failure: PRICE_FILTER"),
     ({"workingQuantity": "0.000001"}, -1013, "Filter failure: LOT_SIZE"),
     # The pair's own relation, its above leg over its below leg: the fill price is not known yet.
-    ({"pendingAbovePrice": "26000"}, -2010, "The relationship of the prices for the orders is not correct."),
-    ({"pendingAbovePrice": "27000"}, -2010, "The relationship of the prices for the orders is not correct."),
+    ({"pendingAbovePrice": "26000"}, -2010, _RELATION),
+    ({"pendingAbovePrice": "27000"}, -2010, _RELATION),
     ({"workingType": "LIMIT_MAKER", "workingTimeInForce": None, "workingPrice": "31000"}, -2010,
      "Order would immediately match and take."),
     ({"pendingAboveClientOrderId": "x", "pendingBelowClientOrderId": "x"}, -2010, "Duplicate order sent."),
