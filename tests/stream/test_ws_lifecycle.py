@@ -169,14 +169,27 @@ def test_waitress_answers_websocket_upgrades_with_501(app: Flask) -> None:
 # -- a stream that fell behind the event log ------------------------------------------------------
 
 
-def close_frame(stream: Any) -> tuple[int, str]:
-    """The server's close frame: (code, reason), skipping any data frames before it."""
+def frames_then_close(stream: Any) -> tuple[list[Any], int, str]:
+    """Every data frame the server sends (decoded) until its close frame, and that close's code and reason."""
     import websocket
 
+    frames = []
     while True:
         opcode, data = stream.ws.recv_data(control_frame=True)
         if opcode == websocket.ABNF.OPCODE_CLOSE:
-            return int.from_bytes(data[:2], "big"), data[2:].decode("utf-8")
+            return frames, int.from_bytes(data[:2], "big"), data[2:].decode("utf-8")
+        if opcode == websocket.ABNF.OPCODE_TEXT:
+            frames.append(json.loads(data))
+
+
+def open_user_stream(http: requests.Session, server: Any, connect: Any, kind: str) -> Any:
+    """A user data stream of the demo account's cross margin, opened the way ``kind`` names."""
+    key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
+    if kind == "ws api":
+        stream = connect("/ws-api/v3")
+        assert subscribe(stream, http.post(f"{server.url}/sapi/v1/userListenToken").json()["token"])["status"] == 200
+        return stream
+    return connect(f"/ws/{key}" if kind == "listen key" else f"/stream?streams={key}/btcusdt@trade")
 
 
 @pytest.fixture
@@ -199,15 +212,9 @@ def test_a_stream_that_fell_behind_the_log_is_closed_not_silently_short(
         http: requests.Session, server: Any, connect: Any, exchange: Any, short_log: int, kind: str) -> None:
     """docs/user-stream.md: a stream carries every event of its account after it started; one whose
     events were dropped from the log before it read them closes (1008) rather than skip them."""
-    key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
-    if kind == "ws api":
-        stream = connect("/ws-api/v3")
-        token = http.post(f"{server.url}/sapi/v1/userListenToken").json()["token"]
-        assert subscribe(stream, token)["status"] == 200
-    else:
-        stream = connect(f"/ws/{key}" if kind == "listen key" else f"/stream?streams={key}/btcusdt@trade")
+    stream = open_user_stream(http, server, connect, kind)
     outrun(exchange)
-    code, reason = close_frame(stream)
+    _, code, reason = frames_then_close(stream)
     assert code == 1008 and "fell too far behind" in reason
 
 
@@ -221,29 +228,6 @@ def test_a_stream_that_keeps_up_with_a_short_log_misses_nothing(
     for n in range(3, 12):  # the log trims past 11 events; each was read long before
         place_bid(exchange, f"bid-{n}")
         assert stream.recv()["c"] == f"bid-{n}" and stream.recv()["e"] == "outboundAccountPosition"
-
-
-def frames_then_close(stream: Any) -> tuple[list[Any], int, str]:
-    """Every data frame the server sends (decoded) until its close frame, and that close's code and reason."""
-    import websocket
-
-    frames = []
-    while True:
-        opcode, data = stream.ws.recv_data(control_frame=True)
-        if opcode == websocket.ABNF.OPCODE_CLOSE:
-            return frames, int.from_bytes(data[:2], "big"), data[2:].decode("utf-8")
-        if opcode == websocket.ABNF.OPCODE_TEXT:
-            frames.append(json.loads(data))
-
-
-def open_user_stream(http: requests.Session, server: Any, connect: Any, kind: str) -> Any:
-    """A user data stream of the demo account's cross margin, opened the way ``kind`` names."""
-    key = http.post(f"{server.url}/sapi/v1/userDataStream").json()["listenKey"]
-    if kind == "ws api":
-        stream = connect("/ws-api/v3")
-        assert subscribe(stream, http.post(f"{server.url}/sapi/v1/userListenToken").json()["token"])["status"] == 200
-        return stream
-    return connect(f"/ws/{key}" if kind == "listen key" else f"/stream?streams={key}/btcusdt@trade")
 
 
 def unwrapped(frame: dict[str, Any]) -> dict[str, Any]:
