@@ -35,7 +35,7 @@ from flask import Blueprint, Request, Response, request
 from mock_exchange.core import errors
 from mock_exchange.core.accounts import Account
 from mock_exchange.core.errors import BinanceError
-from mock_exchange.core.rate_limits import RateLimiter, WeightCharge
+from mock_exchange.core.rate_limits import WeightCharge
 from mock_exchange.core.requests import ListPlacementResult, OrderCancelResult, PlacementResult
 from mock_exchange.core.signatures import SignatureVerifier, signature_payload
 from mock_exchange.web.endpoint_catalog import SPOT_NEW_ORDER
@@ -162,11 +162,11 @@ def answer(runtime: ExchangeRuntime, context: RequestContext, call: Call, view: 
     """The view's answer as Binance JSON; a placement's orders checked and counted around the engine call."""
     result = view(call)
     if call.endpoint.order_count:
-        result = count_orders(runtime.limiter, context, call, result)
+        result = count_orders(runtime, context, call, result)
     return json_response(result)
 
 
-def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, placement: Placement[Any]) -> Any:
+def count_orders(runtime: ExchangeRuntime, context: RequestContext, call: Call, placement: Placement[Any]) -> Any:
     """The order-count stage: -1015 past a limit, else count the orders, place them, and shape the result.
 
     Margin and spot orders are counted in separate books. A spot order that trades on
@@ -175,6 +175,7 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
     the exchange: ``Exchange.placing_for``), and a spot placement reports the counts in
     ``X-MBX-ORDER-COUNT-10S`` / ``-1D``.
     """
+    limiter = runtime.limiter
     orders = call.endpoint.order_count
     account = call.account.name
     spot = call.endpoint.family == "api"
@@ -186,7 +187,7 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
     limiter.reserve_orders(account, orders, book)
     try:
         if spot:
-            with current_runtime().exchange.placing_for(limiter.first_fill):
+            with runtime.exchange.placing_for(limiter.first_fill):
                 result = placement.place()
         else:
             result = placement.place()
@@ -201,7 +202,7 @@ def count_orders(limiter: RateLimiter, context: RequestContext, call: Call, plac
     return placement.respond(result)
 
 
-def count_cancel_replace(limiter: RateLimiter, call: Call, mode: str, cancel_replace: CancelReplaceCall,
+def count_cancel_replace(runtime: ExchangeRuntime, call: Call, mode: str, cancel_replace: CancelReplaceCall,
                          new_order: Placement[PlacementResult],
                          respond_cancel: Callable[[OrderCancelResult], Any]) -> dict[str, Any]:
     """POST /api/v3/order/cancelReplace's order count around the engine call, and its result's status.
@@ -213,6 +214,7 @@ def count_cancel_replace(limiter: RateLimiter, call: Call, mode: str, cancel_rep
     answer names each half's result; -2021 when one half failed, -2022 when both did or when
     STOP_ON_FAILURE left the new order unattempted (which still counts one order, rest-api.md).
     """
+    limiter = runtime.limiter
     account = call.account.name
 
     def admit() -> None:
@@ -220,7 +222,7 @@ def count_cancel_replace(limiter: RateLimiter, call: Call, mode: str, cancel_rep
             limiter.check_orders(account, 1, SPOT_BOOK)
 
     cancelled, new = cancel_replace(
-        admit, lambda: count_orders(limiter, open_context(), replace(call, endpoint=SPOT_NEW_ORDER), new_order))
+        admit, lambda: count_orders(runtime, open_context(), replace(call, endpoint=SPOT_NEW_ORDER), new_order))
     if isinstance(cancelled, BinanceError) and new is None:  # STOP_ON_FAILURE: the new order not attempted
         limiter.record_orders(account, 1, SPOT_BOOK)
         raise errors.cancel_replace_failed({"cancelResult": "FAILURE", "newOrderResult": "NOT_ATTEMPTED",

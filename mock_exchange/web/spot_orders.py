@@ -118,7 +118,7 @@ def spot_cancel_replace(call: Call) -> dict[str, Any]:
                           lambda result: shapes.order_report(result.order, resp_type, result.transact_time_ms,
                                                              result.fills))
     return count_cancel_replace(
-        runtime.limiter, call, params.get("orderRateLimitExceededMode", "DO_NOTHING"),
+        runtime, call, params.get("orderRateLimitExceededMode", "DO_NOTHING"),
         lambda admit, place: exchange.cancel_replace(
             call.account, params["symbol"], ref["order_id"], ref["orig_client_order_id"],
             params.get("cancelNewClientOrderId"), _only_status(params.get("cancelRestrictions")),
